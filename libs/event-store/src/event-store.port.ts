@@ -109,6 +109,12 @@ export interface ReadAllResult {
   lastPosition: number;
   /** True when the batch reached what is currently safe to read. */
   isEnd: boolean;
+  /**
+   * Optional: the position this read has scanned through, which can be beyond `lastPosition`
+   * when filters skipped events. Safe to resume after; followers use it so that a filtered
+   * subscription does not rescan skipped events on every wake-up.
+   */
+  scannedPosition?: number;
 }
 
 export interface SubscribeOptions {

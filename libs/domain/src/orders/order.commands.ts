@@ -1,0 +1,82 @@
+import type { AccessChannel, Actor, Bitness, RequestedKeyType } from '../shared/types';
+
+/** The customer as the application read it from the customer stream (CustomerRegistered). */
+export type CustomerSnapshot = {
+  customerId: string;
+  partnerTenantId: string;
+  country: string;
+  currencyCode: string;
+  taxInclusive: boolean;
+};
+
+export type OrderLineItemInput = { lineItemNumber: number; offerId: string; quantity: number };
+
+export type PlaceOrder = {
+  type: 'PlaceOrder';
+  data: {
+    orderId: string;
+    customer: CustomerSnapshot;
+    lineItems: OrderLineItemInput[];
+    placedBy?: Actor;
+  };
+};
+
+export type RevealKey = {
+  type: 'RevealKey';
+  data: {
+    lineItemNumber: number;
+    version: string;
+    /** Optional; MAK when absent. KMS is refused (400 kms_not_allowed). */
+    keyType?: RequestedKeyType | string;
+    user: Actor;
+    channel: AccessChannel;
+  };
+};
+
+export type IssueDownloadLink = {
+  type: 'IssueDownloadLink';
+  data: {
+    lineItemNumber: number;
+    version: string;
+    language: string;
+    bitness: Bitness | string;
+    /** Chosen by the application (a GUID); the signed token's secret never enters the domain. */
+    linkId: string;
+    /** ISO timestamp, must be after now. */
+    expiresAt: string;
+    maxDownloads: number;
+    user: Actor;
+    channel: AccessChannel;
+  };
+};
+
+export type RecordDownload = {
+  type: 'RecordDownload';
+  data: {
+    linkId: string;
+    sha256: string;
+    bytes: number;
+    client?: { ipHash?: string; userAgent?: string };
+  };
+};
+
+export type CancelOrder = {
+  type: 'CancelOrder';
+  data: {
+    /** Absent or empty = every line item of the order. */
+    lineItemNumbers?: number[];
+    /** The caller confirms it has read the cancellation notice; must be `true`. */
+    acknowledgedNotice: boolean;
+    requestedBy: Actor;
+  };
+};
+
+export type MarkCancellationPropagated = { type: 'MarkCancellationPropagated'; data: Record<string, never> };
+
+export type OrderCommand =
+  | PlaceOrder
+  | RevealKey
+  | IssueDownloadLink
+  | RecordDownload
+  | CancelOrder
+  | MarkCancellationPropagated;

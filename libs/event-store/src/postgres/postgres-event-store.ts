@@ -1,0 +1,398 @@
+import { randomUUID } from 'node:crypto';
+import { Pool, type PoolConfig, type QueryResultRow } from 'pg';
+import {
+  WrongExpectedVersionError,
+  type AppendOptions,
+  type AppendResult,
+  type DomainEvent,
+  type EventStore,
+  type ExpectedVersion,
+  type NewEvent,
+  type ReadAllOptions,
+  type ReadAllResult,
+  type ReadStreamOptions,
+  type ReadStreamResult,
+  type RecordedEvent,
+  type SubscribeOptions,
+  type Subscription,
+} from '../event-store.port';
+import { describeError, silentLogger, type EventStoreLogger } from '../event-store.logger';
+import { CatchUpSubscription } from '../subscription/catch-up-subscription';
+import { toStoreError } from './postgres-errors';
+import {
+  APPEND_CONFLICT,
+  APPEND_REPLAY,
+  EXPECT_ANY,
+  EXPECT_NO_STREAM,
+  EXPECT_STREAM_EXISTS,
+  MIGRATE_LOCK_CLASS,
+  appendFunctionDdl,
+  lockKey,
+  notifyChannel,
+  quoteIdent,
+  tableDdl,
+} from './postgres-event-store.schema';
+import { PostgresNotificationListener } from './postgres-notification.listener';
+
+export interface PostgresEventStoreOptions {
+  connectionString: string;
+  /** Schema holding es_streams / es_events / es_append. Default 'public'. */
+  schema?: string;
+  /** Reported as `kind`. Default 'postgresql'. */
+  kind?: string;
+  /** Pool size. Default 20. */
+  poolSize?: number;
+  /** Fallback poll of subscriptions, in case a notification is missed. Default 1000 ms. */
+  pollIntervalMs?: number;
+  /** Minimum gap between two NOTIFYs this store sends after appends. Default 5 ms. */
+  notifyIntervalMs?: number;
+  /** Extra pg pool settings (ssl, timeouts …). */
+  pool?: Omit<PoolConfig, 'connectionString' | 'max'>;
+  logger?: EventStoreLogger;
+}
+
+type EventRow = {
+  global_position: string;
+  stream_id: string;
+  stream_position: string;
+  event_id: string;
+  type: string;
+  data: unknown;
+  metadata: unknown;
+  recorded_at: Date;
+};
+
+const EVENT_COLUMNS = 'e.global_position, e.stream_id, e.stream_position, e.event_id, e.type, e.data, e.metadata, e.recorded_at';
+
+function toRecorded<E extends DomainEvent>(row: EventRow): RecordedEvent<E> {
+  return {
+    eventId: row.event_id,
+    streamId: row.stream_id,
+    streamPosition: Number(row.stream_position),
+    globalPosition: Number(row.global_position),
+    type: row.type as E['type'],
+    data: row.data as E['data'],
+    metadata: (row.metadata ?? {}) as RecordedEvent['metadata'],
+    recordedAt: row.recorded_at,
+  };
+}
+
+function expectedCode(expected: ExpectedVersion): number {
+  if (expected === 'any') return EXPECT_ANY;
+  if (expected === 'no_stream') return EXPECT_NO_STREAM;
+  if (expected === 'stream_exists') return EXPECT_STREAM_EXISTS;
+  if (!Number.isSafeInteger(expected) || expected < 0) {
+    throw new RangeError(`Expected version must be a non-negative integer, got ${String(expected)}`);
+  }
+  return expected;
+}
+
+/** LIKE pattern for a stream-id prefix. */
+const likePrefix = (prefix: string): string => `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/**
+ * The PostgreSQL event store: one `es_append` call (one round trip) per append, gap-safe reads
+ * by transaction id, followers woken by LISTEN/NOTIFY with a fallback poll.
+ */
+export class PostgresEventStore implements EventStore {
+  readonly kind: string;
+  readonly schema: string;
+  private readonly pool: Pool;
+  private readonly logger: EventStoreLogger;
+  private readonly pollIntervalMs: number;
+  private readonly listener: PostgresNotificationListener;
+  private readonly subscriptions = new Set<Subscription>();
+  private readonly sql: {
+    append: string;
+    readStream: string;
+    readAll: string;
+    head: string;
+    notify: string;
+    version: string;
+    storedIds: string;
+  };
+  /** Statement names are per schema, since a connection may serve several stores. */
+  private readonly statementPrefix: string;
+  private closed = false;
+  private readonly notifyIntervalMs: number;
+  private notifying?: Promise<void>;
+  private notifyAgain = false;
+
+  /** Creates the store and runs its (idempotent) migration. */
+  static async create(options: PostgresEventStoreOptions): Promise<PostgresEventStore> {
+    const store = new PostgresEventStore(options);
+    try {
+      await store.migrate();
+    } catch (error) {
+      await store.close();
+      throw toStoreError(error, 'migrate');
+    }
+    return store;
+  }
+
+  constructor(options: PostgresEventStoreOptions) {
+    this.kind = options.kind ?? 'postgresql';
+    this.schema = options.schema ?? 'public';
+    this.logger = options.logger ?? silentLogger;
+    this.pollIntervalMs = options.pollIntervalMs ?? 1000;
+    this.notifyIntervalMs = options.notifyIntervalMs ?? 5;
+    this.pool = new Pool({
+      connectionTimeoutMillis: 5000,
+      idleTimeoutMillis: 30_000,
+      keepAlive: true,
+      application_name: 'es-store',
+      ...options.pool,
+      connectionString: options.connectionString,
+      max: options.poolSize ?? 20,
+    });
+    // Idle clients die when PostgreSQL restarts; without this handler the process would crash.
+    this.pool.on('error', (error) => this.logger.warn(`event store pool: idle connection lost (${describeError(error)})`));
+    this.listener = new PostgresNotificationListener(options.connectionString, notifyChannel(this.schema), this.logger);
+    this.statementPrefix = `es_${(lockKey(this.schema) >>> 0).toString(36)}`;
+
+    const s = quoteIdent(this.schema);
+    const safeXmin = 'pg_snapshot_xmin(pg_current_snapshot())';
+    this.sql = {
+      append: `SELECT status, next_version, last_position, actual_version FROM ${s}.es_append($1, $2, $3::jsonb)`,
+      readStream: `SELECT st.version, ${EVENT_COLUMNS}
+        FROM ${s}.es_streams st
+        LEFT JOIN LATERAL (
+          SELECT * FROM ${s}.es_events e
+           WHERE e.stream_id = st.stream_id
+             AND e.stream_position >= $2
+             AND ($3::bigint IS NULL OR e.stream_position <= $3)
+             AND ($4::timestamptz IS NULL OR e.recorded_at < $4::timestamptz + interval '1 millisecond')
+           ORDER BY e.stream_position
+        ) e ON true
+        WHERE st.stream_id = $1
+        ORDER BY e.stream_position`,
+      // Only rows of transactions older than every running one: nothing below can still appear.
+      readAll: `WITH safe AS MATERIALIZED (SELECT ${safeXmin} AS xmin),
+        head AS MATERIALIZED (
+          SELECT COALESCE(max(h.global_position), 0) AS position
+            FROM ${s}.es_events h, safe WHERE h.transaction_id < safe.xmin),
+        batch AS (
+          SELECT ${EVENT_COLUMNS}
+            FROM ${s}.es_events e, safe
+           WHERE e.global_position > $1
+             AND e.transaction_id < safe.xmin
+             AND ($3::text[] IS NULL OR e.type = ANY($3::text[]))
+             AND ($4::text[] IS NULL OR e.stream_id LIKE ANY($4::text[]))
+           ORDER BY e.global_position
+           LIMIT $2)
+        SELECT head.position AS head, batch.* FROM head LEFT JOIN batch ON true
+        ORDER BY batch.global_position`,
+      head: `SELECT COALESCE(max(global_position), 0) AS position
+        FROM ${s}.es_events WHERE transaction_id < ${safeXmin}`,
+      notify: `SELECT pg_notify($1, '')`,
+      version: `SELECT st.version, (SELECT max(global_position) FROM ${s}.es_events e WHERE e.stream_id = st.stream_id) AS last_position
+        FROM ${s}.es_streams st WHERE st.stream_id = $1`,
+      storedIds: `SELECT count(*)::int AS count, max(stream_position) AS last_stream_position, max(global_position) AS last_position
+        FROM ${s}.es_events WHERE stream_id = $1 AND event_id = ANY($2::uuid[])`,
+    };
+  }
+
+  /** Creates schema, tables and the append function if missing. Safe to call from several processes at once. */
+  async migrate(): Promise<void> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query('SELECT pg_advisory_xact_lock($1, $2)', [MIGRATE_LOCK_CLASS, lockKey(this.schema)]);
+      for (const ddl of tableDdl(this.schema)) await client.query(ddl);
+      const seq = await client.query<{ seq: string }>(`SELECT pg_get_serial_sequence($1, 'global_position') AS seq`, [
+        `${quoteIdent(this.schema)}.es_events`,
+      ]);
+      await client.query(appendFunctionDdl(this.schema, seq.rows[0].seq));
+      await client.query('COMMIT');
+      client.release();
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      client.release(true);
+      throw error;
+    }
+  }
+
+  async appendToStream<E extends DomainEvent>(
+    streamId: string,
+    events: NewEvent<E>[],
+    options: AppendOptions = {},
+  ): Promise<AppendResult> {
+    const expected = options.expectedVersion ?? 'any';
+    const code = expectedCode(expected);
+    if (events.length === 0) return this.appendNothing(streamId, expected);
+    const payload = events.map((e) => ({ id: e.id ?? randomUUID(), type: e.type, data: e.data, metadata: e.metadata ?? {} }));
+    let row: { status: number; next_version: string | null; last_position: string | null; actual_version: string | null };
+    try {
+      const result = await this.query<typeof row>('append', this.sql.append, [streamId, code, JSON.stringify(payload)]);
+      row = result.rows[0];
+    } catch (error) {
+      // Two copies of one retried append raced past the up-front check: answer as a replay.
+      if ((error as { code?: string }).code === '23505' && /event_id/.test((error as { constraint?: string }).constraint ?? '')) {
+        return this.replayOrConflict(streamId, expected, payload.map((p) => p.id));
+      }
+      throw toStoreError(error, 'append');
+    }
+    if (row.status === APPEND_CONFLICT) {
+      throw new WrongExpectedVersionError(streamId, expected, row.actual_version === null ? 'no_stream' : Number(row.actual_version));
+    }
+    if (row.status !== APPEND_REPLAY) this.signalAppended();
+    return {
+      nextExpectedVersion: Number(row.next_version),
+      lastGlobalPosition: Number(row.last_position),
+      idempotentReplay: row.status === APPEND_REPLAY,
+    };
+  }
+
+  async readStream<E extends DomainEvent = DomainEvent>(
+    streamId: string,
+    options: ReadStreamOptions = {},
+  ): Promise<ReadStreamResult<E>> {
+    const result = await this.run<EventRow & { version: string }>('read_stream', this.sql.readStream, [
+      streamId,
+      Math.max(1, options.from ?? 1),
+      options.to ?? null,
+      options.recordedAtOrBefore ?? null,
+    ]);
+    if (result.rows.length === 0) return { streamExists: false, currentVersion: 0, events: [] };
+    return {
+      streamExists: true,
+      currentVersion: Number(result.rows[0].version),
+      events: result.rows.filter((r) => r.global_position !== null).map((r) => toRecorded<E>(r)),
+    };
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<ReadAllResult> {
+    const after = options.after ?? 0;
+    const maxCount = Math.max(1, options.maxCount ?? 1000);
+    const types = options.types && options.types.length > 0 ? options.types : null;
+    const prefixes = options.streamPrefixes && options.streamPrefixes.length > 0 ? options.streamPrefixes.map(likePrefix) : null;
+    const result = await this.run<EventRow & { head: string }>('read_all', this.sql.readAll, [after, maxCount, types, prefixes]);
+    const events = result.rows.filter((r) => r.global_position !== null).map((r) => toRecorded(r));
+    const lastPosition = events.length > 0 ? events[events.length - 1].globalPosition : after;
+    const isEnd = events.length < maxCount;
+    const head = Number(result.rows[0]?.head ?? 0);
+    return { events, lastPosition, isEnd, scannedPosition: isEnd ? Math.max(lastPosition, head) : lastPosition };
+  }
+
+  subscribe(options: SubscribeOptions): Subscription {
+    if (this.closed) throw new Error('Event store is closed');
+    const subscription = new CatchUpSubscription(
+      { readAll: (o) => this.readAll(o), onWake: (listener) => this.listener.add(listener) },
+      options,
+      { pollIntervalMs: this.pollIntervalMs, logger: this.logger },
+    );
+    this.subscriptions.add(subscription);
+    const stop = subscription.stop.bind(subscription);
+    return {
+      caughtUp: subscription.caughtUp,
+      stop: async () => {
+        await stop();
+        this.subscriptions.delete(subscription);
+      },
+    };
+  }
+
+  async headPosition(): Promise<number> {
+    const result = await this.run<{ position: string }>('head', this.sql.head, []);
+    return Number(result.rows[0].position);
+  }
+
+  async ping(): Promise<void> {
+    await this.run('ping', 'SELECT 1', []);
+  }
+
+  /** True while the LISTEN connection is up (exposed for tests and health details). */
+  get listening(): boolean {
+    return this.listener.connected;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.all([...this.subscriptions].map((s) => s.stop()));
+    this.subscriptions.clear();
+    await this.notifying;
+    await this.listener.stop();
+    await this.pool.end();
+  }
+
+  /**
+   * Wakes local followers now and other processes' followers through a NOTIFY that is sent
+   * outside the append (see the schema notes): at most one in flight, then at most one per
+   * `notifyIntervalMs`, however many appends happened meanwhile.
+   */
+  private signalAppended(): void {
+    this.listener.wakeAll();
+    if (this.notifying) {
+      this.notifyAgain = true;
+      return;
+    }
+    this.notifying = this.sendNotifications().finally(() => {
+      this.notifying = undefined;
+    });
+  }
+
+  private async sendNotifications(): Promise<void> {
+    do {
+      this.notifyAgain = false;
+      try {
+        await this.query('notify', this.sql.notify, [notifyChannel(this.schema)]);
+      } catch (error) {
+        // Followers elsewhere still poll; never fail an append over a lost wake-up.
+        this.logger.warn(`event store: NOTIFY failed (${describeError(error)})`);
+        return;
+      }
+      if (this.notifyAgain) await new Promise((r) => setTimeout(r, this.notifyIntervalMs));
+    } while (this.notifyAgain && !this.closed);
+  }
+
+  private query<R extends QueryResultRow>(name: string, text: string, values: unknown[]) {
+    return this.pool.query<R>({ name: `${this.statementPrefix}_${name}`, text, values });
+  }
+
+  private async run<R extends QueryResultRow>(name: string, text: string, values: unknown[]) {
+    try {
+      return await this.query<R>(name, text, values);
+    } catch (error) {
+      throw toStoreError(error, name.replace('_', ' '));
+    }
+  }
+
+  private async replayOrConflict(streamId: string, expected: ExpectedVersion, ids: string[]): Promise<AppendResult> {
+    const stored = await this.run<{ count: number; last_stream_position: string | null; last_position: string | null }>(
+      'stored_ids',
+      this.sql.storedIds,
+      [streamId, ids],
+    );
+    const row = stored.rows[0];
+    if (row.count === ids.length) {
+      return {
+        nextExpectedVersion: Number(row.last_stream_position),
+        lastGlobalPosition: Number(row.last_position),
+        idempotentReplay: true,
+      };
+    }
+    if (row.count === 0) throw new Error(`Stream ${streamId}: an event id of this append is already used by another stream`);
+    const current = await this.readVersion(streamId);
+    throw new WrongExpectedVersionError(streamId, expected, current === null ? 'no_stream' : current.version);
+  }
+
+  private async readVersion(streamId: string): Promise<{ version: number; lastPosition: number } | null> {
+    const result = await this.run<{ version: string; last_position: string | null }>('version', this.sql.version, [streamId]);
+    if (result.rows.length === 0) return null;
+    return { version: Number(result.rows[0].version), lastPosition: Number(result.rows[0].last_position ?? 0) };
+  }
+
+  /** An empty append writes nothing but still checks the expected version. */
+  private async appendNothing(streamId: string, expected: ExpectedVersion): Promise<AppendResult> {
+    const current = await this.readVersion(streamId);
+    const version = current?.version ?? 0;
+    const ok =
+      expected === 'any' ||
+      (expected === 'no_stream' && current === null) ||
+      (expected === 'stream_exists' && current !== null) ||
+      expected === version;
+    if (!ok) throw new WrongExpectedVersionError(streamId, expected, current === null ? 'no_stream' : version);
+    return { nextExpectedVersion: version, lastGlobalPosition: current?.lastPosition ?? 0, idempotentReplay: false };
+  }
+}

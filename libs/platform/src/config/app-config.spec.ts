@@ -1,0 +1,150 @@
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError } from './config.error';
+import { loadConfig } from './app-config';
+
+const SECRET = 'x'.repeat(32);
+const secrets = { AUTH_JWT_SECRET: SECRET, KEY_DERIVATION_SECRET: SECRET, LINK_SIGNING_SECRET: SECRET };
+
+describe('loadConfig', () => {
+  let dir: string;
+  const warnings: string[] = [];
+  const load = (env: Record<string, string | undefined>) => loadConfig({ DATA_DIR: dir, ...env }, { warn: (m) => warnings.push(m), cwd: dir });
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'cfg-'));
+    warnings.length = 0;
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('applies the documented defaults', () => {
+    const c = load({ ...secrets });
+    expect(c).toMatchObject({
+      port: 3000,
+      host: '0.0.0.0',
+      databaseUrl: undefined,
+      dataDir: dir,
+      eventStoreUrl: undefined,
+      redisUrl: undefined,
+      logLevel: 'info',
+      downloadLinkTtlDays: 14,
+      downloadLinkMaxDownloads: 50,
+      artifactsDir: join(dir, 'artifacts'),
+      publicBaseUrl: 'http://localhost:3000',
+      rateLimitPerMinute: 500,
+      bodyLimitBytes: 1024 * 1024,
+      role: 'all',
+      production: false,
+    });
+    expect(c.auth.jwtSecret).toBe(SECRET);
+    expect(Object.isFrozen(c)).toBe(true);
+  });
+
+  it('reads every setting', () => {
+    const c = load({
+      ...secrets,
+      PORT: '8080',
+      HOST: '127.0.0.1',
+      DATABASE_URL: 'postgres://u:p@db:5432/orders',
+      EVENTSTORE_URL: 'esdb+discover://es:2113?tls=false',
+      REDIS_URL: 'redis://r:6379',
+      LOG_LEVEL: 'debug',
+      DOWNLOAD_LINK_TTL_DAYS: '7',
+      DOWNLOAD_LINK_MAX_DOWNLOADS: '5',
+      ARTIFACTS_DIR: 'bits',
+      RATE_LIMIT_PER_MINUTE: '10',
+      BODY_LIMIT_BYTES: '2048',
+      ROLE: 'worker',
+      AUTH_ISSUER: 'https://issuer',
+      AUTH_AUDIENCE: 'api://csp',
+    });
+    expect(c).toMatchObject({
+      port: 8080,
+      publicBaseUrl: 'http://localhost:8080',
+      artifactsDir: join(dir, 'bits'),
+      role: 'worker',
+      logLevel: 'debug',
+      eventStoreUrl: 'esdb+discover://es:2113?tls=false',
+    });
+    expect(c.auth).toMatchObject({ issuer: 'https://issuer', audience: 'api://csp' });
+  });
+
+  it.each([
+    ['PORT', 'abc', /PORT must be a whole number/],
+    ['PORT', '70000', /PORT must be between 1 and 65535/],
+    ['DATABASE_URL', 'mysql://x', /DATABASE_URL must start with postgres:\/\/ or postgresql:\/\//],
+    ['DATABASE_URL', 'not a url', /DATABASE_URL is not a valid URL/],
+    ['EVENTSTORE_URL', 'http://es:2113', /EVENTSTORE_URL must start with kurrentdb:\/\//],
+    ['REDIS_URL', 'http://r', /REDIS_URL must start with redis:\/\//],
+    ['LOG_LEVEL', 'loud', /LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent/],
+    ['ROLE', 'both', /ROLE must be one of all, api, worker/],
+    ['RATE_LIMIT_PER_MINUTE', '-1', /RATE_LIMIT_PER_MINUTE must be a whole number/],
+    ['BODY_LIMIT_BYTES', '1.5', /BODY_LIMIT_BYTES must be a whole number/],
+    ['PUBLIC_BASE_URL', 'ftp://x', /PUBLIC_BASE_URL must start with http:\/\/ or https:\/\//],
+    ['AUTH_JWT_SECRET', 'short', /AUTH_JWT_SECRET must be at least 32 characters \(got 5\)/],
+  ])('refuses %s=%s with one line naming it', (name, value, pattern) => {
+    let error: unknown;
+    try {
+      load({ ...secrets, [name]: value });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as Error).message;
+    expect(message).toMatch(pattern);
+    expect(message.startsWith(`Configuration error: ${name} `)).toBe(true);
+    expect(message).not.toContain('\n');
+  });
+
+  it('never echoes a database password', () => {
+    expect(() => load({ ...secrets, DATABASE_URL: 'mysql://user:hunter2@db' })).toThrow(/DATABASE_URL/);
+    try {
+      load({ ...secrets, DATABASE_URL: 'mysql://user:hunter2@db' });
+    } catch (e) {
+      expect((e as Error).message).not.toContain('hunter2');
+    }
+  });
+
+  it('outside production generates the secrets once, persists them and reuses them', () => {
+    const first = load({});
+    expect(warnings).toHaveLength(3);
+    expect(warnings[0]).toMatch(/AUTH_JWT_SECRET is unset: generated a local one in .*jwt-secret/);
+    const file = join(dir, 'jwt-secret');
+    expect(readFileSync(file, 'utf8').trim()).toBe(first.auth.jwtSecret);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(first.auth.jwtSecret!.length).toBeGreaterThanOrEqual(32);
+    const second = load({});
+    expect(second.auth.jwtSecret).toBe(first.auth.jwtSecret);
+    expect(second.keyDerivationSecret).toBe(first.keyDerivationSecret);
+    expect(second.linkSigningSecret).toBe(first.linkSigningSecret);
+    expect(first.keyDerivationSecret).not.toBe(first.linkSigningSecret);
+    expect(warnings).toHaveLength(3);
+  });
+
+  it('refuses a too short persisted secret', () => {
+    writeFileSync(join(dir, 'jwt-secret'), 'short\n');
+    expect(() => load({})).toThrow(/AUTH_JWT_SECRET in .* is shorter than 32 characters/);
+  });
+
+  it('in production requires the secrets', () => {
+    expect(() => load({ NODE_ENV: 'production' })).toThrow('Configuration error: AUTH_JWT_SECRET is required in production');
+    expect(() => load({ NODE_ENV: 'production', AUTH_JWT_SECRET: SECRET })).toThrow(/KEY_DERIVATION_SECRET is required/);
+    expect(load({ NODE_ENV: 'production', ...secrets }).production).toBe(true);
+  });
+
+  it('does not need AUTH_JWT_SECRET when AUTH_JWKS_URL is set', () => {
+    const c = load({
+      NODE_ENV: 'production',
+      AUTH_JWKS_URL: 'https://login.example.com/keys',
+      KEY_DERIVATION_SECRET: SECRET,
+      LINK_SIGNING_SECRET: SECRET,
+    });
+    expect(c.auth).toMatchObject({ jwksUrl: 'https://login.example.com/keys', jwtSecret: undefined });
+    expect(() => load({ AUTH_JWKS_URL: 'ftp://x', ...secrets })).toThrow(/AUTH_JWKS_URL must start with https:\/\//);
+  });
+
+  it('treats empty values as unset', () => {
+    expect(load({ ...secrets, PORT: '', REDIS_URL: '  ' })).toMatchObject({ port: 3000, redisUrl: undefined });
+  });
+});

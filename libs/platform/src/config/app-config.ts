@@ -1,0 +1,218 @@
+import { isAbsolute, join, resolve } from 'node:path';
+import { ConfigError } from './config.error';
+import { checkSecretLength, resolveSecret } from './local-secret';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+export const PROCESS_ROLES = ['all', 'api', 'worker'] as const;
+export type ProcessRole = (typeof PROCESS_ROLES)[number];
+
+/** Validated runtime configuration. Injected in Nest as the `AppConfig` class token. */
+export class AppConfig {
+  readonly nodeEnv!: string;
+  readonly production!: boolean;
+  readonly port!: number;
+  readonly host!: string;
+  /** Unset: the embedded PostgreSQL under dataDir. */
+  readonly databaseUrl?: string;
+  /** Absolute path. */
+  readonly dataDir!: string;
+  /** Unset: events go to the PostgreSQL store. */
+  readonly eventStoreUrl?: string;
+  /** Unset: the queue backend runs on PostgreSQL. */
+  readonly redisUrl?: string;
+  readonly auth!: {
+    /** HS256 secret; undefined when a JWKS URL is configured and no secret is given. */
+    readonly jwtSecret?: string;
+    readonly jwksUrl?: string;
+    readonly issuer?: string;
+    readonly audience?: string;
+  };
+  readonly logLevel!: LogLevel;
+  readonly keyDerivationSecret!: string;
+  readonly linkSigningSecret!: string;
+  readonly downloadLinkTtlDays!: number;
+  readonly downloadLinkMaxDownloads!: number;
+  /** Absolute path. */
+  readonly artifactsDir!: string;
+  /** Without a trailing slash. */
+  readonly publicBaseUrl!: string;
+  /** 0 disables the limiter. */
+  readonly rateLimitPerMinute!: number;
+  readonly bodyLimitBytes!: number;
+  readonly role!: ProcessRole;
+  readonly trustProxy!: boolean;
+
+  constructor(values: AppConfigValues) {
+    Object.assign(this, values);
+    Object.freeze(this);
+  }
+}
+
+export type AppConfigValues = { -readonly [K in keyof AppConfig]: AppConfig[K] };
+
+export interface LoadConfigOptions {
+  /** Where a "generated a local secret" warning goes (default: console.warn). */
+  warn?: (message: string) => void;
+  /** Base for relative DATA_DIR / ARTIFACTS_DIR (default: process.cwd()). */
+  cwd?: string;
+}
+
+type Env = Record<string, string | undefined>;
+
+/**
+ * Reads and validates the environment. Throws ConfigError (one line naming the variable) on the first
+ * bad value. Its only side effect: outside production, missing secrets are generated once under DATA_DIR.
+ */
+export function loadConfig(env: Env = process.env, options: LoadConfigOptions = {}): AppConfig {
+  const get = (name: string): string | undefined => {
+    const v = env[name]?.trim();
+    return v === undefined || v === '' ? undefined : v;
+  };
+  const cwd = options.cwd ?? process.cwd();
+  const warn = options.warn ?? ((m: string) => console.warn(m));
+  const nodeEnv = get('NODE_ENV') ?? 'development';
+  const production = nodeEnv === 'production';
+
+  const port = int(get, 'PORT', 3000, 1, 65535);
+  const host = get('HOST') ?? '0.0.0.0';
+  const databaseUrl = url(get, 'DATABASE_URL', ['postgres:', 'postgresql:'], false);
+  const dataDir = absolute(get('DATA_DIR') ?? './data', cwd);
+  const eventStoreUrl = url(get, 'EVENTSTORE_URL', ['kurrentdb:', 'kurrentdb+discover:', 'esdb:', 'esdb+discover:'], false);
+  const redisUrl = url(get, 'REDIS_URL', ['redis:', 'rediss:'], false);
+
+  const jwksUrl = url(get, 'AUTH_JWKS_URL', ['https:', 'http:'], true);
+  const rawJwtSecret = get('AUTH_JWT_SECRET');
+  let jwtSecret: string | undefined;
+  if (jwksUrl) {
+    if (rawJwtSecret !== undefined) checkSecretLength('AUTH_JWT_SECRET', rawJwtSecret);
+    jwtSecret = rawJwtSecret;
+  } else {
+    jwtSecret = resolveSecret({ name: 'AUTH_JWT_SECRET', value: rawJwtSecret, dataDir, production, warn }).value;
+  }
+  const issuer = get('AUTH_ISSUER');
+  const audience = get('AUTH_AUDIENCE');
+
+  const logLevel = (get('LOG_LEVEL') ?? 'info').toLowerCase();
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
+    throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}")`);
+  }
+  const keyDerivationSecret = resolveSecret({
+    name: 'KEY_DERIVATION_SECRET',
+    value: get('KEY_DERIVATION_SECRET'),
+    dataDir,
+    production,
+    warn,
+  }).value;
+  const linkSigningSecret = resolveSecret({
+    name: 'LINK_SIGNING_SECRET',
+    value: get('LINK_SIGNING_SECRET'),
+    dataDir,
+    production,
+    warn,
+  }).value;
+
+  const downloadLinkTtlDays = int(get, 'DOWNLOAD_LINK_TTL_DAYS', 14, 1, 3650);
+  const downloadLinkMaxDownloads = int(get, 'DOWNLOAD_LINK_MAX_DOWNLOADS', 50, 1, 1_000_000);
+  const artifactsDir = absolute(get('ARTIFACTS_DIR') ?? join(dataDir, 'artifacts'), cwd);
+  const publicBaseUrl = (url(get, 'PUBLIC_BASE_URL', ['http:', 'https:'], true) ?? `http://localhost:${port}`).replace(/\/+$/, '');
+  const rateLimitPerMinute = int(get, 'RATE_LIMIT_PER_MINUTE', 500, 0, 10_000_000);
+  const bodyLimitBytes = int(get, 'BODY_LIMIT_BYTES', 1024 * 1024, 1024, 1024 * 1024 * 1024);
+
+  const role = (get('ROLE') ?? 'all').toLowerCase();
+  if (!(PROCESS_ROLES as readonly string[]).includes(role)) {
+    throw new ConfigError('ROLE', `must be one of ${PROCESS_ROLES.join(', ')} (got "${role}")`);
+  }
+  const trustProxy = bool(get, 'TRUST_PROXY', false);
+
+  return new AppConfig({
+    nodeEnv,
+    production,
+    port,
+    host,
+    databaseUrl,
+    dataDir,
+    eventStoreUrl,
+    redisUrl,
+    auth: Object.freeze({ jwtSecret, jwksUrl, issuer, audience }),
+    logLevel: logLevel as LogLevel,
+    keyDerivationSecret,
+    linkSigningSecret,
+    downloadLinkTtlDays,
+    downloadLinkMaxDownloads,
+    artifactsDir,
+    publicBaseUrl,
+    rateLimitPerMinute,
+    bodyLimitBytes,
+    role: role as ProcessRole,
+    trustProxy,
+  });
+}
+
+function int(get: (n: string) => string | undefined, name: string, fallback: number, min: number, max: number): number {
+  const raw = get(name);
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `must be a whole number between ${min} and ${max} (got "${raw}")`);
+  const n = Number(raw);
+  if (n < min || n > max) throw new ConfigError(name, `must be between ${min} and ${max} (got ${raw})`);
+  return n;
+}
+
+function bool(get: (n: string) => string | undefined, name: string, fallback: boolean): boolean {
+  const raw = get(name)?.toLowerCase();
+  if (raw === undefined) return fallback;
+  if (['1', 'true', 'yes'].includes(raw)) return true;
+  if (['0', 'false', 'no'].includes(raw)) return false;
+  throw new ConfigError(name, `must be true or false (got "${raw}")`);
+}
+
+/** URLs may carry passwords, so a bad one is described, never echoed. */
+function url(get: (n: string) => string | undefined, name: string, schemes: string[], echo: boolean): string | undefined {
+  const raw = get(name);
+  if (raw === undefined) return undefined;
+  const expected = schemes.map((s) => `${s}//`).join(' or ');
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(name, `is not a valid URL${echo ? ` (got "${raw}")` : ''}; expected ${expected}...`);
+  }
+  if (!schemes.includes(parsed.protocol)) {
+    throw new ConfigError(name, `must start with ${expected} (got "${parsed.protocol}//")`);
+  }
+  return raw;
+}
+
+function absolute(path: string, cwd: string): string {
+  return isAbsolute(path) ? path : resolve(cwd, path);
+}
+
+let cached: AppConfig | undefined;
+
+/** The process-wide config (loaded from process.env on first use). main.ts may prime it with setAppConfig. */
+export function getAppConfig(): AppConfig {
+  cached ??= loadConfig(process.env);
+  return cached;
+}
+
+export function setAppConfig(config: AppConfig | undefined): void {
+  cached = config;
+}
+
+/**
+ * For main.ts: load the config or print the ConfigError's one line and exit 1.
+ * Any other error is rethrown (it is a bug, not a setting).
+ */
+export function loadConfigOrExit(env: Env = process.env): AppConfig {
+  try {
+    const config = loadConfig(env);
+    setAppConfig(config);
+    return config;
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+}

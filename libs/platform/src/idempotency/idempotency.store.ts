@@ -1,0 +1,157 @@
+import type { Pool } from 'pg';
+
+export interface IdempotencyKey {
+  tenantId: string;
+  userId: string;
+  /** The caller's MS-RequestId (GUID). */
+  requestId: string;
+  /** METHOD + route pattern, e.g. `POST /v1/customers/:customerId/orders`. */
+  operation: string;
+}
+
+export interface StoredResponse {
+  status: number;
+  body: unknown;
+  headers: Record<string, string>;
+}
+
+export type BeginResult =
+  | { outcome: 'started' }
+  | { outcome: 'replay'; response: StoredResponse }
+  | { outcome: 'in_progress' }
+  | { outcome: 'mismatch' };
+
+export interface IdempotencyStoreOptions {
+  table?: string;
+  /** An in-progress row older than this is taken to be from a crashed process and may be taken over. */
+  staleAfterMs?: number;
+}
+
+/**
+ * First-response store for retried commands, on PostgreSQL. `begin` claims the key with an
+ * 'in_progress' row (INSERT … ON CONFLICT DO NOTHING, so exactly one caller wins), `complete` stores the
+ * response, `abandon` frees the key after a failure so a retry runs again.
+ */
+export class IdempotencyStore {
+  private readonly table: string;
+  private readonly staleAfterMs: number;
+
+  constructor(
+    private readonly pool: Pool,
+    options: IdempotencyStoreOptions = {},
+  ) {
+    this.table = options.table ?? 'idempotency_records';
+    if (!/^[a-z_][a-z0-9_]*$/.test(this.table)) throw new Error(`invalid table name ${this.table}`);
+    this.staleAfterMs = options.staleAfterMs ?? 60_000;
+  }
+
+  /** Idempotent; safe to run from several processes at once. */
+  async migrate(): Promise<void> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      // Concurrent CREATE TABLE IF NOT EXISTS can still collide in the catalog: serialise it.
+      await client.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`migrate:${this.table}`]);
+      await client.query(`
+        CREATE TABLE IF NOT EXISTS ${this.table} (
+          tenant_id        text        NOT NULL,
+          user_id          text        NOT NULL,
+          request_id       uuid        NOT NULL,
+          operation        text        NOT NULL,
+          body_hash        text        NOT NULL,
+          state            text        NOT NULL CHECK (state IN ('in_progress', 'completed')),
+          response_status  integer,
+          response_body    jsonb,
+          response_headers jsonb,
+          created_at       timestamptz NOT NULL DEFAULT now(),
+          completed_at     timestamptz,
+          PRIMARY KEY (tenant_id, user_id, request_id, operation)
+        )`);
+      await client.query(`CREATE INDEX IF NOT EXISTS ${this.table}_created_at_idx ON ${this.table} (created_at)`);
+      await client.query('COMMIT');
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  async begin(key: IdempotencyKey, bodyHash: string): Promise<BeginResult> {
+    const params = [key.tenantId, key.userId, key.requestId, key.operation, bodyHash];
+    const inserted = await this.pool.query(
+      `INSERT INTO ${this.table} (tenant_id, user_id, request_id, operation, body_hash, state)
+       VALUES ($1, $2, $3, $4, $5, 'in_progress')
+       ON CONFLICT DO NOTHING`,
+      params,
+    );
+    if (inserted.rowCount === 1) return { outcome: 'started' };
+
+    const { rows } = await this.pool.query<{
+      body_hash: string;
+      state: string;
+      response_status: number | null;
+      response_body: unknown;
+      response_headers: Record<string, string> | null;
+      stale: boolean;
+    }>(
+      `SELECT body_hash, state, response_status, response_body, response_headers,
+              created_at < now() - make_interval(secs => $5::double precision / 1000) AS stale
+         FROM ${this.table}
+        WHERE tenant_id = $1 AND user_id = $2 AND request_id = $3 AND operation = $4`,
+      [key.tenantId, key.userId, key.requestId, key.operation, this.staleAfterMs],
+    );
+    const row = rows[0];
+    // Deleted by an abandon between our two statements: try once more.
+    if (!row) return this.begin(key, bodyHash);
+    if (row.body_hash !== bodyHash) return { outcome: 'mismatch' };
+    if (row.state === 'completed') {
+      return { outcome: 'replay', response: { status: row.response_status ?? 200, body: row.response_body, headers: row.response_headers ?? {} } };
+    }
+    if (row.stale) {
+      // The first attempt's process died mid-request: let this one take over (one winner via the WHERE).
+      const taken = await this.pool.query(
+        `UPDATE ${this.table} SET created_at = now()
+          WHERE tenant_id = $1 AND user_id = $2 AND request_id = $3 AND operation = $4
+            AND state = 'in_progress' AND created_at < now() - make_interval(secs => $5::double precision / 1000)`,
+        [key.tenantId, key.userId, key.requestId, key.operation, this.staleAfterMs],
+      );
+      if (taken.rowCount === 1) return { outcome: 'started' };
+    }
+    return { outcome: 'in_progress' };
+  }
+
+  async complete(key: IdempotencyKey, response: StoredResponse): Promise<void> {
+    await this.pool.query(
+      `UPDATE ${this.table}
+          SET state = 'completed', response_status = $5, response_body = $6::jsonb, response_headers = $7::jsonb, completed_at = now()
+        WHERE tenant_id = $1 AND user_id = $2 AND request_id = $3 AND operation = $4`,
+      [
+        key.tenantId,
+        key.userId,
+        key.requestId,
+        key.operation,
+        response.status,
+        JSON.stringify(response.body ?? null),
+        JSON.stringify(response.headers),
+      ],
+    );
+  }
+
+  async abandon(key: IdempotencyKey): Promise<void> {
+    await this.pool.query(
+      `DELETE FROM ${this.table}
+        WHERE tenant_id = $1 AND user_id = $2 AND request_id = $3 AND operation = $4 AND state = 'in_progress'`,
+      [key.tenantId, key.userId, key.requestId, key.operation],
+    );
+  }
+
+  /** Housekeeping: forget completed records older than `olderThanMs` (default 7 days). */
+  async purge(olderThanMs = 7 * 24 * 3600 * 1000): Promise<number> {
+    const result = await this.pool.query(
+      `DELETE FROM ${this.table} WHERE created_at < now() - make_interval(secs => $1::double precision / 1000)`,
+      [olderThanMs],
+    );
+    return result.rowCount ?? 0;
+  }
+}

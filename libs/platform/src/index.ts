@@ -1,0 +1,66 @@
+// config
+export { AppConfig, loadConfig, loadConfigOrExit, getAppConfig, setAppConfig, LOG_LEVELS, PROCESS_ROLES } from './config/app-config';
+export type { AppConfigValues, LoadConfigOptions, LogLevel, ProcessRole } from './config/app-config';
+export { ConfigError } from './config/config.error';
+export { resolveSecret, LOCAL_SECRET_FILES, MIN_SECRET_LENGTH } from './config/local-secret';
+export type { LocalSecretName, ResolvedSecret } from './config/local-secret';
+export { PlatformConfigModule } from './config/platform-config.module';
+
+// auth
+export { Role, ALL_ROLES, isRole } from './auth/roles';
+export type { Principal, TenantScoped } from './auth/principal';
+export { hasAnyRole, tenantScope, isGuid } from './auth/principal';
+export { Public, Roles, CurrentPrincipal, IS_PUBLIC_KEY, ROLES_KEY } from './auth/auth.decorators';
+export { AuthGuard } from './auth/auth.guard';
+export { RolesGuard } from './auth/roles.guard';
+export { JwtVerifier, toPrincipal } from './auth/jwt-verifier';
+export type { JwtVerifierOptions } from './auth/jwt-verifier';
+export { signLocalToken } from './auth/token-signer';
+export type { LocalTokenClaims, SignLocalTokenOptions } from './auth/token-signer';
+
+// errors
+export { ProblemException, PROBLEM_CONTENT_TYPE, problemType, codeForStatus, titleForStatus } from './errors/problem-details';
+export type { ProblemDetails, FieldError, ProblemOptions } from './errors/problem-details';
+export { mapErrorToProblem, MalformedJsonError, isConnectionError } from './errors/error-mapping';
+export type { MappedProblem } from './errors/error-mapping';
+export { ProblemDetailsFilter } from './errors/problem-details.filter';
+export { createValidationPipe, flattenValidationErrors, validationProblem } from './errors/validation.pipe';
+export { scrubSecrets, redactPath } from './errors/scrub-secrets';
+export { ProblemDetailsDto, FieldErrorDto, ApiProblemResponses } from './errors/problem-details.dto';
+
+// request context
+export {
+  getRequestContext,
+  runWithRequestContext,
+  CORRELATION_ID_HEADER,
+  REQUEST_ID_HEADER,
+} from './request-context/request-context';
+export type { RequestContext } from './request-context/request-context';
+export { registerRequestContextHooks } from './request-context/request-context.hooks';
+
+// logging
+export { createPinoLogger, REDACT_PATHS } from './logging/pino-logger';
+export type { CreateLoggerOptions } from './logging/pino-logger';
+export { PinoLoggerService } from './logging/pino-logger.service';
+
+// idempotency
+export { IdempotencyStore } from './idempotency/idempotency.store';
+export type { IdempotencyKey, StoredResponse, BeginResult, IdempotencyStoreOptions } from './idempotency/idempotency.store';
+export { IdempotencyInterceptor, IDEMPOTENT_REPLAY_HEADER } from './idempotency/idempotency.interceptor';
+export type { IdempotencyInterceptorOptions } from './idempotency/idempotency.interceptor';
+export { Idempotent, IDEMPOTENT_KEY } from './idempotency/idempotent.decorator';
+export { IdempotencyModule } from './idempotency/idempotency.module';
+export type { IdempotencyModuleOptions, IdempotencyModuleAsyncOptions } from './idempotency/idempotency.module';
+export { canonicalJson, sha256Hex } from './idempotency/canonical-json';
+
+// http
+export { createHttpApp } from './http/create-http-app';
+export type { CreateHttpAppOptions } from './http/create-http-app';
+export { setupSwagger, BEARER_SCHEME } from './http/swagger.setup';
+export type { SwaggerSetupOptions } from './http/swagger.setup';
+export { RateLimitGuard, SkipRateLimit } from './http/rate-limit.guard';
+export { TokenBucketLimiter } from './http/token-bucket';
+export { registerJsonBodyParser } from './http/json-body.parser';
+
+export { PlatformModule, PINO_LOGGER } from './platform.module';
+export type { PlatformModuleOptions } from './platform.module';

@@ -13,11 +13,13 @@ export type ExpectedError = { code: string; kind?: DomainError['kind']; field?: 
 
 export type DeciderSpecWhen<Event, State> = {
   /** The decided events equal `expected` exactly. */
-  then: (expected: Event[]) => Event[];
+  then: (expected: Event[]) => void;
   /** Runs a custom assertion on the decided events and the state after them. */
-  thenMatches: (assert: (events: Event[], stateAfter: State) => void) => Event[];
+  thenMatches: (assert: (events: Event[], stateAfter: State) => void) => void;
   /** Decide throws a DomainError with this code (and kind/field/data when given). */
-  thenThrows: (expected: ExpectedError) => DomainError;
+  thenThrows: (expected: ExpectedError) => void;
+  /** Like thenThrows, and returns the error for further assertions. */
+  thenError: (expected: ExpectedError) => DomainError;
   /** The raw decided events. */
   events: () => Event[];
 };
@@ -39,16 +41,18 @@ export const deciderSpec = <Command, Event, State, Context>(
         return {
           events: run,
           then: (expected: Event[]) => {
-            const events = run();
-            expect(events).toEqual(expected);
-            return events;
+            expect(run()).toEqual(expected);
           },
           thenMatches: (assert) => {
             const events = run();
             assert(events, events.reduce(decider.evolve, state()));
-            return events;
           },
           thenThrows: (expected: ExpectedError) => {
+            thenError(expected);
+          },
+          thenError: (expected: ExpectedError) => thenError(expected),
+        };
+        function thenError(expected: ExpectedError): DomainError {
             let caught: unknown;
             try {
               run();
@@ -65,8 +69,7 @@ export const deciderSpec = <Command, Event, State, Context>(
             });
             if (expected.data) expect(caught.data).toMatchObject(expected.data);
             return caught;
-          },
-        };
+        }
       },
     };
   },

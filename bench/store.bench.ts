@@ -36,7 +36,7 @@ export async function runStoreBench(opts: {
   await adminQuery(serverUrl, `CREATE DATABASE "${dbName}"`);
   const dbUrl = new URL(serverUrl);
   dbUrl.pathname = `/${dbName}`;
-  const store = await PostgresEventStore.create({ connectionString: dbUrl.toString(), kind: opts.store, poolSize: Number(process.env.BENCH_POOL ?? WRITERS) });
+  const store = await PostgresEventStore.create({ connectionString: dbUrl.toString(), kind: opts.store, poolSize: WRITERS });
 
   try {
     const filler = 'x'.repeat(330);

@@ -51,7 +51,12 @@ async function main(argv: string[]): Promise<void> {
 
   const token = await signLocalToken(
     { sub: opts.sub ?? opts.upn, upn: opts.upn, tid: opts.tenant, roles: opts.role },
-    { secret, ttl: opts.ttl, issuer: env.AUTH_ISSUER?.trim() || undefined, audience: env.AUTH_AUDIENCE?.trim() || undefined },
+    {
+      secret,
+      ttl: opts.ttl,
+      issuer: env.AUTH_ISSUER?.trim() || undefined,
+      audience: env.AUTH_AUDIENCE?.trim() || undefined,
+    },
   );
   process.stdout.write(`${token}\n`);
 }

@@ -31,6 +31,7 @@ export * from './catalog/catalog.validation';
 export * from './customers/customer.events';
 export * from './customers/customer.commands';
 export * from './customers/customer-domain';
+export * from './customers/customer-domain-claim';
 export * from './customers/customer.state';
 export * from './customers/customer.decide';
 

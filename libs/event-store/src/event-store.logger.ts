@@ -17,9 +17,9 @@ export function logInfo(logger: EventStoreLogger, message: string): void {
 }
 
 export function describeError(error: unknown): string {
-  if (error instanceof Error) {
-    const code = (error as { code?: unknown }).code;
-    return typeof code === 'string' ? `${error.message} (${code})` : error.message;
+  if (typeof error === 'object' && error !== null && typeof (error as { message?: unknown }).message === 'string') {
+    const { message, code } = error as { message: string; code?: unknown };
+    return typeof code === 'string' ? `${message} (${code})` : message;
   }
   return String(error);
 }

@@ -1,5 +1,13 @@
 // config
-export { AppConfig, loadConfig, loadConfigOrExit, getAppConfig, setAppConfig, LOG_LEVELS, PROCESS_ROLES } from './config/app-config';
+export {
+  AppConfig,
+  loadConfig,
+  loadConfigOrExit,
+  getAppConfig,
+  setAppConfig,
+  LOG_LEVELS,
+  PROCESS_ROLES,
+} from './config/app-config';
 export type { AppConfigValues, LoadConfigOptions, LogLevel, ProcessRole } from './config/app-config';
 export { ConfigError } from './config/config.error';
 export { resolveSecret, LOCAL_SECRET_FILES, MIN_SECRET_LENGTH } from './config/local-secret';
@@ -19,7 +27,13 @@ export { signLocalToken } from './auth/token-signer';
 export type { LocalTokenClaims, SignLocalTokenOptions } from './auth/token-signer';
 
 // errors
-export { ProblemException, PROBLEM_CONTENT_TYPE, problemType, codeForStatus, titleForStatus } from './errors/problem-details';
+export {
+  ProblemException,
+  PROBLEM_CONTENT_TYPE,
+  problemType,
+  codeForStatus,
+  titleForStatus,
+} from './errors/problem-details';
 export type { ProblemDetails, FieldError, ProblemOptions } from './errors/problem-details';
 export { mapErrorToProblem, MalformedJsonError, isConnectionError } from './errors/error-mapping';
 export type { MappedProblem } from './errors/error-mapping';
@@ -45,7 +59,12 @@ export { PinoLoggerService } from './logging/pino-logger.service';
 
 // idempotency
 export { IdempotencyStore } from './idempotency/idempotency.store';
-export type { IdempotencyKey, StoredResponse, BeginResult, IdempotencyStoreOptions } from './idempotency/idempotency.store';
+export type {
+  IdempotencyKey,
+  StoredResponse,
+  BeginResult,
+  IdempotencyStoreOptions,
+} from './idempotency/idempotency.store';
 export { IdempotencyInterceptor, IDEMPOTENT_REPLAY_HEADER } from './idempotency/idempotency.interceptor';
 export type { IdempotencyInterceptorOptions } from './idempotency/idempotency.interceptor';
 export { Idempotent, IDEMPOTENT_KEY } from './idempotency/idempotent.decorator';

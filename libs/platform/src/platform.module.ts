@@ -33,7 +33,12 @@ export class PlatformModule {
           provide: JwtVerifier,
           inject: [AppConfig],
           useFactory: (c: AppConfig): JwtVerifier =>
-            new JwtVerifier({ secret: c.auth.jwtSecret, jwksUrl: c.auth.jwksUrl, issuer: c.auth.issuer, audience: c.auth.audience }),
+            new JwtVerifier({
+              secret: c.auth.jwtSecret,
+              jwksUrl: c.auth.jwksUrl,
+              issuer: c.auth.issuer,
+              audience: c.auth.audience,
+            }),
         },
         {
           provide: PINO_LOGGER,

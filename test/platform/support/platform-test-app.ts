@@ -61,7 +61,10 @@ export class TestController {
   @Get('me')
   me(@CurrentPrincipal() principal: Principal): unknown {
     const ctx = getRequestContext();
-    return { principal, context: { correlationId: ctx?.correlationId, requestId: ctx?.requestId, principal: ctx?.principal } };
+    return {
+      principal,
+      context: { correlationId: ctx?.correlationId, requestId: ctx?.requestId, principal: ctx?.principal },
+    };
   }
 
   @Get('admin')
@@ -111,7 +114,11 @@ export class TestController {
 
   @Get('gone')
   gone(): never {
-    throw Object.assign(new Error('The link has expired.'), { code: 'link_expired', kind: 'gone', data: { expiredAt: '2025-01-01T00:00:00Z' } });
+    throw Object.assign(new Error('The link has expired.'), {
+      code: 'link_expired',
+      kind: 'gone',
+      data: { expiredAt: '2025-01-01T00:00:00Z' },
+    });
   }
 
   @Get('unavailable')
@@ -173,7 +180,10 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   return { app, config, logs };
 }
 
-export function token(roles: string[] = [Role.AdminAgent], overrides: { tid?: string; sub?: string; ttl?: string; secret?: string } = {}): Promise<string> {
+export function token(
+  roles: string[] = [Role.AdminAgent],
+  overrides: { tid?: string; sub?: string; ttl?: string; secret?: string } = {},
+): Promise<string> {
   return signLocalToken(
     { sub: overrides.sub ?? 'user-1', upn: 'ann@contoso.com', tid: overrides.tid ?? TENANT, roles },
     { secret: overrides.secret ?? SECRET, ttl: overrides.ttl ?? '1h' },

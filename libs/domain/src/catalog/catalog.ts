@@ -14,12 +14,15 @@ export const parseOfferId = (id: string): { productId: string; skuId: string; av
   return m ? { productId: m[1], skuId: m[2], availabilityId: m[3] } : null;
 };
 
-export const findOffer = (catalog: Catalog, offerId: string): Offer | undefined => catalog.offers.find((o) => o.id === offerId);
+export const findOffer = (catalog: Catalog, offerId: string): Offer | undefined =>
+  catalog.offers.find((o) => o.id === offerId);
 
 const unique = <T>(xs: T[]): T[] => [...new Set(xs)];
 
 /** Flattened media facets, as the API lists them. */
-export const mediaFacets = (media: SoftwareMedia[]): { versions: string[]; languages: string[]; bitness: Bitness[] } => ({
+export const mediaFacets = (
+  media: SoftwareMedia[],
+): { versions: string[]; languages: string[]; bitness: Bitness[] } => ({
   versions: media.map((m) => m.version),
   languages: unique(media.flatMap((m) => m.languages)),
   bitness: unique(media.flatMap((m) => m.bitness)),
@@ -31,7 +34,8 @@ export const checkMediaCombination = (
   choice: { version: string; language?: string; bitness?: string },
 ): { ok: true } | { ok: false; field: 'version' | 'language' | 'bitness'; message: string } => {
   const m = media.find((x) => x.version === choice.version);
-  if (!m) return { ok: false, field: 'version', message: `version must be one of ${media.map((x) => x.version).join(', ')}` };
+  if (!m)
+    return { ok: false, field: 'version', message: `version must be one of ${media.map((x) => x.version).join(', ')}` };
   if (choice.language !== undefined && !m.languages.includes(choice.language)) {
     return { ok: false, field: 'language', message: `version ${m.version} is available in ${m.languages.join(', ')}` };
   }
@@ -81,7 +85,12 @@ export const offerInMarket = (
  * The offers for a country (GET /v1/offers?country=XX): every offer, with `availableInMarket` false for
  * Azure reservations in a listed market. Throws 400 `unknown_country` / 422 `market_not_supported`.
  */
-export const listOffersForCountry = (catalog: Catalog, markets: MarketsData, policy: Policy, country: unknown): MarketOffer[] => {
+export const listOffersForCountry = (
+  catalog: Catalog,
+  markets: MarketsData,
+  policy: Policy,
+  country: unknown,
+): MarketOffer[] => {
   const market = resolveMarket(markets, country, 'country');
   return catalog.offers.map((o) => offerInMarket(catalog, o, market, policy));
 };

@@ -15,7 +15,8 @@ export const validateCatalog = (raw: unknown, currencies: readonly string[] = []
   const p: string[] = [];
   if (!isObject(raw)) return ['catalog must be an object'];
   if (!isNonEmptyString(raw.version)) p.push('version is required');
-  if (!isNonEmptyString(raw.effectiveFrom) || Number.isNaN(Date.parse(raw.effectiveFrom as string))) p.push('effectiveFrom must be an ISO timestamp');
+  if (!isNonEmptyString(raw.effectiveFrom) || Number.isNaN(Date.parse(raw.effectiveFrom as string)))
+    p.push('effectiveFrom must be an ISO timestamp');
   if (!Array.isArray(raw.offers) || raw.offers.length === 0) return [...p, 'offers must be a non-empty array'];
   const ids = new Set<string>();
   raw.offers.forEach((o: unknown, i: number) => {
@@ -24,7 +25,8 @@ export const validateCatalog = (raw: unknown, currencies: readonly string[] = []
     const id = o.id as string;
     const m = typeof id === 'string' ? OFFER_ID_FORMAT.exec(id) : null;
     if (!m) p.push(`${at}.id must be productId:skuId:availabilityId`);
-    else if (m[1] !== o.productId || m[2] !== o.skuId || m[3] !== o.availabilityId) p.push(`${at}.id does not match its productId/skuId/availabilityId`);
+    else if (m[1] !== o.productId || m[2] !== o.skuId || m[3] !== o.availabilityId)
+      p.push(`${at}.id does not match its productId/skuId/availabilityId`);
     if (ids.has(id)) p.push(`${at}.id ${id} is duplicated`);
     ids.add(id);
     if (!isNonEmptyString(o.friendlyName)) p.push(`${at}.friendlyName is required`);
@@ -36,7 +38,8 @@ export const validateCatalog = (raw: unknown, currencies: readonly string[] = []
     else {
       for (const [cur, v] of Object.entries(o.prices)) {
         if (!isKnownCurrency(cur)) p.push(`${at}.prices.${cur} is not an ISO 4217 code`);
-        if (!Number.isSafeInteger(v) || (v as number) <= 0) p.push(`${at}.prices.${cur} must be a positive integer (minor units)`);
+        if (!Number.isSafeInteger(v) || (v as number) <= 0)
+          p.push(`${at}.prices.${cur} must be a positive integer (minor units)`);
       }
       for (const cur of currencies) if (!(cur in o.prices)) p.push(`${at}.prices has no ${cur} price`);
     }
@@ -49,10 +52,18 @@ export const validateCatalog = (raw: unknown, currencies: readonly string[] = []
         const mat = `${at}.media[${j}]`;
         if (!isObject(md)) return void p.push(`${mat} must be an object`);
         if (!isNonEmptyString(md.version)) p.push(`${mat}.version is required`);
-        if (!Array.isArray(md.languages) || md.languages.length === 0 || md.languages.some((l) => typeof l !== 'string' || !LANGUAGE_TAG.test(l))) {
+        if (
+          !Array.isArray(md.languages) ||
+          md.languages.length === 0 ||
+          md.languages.some((l) => typeof l !== 'string' || !LANGUAGE_TAG.test(l))
+        ) {
           p.push(`${mat}.languages must be language tags such as en-US`);
         }
-        if (!Array.isArray(md.bitness) || md.bitness.length === 0 || md.bitness.some((b) => !BITNESS_VALUES.includes(b))) {
+        if (
+          !Array.isArray(md.bitness) ||
+          md.bitness.length === 0 ||
+          md.bitness.some((b) => !BITNESS_VALUES.includes(b))
+        ) {
           p.push(`${mat}.bitness must list ${BITNESS_VALUES.join('/')}`);
         }
       });

@@ -8,7 +8,11 @@ import { COMPANY_NAME_MAX, isValidDomain, normalizeDomain } from './customer-dom
 import type { CustomerEvent, CustomerRegistered } from './customer.events';
 import { evolveCustomer, initialCustomerState, type CustomerState } from './customer.state';
 
-const registerCustomer = (command: RegisterCustomer, state: CustomerState, ctx: DomainContext): CustomerRegistered[] => {
+const registerCustomer = (
+  command: RegisterCustomer,
+  state: CustomerState,
+  ctx: DomainContext,
+): CustomerRegistered[] => {
   const { customerId, companyName, domain, country, partnerTenantId } = command.data;
   if (state.status === 'registered') {
     throw new DomainError({
@@ -19,11 +23,14 @@ const registerCustomer = (command: RegisterCustomer, state: CustomerState, ctx: 
     });
   }
   const issues = new IssueCollector();
-  if (typeof customerId !== 'string' || customerId.trim() === '') issues.add('customerId', 'invalid_customer_id', 'customerId is required');
-  if (typeof partnerTenantId !== 'string' || partnerTenantId.trim() === '') issues.add('partnerTenantId', 'invalid_partner_tenant_id', 'partnerTenantId is required');
+  if (typeof customerId !== 'string' || customerId.trim() === '')
+    issues.add('customerId', 'invalid_customer_id', 'customerId is required');
+  if (typeof partnerTenantId !== 'string' || partnerTenantId.trim() === '')
+    issues.add('partnerTenantId', 'invalid_partner_tenant_id', 'partnerTenantId is required');
   const name = typeof companyName === 'string' ? companyName.trim() : '';
   if (name.length === 0) issues.add('companyName', 'invalid_company_name', 'companyName is required');
-  else if (name.length > COMPANY_NAME_MAX) issues.add('companyName', 'invalid_company_name', `companyName must be at most ${COMPANY_NAME_MAX} characters`);
+  else if (name.length > COMPANY_NAME_MAX)
+    issues.add('companyName', 'invalid_company_name', `companyName must be at most ${COMPANY_NAME_MAX} characters`);
   if (typeof domain !== 'string' || !isValidDomain(domain)) {
     issues.add('domain', 'invalid_domain', 'domain must be a DNS domain name such as "contoso.onmicrosoft.com"');
   }
@@ -60,7 +67,11 @@ const registerCustomer = (command: RegisterCustomer, state: CustomerState, ctx: 
   ];
 };
 
-export const decideCustomer = (command: CustomerCommand, state: CustomerState, context: DomainContext): CustomerEvent[] => {
+export const decideCustomer = (
+  command: CustomerCommand,
+  state: CustomerState,
+  context: DomainContext,
+): CustomerEvent[] => {
   switch (command.type) {
     case 'RegisterCustomer':
       return registerCustomer(command, state, context);

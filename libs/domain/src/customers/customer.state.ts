@@ -1,8 +1,6 @@
 import type { CustomerEvent, CustomerRegistered } from './customer.events';
 
-export type CustomerState =
-  | { status: 'unregistered' }
-  | ({ status: 'registered' } & CustomerRegistered['data']);
+export type CustomerState = { status: 'unregistered' } | ({ status: 'registered' } & CustomerRegistered['data']);
 
 export const initialCustomerState = (): CustomerState => ({ status: 'unregistered' });
 

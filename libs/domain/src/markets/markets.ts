@@ -12,7 +12,8 @@ export const findMarket = (data: MarketsData, code: string): Market | undefined 
 export const isKnownCountry = (data: MarketsData, code: string): boolean =>
   typeof code === 'string' && COUNTRY_FORMAT.test(code) && findCountry(data, code) !== undefined;
 
-export const isSoldIn = (data: MarketsData, code: string): boolean => isKnownCountry(data, code) && findMarket(data, code) !== undefined;
+export const isSoldIn = (data: MarketsData, code: string): boolean =>
+  isKnownCountry(data, code) && findMarket(data, code) !== undefined;
 
 /** The reservation-exclusion list of a version (default: the current one). */
 export const reservationExclusionList = (data: MarketsData, version?: string): ReservationExclusionList => {
@@ -54,7 +55,9 @@ export const resolveMarket = (data: MarketsData, code: unknown, field = 'country
   }
   const country = findCountry(data, code);
   if (!country) {
-    throw validationError(field, 'unknown_country', `"${code}" is not an ISO 3166-1 alpha-2 country code`, { country: code });
+    throw validationError(field, 'unknown_country', `"${code}" is not an ISO 3166-1 alpha-2 country code`, {
+      country: code,
+    });
   }
   const market = findMarket(data, code);
   if (!market) {

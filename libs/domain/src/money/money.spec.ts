@@ -5,7 +5,14 @@ import { divideHalfEven, mulDivHalfEven } from './rounding';
 
 describe('minor units (ISO 4217)', () => {
   it.each([
-    ['USD', 2], ['EUR', 2], ['PLN', 2], ['JPY', 0], ['KRW', 0], ['BHD', 3], ['KWD', 3], ['CLF', 4],
+    ['USD', 2],
+    ['EUR', 2],
+    ['PLN', 2],
+    ['JPY', 0],
+    ['KRW', 0],
+    ['BHD', 3],
+    ['KWD', 3],
+    ['CLF', 4],
   ])('%s has %i minor digits', (code, digits) => expect(minorUnits(code)).toBe(digits));
 
   it('refuses an unknown currency', () => {
@@ -36,7 +43,9 @@ describe('parseMoney', () => {
     [{ amount: '12.500', currencyCode: 'USD' }, 1250],
     [{ amount: '160400', currencyCode: 'JPY' }, 160400],
     [{ amount: '328.18', currencyCode: 'KWD' }, 328180],
-  ])('%j → %i', (m, minor) => expect(parseMoney(m)).toEqual({ ok: true, amountMinor: minor, currencyCode: m.currencyCode }));
+  ])('%j → %i', (m, minor) =>
+    expect(parseMoney(m)).toEqual({ ok: true, amountMinor: minor, currencyCode: m.currencyCode }),
+  );
 
   it.each([
     [{ amount: '12.345', currencyCode: 'USD' }, 'amount'],
@@ -49,27 +58,43 @@ describe('parseMoney', () => {
 
   it('round-trips with formatMoney (property)', () => {
     fc.assert(
-      fc.property(fc.integer({ min: -1e12, max: 1e12 }), fc.constantFrom('USD', 'JPY', 'KWD', 'EUR', 'KRW', 'BHD'), (minor, cur) => {
-        const parsed = parseMoney(formatMoney(minor, cur));
-        expect(parsed).toEqual({ ok: true, amountMinor: minor, currencyCode: cur });
-      }),
+      fc.property(
+        fc.integer({ min: -1e12, max: 1e12 }),
+        fc.constantFrom('USD', 'JPY', 'KWD', 'EUR', 'KRW', 'BHD'),
+        (minor, cur) => {
+          const parsed = parseMoney(formatMoney(minor, cur));
+          expect(parsed).toEqual({ ok: true, amountMinor: minor, currencyCode: cur });
+        },
+      ),
     );
   });
 });
 
 describe('half-even rounding', () => {
   it.each([
-    [5n, 2n, 2n], [7n, 2n, 4n], [3n, 2n, 2n], [1n, 2n, 0n], [-5n, 2n, -2n], [-7n, 2n, -4n], [10n, 3n, 3n], [11n, 3n, 4n], [5n, -2n, -2n],
+    [5n, 2n, 2n],
+    [7n, 2n, 4n],
+    [3n, 2n, 2n],
+    [1n, 2n, 0n],
+    [-5n, 2n, -2n],
+    [-7n, 2n, -4n],
+    [10n, 3n, 3n],
+    [11n, 3n, 4n],
+    [5n, -2n, -2n],
   ])('%s / %s → %s', (n, d, q) => expect(divideHalfEven(n, d)).toBe(q));
 
   it('never differs from the exact quotient by more than ½ (property)', () => {
     fc.assert(
-      fc.property(fc.bigInt({ min: -(10n ** 15n), max: 10n ** 15n }), fc.bigInt({ min: 1n, max: 10n ** 6n }), (n, d) => {
-        const q = divideHalfEven(n, d);
-        const diff2 = 2n * (n - q * d); // 2·(n − q·d), compare with d
-        expect(diff2 <= d && diff2 >= -d).toBe(true);
-        if (diff2 === d || diff2 === -d) expect(q % 2n).toBe(0n);
-      }),
+      fc.property(
+        fc.bigInt({ min: -(10n ** 15n), max: 10n ** 15n }),
+        fc.bigInt({ min: 1n, max: 10n ** 6n }),
+        (n, d) => {
+          const q = divideHalfEven(n, d);
+          const diff2 = 2n * (n - q * d); // 2·(n − q·d), compare with d
+          expect(diff2 <= d && diff2 >= -d).toBe(true);
+          if (diff2 === d || diff2 === -d) expect(q % 2n).toBe(0n);
+        },
+      ),
     );
   });
 

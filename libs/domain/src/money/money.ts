@@ -6,10 +6,13 @@ export type MinorMoney = { amountMinor: number; currencyCode: string };
 
 /** Formats minor units as the API's decimal string: formatMoney(123450, 'PLN') → { amount: "1234.50", currencyCode: "PLN" }. */
 export const formatMoney = (amountMinor: number, currencyCode: string): Money => {
-  if (!Number.isSafeInteger(amountMinor)) throw new RangeError(`amount must be an integer number of minor units, got ${amountMinor}`);
+  if (!Number.isSafeInteger(amountMinor))
+    throw new RangeError(`amount must be an integer number of minor units, got ${amountMinor}`);
   const digits = minorUnits(currencyCode);
   const negative = amountMinor < 0;
-  const abs = BigInt(Math.abs(amountMinor)).toString().padStart(digits + 1, '0');
+  const abs = BigInt(Math.abs(amountMinor))
+    .toString()
+    .padStart(digits + 1, '0');
   const whole = digits === 0 ? abs : abs.slice(0, abs.length - digits);
   const frac = digits === 0 ? '' : `.${abs.slice(abs.length - digits)}`;
   return { amount: `${negative ? '-' : ''}${whole}${frac}`, currencyCode };
@@ -29,15 +32,24 @@ const AMOUNT = /^(-)?(\d{1,15})(?:\.(\d+))?$/;
 export const parseMoney = (money: { amount: unknown; currencyCode: unknown }): ParseMoneyResult => {
   const { amount, currencyCode } = money ?? ({} as { amount: unknown; currencyCode: unknown });
   if (typeof currencyCode !== 'string' || !isKnownCurrency(currencyCode)) {
-    return { ok: false, field: 'currencyCode', message: 'currencyCode must be an ISO 4217 currency code such as "USD"' };
+    return {
+      ok: false,
+      field: 'currencyCode',
+      message: 'currencyCode must be an ISO 4217 currency code such as "USD"',
+    };
   }
-  if (typeof amount !== 'string') return { ok: false, field: 'amount', message: 'amount must be a decimal string such as "1234.50"' };
+  if (typeof amount !== 'string')
+    return { ok: false, field: 'amount', message: 'amount must be a decimal string such as "1234.50"' };
   const m = AMOUNT.exec(amount.trim());
   if (!m) return { ok: false, field: 'amount', message: 'amount must be a decimal string such as "1234.50"' };
   const digits = minorUnits(currencyCode);
   const frac = (m[3] ?? '').replace(/0+$/, '');
   if (frac.length > digits) {
-    return { ok: false, field: 'amount', message: `${currencyCode} has ${digits} minor digit(s); "${amount}" has more` };
+    return {
+      ok: false,
+      field: 'amount',
+      message: `${currencyCode} has ${digits} minor digit(s); "${amount}" has more`,
+    };
   }
   const minor = BigInt(m[2]) * 10n ** BigInt(digits) + BigInt(frac.padEnd(digits, '0') || '0');
   const value = Number(m[1] ? -minor : minor);

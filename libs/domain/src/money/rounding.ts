@@ -20,7 +20,11 @@ export const divideHalfEven = (numerator: bigint, denominator: bigint): bigint =
 
 /** amount × numerator / denominator, half-even, on safe integers. */
 export const mulDivHalfEven = (amount: number, numerator: number, denominator: number): number => {
-  for (const [name, v] of [['amount', amount], ['numerator', numerator], ['denominator', denominator]] as const) {
+  for (const [name, v] of [
+    ['amount', amount],
+    ['numerator', numerator],
+    ['denominator', denominator],
+  ] as const) {
     if (!Number.isSafeInteger(v)) throw new RangeError(`${name} must be a safe integer, got ${v}`);
   }
   const result = divideHalfEven(BigInt(amount) * BigInt(numerator), BigInt(denominator));

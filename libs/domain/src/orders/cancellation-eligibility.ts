@@ -1,5 +1,13 @@
 import { formatMoney, sumMinor } from '../money/money';
-import { cancellationWindowEndsAt, daysRemaining, findPolicy, isCancellableKind, isWithinWindow, lineCredit, MS_PER_DAY } from '../policies/policies';
+import {
+  cancellationWindowEndsAt,
+  daysRemaining,
+  findPolicy,
+  isCancellableKind,
+  isWithinWindow,
+  lineCredit,
+  MS_PER_DAY,
+} from '../policies/policies';
 import type { Policy, PolicyBook } from '../policies/policy.types';
 import type { Money, OfferKind } from '../shared/types';
 import type { PlacedOrderState } from './order.state';
@@ -42,7 +50,11 @@ export type CancellationEligibility = {
  * The order-level window is the latest window of its cancellable lines (all equal under current
  * policies); an order with no cancellable line reports the policy's longest window, not eligible.
  */
-export const cancellationEligibility = (state: PlacedOrderState, now: Date, policyOrBook: Policy | PolicyBook): CancellationEligibility => {
+export const cancellationEligibility = (
+  state: PlacedOrderState,
+  now: Date,
+  policyOrBook: Policy | PolicyBook,
+): CancellationEligibility => {
   const policy: Policy = 'versions' in policyOrBook ? findPolicy(policyOrBook, state.policyVersion) : policyOrBook;
   const placedAt = new Date(state.placedAt);
   const cancellable = state.lineItems.filter((l) => isCancellableKind(policy, l.kind));
@@ -55,7 +67,14 @@ export const cancellationEligibility = (state: PlacedOrderState, now: Date, poli
   const lineItems: LineEligibility[] = state.lineItems.map((l) => {
     const canKind = isCancellableKind(policy, l.kind);
     const end = canKind ? (cancellationWindowEndsAt(policy, l.kind, placedAt) as Date) : null;
-    const reason: EligibilityReason = alreadyCancelled || l.cancelled ? 'already_cancelled' : !canKind ? 'not_cancellable' : !isWithinWindow(now, end as Date) ? 'window_passed' : 'eligible';
+    const reason: EligibilityReason =
+      alreadyCancelled || l.cancelled
+        ? 'already_cancelled'
+        : !canKind
+          ? 'not_cancellable'
+          : !isWithinWindow(now, end as Date)
+            ? 'window_passed'
+            : 'eligible';
     const c = lineCredit(policy, l, placedAt, now);
     const credit = reason === 'eligible' ? c.credit : 0;
     return {
@@ -71,7 +90,13 @@ export const cancellationEligibility = (state: PlacedOrderState, now: Date, poli
       termDays: c.termDays,
     };
   });
-  const reason: EligibilityReason = alreadyCancelled ? 'already_cancelled' : cancellable.length === 0 ? 'not_cancellable' : passed ? 'window_passed' : 'eligible';
+  const reason: EligibilityReason = alreadyCancelled
+    ? 'already_cancelled'
+    : cancellable.length === 0
+      ? 'not_cancellable'
+      : passed
+        ? 'window_passed'
+        : 'eligible';
   const total = sumMinor(lineItems.map((l) => l.expectedCreditMinor));
   return {
     orderId: state.orderId,

@@ -74,9 +74,4 @@ export type CancelOrder = {
 export type MarkCancellationPropagated = { type: 'MarkCancellationPropagated'; data: Record<string, never> };
 
 export type OrderCommand =
-  | PlaceOrder
-  | RevealKey
-  | IssueDownloadLink
-  | RecordDownload
-  | CancelOrder
-  | MarkCancellationPropagated;
+  PlaceOrder | RevealKey | IssueDownloadLink | RecordDownload | CancelOrder | MarkCancellationPropagated;

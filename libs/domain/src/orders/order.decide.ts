@@ -16,7 +16,14 @@ import type { DomainContext } from '../shared/context';
 import type { Decider } from '../shared/decider';
 import { DomainError, IssueCollector, validationError } from '../shared/domain-error';
 import { ACCESS_CHANNELS, isSoftwareKind, type AccessChannel, type Actor, type Bitness } from '../shared/types';
-import type { CancelOrder, IssueDownloadLink, OrderCommand, PlaceOrder, RecordDownload, RevealKey } from './order.commands';
+import type {
+  CancelOrder,
+  IssueDownloadLink,
+  OrderCommand,
+  PlaceOrder,
+  RecordDownload,
+  RevealKey,
+} from './order.commands';
 import type {
   CancellationPropagated,
   CancelledLineItem,
@@ -28,7 +35,14 @@ import type {
   PlacedLineItem,
   SoftwareDownloaded,
 } from './order.events';
-import { evolveOrder, initialOrderState, type DownloadLinkState, type OrderLineState, type OrderState, type PlacedOrderState } from './order.state';
+import {
+  evolveOrder,
+  initialOrderState,
+  type DownloadLinkState,
+  type OrderLineState,
+  type OrderState,
+  type PlacedOrderState,
+} from './order.state';
 
 /** Sane upper bounds (our decisions). */
 export const MAX_LINE_ITEMS = 100;
@@ -40,7 +54,8 @@ export const KMS_EXPLANATION =
   '(multiple activation key). Request keyType "MAK" (or omit keyType). To move devices from KMS to MAK without ' +
   'downtime, deploy the MAK within the 180 days a KMS activation stays valid.';
 
-const orderNotFound = (): DomainError => new DomainError({ code: 'order_not_found', kind: 'not_found', detail: 'the order does not exist' });
+const orderNotFound = (): DomainError =>
+  new DomainError({ code: 'order_not_found', kind: 'not_found', detail: 'the order does not exist' });
 
 const requirePlaced = (state: OrderState): PlacedOrderState => {
   if (state.status === 'none') throw orderNotFound();
@@ -48,7 +63,8 @@ const requirePlaced = (state: OrderState): PlacedOrderState => {
 };
 
 /** The policy version that governs this order (the one recorded at purchase). */
-export const orderPolicy = (state: PlacedOrderState, ctx: Pick<DomainContext, 'policies'>): Policy => findPolicy(ctx.policies, state.policyVersion);
+export const orderPolicy = (state: PlacedOrderState, ctx: Pick<DomainContext, 'policies'>): Policy =>
+  findPolicy(ctx.policies, state.policyVersion);
 
 const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
 
@@ -56,11 +72,17 @@ const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInt
 
 const placeOrder = (command: PlaceOrder, state: OrderState, ctx: DomainContext): OrderPlaced[] => {
   if (state.status !== 'none') {
-    throw new DomainError({ code: 'order_already_exists', kind: 'conflict', detail: `order ${state.orderId} already exists`, data: { orderId: state.orderId } });
+    throw new DomainError({
+      code: 'order_already_exists',
+      kind: 'conflict',
+      detail: `order ${state.orderId} already exists`,
+      data: { orderId: state.orderId },
+    });
   }
   const { orderId, customer, lineItems, placedBy } = command.data;
   const issues = new IssueCollector();
-  if (typeof orderId !== 'string' || orderId.trim() === '') issues.add('orderId', 'invalid_order_id', 'orderId is required');
+  if (typeof orderId !== 'string' || orderId.trim() === '')
+    issues.add('orderId', 'invalid_order_id', 'orderId is required');
   if (!Array.isArray(lineItems) || lineItems.length === 0) {
     issues.add('lineItems', 'no_line_items', 'an order needs at least one line item');
     issues.throwIfAny();
@@ -74,12 +96,25 @@ const placeOrder = (command: PlaceOrder, state: OrderState, ctx: DomainContext):
   lineItems.forEach((li, i) => {
     const at = `lineItems[${i}]`;
     if (!isInt(li?.lineItemNumber) || li.lineItemNumber < 0 || li.lineItemNumber >= lineItems.length) {
-      issues.add(`${at}.lineItemNumber`, 'invalid_line_item_number', `lineItemNumber must be an integer from 0 to ${lineItems.length - 1}`);
+      issues.add(
+        `${at}.lineItemNumber`,
+        'invalid_line_item_number',
+        `lineItemNumber must be an integer from 0 to ${lineItems.length - 1}`,
+      );
     } else if (seen.has(li.lineItemNumber)) {
-      issues.add(`${at}.lineItemNumber`, 'duplicate_line_item_number', `lineItemNumber ${li.lineItemNumber} is used twice`);
+      issues.add(
+        `${at}.lineItemNumber`,
+        'duplicate_line_item_number',
+        `lineItemNumber ${li.lineItemNumber} is used twice`,
+      );
     } else seen.add(li.lineItemNumber);
     const offer = typeof li?.offerId === 'string' ? findOffer(ctx.catalog, li.offerId) : undefined;
-    if (!offer) issues.add(`${at}.offerId`, 'unknown_offer', `offer "${String(li?.offerId)}" does not exist in catalog ${ctx.catalog.version}`);
+    if (!offer)
+      issues.add(
+        `${at}.offerId`,
+        'unknown_offer',
+        `offer "${String(li?.offerId)}" does not exist in catalog ${ctx.catalog.version}`,
+      );
     offers.push(offer);
     if (!isInt(li?.quantity) || li.quantity < 1 || li.quantity > MAX_QUANTITY) {
       issues.add(`${at}.quantity`, 'invalid_quantity', `quantity must be an integer from 1 to ${MAX_QUANTITY}`);
@@ -101,7 +136,9 @@ const placeOrder = (command: PlaceOrder, state: OrderState, ctx: DomainContext):
 
   const excludedNames = reservationExclusionNames(ctx.markets, customer.country);
   if (excludedNames.length) {
-    const blocked = lineItems.map((li, i) => ({ li, i })).filter(({ i }) => (offers[i] as Offer).kind === 'azureReservation');
+    const blocked = lineItems
+      .map((li, i) => ({ li, i }))
+      .filter(({ i }) => (offers[i] as Offer).kind === 'azureReservation');
     if (blocked.length) {
       const country = findCountry(ctx.markets, customer.country);
       const name = country?.name ?? customer.country;
@@ -133,7 +170,8 @@ const placeOrder = (command: PlaceOrder, state: OrderState, ctx: DomainContext):
       const offer = offers[i] as Offer;
       const unitPrice = offer.prices[currency];
       const lineTotal = unitPrice * li.quantity;
-      if (!Number.isSafeInteger(lineTotal)) throw validationError(`lineItems[${i}].quantity`, 'invalid_quantity', 'line total is too large');
+      if (!Number.isSafeInteger(lineTotal))
+        throw validationError(`lineItems[${i}].quantity`, 'invalid_quantity', 'line total is too large');
       const software = isSoftwareKind(offer.kind);
       return {
         lineItemNumber: li.lineItemNumber,
@@ -180,12 +218,15 @@ const placeOrder = (command: PlaceOrder, state: OrderState, ctx: DomainContext):
 // ---------------------------------------------------------------- shared checks
 
 const checkActor = (issues: IssueCollector, user: Actor | undefined, field = 'user'): void => {
-  if (!user || typeof user.userId !== 'string' || user.userId === '') issues.add(`${field}.userId`, 'invalid_user', 'the acting user is required');
-  if (!user || typeof user.upn !== 'string') issues.add(`${field}.upn`, 'invalid_user', 'the acting user principal name is required');
+  if (!user || typeof user.userId !== 'string' || user.userId === '')
+    issues.add(`${field}.userId`, 'invalid_user', 'the acting user is required');
+  if (!user || typeof user.upn !== 'string')
+    issues.add(`${field}.upn`, 'invalid_user', 'the acting user principal name is required');
 };
 
 const checkChannel = (issues: IssueCollector, channel: unknown): void => {
-  if (!ACCESS_CHANNELS.includes(channel as AccessChannel)) issues.add('channel', 'invalid_channel', `channel must be one of ${ACCESS_CHANNELS.join(', ')}`);
+  if (!ACCESS_CHANNELS.includes(channel as AccessChannel))
+    issues.add('channel', 'invalid_channel', `channel must be one of ${ACCESS_CHANNELS.join(', ')}`);
 };
 
 const softwareLine = (state: PlacedOrderState, lineItemNumber: number): OrderLineState => {
@@ -194,7 +235,9 @@ const softwareLine = (state: PlacedOrderState, lineItemNumber: number): OrderLin
     throw new DomainError({
       code: 'software_not_found',
       kind: 'not_found',
-      detail: line ? `line item ${lineItemNumber} (${line.kind}) has no software: no keys or downloads` : `order ${state.orderId} has no line item ${String(lineItemNumber)}`,
+      detail: line
+        ? `line item ${lineItemNumber} (${line.kind}) has no software: no keys or downloads`
+        : `order ${state.orderId} has no line item ${String(lineItemNumber)}`,
       data: { orderId: state.orderId, lineItemNumber },
     });
   }
@@ -214,10 +257,17 @@ const revoked = (state: PlacedOrderState, line: OrderLineState, what: string): D
 const revealKey = (command: RevealKey, state: OrderState, ctx: DomainContext): KeyRevealed[] => {
   const { lineItemNumber, version, keyType, user, channel } = command.data;
   if (keyType !== undefined && keyType !== null && typeof keyType === 'string' && keyType.toUpperCase() === 'KMS') {
-    throw new DomainError({ code: 'kms_not_allowed', kind: 'validation', field: 'keyType', detail: KMS_EXPLANATION, data: { allowedKeyTypes: ['MAK'] } });
+    throw new DomainError({
+      code: 'kms_not_allowed',
+      kind: 'validation',
+      field: 'keyType',
+      detail: KMS_EXPLANATION,
+      data: { allowedKeyTypes: ['MAK'] },
+    });
   }
   const issues = new IssueCollector();
-  if (keyType !== undefined && keyType !== null && keyType !== 'MAK') issues.add('keyType', 'invalid_key_type', 'keyType must be "MAK" (CSP issues MAK keys only)');
+  if (keyType !== undefined && keyType !== null && keyType !== 'MAK')
+    issues.add('keyType', 'invalid_key_type', 'keyType must be "MAK" (CSP issues MAK keys only)');
   if (typeof version !== 'string' || version === '') issues.add('version', 'invalid_version', 'version is required');
   checkActor(issues, user);
   checkChannel(issues, channel);
@@ -269,15 +319,25 @@ const issueDownloadLink = (command: IssueDownloadLink, state: OrderState, ctx: D
   }
   if (typeof linkId !== 'string' || linkId.trim() === '') issues.add('linkId', 'invalid_link_id', 'linkId is required');
   const expires = typeof expiresAt === 'string' ? Date.parse(expiresAt) : NaN;
-  if (Number.isNaN(expires) || expires <= ctx.now.getTime()) issues.add('expiresAt', 'invalid_expiry', 'expiresAt must be an ISO timestamp after now');
+  if (Number.isNaN(expires) || expires <= ctx.now.getTime())
+    issues.add('expiresAt', 'invalid_expiry', 'expiresAt must be an ISO timestamp after now');
   if (!isInt(maxDownloads) || maxDownloads < 1 || maxDownloads > MAX_DOWNLOADS_PER_LINK) {
-    issues.add('maxDownloads', 'invalid_max_downloads', `maxDownloads must be an integer from 1 to ${MAX_DOWNLOADS_PER_LINK}`);
+    issues.add(
+      'maxDownloads',
+      'invalid_max_downloads',
+      `maxDownloads must be an integer from 1 to ${MAX_DOWNLOADS_PER_LINK}`,
+    );
   }
   checkActor(issues, user);
   checkChannel(issues, channel);
   issues.throwIfAny();
   if (order.links[linkId]) {
-    throw new DomainError({ code: 'download_link_exists', kind: 'conflict', detail: `download link ${linkId} already exists`, data: { linkId } });
+    throw new DomainError({
+      code: 'download_link_exists',
+      kind: 'conflict',
+      detail: `download link ${linkId} already exists`,
+      data: { linkId },
+    });
   }
   return [
     {
@@ -311,14 +371,29 @@ const issueDownloadLink = (command: IssueDownloadLink, state: OrderState, ctx: D
  * 410 `revoked` (its line was cancelled), 410 `link_expired` (now ≥ expiresAt), 410 `link_used_up`
  * (downloads ≥ maxDownloads). Use it before streaming the bits; RecordDownload checks the same.
  */
-export const assertDownloadAllowed = (state: OrderState, linkId: string, now: Date): { link: DownloadLinkState; line: OrderLineState; order: PlacedOrderState } => {
+export const assertDownloadAllowed = (
+  state: OrderState,
+  linkId: string,
+  now: Date,
+): { link: DownloadLinkState; line: OrderLineState; order: PlacedOrderState } => {
   const order = requirePlaced(state);
   const link = order.links[linkId];
-  if (!link) throw new DomainError({ code: 'download_link_not_found', kind: 'not_found', detail: 'the download link does not exist', data: { linkId } });
+  if (!link)
+    throw new DomainError({
+      code: 'download_link_not_found',
+      kind: 'not_found',
+      detail: 'the download link does not exist',
+      data: { linkId },
+    });
   const line = order.lineItems.find((l) => l.lineItemNumber === link.lineItemNumber) as OrderLineState;
   if (line.cancelled) throw revoked(order, line, 'the download links');
   if (now.getTime() >= Date.parse(link.expiresAt)) {
-    throw new DomainError({ code: 'link_expired', kind: 'gone', detail: `the download link expired at ${link.expiresAt}`, data: { linkId, expiresAt: link.expiresAt } });
+    throw new DomainError({
+      code: 'link_expired',
+      kind: 'gone',
+      detail: `the download link expired at ${link.expiresAt}`,
+      data: { linkId, expiresAt: link.expiresAt },
+    });
   }
   if (link.downloads >= link.maxDownloads) {
     throw new DomainError({
@@ -334,8 +409,10 @@ export const assertDownloadAllowed = (state: OrderState, linkId: string, now: Da
 const recordDownload = (command: RecordDownload, state: OrderState, ctx: DomainContext): SoftwareDownloaded[] => {
   const { linkId, sha256, bytes, client } = command.data;
   const issues = new IssueCollector();
-  if (typeof sha256 !== 'string' || !/^[0-9a-f]{64}$/i.test(sha256)) issues.add('sha256', 'invalid_sha256', 'sha256 must be 64 hexadecimal characters');
-  if (!Number.isSafeInteger(bytes) || bytes < 0) issues.add('bytes', 'invalid_bytes', 'bytes must be a non-negative integer');
+  if (typeof sha256 !== 'string' || !/^[0-9a-f]{64}$/i.test(sha256))
+    issues.add('sha256', 'invalid_sha256', 'sha256 must be 64 hexadecimal characters');
+  if (!Number.isSafeInteger(bytes) || bytes < 0)
+    issues.add('bytes', 'invalid_bytes', 'bytes must be a non-negative integer');
   issues.throwIfAny();
   const { link, line, order } = assertDownloadAllowed(state, linkId, ctx.now);
   return [
@@ -356,7 +433,12 @@ const recordDownload = (command: RecordDownload, state: OrderState, ctx: DomainC
         downloadNumber: link.downloads + 1,
         channel: 'downloadLink',
         linkIssuedBy: link.issuedBy,
-        client: client ? { ...(client.ipHash ? { ipHash: client.ipHash } : {}), ...(client.userAgent ? { userAgent: client.userAgent } : {}) } : null,
+        client: client
+          ? {
+              ...(client.ipHash ? { ipHash: client.ipHash } : {}),
+              ...(client.userAgent ? { userAgent: client.userAgent } : {}),
+            }
+          : null,
         at: ctx.now.toISOString(),
       },
     },
@@ -370,7 +452,11 @@ const cancelOrder = (command: CancelOrder, state: OrderState, ctx: DomainContext
   const order = requirePlaced(state);
   const issues = new IssueCollector();
   if (acknowledgedNotice !== true) {
-    issues.add('acknowledgedNotice', 'notice_not_acknowledged', 'confirm that you have read the cancellation notice (acknowledgedNotice: true)');
+    issues.add(
+      'acknowledgedNotice',
+      'notice_not_acknowledged',
+      'confirm that you have read the cancellation notice (acknowledgedNotice: true)',
+    );
   }
   checkActor(issues, requestedBy, 'requestedBy');
   issues.throwIfAny();
@@ -389,7 +475,8 @@ const cancelOrder = (command: CancelOrder, state: OrderState, ctx: DomainContext
     const seen = new Set<number>();
     lineItemNumbers.forEach((n, i) => {
       const field = `lineItems[${i}].lineItemNumber`;
-      if (!isInt(n) || !order.lineItems.some((l) => l.lineItemNumber === n)) issues.add(field, 'unknown_line_item', `order ${order.orderId} has no line item ${String(n)}`);
+      if (!isInt(n) || !order.lineItems.some((l) => l.lineItemNumber === n))
+        issues.add(field, 'unknown_line_item', `order ${order.orderId} has no line item ${String(n)}`);
       else if (seen.has(n)) issues.add(field, 'duplicate_line_item_number', `line item ${n} is listed twice`);
       seen.add(n);
     });
@@ -406,7 +493,11 @@ const cancelOrder = (command: CancelOrder, state: OrderState, ctx: DomainContext
         `line item(s) ${blocked.map((l) => `${l.lineItemNumber} (${l.friendlyName})`).join(', ')} cannot be cancelled: ` +
         'SUSE and Red Hat software plans are never cancellable or exchangeable, and Azure reservations follow their own process' +
         (lineItemNumbers?.length ? '' : '; name the line items to cancel'),
-      data: { orderId: order.orderId, lineItemNumbers: blocked.map((l) => l.lineItemNumber), kinds: [...new Set(blocked.map((l) => l.kind))] },
+      data: {
+        orderId: order.orderId,
+        lineItemNumbers: blocked.map((l) => l.lineItemNumber),
+        kinds: [...new Set(blocked.map((l) => l.kind))],
+      },
     });
   }
   const placedAt = new Date(order.placedAt);
@@ -438,7 +529,10 @@ const cancelOrder = (command: CancelOrder, state: OrderState, ctx: DomainContext
       termDays: c.termDays,
     };
   });
-  const cancelledNumbers = new Set([...lines.map((l) => l.lineItemNumber), ...order.lineItems.filter((l) => l.cancelled).map((l) => l.lineItemNumber)]);
+  const cancelledNumbers = new Set([
+    ...lines.map((l) => l.lineItemNumber),
+    ...order.lineItems.filter((l) => l.cancelled).map((l) => l.lineItemNumber),
+  ]);
   const windowEnds = targets.map((l) => (cancellationWindowEndsAt(policy, l.kind, placedAt) as Date).getTime());
   return [
     {
@@ -453,7 +547,9 @@ const cancelOrder = (command: CancelOrder, state: OrderState, ctx: DomainContext
         totalCredit: sumMinor(lines.map((l) => l.credit)),
         earlyTerminationFee: 0,
         cancelledAt: ctx.now.toISOString(),
-        propagationDeadline: new Date(ctx.now.getTime() + policy.cancellation.propagationMinutes * MS_PER_MINUTE).toISOString(),
+        propagationDeadline: new Date(
+          ctx.now.getTime() + policy.cancellation.propagationMinutes * MS_PER_MINUTE,
+        ).toISOString(),
         statusAfter: order.lineItems.every((l) => cancelledNumbers.has(l.lineItemNumber)) ? 'cancelled' : 'completed',
         windowEndsAt: new Date(Math.min(...windowEnds)).toISOString(),
         policyVersion: policy.version,
@@ -471,7 +567,11 @@ const cancelOrder = (command: CancelOrder, state: OrderState, ctx: DomainContext
 const markPropagated = (state: OrderState, ctx: DomainContext): CancellationPropagated[] => {
   const order = requirePlaced(state);
   if (!order.cancellation) {
-    throw new DomainError({ code: 'not_cancelled', kind: 'conflict', detail: `order ${order.orderId} has no cancellation to propagate` });
+    throw new DomainError({
+      code: 'not_cancelled',
+      kind: 'conflict',
+      detail: `order ${order.orderId} has no cancellation to propagate`,
+    });
   }
   if (order.cancellation.propagatedAt) return []; // idempotent
   return [
@@ -518,4 +618,5 @@ export const orderDecider: Decider<OrderCommand, OrderEvent, OrderState> = {
 };
 
 /** Formats minor units in the order's currency (helper for views). */
-export const orderMoney = (state: PlacedOrderState, amountMinor: number) => formatMoney(amountMinor, state.currencyCode);
+export const orderMoney = (state: PlacedOrderState, amountMinor: number) =>
+  formatMoney(amountMinor, state.currencyCode);

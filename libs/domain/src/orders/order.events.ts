@@ -169,12 +169,7 @@ export type CancellationPropagated = {
 };
 
 export type OrderEvent =
-  | OrderPlaced
-  | KeyRevealed
-  | DownloadLinkIssued
-  | SoftwareDownloaded
-  | OrderCancelled
-  | CancellationPropagated;
+  OrderPlaced | KeyRevealed | DownloadLinkIssued | SoftwareDownloaded | OrderCancelled | CancellationPropagated;
 export type OrderEventType = OrderEvent['type'];
 export const ORDER_EVENT_TYPES: readonly OrderEventType[] = [
   'OrderPlaced',

@@ -128,7 +128,9 @@ export const evolveOrder = (state: OrderState, event: OrderEvent): OrderState =>
         ...state,
         status: d.statusAfter,
         lineItems: state.lineItems.map((l) =>
-          credits.has(l.lineItemNumber) ? { ...l, cancelled: true, cancelledAt: d.cancelledAt, credit: credits.get(l.lineItemNumber) ?? 0 } : l,
+          credits.has(l.lineItemNumber)
+            ? { ...l, cancelled: true, cancelledAt: d.cancelledAt, credit: credits.get(l.lineItemNumber) ?? 0 }
+            : l,
         ),
         cancellation: {
           cancelledAt: d.cancelledAt,
@@ -142,7 +144,9 @@ export const evolveOrder = (state: OrderState, event: OrderEvent): OrderState =>
       };
     }
     case 'CancellationPropagated':
-      return state.cancellation ? { ...state, cancellation: { ...state.cancellation, propagatedAt: event.data.propagatedAt } } : state;
+      return state.cancellation
+        ? { ...state, cancellation: { ...state.cancellation, propagatedAt: event.data.propagatedAt } }
+        : state;
     default:
       return state;
   }

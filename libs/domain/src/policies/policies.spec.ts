@@ -110,20 +110,44 @@ describe('term days', () => {
 describe('line credit', () => {
   const p = () => currentPolicy(book());
   it('perpetual: 100 %', () =>
-    expect(lineCredit(p(), { kind: 'perpetual', termDuration: null, lineTotal: 106900 }, placedAt, plus(29 * D))).toEqual({
-      credit: 106900, basis: 'full', daysUsed: 30, termDays: null,
+    expect(
+      lineCredit(p(), { kind: 'perpetual', termDuration: null, lineTotal: 106900 }, placedAt, plus(29 * D)),
+    ).toEqual({
+      credit: 106900,
+      basis: 'full',
+      daysUsed: 30,
+      termDays: null,
     }));
   it('subscription cancelled on day 1 keeps 1 day: 38500 × 364/365', () =>
-    expect(lineCredit(p(), { kind: 'softwareSubscription', termDuration: 'P1Y', lineTotal: 38500 }, placedAt, plus(H))).toEqual({
-      credit: 38395, basis: 'prorated', daysUsed: 1, termDays: 365, // 38394.52… → 38395
+    expect(
+      lineCredit(p(), { kind: 'softwareSubscription', termDuration: 'P1Y', lineTotal: 38500 }, placedAt, plus(H)),
+    ).toEqual({
+      credit: 38395,
+      basis: 'prorated',
+      daysUsed: 1,
+      termDays: 365, // 38394.52… → 38395
     }));
   it('subscription cancelled on day 30 keeps 30 days: 38500 × 335/365', () =>
-    expect(lineCredit(p(), { kind: 'softwareSubscription', termDuration: 'P1Y', lineTotal: 38500 }, placedAt, plus(29 * D + 23 * H))).toEqual({
-      credit: 35336, basis: 'prorated', daysUsed: 30, termDays: 365, // 35335.616… → 35336
+    expect(
+      lineCredit(
+        p(),
+        { kind: 'softwareSubscription', termDuration: 'P1Y', lineTotal: 38500 },
+        placedAt,
+        plus(29 * D + 23 * H),
+      ),
+    ).toEqual({
+      credit: 35336,
+      basis: 'prorated',
+      daysUsed: 30,
+      termDays: 365, // 35335.616… → 35336
     }));
   it('rounds half to even once per line (366-day term, 1 day used)', () => {
     const leapStart = new Date('2023-03-10T09:30:00.000Z');
-    const sub = (lineTotal: number) => ({ kind: 'softwareSubscription' as const, termDuration: 'P1Y' as const, lineTotal });
+    const sub = (lineTotal: number) => ({
+      kind: 'softwareSubscription' as const,
+      termDuration: 'P1Y' as const,
+      lineTotal,
+    });
     expect(lineCredit(p(), sub(183), leapStart, new Date(leapStart.getTime() + H)).credit).toBe(182); // 182.5 → 182
     expect(lineCredit(p(), sub(549), leapStart, new Date(leapStart.getTime() + H)).credit).toBe(548); // 547.5 → 548
   });

@@ -94,8 +94,18 @@ export const lineCredit = (
   const used = daysUsed(placedAt, now);
   const basis = policy.credit.basisByKind[line.kind] ?? 'full';
   if (basis === 'full' || line.termDuration === null) {
-    return { credit: line.lineTotal, basis: 'full', daysUsed: used, termDays: line.termDuration ? termDays(line.termDuration, placedAt) : null };
+    return {
+      credit: line.lineTotal,
+      basis: 'full',
+      daysUsed: used,
+      termDays: line.termDuration ? termDays(line.termDuration, placedAt) : null,
+    };
   }
   const days = termDays(line.termDuration, placedAt);
-  return { credit: proratedCredit(line.lineTotal, days, used), basis: 'prorated', daysUsed: Math.min(used, days), termDays: days };
+  return {
+    credit: proratedCredit(line.lineTotal, days, used),
+    basis: 'prorated',
+    daysUsed: Math.min(used, days),
+    termDays: days,
+  };
 };

@@ -4,10 +4,13 @@ export class ConfigDataError extends Error {
     readonly file: string,
     readonly problems: string[],
   ) {
-    super(`${file} is invalid: ${problems.slice(0, 10).join('; ')}${problems.length > 10 ? ` (+${problems.length - 10} more)` : ''}`);
+    super(
+      `${file} is invalid: ${problems.slice(0, 10).join('; ')}${problems.length > 10 ? ` (+${problems.length - 10} more)` : ''}`,
+    );
     this.name = 'ConfigDataError';
   }
 }
 
-export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+export const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 export const isNonEmptyString = (v: unknown): v is string => typeof v === 'string' && v.trim().length > 0;

@@ -8,5 +8,8 @@ export type Decider<Command, Event, State, Context = DomainContext> = {
 };
 
 /** Folds a stream's events into its state. */
-export const foldEvents = <Event, State>(evolve: (s: State, e: Event) => State, initial: State, events: readonly Event[]): State =>
-  events.reduce(evolve, initial);
+export const foldEvents = <Event, State>(
+  evolve: (s: State, e: Event) => State,
+  initial: State,
+  events: readonly Event[],
+): State => events.reduce(evolve, initial);

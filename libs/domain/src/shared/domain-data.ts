@@ -16,9 +16,11 @@ export const validateDomainData = (data: DomainData): string[] => {
   const policy = currentPolicy(data.policies);
   for (const m of data.markets.markets) {
     const expected = policy.taxInclusiveMarkets.includes(m.country);
-    if (m.taxInclusive !== expected) p.push(`markets: ${m.country}.taxInclusive is ${m.taxInclusive} but policy ${policy.version} says ${expected}`);
+    if (m.taxInclusive !== expected)
+      p.push(`markets: ${m.country}.taxInclusive is ${m.taxInclusive} but policy ${policy.version} says ${expected}`);
   }
-  for (const t of policy.taxInclusiveMarkets) if (!data.markets.markets.some((m) => m.country === t)) p.push(`policy tax-inclusive market ${t} is not sold in`);
+  for (const t of policy.taxInclusiveMarkets)
+    if (!data.markets.markets.some((m) => m.country === t)) p.push(`policy tax-inclusive market ${t} is not sold in`);
   return p;
 };
 
@@ -29,7 +31,11 @@ export const validateDomainData = (data: DomainData): string[] => {
 export const loadDomainData = (raw: { catalog: unknown; markets: unknown; policies: unknown }): DomainData => {
   const markets = parseMarkets(raw.markets);
   const currencies = [...new Set(markets.markets.map((m) => m.currencyCode))];
-  const data: DomainData = { markets, catalog: parseCatalog(raw.catalog, currencies), policies: parsePolicies(raw.policies) };
+  const data: DomainData = {
+    markets,
+    catalog: parseCatalog(raw.catalog, currencies),
+    policies: parsePolicies(raw.policies),
+  };
   const problems = validateDomainData(data);
   if (problems.length) throw new ConfigDataError('config', problems);
   return data;

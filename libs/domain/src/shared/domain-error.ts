@@ -65,8 +65,12 @@ export class DomainError extends Error {
 
 export const isDomainError = (e: unknown): e is DomainError => e instanceof DomainError;
 
-export const validationError = (field: string, code: string, message: string, data?: Record<string, unknown>): DomainError =>
-  new DomainError({ code, kind: 'validation', detail: message, field, data });
+export const validationError = (
+  field: string,
+  code: string,
+  message: string,
+  data?: Record<string, unknown>,
+): DomainError => new DomainError({ code, kind: 'validation', detail: message, field, data });
 
 /**
  * Turns a list of field issues into one 400 error naming every field.
@@ -78,7 +82,11 @@ export const validationErrors = (issues: FieldIssue[], detail?: string): DomainE
   return new DomainError({
     code,
     kind: 'validation',
-    detail: detail ?? (issues.length === 1 ? issues[0].message : `${issues.length} fields are invalid: ${issues.map((i) => i.field).join(', ')}`),
+    detail:
+      detail ??
+      (issues.length === 1
+        ? issues[0].message
+        : `${issues.length} fields are invalid: ${issues.map((i) => i.field).join(', ')}`),
     field: issues.length === 1 ? issues[0].field : undefined,
     errors: issues,
   });

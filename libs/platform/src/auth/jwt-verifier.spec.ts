@@ -1,6 +1,6 @@
 import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { exportJWK, generateKeyPair, SignJWT, UnsecuredJWT } from 'jose';
+import { exportJWK, generateKeyPair, GenerateKeyPairResult, SignJWT, UnsecuredJWT } from 'jose';
 import { ProblemException } from '../errors/problem-details';
 import { JwtVerifier } from './jwt-verifier';
 import { signLocalToken } from './token-signer';
@@ -24,7 +24,12 @@ describe('JwtVerifier (HS256)', () => {
 
   it('accepts a token from signLocalToken and maps the claims', async () => {
     const token = await signLocalToken(claims, { secret: SECRET });
-    await expect(verifier.verify(token)).resolves.toEqual({ userId: 'user-1', upn: 'ann@contoso.com', tenantId: TID, roles: ['AdminAgent'] });
+    await expect(verifier.verify(token)).resolves.toEqual({
+      userId: 'user-1',
+      upn: 'ann@contoso.com',
+      tenantId: TID,
+      roles: ['AdminAgent'],
+    });
   });
 
   it('falls back to sub for upn and accepts a single role string', async () => {
@@ -44,7 +49,9 @@ describe('JwtVerifier (HS256)', () => {
   });
 
   it('refuses a token without exp', async () => {
-    const token = await new SignJWT({ ...claims }).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode(SECRET));
+    const token = await new SignJWT({ ...claims })
+      .setProtectedHeader({ alg: 'HS256' })
+      .sign(new TextEncoder().encode(SECRET));
     expect((await failure(verifier.verify(token))).detail).toMatch(/exp/);
   });
 
@@ -60,7 +67,10 @@ describe('JwtVerifier (HS256)', () => {
 
   it('refuses an RS256 token when only the HS256 secret is trusted', async () => {
     const { privateKey } = await generateKeyPair('RS256');
-    const token = await new SignJWT({ ...claims }).setProtectedHeader({ alg: 'RS256' }).setExpirationTime('5m').sign(privateKey);
+    const token = await new SignJWT({ ...claims })
+      .setProtectedHeader({ alg: 'RS256' })
+      .setExpirationTime('5m')
+      .sign(privateKey);
     expect((await failure(verifier.verify(token))).detail).toMatch(/algorithm/);
   });
 
@@ -75,7 +85,11 @@ describe('JwtVerifier (HS256)', () => {
     await expect(strict.verify(good)).resolves.toMatchObject({ userId: 'user-1' });
     const wrongIss = await signLocalToken(claims, { secret: SECRET, issuer: 'https://evil', audience: 'api://csp' });
     expect((await failure(strict.verify(wrongIss))).detail).toMatch(/issuer/);
-    const wrongAud = await signLocalToken(claims, { secret: SECRET, issuer: 'https://issuer', audience: 'api://other' });
+    const wrongAud = await signLocalToken(claims, {
+      secret: SECRET,
+      issuer: 'https://issuer',
+      audience: 'api://other',
+    });
     expect((await failure(strict.verify(wrongAud))).detail).toMatch(/audience/);
   });
 
@@ -87,12 +101,12 @@ describe('JwtVerifier (HS256)', () => {
 describe('JwtVerifier (JWKS)', () => {
   let server: Server;
   let jwksUrl: string;
-  let rsa: CryptoKeyPair;
-  let ec: CryptoKeyPair;
+  let rsa: GenerateKeyPairResult;
+  let ec: GenerateKeyPairResult;
 
   beforeAll(async () => {
-    rsa = (await generateKeyPair('RS256')) as CryptoKeyPair;
-    ec = (await generateKeyPair('ES256')) as CryptoKeyPair;
+    rsa = await generateKeyPair('RS256');
+    ec = await generateKeyPair('ES256');
     const keys = [
       { ...(await exportJWK(rsa.publicKey)), kid: 'rsa-1', alg: 'RS256', use: 'sig' },
       { ...(await exportJWK(ec.publicKey)), kid: 'ec-1', alg: 'ES256', use: 'sig' },
@@ -108,8 +122,14 @@ describe('JwtVerifier (JWKS)', () => {
 
   it('accepts RS256 and ES256 tokens signed by a published key', async () => {
     const verifier = new JwtVerifier({ jwksUrl });
-    const rs = await new SignJWT({ ...claims }).setProtectedHeader({ alg: 'RS256', kid: 'rsa-1' }).setExpirationTime('5m').sign(rsa.privateKey);
-    const es = await new SignJWT({ ...claims }).setProtectedHeader({ alg: 'ES256', kid: 'ec-1' }).setExpirationTime('5m').sign(ec.privateKey);
+    const rs = await new SignJWT({ ...claims })
+      .setProtectedHeader({ alg: 'RS256', kid: 'rsa-1' })
+      .setExpirationTime('5m')
+      .sign(rsa.privateKey);
+    const es = await new SignJWT({ ...claims })
+      .setProtectedHeader({ alg: 'ES256', kid: 'ec-1' })
+      .setExpirationTime('5m')
+      .sign(ec.privateKey);
     await expect(verifier.verify(rs)).resolves.toMatchObject({ userId: 'user-1', tenantId: TID });
     await expect(verifier.verify(es)).resolves.toMatchObject({ userId: 'user-1' });
   });
@@ -118,8 +138,11 @@ describe('JwtVerifier (JWKS)', () => {
     const verifier = new JwtVerifier({ jwksUrl, secret: SECRET });
     const hs = await signLocalToken(claims, { secret: SECRET });
     expect((await failure(verifier.verify(hs))).detail).toMatch(/algorithm/);
-    const other = (await generateKeyPair('RS256')) as CryptoKeyPair;
-    const foreign = await new SignJWT({ ...claims }).setProtectedHeader({ alg: 'RS256', kid: 'rsa-1' }).setExpirationTime('5m').sign(other.privateKey);
+    const other = await generateKeyPair('RS256');
+    const foreign = await new SignJWT({ ...claims })
+      .setProtectedHeader({ alg: 'RS256', kid: 'rsa-1' })
+      .setExpirationTime('5m')
+      .sign(other.privateKey);
     expect((await failure(verifier.verify(foreign))).getStatus()).toBe(401);
   });
 });

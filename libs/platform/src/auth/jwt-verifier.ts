@@ -53,10 +53,15 @@ export class JwtVerifier {
           : (await jwtVerify(token, this.key, verifyOptions)).payload;
     } catch (err) {
       if (err instanceof errors.JWKSTimeout) {
-        throw new ProblemException(503, 'service_unavailable', 'The signing keys could not be fetched; retry shortly.', {
-          headers: { 'retry-after': '5' },
-          cause: err,
-        });
+        throw new ProblemException(
+          503,
+          'service_unavailable',
+          'The signing keys could not be fetched; retry shortly.',
+          {
+            headers: { 'retry-after': '5' },
+            cause: err,
+          },
+        );
       }
       throw unauthorized(describe(err), err instanceof errors.JWTExpired ? 'token_expired' : 'unauthorized', err);
     }
@@ -71,7 +76,11 @@ export function toPrincipal(payload: JWTPayload): Principal {
   if (!isGuid(tid)) throw unauthorized('The token has no tid claim holding a tenant GUID.');
   const upn = typeof payload.upn === 'string' && payload.upn !== '' ? payload.upn : sub;
   const raw = payload.roles;
-  const roles = Array.isArray(raw) ? raw.filter((r): r is string => typeof r === 'string') : typeof raw === 'string' ? [raw] : [];
+  const roles = Array.isArray(raw)
+    ? raw.filter((r): r is string => typeof r === 'string')
+    : typeof raw === 'string'
+      ? [raw]
+      : [];
   return Object.freeze({ userId: sub, upn, tenantId: tid.toLowerCase(), roles: Object.freeze(roles) });
 }
 
@@ -92,7 +101,8 @@ function describe(err: unknown): string {
     if (err.claim === 'nbf') return 'The token is not valid yet.';
     return `The token's ${err.claim} claim is invalid.`;
   }
-  if (err instanceof errors.JOSEAlgNotAllowed) return 'The token is signed with an algorithm this service does not accept.';
+  if (err instanceof errors.JOSEAlgNotAllowed)
+    return 'The token is signed with an algorithm this service does not accept.';
   if (err instanceof errors.JWSSignatureVerificationFailed) return 'The token signature is invalid.';
   if (err instanceof errors.JWKSNoMatchingKey) return 'The token is signed with an unknown key.';
   if (err instanceof errors.JWKSInvalid) return 'The signing keys could not be fetched.';

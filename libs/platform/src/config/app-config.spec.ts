@@ -10,7 +10,8 @@ const secrets = { AUTH_JWT_SECRET: SECRET, KEY_DERIVATION_SECRET: SECRET, LINK_S
 describe('loadConfig', () => {
   let dir: string;
   const warnings: string[] = [];
-  const load = (env: Record<string, string | undefined>) => loadConfig({ DATA_DIR: dir, ...env }, { warn: (m) => warnings.push(m), cwd: dir });
+  const load = (env: Record<string, string | undefined>) =>
+    loadConfig({ DATA_DIR: dir, ...env }, { warn: (m) => warnings.push(m), cwd: dir });
 
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'cfg-'));
@@ -128,8 +129,12 @@ describe('loadConfig', () => {
   });
 
   it('in production requires the secrets', () => {
-    expect(() => load({ NODE_ENV: 'production' })).toThrow('Configuration error: AUTH_JWT_SECRET is required in production');
-    expect(() => load({ NODE_ENV: 'production', AUTH_JWT_SECRET: SECRET })).toThrow(/KEY_DERIVATION_SECRET is required/);
+    expect(() => load({ NODE_ENV: 'production' })).toThrow(
+      'Configuration error: AUTH_JWT_SECRET is required in production',
+    );
+    expect(() => load({ NODE_ENV: 'production', AUTH_JWT_SECRET: SECRET })).toThrow(
+      /KEY_DERIVATION_SECRET is required/,
+    );
     expect(load({ NODE_ENV: 'production', ...secrets }).production).toBe(true);
   });
 

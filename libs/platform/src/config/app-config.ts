@@ -78,7 +78,12 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
   const host = get('HOST') ?? '0.0.0.0';
   const databaseUrl = url(get, 'DATABASE_URL', ['postgres:', 'postgresql:'], false);
   const dataDir = absolute(get('DATA_DIR') ?? './data', cwd);
-  const eventStoreUrl = url(get, 'EVENTSTORE_URL', ['kurrentdb:', 'kurrentdb+discover:', 'esdb:', 'esdb+discover:'], false);
+  const eventStoreUrl = url(
+    get,
+    'EVENTSTORE_URL',
+    ['kurrentdb:', 'kurrentdb+discover:', 'esdb:', 'esdb+discover:'],
+    false,
+  );
   const redisUrl = url(get, 'REDIS_URL', ['redis:', 'rediss:'], false);
 
   const jwksUrl = url(get, 'AUTH_JWKS_URL', ['https:', 'http:'], true);
@@ -115,7 +120,10 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
   const downloadLinkTtlDays = int(get, 'DOWNLOAD_LINK_TTL_DAYS', 14, 1, 3650);
   const downloadLinkMaxDownloads = int(get, 'DOWNLOAD_LINK_MAX_DOWNLOADS', 50, 1, 1_000_000);
   const artifactsDir = absolute(get('ARTIFACTS_DIR') ?? join(dataDir, 'artifacts'), cwd);
-  const publicBaseUrl = (url(get, 'PUBLIC_BASE_URL', ['http:', 'https:'], true) ?? `http://localhost:${port}`).replace(/\/+$/, '');
+  const publicBaseUrl = (url(get, 'PUBLIC_BASE_URL', ['http:', 'https:'], true) ?? `http://localhost:${port}`).replace(
+    /\/+$/,
+    '',
+  );
   const rateLimitPerMinute = int(get, 'RATE_LIMIT_PER_MINUTE', 500, 0, 10_000_000);
   const bodyLimitBytes = int(get, 'BODY_LIMIT_BYTES', 1024 * 1024, 1024, 1024 * 1024 * 1024);
 
@@ -152,7 +160,8 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
 function int(get: (n: string) => string | undefined, name: string, fallback: number, min: number, max: number): number {
   const raw = get(name);
   if (raw === undefined) return fallback;
-  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `must be a whole number between ${min} and ${max} (got "${raw}")`);
+  if (!/^\d+$/.test(raw))
+    throw new ConfigError(name, `must be a whole number between ${min} and ${max} (got "${raw}")`);
   const n = Number(raw);
   if (n < min || n > max) throw new ConfigError(name, `must be between ${min} and ${max} (got ${raw})`);
   return n;
@@ -167,7 +176,12 @@ function bool(get: (n: string) => string | undefined, name: string, fallback: bo
 }
 
 /** URLs may carry passwords, so a bad one is described, never echoed. */
-function url(get: (n: string) => string | undefined, name: string, schemes: string[], echo: boolean): string | undefined {
+function url(
+  get: (n: string) => string | undefined,
+  name: string,
+  schemes: string[],
+  echo: boolean,
+): string | undefined {
   const raw = get(name);
   if (raw === undefined) return undefined;
   const expected = schemes.map((s) => `${s}//`).join(' or ');

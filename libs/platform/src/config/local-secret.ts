@@ -47,7 +47,10 @@ export function resolveSecret(options: ResolveSecretOptions): ResolvedSecret {
   if (existsSync(file)) {
     const stored = readFileSync(file, 'utf8').trim();
     if (stored.length < MIN_SECRET_LENGTH) {
-      throw new ConfigError(name, `in ${file} is shorter than ${MIN_SECRET_LENGTH} characters; delete the file to regenerate it`);
+      throw new ConfigError(
+        name,
+        `in ${file} is shorter than ${MIN_SECRET_LENGTH} characters; delete the file to regenerate it`,
+      );
     }
     return { value: stored, source: 'file', file };
   }

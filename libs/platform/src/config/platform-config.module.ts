@@ -16,7 +16,11 @@ export class PlatformConfigModule {
     return {
       module: PlatformConfigModule,
       global: true,
-      providers: [config ? { provide: AppConfig, useValue: config } : { provide: AppConfig, useFactory: (): AppConfig => getAppConfig() }],
+      providers: [
+        config
+          ? { provide: AppConfig, useValue: config }
+          : { provide: AppConfig, useFactory: (): AppConfig => getAppConfig() },
+      ],
       exports: [AppConfig],
     };
   }

@@ -43,9 +43,13 @@ describe('mapErrorToProblem', () => {
 
   it('keeps the domain error detail, data and field errors', () => {
     const e = Object.assign(
-      new FakeDomainError('cancellation_window_passed', 'conflict', 'msg', { windowEndsAt: '2025-01-31T00:00:00Z', productKey: 'X' }, [
-        { field: 'lineItems[1].quantity', message: 'too big', code: 'bad_quantity' },
-      ]),
+      new FakeDomainError(
+        'cancellation_window_passed',
+        'conflict',
+        'msg',
+        { windowEndsAt: '2025-01-31T00:00:00Z', productKey: 'X' },
+        [{ field: 'lineItems[1].quantity', message: 'too big', code: 'bad_quantity' }],
+      ),
       { detail: 'The cancellation window closed on 2025-01-31.' },
     );
     const p = mapErrorToProblem(e);
@@ -59,7 +63,10 @@ describe('mapErrorToProblem', () => {
   });
 
   it('maps WrongExpectedVersionError to 409 concurrency_conflict', () => {
-    expect(mapErrorToProblem(new WrongExpectedVersionError())).toMatchObject({ status: 409, code: 'concurrency_conflict' });
+    expect(mapErrorToProblem(new WrongExpectedVersionError())).toMatchObject({
+      status: 409,
+      code: 'concurrency_conflict',
+    });
   });
 
   it.each([
@@ -79,13 +86,20 @@ describe('mapErrorToProblem', () => {
   });
 
   it('maps Nest HttpExceptions to their status and a code', () => {
-    expect(mapErrorToProblem(new NotFoundException('Cannot GET /nope'))).toMatchObject({ status: 404, code: 'not_found', detail: 'Cannot GET /nope' });
+    expect(mapErrorToProblem(new NotFoundException('Cannot GET /nope'))).toMatchObject({
+      status: 404,
+      code: 'not_found',
+      detail: 'Cannot GET /nope',
+    });
     expect(mapErrorToProblem(new ConflictException({ code: 'domain_taken', message: 'Taken.' }))).toMatchObject({
       status: 409,
       code: 'domain_taken',
       detail: 'Taken.',
     });
-    expect(mapErrorToProblem(new HttpException('Request body is too large', 413))).toMatchObject({ status: 413, code: 'payload_too_large' });
+    expect(mapErrorToProblem(new HttpException('Request body is too large', 413))).toMatchObject({
+      status: 413,
+      code: 'payload_too_large',
+    });
     expect(mapErrorToProblem(new HttpException('Unsupported Media Type: application/xml', 415))).toMatchObject({
       status: 415,
       code: 'unsupported_media_type',
@@ -105,8 +119,15 @@ describe('mapErrorToProblem', () => {
   });
 
   it('passes ProblemException through, scrubbing product keys from the text', () => {
-    const p = mapErrorToProblem(new ProblemException(410, 'revoked', 'Key ABCDE-FGHIJ-KLMNO-PQRST-UVWXY was revoked', { headers: { a: 'b' } }));
-    expect(p).toMatchObject({ status: 410, code: 'revoked', headers: { a: 'b' }, detail: 'Key [redacted] was revoked' });
+    const p = mapErrorToProblem(
+      new ProblemException(410, 'revoked', 'Key ABCDE-FGHIJ-KLMNO-PQRST-UVWXY was revoked', { headers: { a: 'b' } }),
+    );
+    expect(p).toMatchObject({
+      status: 410,
+      code: 'revoked',
+      headers: { a: 'b' },
+      detail: 'Key [redacted] was revoked',
+    });
   });
 });
 
@@ -115,7 +136,9 @@ describe('scrubSecrets', () => {
     expect(scrubSecrets('key 12345-ABCDE-fghij-KLMNO-PQRST here')).toBe('key [redacted] here');
     expect(scrubSecrets('got eyJhbGciOi.eyJzdWIi.sig')).toBe('got [redacted]');
     expect(scrubSecrets('Authorization: Bearer abc.def')).toBe('Authorization: Bearer [redacted]');
-    expect(scrubSecrets('order 3f2b8c1e-5d4a-4e7b-9c0d-1a2b3c4d5e6f')).toBe('order 3f2b8c1e-5d4a-4e7b-9c0d-1a2b3c4d5e6f');
+    expect(scrubSecrets('order 3f2b8c1e-5d4a-4e7b-9c0d-1a2b3c4d5e6f')).toBe(
+      'order 3f2b8c1e-5d4a-4e7b-9c0d-1a2b3c4d5e6f',
+    );
     expect(redactPath('/v1/downloads/abc.def')).toBe('/v1/downloads/[redacted]');
   });
 });

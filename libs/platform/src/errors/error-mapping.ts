@@ -36,8 +36,29 @@ const KIND_STATUS: Record<string, number> = {
   unavailable: 503,
 };
 
-const RESERVED = new Set(['type', 'title', 'status', 'detail', 'code', 'instance', 'correlationId', 'requestId', 'errors']);
-const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND', '57P01', '57P02', '57P03', '53300']);
+const RESERVED = new Set([
+  'type',
+  'title',
+  'status',
+  'detail',
+  'code',
+  'instance',
+  'correlationId',
+  'requestId',
+  'errors',
+]);
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  '57P01',
+  '57P02',
+  '57P03',
+  '53300',
+]);
 
 export function mapErrorToProblem(error: unknown): MappedProblem {
   if (error instanceof ProblemException) {
@@ -58,14 +79,22 @@ export function mapErrorToProblem(error: unknown): MappedProblem {
   if (isApplicationError(error)) {
     const status = KIND_STATUS[error.kind]!;
     const headers: Record<string, string> = {};
-    if (status === 503 || status === 429) headers['retry-after'] = String(retryAfter(error) ?? (status === 503 ? 5 : 1));
+    if (status === 503 || status === 429)
+      headers['retry-after'] = String(retryAfter(error) ?? (status === 503 ? 5 : 1));
     const detail = typeof error.detail === 'string' ? error.detail : error.message;
-    const errors = Array.isArray(error.errors) && error.errors.length ? error.errors.filter(isFieldError).map(scrubField) : undefined;
+    const errors =
+      Array.isArray(error.errors) && error.errors.length
+        ? error.errors.filter(isFieldError).map(scrubField)
+        : undefined;
     const extensions = { ...safeExtensions(error.details), ...safeExtensions(error.data) };
     return { ...problem(status, error.code, detail), errors, headers, extensions };
   }
   if (isNamed(error, 'WrongExpectedVersionError')) {
-    return problem(409, 'concurrency_conflict', 'The resource was changed by another request at the same time; retry the request.');
+    return problem(
+      409,
+      'concurrency_conflict',
+      'The resource was changed by another request at the same time; retry the request.',
+    );
   }
   if (isNamed(error, 'EventStoreUnavailableError') || isConnectionError(error)) {
     return {
@@ -75,7 +104,10 @@ export function mapErrorToProblem(error: unknown): MappedProblem {
     };
   }
   if (error instanceof HttpException) return mapHttpException(error);
-  return { ...problem(500, 'internal_error', 'An unexpected error occurred. Quote the correlation id when reporting it.'), unexpected: true };
+  return {
+    ...problem(500, 'internal_error', 'An unexpected error occurred. Quote the correlation id when reporting it.'),
+    unexpected: true,
+  };
 }
 
 function mapHttpException(error: HttpException): MappedProblem {
@@ -102,7 +134,15 @@ function mapHttpException(error: HttpException): MappedProblem {
 }
 
 function problem(status: number, code: string, detail: string): MappedProblem {
-  return { status, code, title: titleForStatus(status), detail: scrubSecrets(detail), headers: {}, extensions: {}, unexpected: false };
+  return {
+    status,
+    code,
+    title: titleForStatus(status),
+    detail: scrubSecrets(detail),
+    headers: {},
+    extensions: {},
+    unexpected: false,
+  };
 }
 
 interface ApplicationErrorLike {
@@ -128,7 +168,12 @@ function retryAfter(e: ApplicationErrorLike): number | undefined {
 }
 
 function isFieldError(e: unknown): e is FieldError {
-  return typeof e === 'object' && e !== null && typeof (e as FieldError).field === 'string' && typeof (e as FieldError).message === 'string';
+  return (
+    typeof e === 'object' &&
+    e !== null &&
+    typeof (e as FieldError).field === 'string' &&
+    typeof (e as FieldError).message === 'string'
+  );
 }
 
 function scrubField(e: FieldError): FieldError {
@@ -154,7 +199,11 @@ export function isConnectionError(e: unknown, depth = 0): boolean {
   const code = (e as { code?: unknown }).code;
   if (typeof code === 'string' && (CONNECTION_CODES.has(code) || /^08[0-9A-Z]{3}$/.test(code))) return true;
   const message = (e as { message?: unknown }).message;
-  if (typeof message === 'string' && /Connection terminated|connection timeout|timeout exceeded when trying to connect/i.test(message)) return true;
+  if (
+    typeof message === 'string' &&
+    /Connection terminated|connection timeout|timeout exceeded when trying to connect/i.test(message)
+  )
+    return true;
   if (e instanceof AggregateError) return e.errors.some((x) => isConnectionError(x, depth + 1));
   return isConnectionError((e as { cause?: unknown }).cause, depth + 1);
 }

@@ -37,7 +37,11 @@ export function ApiProblemResponses(...statuses: number[]): MethodDecorator & Cl
   return applyDecorators(
     ApiExtraModels(ProblemDetailsDto, FieldErrorDto),
     ...statuses.map((status) =>
-      ApiResponse({ status, description: titleForStatus(status), content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/ProblemDetailsDto' } } } }),
+      ApiResponse({
+        status,
+        description: titleForStatus(status),
+        content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/ProblemDetailsDto' } } },
+      }),
     ),
   );
 }

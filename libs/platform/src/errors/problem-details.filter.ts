@@ -35,8 +35,15 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       ...(mapped.errors?.length ? { errors: mapped.errors } : {}),
     };
 
-    const log = { err: exception, status: mapped.status, code: mapped.code, method: request.method, path: body.instance };
-    if (mapped.unexpected) this.logger?.error({ ...log, correlationId: ctx?.correlationId, requestId: ctx?.requestId }, 'request failed');
+    const log = {
+      err: exception,
+      status: mapped.status,
+      code: mapped.code,
+      method: request.method,
+      path: body.instance,
+    };
+    if (mapped.unexpected)
+      this.logger?.error({ ...log, correlationId: ctx?.correlationId, requestId: ctx?.requestId }, 'request failed');
     else this.logger?.debug({ ...log, err: undefined, detail: mapped.detail }, 'request refused');
 
     if (reply.sent) return;

@@ -101,7 +101,7 @@ export class ProblemException extends HttpException {
   readonly extensions: Record<string, unknown>;
 
   constructor(status: number, code: string, detail: string, options: ProblemOptions = {}) {
-    super({ status, code, detail, errors: options.errors }, status, { cause: options.cause });
+    super({ status, code, message: detail, detail, errors: options.errors }, status, { cause: options.cause });
     this.name = 'ProblemException';
     this.code = code;
     this.detail = detail;

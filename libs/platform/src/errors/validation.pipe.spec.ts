@@ -32,7 +32,10 @@ async function problemOf(value: unknown): Promise<ProblemException> {
 
 describe('createValidationPipe', () => {
   it('returns a DTO instance for a good body', async () => {
-    const dto = await createValidationPipe().transform({ lineItems: [{ lineItemNumber: 0, offerId: 'p:s:a', quantity: 2 }] }, meta);
+    const dto = await createValidationPipe().transform(
+      { lineItems: [{ lineItemNumber: 0, offerId: 'p:s:a', quantity: 2 }] },
+      meta,
+    );
     expect(dto).toBeInstanceOf(PlaceOrderDto);
     expect(dto.lineItems[0]).toBeInstanceOf(LineItemDto);
   });
@@ -49,11 +52,23 @@ describe('createValidationPipe', () => {
     expect(e.code).toBe('validation_failed');
     const fields = e.errors!.map((x) => x.field);
     expect(new Set(fields)).toEqual(
-      new Set(['extra', 'lineItems[0].quantity', 'lineItems[1].lineItemNumber', 'lineItems[1].offerId', 'lineItems[1].bogus']),
+      new Set([
+        'extra',
+        'lineItems[0].quantity',
+        'lineItems[1].lineItemNumber',
+        'lineItems[1].offerId',
+        'lineItems[1].bogus',
+      ]),
     );
     expect(e.errors).toContainEqual({ field: 'extra', message: 'property extra should not exist' });
-    expect(e.errors).toContainEqual({ field: 'lineItems[1].bogus', message: 'property lineItems[1].bogus should not exist' });
-    expect(e.errors).toContainEqual({ field: 'lineItems[0].quantity', message: 'lineItems[0].quantity must not be less than 1' });
+    expect(e.errors).toContainEqual({
+      field: 'lineItems[1].bogus',
+      message: 'property lineItems[1].bogus should not exist',
+    });
+    expect(e.errors).toContainEqual({
+      field: 'lineItems[0].quantity',
+      message: 'lineItems[0].quantity must not be less than 1',
+    });
     expect(e.detail).toMatch(/^5 fields are invalid/);
   });
 

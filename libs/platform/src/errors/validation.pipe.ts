@@ -25,16 +25,20 @@ function joinPath(parent: string, property: string | undefined): string {
 
 /** class-validator starts messages with the bare property name; say the full path instead. */
 function describe(message: string, property: string | undefined, path: string): string {
-  if (property && path && path !== property && message.startsWith(`${property} `)) return `${path}${message.slice(property.length)}`;
+  if (property && path && path !== property && message.startsWith(`${property} `))
+    return `${path}${message.slice(property.length)}`;
   if (property && message === `property ${property} should not exist`) return `property ${path} should not exist`;
-  if (property && /^\d+$/.test(property) && message.startsWith(`${property}.`)) return message.replace(`${property}.`, `${path}.`);
+  if (property && /^\d+$/.test(property) && message.startsWith(`${property}.`))
+    return message.replace(`${property}.`, `${path}.`);
   return message;
 }
 
 export function validationProblem(errors: FieldError[]): ProblemException {
   const fields = [...new Set(errors.map((e) => e.field))];
   const detail =
-    fields.length === 1 ? `The field ${fields[0]} is invalid.` : `${fields.length} fields are invalid: ${fields.join(', ')}.`;
+    fields.length === 1
+      ? `The field ${fields[0]} is invalid.`
+      : `${fields.length} fields are invalid: ${fields.join(', ')}.`;
   return new ProblemException(400, 'validation_failed', detail, { title: 'Validation failed', errors });
 }
 

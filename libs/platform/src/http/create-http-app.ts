@@ -39,7 +39,7 @@ export async function createHttpApp(
     trustProxy: config.trustProxy,
     logger: false,
     // Signed download tokens sit in the path and are longer than Fastify's default 100.
-    maxParamLength: 2048,
+    routerOptions: { maxParamLength: 2048 },
   });
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
     logger: new PinoLoggerService(logger),

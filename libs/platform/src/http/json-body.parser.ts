@@ -9,7 +9,9 @@ import { MalformedJsonError } from '../errors/error-mapping';
 export function registerJsonBodyParser(fastify: FastifyInstance): void {
   const parse = fastify.getDefaultJsonParser('error', 'error');
   const parser = (request: FastifyRequest, body: string, done: (err: Error | null, value?: unknown) => void): void => {
-    parse(request, body, (err: Error | null, value?: unknown) => (err ? done(new MalformedJsonError()) : done(null, value)));
+    parse(request, body, (err: Error | null, value?: unknown) =>
+      err ? done(new MalformedJsonError()) : done(null, value),
+    );
   };
   if (fastify.hasContentTypeParser('application/json')) fastify.removeContentTypeParser('application/json');
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, parser);

@@ -27,7 +27,8 @@ export class RateLimitGuard implements CanActivate {
 
   canActivate(context: ExecutionContext): boolean {
     if (context.getType() !== 'http' || this.limiter.limitPerMinute <= 0) return true;
-    if (this.reflector.getAllAndOverride<boolean>(SKIP_RATE_LIMIT_KEY, [context.getHandler(), context.getClass()])) return true;
+    if (this.reflector.getAllAndOverride<boolean>(SKIP_RATE_LIMIT_KEY, [context.getHandler(), context.getClass()]))
+      return true;
     const http = context.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
@@ -36,8 +37,13 @@ export class RateLimitGuard implements CanActivate {
     reply.header('x-ratelimit-limit', String(this.limiter.limitPerMinute));
     reply.header('x-ratelimit-remaining', String(result.remaining));
     if (result.allowed) return true;
-    throw new ProblemException(429, 'rate_limited', `Too many requests: the limit is ${this.limiter.limitPerMinute} per minute.`, {
-      headers: { 'retry-after': String(result.retryAfterSeconds) },
-    });
+    throw new ProblemException(
+      429,
+      'rate_limited',
+      `Too many requests: the limit is ${this.limiter.limitPerMinute} per minute.`,
+      {
+        headers: { 'retry-after': String(result.retryAfterSeconds) },
+      },
+    );
   }
 }

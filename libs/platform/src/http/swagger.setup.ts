@@ -31,13 +31,28 @@ export function setupSwagger(app: INestApplication, fastify: FastifyInstance, op
   const path = (options.path ?? 'docs').replace(/^\/+|\/+$/g, '');
   const config = new DocumentBuilder()
     .setTitle(options.title ?? 'csp-orders API')
-    .setDescription(options.description ?? 'Event-sourced order backend for Microsoft CSP resellers. Errors are application/problem+json (RFC 9457).')
+    .setDescription(
+      options.description ??
+        'Event-sourced order backend for Microsoft CSP resellers. Errors are application/problem+json (RFC 9457).',
+    )
     .setVersion(options.version ?? '1')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, BEARER_SCHEME)
     .addSecurityRequirements(BEARER_SCHEME)
     .addGlobalParameters(
-      { in: 'header', name: CORRELATION_ID_HEADER, required: false, schema: { type: 'string', format: 'uuid' }, description: 'Echoed; generated when absent.' },
-      { in: 'header', name: REQUEST_ID_HEADER, required: false, schema: { type: 'string', format: 'uuid' }, description: 'Echoed; generated when absent. Retries of a command reuse it.' },
+      {
+        in: 'header',
+        name: CORRELATION_ID_HEADER,
+        required: false,
+        schema: { type: 'string', format: 'uuid' },
+        description: 'Echoed; generated when absent.',
+      },
+      {
+        in: 'header',
+        name: REQUEST_ID_HEADER,
+        required: false,
+        schema: { type: 'string', format: 'uuid' },
+        description: 'Echoed; generated when absent. Retries of a command reuse it.',
+      },
     )
     .build();
   SwaggerModule.setup(path, app, () => SwaggerModule.createDocument(app, config), {
@@ -46,7 +61,9 @@ export function setupSwagger(app: INestApplication, fastify: FastifyInstance, op
     jsonDocumentUrl: `${path}-json`,
   });
 
-  const assetsDir = dirname(require.resolve('swagger-ui-dist/package.json', { paths: [dirname(require.resolve('@nestjs/swagger'))] }));
+  const assetsDir = dirname(
+    require.resolve('swagger-ui-dist/package.json', { paths: [dirname(require.resolve('@nestjs/swagger'))] }),
+  );
   const html = swaggerHtml(`/${path}`, `/${path}-json`);
   fastify.get(`/${path}`, (_req, reply) => {
     void reply.type('text/html; charset=utf-8').send(html);

@@ -39,7 +39,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
   }
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    if (context.getType() !== 'http' || !this.reflector.get<boolean>(IDEMPOTENT_KEY, context.getHandler())) return next.handle();
+    if (context.getType() !== 'http' || !this.reflector.get<boolean>(IDEMPOTENT_KEY, context.getHandler()))
+      return next.handle();
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     const reply = context.switchToHttp().getResponse<FastifyReply>();
     const ctx = request.requestContext;
@@ -74,9 +75,14 @@ export class IdempotencyInterceptor implements NestInterceptor {
           );
         case 'in_progress':
           if (Date.now() >= deadline) {
-            throw new ProblemException(409, 'request_in_progress', 'A request with this MS-RequestId is still being processed; retry shortly.', {
-              headers: { 'retry-after': '1' },
-            });
+            throw new ProblemException(
+              409,
+              'request_in_progress',
+              'A request with this MS-RequestId is still being processed; retry shortly.',
+              {
+                headers: { 'retry-after': '1' },
+              },
+            );
           }
           await sleep(this.pollMs);
       }
@@ -89,7 +95,9 @@ export class IdempotencyInterceptor implements NestInterceptor {
       body = await lastValueFrom(next.handle(), { defaultValue: undefined });
     } catch (err) {
       // Failed commands are not remembered: a retry runs again (and the event store's ids stop a double append).
-      await this.store.abandon(key).catch((e: unknown) => this.logger.error(`could not free idempotency key: ${String(e)}`));
+      await this.store
+        .abandon(key)
+        .catch((e: unknown) => this.logger.error(`could not free idempotency key: ${String(e)}`));
       throw err;
     }
     try {
@@ -126,4 +134,3 @@ function containsSecret(value: unknown, depth = 0): boolean {
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-

@@ -45,7 +45,10 @@ export class IdempotencyModule {
         {
           provide: IDEMPOTENCY_OPTIONS,
           inject: [MODULE_OPTIONS],
-          useFactory: (o: IdempotencyModuleOptions): IdempotencyInterceptorOptions => ({ waitMs: o.waitMs, pollMs: o.pollMs }),
+          useFactory: (o: IdempotencyModuleOptions): IdempotencyInterceptorOptions => ({
+            waitMs: o.waitMs,
+            pollMs: o.pollMs,
+          }),
         },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       ],

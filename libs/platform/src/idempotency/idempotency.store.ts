@@ -61,7 +61,7 @@ export class IdempotencyStore {
           body_hash        text        NOT NULL,
           state            text        NOT NULL CHECK (state IN ('in_progress', 'completed')),
           response_status  integer,
-          response_body    jsonb,
+          response_body    json,
           response_headers jsonb,
           created_at       timestamptz NOT NULL DEFAULT now(),
           completed_at     timestamptz,
@@ -106,7 +106,10 @@ export class IdempotencyStore {
     if (!row) return this.begin(key, bodyHash);
     if (row.body_hash !== bodyHash) return { outcome: 'mismatch' };
     if (row.state === 'completed') {
-      return { outcome: 'replay', response: { status: row.response_status ?? 200, body: row.response_body, headers: row.response_headers ?? {} } };
+      return {
+        outcome: 'replay',
+        response: { status: row.response_status ?? 200, body: row.response_body, headers: row.response_headers ?? {} },
+      };
     }
     if (row.stale) {
       // The first attempt's process died mid-request: let this one take over (one winner via the WHERE).
@@ -124,7 +127,7 @@ export class IdempotencyStore {
   async complete(key: IdempotencyKey, response: StoredResponse): Promise<void> {
     await this.pool.query(
       `UPDATE ${this.table}
-          SET state = 'completed', response_status = $5, response_body = $6::jsonb, response_headers = $7::jsonb, completed_at = now()
+          SET state = 'completed', response_status = $5, response_body = $6::json, response_headers = $7::jsonb, completed_at = now()
         WHERE tenant_id = $1 AND user_id = $2 AND request_id = $3 AND operation = $4`,
       [
         key.tenantId,

@@ -24,7 +24,11 @@ export class PinoLoggerService implements LoggerService {
     this.write('fatal', message, optional);
   }
 
-  private write(level: 'info' | 'error' | 'warn' | 'debug' | 'trace' | 'fatal', message: unknown, optional: unknown[]): void {
+  private write(
+    level: 'info' | 'error' | 'warn' | 'debug' | 'trace' | 'fatal',
+    message: unknown,
+    optional: unknown[],
+  ): void {
     // Nest passes the context as the last string argument, and for errors a stack before it.
     const params = [...optional];
     const last = params[params.length - 1];

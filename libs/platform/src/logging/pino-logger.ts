@@ -53,7 +53,12 @@ export function createPinoLogger(options: CreateLoggerOptions = {}): Logger {
       const ctx = getRequestContext();
       if (!ctx) return {};
       return ctx.principal
-        ? { correlationId: ctx.correlationId, requestId: ctx.requestId, tenantId: ctx.principal.tenantId, userId: ctx.principal.userId }
+        ? {
+            correlationId: ctx.correlationId,
+            requestId: ctx.requestId,
+            tenantId: ctx.principal.tenantId,
+            userId: ctx.principal.userId,
+          }
         : { correlationId: ctx.correlationId, requestId: ctx.requestId };
     },
     formatters: {

@@ -1,0 +1,26 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { ApplicationModule, DATABASE_POOL, InfrastructureModule, InfrastructureOptions, ProjectionsModule } from '@csp/application';
+import { AppConfig, IdempotencyModule, PlatformModule } from '@csp/platform';
+import type { Pool } from 'pg';
+
+export interface ApiModuleOptions extends InfrastructureOptions {
+  /** Run the worker's projections in this process too (ROLE=all, the embedded default). */
+  withWorker?: boolean;
+}
+
+/** The HTTP process: platform (config, auth, errors), infrastructure (stores, ports), the v1 API. */
+@Module({})
+export class ApiModule {
+  static forRoot(config: AppConfig, options: ApiModuleOptions = {}): DynamicModule {
+    return {
+      module: ApiModule,
+      imports: [
+        PlatformModule.forRoot(config),
+        InfrastructureModule.forRoot(options),
+        IdempotencyModule.forRootAsync({ inject: [DATABASE_POOL], useFactory: (pool: Pool) => ({ pool }) }),
+        ApplicationModule,
+        ...(options.withWorker ? [ProjectionsModule] : []),
+      ],
+    };
+  }
+}

@@ -1,0 +1,25 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { createHttpApp, loadConfigOrExit } from '@csp/platform';
+import { ApiModule } from './api.module';
+import { bootstrapWorker } from '../../worker/src/bootstrap';
+
+/**
+ * `npm start`: ROLE=all (default) serves HTTP and runs the worker in one process on the embedded defaults.
+ * In production the api (ROLE=api) and the worker (ROLE=worker, apps/worker) run as separate processes.
+ */
+async function main(): Promise<void> {
+  const config = loadConfigOrExit();
+  if (config.role === 'worker') {
+    await bootstrapWorker(config);
+    return;
+  }
+  const app = await createHttpApp(ApiModule.forRoot(config, { withWorker: config.role === 'all' }), config);
+  await app.listen({ port: config.port, host: config.host });
+  new Logger('Bootstrap').log(`csp-orders ${config.role} listening on http://${config.host}:${config.port} (docs at /docs)`);
+}
+
+main().catch((error: unknown) => {
+  console.error(`csp-orders failed to start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

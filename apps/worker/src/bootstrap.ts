@@ -1,0 +1,13 @@
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { AppConfig, createPinoLogger, PinoLoggerService } from '@csp/platform';
+import { WorkerModule } from './worker.module';
+
+/** Starts the worker alone (ROLE=worker). SIGTERM closes it gracefully: in-flight batches and jobs finish. */
+export async function bootstrapWorker(config: AppConfig): Promise<void> {
+  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), {
+    logger: new PinoLoggerService(createPinoLogger({ level: config.logLevel })),
+  });
+  app.enableShutdownHooks();
+  new Logger('Bootstrap').log('csp-orders worker started');
+}

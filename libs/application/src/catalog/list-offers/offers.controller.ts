@@ -1,0 +1,26 @@
+import { Controller, Get, Inject, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { currentPolicy, DomainData, listOffersForCountry, MarketOffer } from '@csp/domain';
+import { ApiProblemResponses } from '@csp/platform';
+import { Collection, toCollection } from '../../shared/collection';
+import { DOMAIN_DATA } from '../../shared/domain-data.provider';
+
+type OfferView = Omit<MarketOffer, 'unitPriceMinor' | 'media'>;
+
+@ApiTags('catalog')
+@ApiBearerAuth()
+@Controller('v1/offers')
+export class OffersController {
+  constructor(@Inject(DOMAIN_DATA) private readonly data: DomainData) {}
+
+  /** Any authenticated caller may read the catalog; prices are list prices of the market. */
+  @Get()
+  @ApiOperation({ summary: 'The catalog for a market: prices in its currency, availability, cancellability' })
+  @ApiQuery({ name: 'country', required: true, example: 'PL' })
+  @ApiProblemResponses(400, 401, 422)
+  list(@Query('country') country?: string): Collection<OfferView> {
+    const offers = listOffersForCountry(this.data.catalog, this.data.markets, currentPolicy(this.data.policies), country);
+    const items = offers.map(({ unitPriceMinor: _p, media: _m, ...rest }) => rest);
+    return toCollection(`/v1/offers?country=${encodeURIComponent(String(country ?? ''))}`, { items, totalCount: items.length, continuationToken: null }, items.length);
+  }
+}

@@ -1,0 +1,65 @@
+import { Controller, Get, Inject } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { HealthCheck, HealthCheckResult, HealthCheckService, HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
+import type { Pool } from 'pg';
+import { EVENT_STORE, EventStore } from '@csp/event-store';
+import { Public, SkipRateLimit } from '@csp/platform';
+import { QueueBackend } from '@csp/propagation';
+import { DATABASE_POOL } from '../infrastructure/database-pool';
+
+const TIMEOUT_MS = 2000;
+
+@ApiTags('operations')
+@Controller('health')
+@Public()
+@SkipRateLimit()
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly indicator: HealthIndicatorService,
+    @Inject(DATABASE_POOL) private readonly pool: Pool,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly queues: QueueBackend,
+  ) {}
+
+  @Get('live')
+  @ApiOperation({ summary: 'The process is up (no dependency checked)' })
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  @Get('ready')
+  @HealthCheck()
+  @ApiOperation({ summary: 'Database, queue backend and event store each reported; 503 when one is down' })
+  ready(): Promise<HealthCheckResult> {
+    return this.health.check([
+      () => this.probe('database', { kind: 'postgresql' }, async () => void (await this.pool.query('SELECT 1'))),
+      () => this.probe('eventStore', { kind: this.store.kind }, () => this.store.ping()),
+      async () => {
+        const q = await this.queues.ping();
+        const check = this.indicator.check('queue');
+        return q.ok ? check.up({ kind: q.kind }) : check.down({ kind: q.kind, detail: q.detail });
+      },
+    ]);
+  }
+
+  private async probe(name: string, info: Record<string, unknown>, fn: () => Promise<void>): Promise<HealthIndicatorResult> {
+    const check = this.indicator.check(name);
+    try {
+      await withTimeout(fn(), TIMEOUT_MS);
+      return check.up(info);
+    } catch (error) {
+      return check.down({ ...info, detail: error instanceof Error ? error.message : String(error) });
+    }
+  }
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    p.then(
+      (v) => (clearTimeout(t), resolve(v)),
+      (e: unknown) => (clearTimeout(t), reject(e instanceof Error ? e : new Error(String(e)))),
+    );
+  });
+}

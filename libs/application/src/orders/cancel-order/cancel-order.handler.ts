@@ -1,0 +1,34 @@
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { isPlacedOrder, orderDecider } from '@csp/domain';
+import { ACCESS } from '../../shared/customer-access';
+import { OrderAccess, orderStreamId } from '../../shared/order-access';
+import { StreamCommandExecutor } from '../../shared/stream-command.executor';
+import { OrderView, toOrderView } from '../order.view';
+import { CancelOrderCommand } from './cancel-order.command';
+
+/**
+ * Cancels line items of an order. OrderCancelled takes effect on the write side at once: from then on
+ * reveals and links of those lines answer 410 whatever the read side shows. Propagation (revocation at
+ * the vendor, the invoice credit) is driven from the event by the worker, not from here.
+ */
+@CommandHandler(CancelOrderCommand)
+export class CancelOrderHandler implements ICommandHandler<CancelOrderCommand, { order: OrderView; position?: number }> {
+  constructor(
+    private readonly orders: OrderAccess,
+    private readonly executor: StreamCommandExecutor,
+  ) {}
+
+  async execute(c: CancelOrderCommand): Promise<{ order: OrderView; position?: number }> {
+    const { order } = await this.orders.authorize(c.principal, c.customerId, c.orderId, ACCESS.cancel);
+    const result = await this.executor.execute(orderStreamId(order.orderId), orderDecider, {
+      type: 'CancelOrder',
+      data: {
+        lineItemNumbers: c.lineItemNumbers,
+        acknowledgedNotice: c.acknowledgedNotice,
+        requestedBy: { userId: c.principal.userId, upn: c.principal.upn, tenantId: c.principal.tenantId },
+      },
+    });
+    if (!isPlacedOrder(result.state)) throw new Error('order vanished during cancellation');
+    return { order: toOrderView(result.state), position: result.position };
+  }
+}

@@ -1,0 +1,134 @@
+import { Body, Controller, Get, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiOkResponse, ApiCreatedResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { cancellationEligibility, DomainError, foldEvents, initialOrderState, evolveOrder, isPlacedOrder, OrderEvent } from '@csp/domain';
+import { ApiProblemResponses, CurrentPrincipal, Idempotent, Principal, Role, Roles } from '@csp/platform';
+import { ACCESS } from '../shared/customer-access';
+import { OrderAccess, orderNotFound } from '../shared/order-access';
+import { setPositionHeader } from '../shared/position-header';
+import { CancelOrderCommand } from './cancel-order/cancel-order.command';
+import { CancelOrderRequestDto } from './cancel-order/cancel-order.request.dto';
+import { OrderView, toOrderView } from './order.view';
+import { PlaceOrderCommand } from './place-order/place-order.command';
+import { PlaceOrderRequestDto } from './place-order/place-order.request.dto';
+import { ReadOrdersService } from './get-order/read-orders.service';
+
+@ApiTags('orders')
+@ApiBearerAuth()
+@Controller('v1/customers/:customerId/orders')
+export class OrdersController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly orders: OrderAccess,
+    private readonly readOrders: ReadOrdersService,
+  ) {}
+
+  @Post()
+  @Idempotent()
+  @Roles(Role.AdminAgent, Role.GlobalAdmin)
+  @ApiOperation({ summary: 'Place an order on behalf of a customer (paid by invoice: completed at once)' })
+  @ApiCreatedResponse({ description: 'The order' })
+  @ApiProblemResponses(400, 401, 403, 404, 409, 422)
+  async place(
+    @CurrentPrincipal() principal: Principal,
+    @Param('customerId') customerId: string,
+    @Body() body: PlaceOrderRequestDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<OrderView> {
+    const { order, position } = await this.commands.execute(
+      new PlaceOrderCommand(principal, customerId, body.lineItems.map((l) => ({ ...l }))),
+    );
+    setPositionHeader(reply, position);
+    reply.header('Location', order.links.self.uri);
+    return order;
+  }
+
+  @Get()
+  @Roles(Role.AdminAgent, Role.GlobalAdmin)
+  @ApiOperation({ summary: 'A customer’s orders, newest first' })
+  @ApiProblemResponses(400, 401, 403, 404)
+  list(
+    @CurrentPrincipal() principal: Principal,
+    @Param('customerId') customerId: string,
+    @Query('size') size?: string,
+    @Query('continuationToken') continuationToken?: string,
+    @Query('minPosition') minPosition?: string,
+  ): Promise<unknown> {
+    return this.readOrders.list(principal, customerId, { size, continuationToken, minPosition });
+  }
+
+  @Get(':orderId')
+  @Roles(Role.AdminAgent, Role.GlobalAdmin)
+  @ApiOperation({ summary: 'One order; with ?asOf, its state as it was at that instant (folded from its events)' })
+  @ApiQuery({ name: 'asOf', required: false, description: 'ISO 8601 instant' })
+  @ApiOkResponse({ description: 'The order' })
+  @ApiProblemResponses(400, 401, 403, 404)
+  async get(
+    @CurrentPrincipal() principal: Principal,
+    @Param('customerId') customerId: string,
+    @Param('orderId') orderId: string,
+    @Query('asOf') asOf?: string,
+  ): Promise<OrderView> {
+    const { order, stream } = await this.orders.authorize(principal, customerId, orderId, ACCESS.readOrders);
+    if (asOf === undefined) return toOrderView(order);
+    const at = parseInstant(asOf, 'asOf');
+    const upTo = stream.events.filter((e) => e.recordedAt.getTime() <= at.getTime());
+    const then = foldEvents(evolveOrder, initialOrderState(), upTo as unknown as OrderEvent[]);
+    if (!isPlacedOrder(then)) throw orderNotFound(orderId);
+    return toOrderView(then);
+  }
+
+  @Get(':orderId/cancellationeligibility')
+  @Roles(Role.AdminAgent, Role.GlobalAdmin)
+  @ApiOperation({ summary: 'Days remaining to cancel, whether the window has passed, and the credit each line would get' })
+  @ApiProblemResponses(401, 403, 404)
+  async eligibility(
+    @CurrentPrincipal() principal: Principal,
+    @Param('customerId') customerId: string,
+    @Param('orderId') orderId: string,
+  ): Promise<unknown> {
+    const { order } = await this.orders.authorize(principal, customerId, orderId, ACCESS.readOrders);
+    const e = cancellationEligibility(order, this.readOrders.now(), this.readOrders.policies());
+    return {
+      ...e,
+      reason: e.isEligible ? null : e.reason,
+      supportRequestLink: e.isEligible ? null : { uri: '/v1/supportrequests', method: 'POST' },
+      lineItems: e.lineItems.map((l) => ({ ...l, reason: l.isEligible ? null : l.reason })),
+    };
+  }
+
+  @Patch(':orderId')
+  @Idempotent()
+  @Roles(Role.AdminAgent)
+  @ApiOperation({ summary: 'Cancel line items of an order (status "cancelled"); within 30 days of purchase' })
+  @ApiOkResponse({ description: 'The order with its cancellation' })
+  @ApiProblemResponses(400, 401, 403, 404, 409)
+  async cancel(
+    @CurrentPrincipal() principal: Principal,
+    @Param('customerId') customerId: string,
+    @Param('orderId') orderId: string,
+    @Body() body: CancelOrderRequestDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<OrderView> {
+    const { order, position } = await this.commands.execute(
+      new CancelOrderCommand(
+        principal,
+        customerId,
+        orderId,
+        body.lineItems?.map((l) => l.lineItemNumber),
+        body.acknowledgedCancellationNotice,
+      ),
+    );
+    setPositionHeader(reply, position);
+    return order;
+  }
+}
+
+export function parseInstant(value: string, field: string): Date {
+  const d = new Date(value);
+  if (!/^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(value) || Number.isNaN(d.getTime())) {
+    throw new DomainError({ code: 'invalid_timestamp', kind: 'validation', field, detail: `${field} must be an ISO 8601 instant` });
+  }
+  return d;
+}

@@ -1,0 +1,10 @@
+import type { Principal } from '@csp/platform';
+import type { OrderLineItemInput } from '@csp/domain';
+
+export class PlaceOrderCommand {
+  constructor(
+    readonly principal: Principal,
+    readonly customerId: string,
+    readonly lineItems: OrderLineItemInput[],
+  ) {}
+}

@@ -1,0 +1,38 @@
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { isPlacedOrder, orderDecider } from '@csp/domain';
+import { ACCESS, CustomerAccess } from '../../shared/customer-access';
+import { orderStreamId } from '../../shared/order-access';
+import { newEntityId } from '../../shared/entity-id';
+import { StreamCommandExecutor } from '../../shared/stream-command.executor';
+import { OrderView, toOrderView } from '../order.view';
+import { PlaceOrderCommand } from './place-order.command';
+
+@CommandHandler(PlaceOrderCommand)
+export class PlaceOrderHandler implements ICommandHandler<PlaceOrderCommand, { order: OrderView; position?: number }> {
+  constructor(
+    private readonly customers: CustomerAccess,
+    private readonly executor: StreamCommandExecutor,
+  ) {}
+
+  async execute({ principal, customerId, lineItems }: PlaceOrderCommand): Promise<{ order: OrderView; position?: number }> {
+    const { customer } = await this.customers.authorize(principal, customerId, ACCESS.placeOrder);
+    const orderId = newEntityId('order');
+    const result = await this.executor.execute(orderStreamId(orderId), orderDecider, {
+      type: 'PlaceOrder',
+      data: {
+        orderId,
+        customer: {
+          customerId: customer.customerId,
+          partnerTenantId: customer.partnerTenantId,
+          country: customer.country,
+          currencyCode: customer.currencyCode,
+          taxInclusive: customer.taxInclusivePricing,
+        },
+        lineItems,
+        placedBy: { userId: principal.userId, upn: principal.upn, tenantId: principal.tenantId },
+      },
+    });
+    if (!isPlacedOrder(result.state)) throw new Error('placing the order produced no order');
+    return { order: toOrderView(result.state), position: result.position };
+  }
+}

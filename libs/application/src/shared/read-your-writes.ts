@@ -1,0 +1,53 @@
+import { BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
+import { CheckpointWatcher, InvalidContinuationTokenError } from '@csp/read-models';
+import { invalidContinuationToken } from './collection';
+
+/** How long a query waits for its read model to reach the position a command reported. */
+export const READ_YOUR_WRITES_TIMEOUT_MS = 5000;
+
+export const CHECKPOINT_WATCHER = Symbol('CHECKPOINT_WATCHER');
+
+/**
+ * Query side of read-your-writes: with `minPosition` (from a command response's X-Event-Position), wait
+ * until the projection has applied it; answer 503 with Retry-After if it has not within the bound, rather
+ * than serve data that silently lacks the caller's own write.
+ */
+@Injectable()
+export class ReadYourWrites implements BeforeApplicationShutdown {
+  constructor(@Inject(CHECKPOINT_WATCHER) private readonly watcher: CheckpointWatcher) {}
+
+  /** The watcher holds a LISTEN connection of the pool; release it before the pool closes. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.watcher.close();
+  }
+
+  async await(projection: string, minPosition: number | undefined): Promise<void> {
+    if (minPosition === undefined) return;
+    const reached = await this.watcher.waitForPosition(projection, minPosition, READ_YOUR_WRITES_TIMEOUT_MS);
+    if (!reached) {
+      throw new ReadModelBehindError(projection, minPosition);
+    }
+  }
+}
+
+/** Maps the read models' paging error to the API's 400. */
+export async function withPagingErrors<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    if (error instanceof InvalidContinuationTokenError) throw invalidContinuationToken();
+    throw error;
+  }
+}
+
+/** 503 + Retry-After through the platform's error mapping (duck-typed on code and kind). */
+export class ReadModelBehindError extends Error {
+  readonly code = 'read_model_behind';
+  readonly kind = 'unavailable';
+  readonly detail: string;
+  constructor(projection: string, minPosition: number) {
+    super(`The ${projection} view has not yet reached position ${minPosition}; retry shortly.`);
+    this.name = 'ReadModelBehindError';
+    this.detail = this.message;
+  }
+}

@@ -1,0 +1,114 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  deriveEventId,
+  EVENT_STORE,
+  EventMetadata,
+  EventStore,
+  NewEvent,
+  RecordedEvent,
+  WrongExpectedVersionError,
+} from '@csp/event-store';
+import { createDomainContext, Decider, DomainContext, DomainData, foldEvents } from '@csp/domain';
+import { CLOCK, Clock } from '../ports/clock.port';
+import { DOMAIN_DATA } from './domain-data.provider';
+import { commandMetadata } from './command-metadata';
+
+type AnyEvent = { type: string; data: Record<string, unknown> };
+
+export interface StreamCommandResult<S> {
+  /** The events this command appended (empty when the decider decided nothing). */
+  events: AnyEvent[];
+  /** The state after them. */
+  state: S;
+  /** Global position of the last event written: the read-your-writes token for the caller. */
+  position?: number;
+  /** True when the request had already been carried out and nothing new was appended. */
+  replayed?: boolean;
+}
+
+export interface LoadedStream<S> {
+  state: S;
+  version: number;
+  events: RecordedEvent[];
+}
+
+/**
+ * The one way a command changes the world: load the stream, fold it, decide, append with the version it
+ * was decided on. A concurrent writer makes the append fail with a version conflict; the command is then
+ * decided again on the fresher state (a few times), so racing reveals both succeed while racing
+ * cancellations leave exactly one winner and `already_cancelled` for the rest.
+ * Event ids derive from the request id, so a retried request appends nothing twice.
+ */
+@Injectable()
+export class StreamCommandExecutor {
+  private static readonly MAX_ATTEMPTS = 5;
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(DOMAIN_DATA) private readonly data: DomainData,
+  ) {}
+
+  context(): DomainContext {
+    return createDomainContext(this.data, this.clock.now());
+  }
+
+  async load<C, E extends AnyEvent, S>(streamId: string, decider: Decider<C, E, S>): Promise<LoadedStream<S>> {
+    const read = await this.store.readStream(streamId);
+    const state = foldEvents(decider.evolve, decider.initialState(), read.events as unknown as E[]);
+    return { state, version: read.currentVersion, events: read.events };
+  }
+
+  async execute<C, E extends AnyEvent, S>(
+    streamId: string,
+    decider: Decider<C, E, S>,
+    command: C | ((state: S, context: DomainContext) => C),
+    options: { metadata?: Partial<EventMetadata>; mustExist?: boolean } = {},
+  ): Promise<StreamCommandResult<S>> {
+    for (let attempt = 1; ; attempt++) {
+      const loaded = await this.load(streamId, decider);
+      const metadata = commandMetadata(options.metadata);
+      // A retried request whose events are already in the stream (say the response was lost): answer
+      // with what it did the first time instead of deciding again.
+      const earlier = metadata.requestId ? loaded.events.filter(
+            (e) =>
+              e.metadata.requestId === metadata.requestId &&
+              e.metadata.userId === metadata.userId &&
+              e.metadata.tenantId === metadata.tenantId,
+          ) : [];
+      if (earlier.length > 0) {
+        return {
+          events: earlier.map((e) => ({ type: e.type, data: e.data })),
+          state: loaded.state,
+          position: earlier[earlier.length - 1].globalPosition,
+          replayed: true,
+        };
+      }
+      const context = this.context();
+      const cmd = typeof command === 'function' ? (command as (s: S, c: DomainContext) => C)(loaded.state, context) : command;
+      const decided = decider.decide(cmd, loaded.state, context);
+      if (decided.length === 0) return { events: [], state: loaded.state };
+      const events: NewEvent[] = decided.map((e, index) => ({
+        id: metadata.requestId ? deriveEventId(metadata.requestId, streamId, index) : undefined,
+        type: e.type,
+        data: e.data,
+        metadata: { ...metadata, ...(policyVersionOf(e) ? { policyVersion: policyVersionOf(e) } : {}) },
+      }));
+      try {
+        const result = await this.store.appendToStream(streamId, events, {
+          expectedVersion: loaded.version === 0 ? 'no_stream' : loaded.version,
+        });
+        const state = decided.reduce(decider.evolve, loaded.state);
+        return { events: decided, state, position: result.lastGlobalPosition };
+      } catch (error) {
+        if (error instanceof WrongExpectedVersionError && attempt < StreamCommandExecutor.MAX_ATTEMPTS) continue;
+        throw error;
+      }
+    }
+  }
+}
+
+function policyVersionOf(event: AnyEvent): string | undefined {
+  const v = event.data['policyVersion'];
+  return typeof v === 'string' ? v : undefined;
+}

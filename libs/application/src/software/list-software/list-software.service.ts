@@ -1,0 +1,25 @@
+import { Injectable } from '@nestjs/common';
+import type { Principal } from '@csp/platform';
+import { PROJECTION_NAMES, SoftwareListQuery } from '@csp/read-models';
+import { Collection, parseContinuationToken, parseMinPosition, parseSize, PagingQuery, toCollection } from '../../shared/collection';
+import { ACCESS, CustomerAccess } from '../../shared/customer-access';
+import { ReadYourWrites, withPagingErrors } from '../../shared/read-your-writes';
+
+/** The software list (Billing > Your products > Software): every purchased software line, cancelled ones too. */
+@Injectable()
+export class ListSoftwareService {
+  constructor(
+    private readonly customers: CustomerAccess,
+    private readonly query: SoftwareListQuery,
+    private readonly readYourWrites: ReadYourWrites,
+  ) {}
+
+  async list(principal: Principal, customerId: string, q: PagingQuery): Promise<Collection<unknown>> {
+    const { customer } = await this.customers.authorize(principal, customerId, ACCESS.software);
+    const size = parseSize(q.size);
+    const continuationToken = parseContinuationToken(q.continuationToken);
+    await this.readYourWrites.await(PROJECTION_NAMES.softwareList, parseMinPosition(q.minPosition));
+    const page = await withPagingErrors(() => this.query.list(customer.customerId, { size, continuationToken }));
+    return toCollection(`/v1/customers/${customer.customerId}/software`, page, size);
+  }
+}

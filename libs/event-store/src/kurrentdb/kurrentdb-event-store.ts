@@ -1,0 +1,399 @@
+import {
+  BACKWARDS,
+  END,
+  FORWARDS,
+  KurrentDBClient,
+  NO_STREAM as KDB_NO_STREAM,
+  START,
+  STREAM_EXISTS as KDB_STREAM_EXISTS,
+  ANY as KDB_ANY,
+  StreamNotFoundError,
+  WrongExpectedVersionError as KurrentWrongExpectedVersionError,
+  jsonEvent,
+  streamNameFilter,
+  type AllStreamResolvedEvent,
+  type AllStreamSubscription,
+  type AppendStreamState,
+  type ReadPosition,
+  type ResolvedEvent,
+} from '@kurrent/kurrentdb-client';
+import { randomUUID } from 'node:crypto';
+import {
+  EventStoreUnavailableError,
+  WrongExpectedVersionError,
+  type AppendOptions,
+  type AppendResult,
+  type DomainEvent,
+  type EventMetadata,
+  type EventStore,
+  type ExpectedVersion,
+  type JsonObject,
+  type NewEvent,
+  type ReadAllOptions,
+  type ReadAllResult,
+  type ReadStreamOptions,
+  type ReadStreamResult,
+  type RecordedEvent,
+  type SubscribeOptions,
+  type Subscription,
+} from '../event-store.port';
+import { describeError, silentLogger, type EventStoreLogger } from '../event-store.logger';
+
+/** Our streams in $all; everything else there (system streams, other apps) is skipped. */
+export const DEFAULT_STREAM_PREFIXES = ['customer-', 'order-', 'support-request-'];
+
+export interface KurrentDbEventStoreOptions {
+  /** e.g. kurrentdb://localhost:2113?tls=false */
+  connectionString: string;
+  /** Extra stream prefixes that belong to this service, besides the defaults. */
+  streamPrefixes?: string[];
+  logger?: EventStoreLogger;
+}
+
+type KurrentRecorded = NonNullable<ResolvedEvent['event']>;
+
+const UNAVAILABLE_TYPES = new Set(['unavailable', 'deadline-exceeded', 'timeout', 'not-leader', 'cancelled']);
+
+function toStoreError(error: unknown, operation: string): unknown {
+  if (error instanceof EventStoreUnavailableError || error instanceof WrongExpectedVersionError) return error;
+  const type = (error as { type?: unknown }).type;
+  if (typeof type === 'string' && UNAVAILABLE_TYPES.has(type)) {
+    return new EventStoreUnavailableError(`KurrentDB unavailable during ${operation}`, error);
+  }
+  return error;
+}
+
+/** Our version n (events in the stream) is KurrentDB revision n-1 (of the last event). */
+function toStreamState(expected: ExpectedVersion): AppendStreamState {
+  if (expected === 'any') return KDB_ANY;
+  if (expected === 'no_stream' || expected === 0) return KDB_NO_STREAM;
+  if (expected === 'stream_exists') return KDB_STREAM_EXISTS;
+  if (!Number.isSafeInteger(expected) || expected < 0) {
+    throw new RangeError(`Expected version must be a non-negative integer, got ${String(expected)}`);
+  }
+  return BigInt(expected - 1);
+}
+
+const fromCommit = (position: number): ReadPosition =>
+  position > 0 ? { commit: BigInt(position), prepare: BigInt(position) } : START;
+
+/**
+ * The production adapter on KurrentDB (EventStoreDB's successor). The global position is the
+ * commit position of the event in the transaction log (sparse, strictly increasing).
+ */
+export class KurrentDbEventStore implements EventStore {
+  readonly kind = 'kurrentdb';
+  private readonly client: KurrentDBClient;
+  private readonly logger: EventStoreLogger;
+  private readonly prefixes: string[];
+  private readonly subscriptions = new Set<Subscription>();
+
+  constructor(options: KurrentDbEventStoreOptions) {
+    this.client = KurrentDBClient.connectionString(options.connectionString);
+    this.logger = options.logger ?? silentLogger;
+    this.prefixes = [...new Set([...DEFAULT_STREAM_PREFIXES, ...(options.streamPrefixes ?? [])])];
+  }
+
+  async appendToStream<E extends DomainEvent>(
+    streamId: string,
+    events: NewEvent<E>[],
+    options: AppendOptions = {},
+  ): Promise<AppendResult> {
+    const expected = options.expectedVersion ?? 'any';
+    const streamState = toStreamState(expected);
+    const data = events.map((e) =>
+      jsonEvent({ id: e.id ?? randomUUID(), type: e.type, data: e.data as JsonObject, metadata: (e.metadata ?? {}) as JsonObject }),
+    );
+    if (data.length === 0) return this.appendNothing(streamId, expected);
+    try {
+      const result = await this.client.appendToStream(streamId, data, { streamState });
+      return {
+        nextExpectedVersion: Number(result.nextExpectedRevision) + 1,
+        lastGlobalPosition: Number(result.position?.commit ?? 0n),
+        // KurrentDB answers an exact retry with success and writes nothing; it does not say so.
+        idempotentReplay: false,
+      };
+    } catch (error) {
+      if (error instanceof KurrentWrongExpectedVersionError) {
+        const replay = await this.storedReplay(streamId, expected, data.map((d) => d.id));
+        if (replay) return replay;
+        const actual = error.actualState;
+        throw new WrongExpectedVersionError(streamId, expected, typeof actual === 'bigint' && actual >= 0n ? Number(actual) + 1 : 'no_stream');
+      }
+      throw toStoreError(error, 'append');
+    }
+  }
+
+  async readStream<E extends DomainEvent = DomainEvent>(
+    streamId: string,
+    options: ReadStreamOptions = {},
+  ): Promise<ReadStreamResult<E>> {
+    const from = Math.max(1, options.from ?? 1);
+    const to = options.to;
+    try {
+      const currentVersion = await this.streamVersion(streamId);
+      if (currentVersion === 0) return { streamExists: false, currentVersion: 0, events: [] };
+      const events: RecordedEvent<E>[] = [];
+      if (to === undefined || to >= from) {
+        const read = this.client.readStream(streamId, {
+          fromRevision: BigInt(from - 1),
+          direction: FORWARDS,
+          ...(to !== undefined ? { maxCount: to - from + 1 } : {}),
+        });
+        for await (const resolved of read) {
+          const event = resolved.event;
+          if (!event) continue;
+          if (options.recordedAtOrBefore && event.created > options.recordedAtOrBefore) break;
+          events.push(this.toRecorded<E>(event));
+        }
+      }
+      return { streamExists: true, currentVersion, events };
+    } catch (error) {
+      if (error instanceof StreamNotFoundError) return { streamExists: false, currentVersion: 0, events: [] };
+      throw toStoreError(error, 'read stream');
+    }
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<ReadAllResult> {
+    const after = options.after ?? 0;
+    const maxCount = Math.max(1, options.maxCount ?? 1000);
+    const types = options.types && options.types.length > 0 ? new Set(options.types) : undefined;
+    const prefixes = options.streamPrefixes && options.streamPrefixes.length > 0 ? options.streamPrefixes : this.prefixes;
+    const events: RecordedEvent[] = [];
+    let scanned = after;
+    let isEnd = true;
+    try {
+      const read = this.client.readAll({ fromPosition: fromCommit(after), direction: FORWARDS, filter: streamNameFilter({ prefixes }) });
+      for await (const resolved of read) {
+        const recorded = this.accept(resolved, after, prefixes, types);
+        if (resolved.event) scanned = Math.max(scanned, Number(resolved.event.position.commit));
+        if (!recorded) continue;
+        events.push(recorded);
+        if (events.length >= maxCount) {
+          isEnd = false;
+          break; // leaving the loop cancels the read
+        }
+      }
+    } catch (error) {
+      throw toStoreError(error, 'read all');
+    }
+    const lastPosition = events.length > 0 ? events[events.length - 1].globalPosition : after;
+    return { events, lastPosition, isEnd, scannedPosition: isEnd ? scanned : lastPosition };
+  }
+
+  subscribe(options: SubscribeOptions): Subscription {
+    const subscription = new KurrentCatchUpSubscription(this.client, options, {
+      prefixes: options.streamPrefixes && options.streamPrefixes.length > 0 ? options.streamPrefixes : this.prefixes,
+      accept: (resolved, after, prefixes, types) => this.accept(resolved, after, prefixes, types),
+      logger: this.logger,
+    });
+    this.subscriptions.add(subscription);
+    return {
+      caughtUp: subscription.caughtUp,
+      stop: async () => {
+        await subscription.stop();
+        this.subscriptions.delete(subscription);
+      },
+    };
+  }
+
+  async headPosition(): Promise<number> {
+    try {
+      const read = this.client.readAll({
+        fromPosition: END,
+        direction: BACKWARDS,
+        maxCount: 1,
+        filter: streamNameFilter({ prefixes: this.prefixes }),
+      });
+      for await (const resolved of read) {
+        if (resolved.event) return Number(resolved.event.position.commit);
+      }
+      return 0;
+    } catch (error) {
+      throw toStoreError(error, 'head position');
+    }
+  }
+
+  async ping(): Promise<void> {
+    try {
+      const read = this.client.readAll({ fromPosition: END, direction: BACKWARDS, maxCount: 1 });
+      for await (const resolved of read) void resolved;
+    } catch (error) {
+      throw toStoreError(error, 'ping');
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.subscriptions].map((s) => s.stop()));
+    this.subscriptions.clear();
+    await this.client.dispose();
+  }
+
+  private toRecorded<E extends DomainEvent>(event: KurrentRecorded): RecordedEvent<E> {
+    return {
+      eventId: event.id,
+      streamId: event.streamId,
+      streamPosition: Number(event.revision) + 1,
+      globalPosition: Number(event.position?.commit ?? 0n),
+      type: event.type as E['type'],
+      data: (event.isJson ? event.data : {}) as E['data'],
+      metadata: (event.metadata && !(event.metadata instanceof Uint8Array) ? event.metadata : {}) as EventMetadata,
+      recordedAt: event.created,
+    };
+  }
+
+  /** One of our events, strictly after the checkpoint, matching the filters; else undefined. */
+  private accept(resolved: AllStreamResolvedEvent, after: number, prefixes: string[], types?: Set<string>): RecordedEvent | undefined {
+    const event = resolved.event;
+    if (!event || event.type.startsWith('$') || event.streamId.startsWith('$')) return undefined;
+    if (Number(event.position.commit) <= after) return undefined; // reads start at the checkpoint inclusive
+    if (!prefixes.some((p) => event.streamId.startsWith(p))) return undefined;
+    if (types && !types.has(event.type)) return undefined;
+    return this.toRecorded(event);
+  }
+
+  private async streamVersion(streamId: string): Promise<number> {
+    try {
+      const read = this.client.readStream(streamId, { fromRevision: END, direction: BACKWARDS, maxCount: 1 });
+      for await (const resolved of read) {
+        if (resolved.event) return Number(resolved.event.revision) + 1;
+      }
+      return 0;
+    } catch (error) {
+      if (error instanceof StreamNotFoundError) return 0;
+      throw error;
+    }
+  }
+
+  /** After a conflict: were exactly these events already stored where this append would have put them? */
+  private async storedReplay(streamId: string, expected: ExpectedVersion, ids: string[]): Promise<AppendResult | undefined> {
+    const start = typeof expected === 'number' ? expected : expected === 'no_stream' ? 0 : undefined;
+    if (start === undefined) return undefined;
+    const found: RecordedEvent[] = [];
+    try {
+      const read = this.client.readStream(streamId, { fromRevision: BigInt(start), direction: FORWARDS, maxCount: ids.length });
+      for await (const resolved of read) if (resolved.event) found.push(this.toRecorded(resolved.event));
+    } catch (error) {
+      if (error instanceof StreamNotFoundError) return undefined;
+      throw toStoreError(error, 'append');
+    }
+    if (found.length !== ids.length || found.some((e, i) => e.eventId !== ids[i])) return undefined;
+    const last = found[found.length - 1];
+    return { nextExpectedVersion: last.streamPosition, lastGlobalPosition: last.globalPosition, idempotentReplay: true };
+  }
+
+  private async appendNothing(streamId: string, expected: ExpectedVersion): Promise<AppendResult> {
+    const version = await this.streamVersion(streamId).catch((error: unknown) => {
+      throw toStoreError(error, 'append');
+    });
+    const ok =
+      expected === 'any' ||
+      (expected === 'no_stream' && version === 0) ||
+      (expected === 'stream_exists' && version > 0) ||
+      expected === version;
+    if (!ok) throw new WrongExpectedVersionError(streamId, expected, version === 0 ? 'no_stream' : version);
+    return { nextExpectedVersion: version, lastGlobalPosition: 0, idempotentReplay: false };
+  }
+}
+
+/**
+ * A catch-up subscription to $all, filtered server-side to our stream prefixes. Events are handed
+ * over one at a time (the gRPC stream applies backpressure while the handler runs); on a
+ * transport error it resubscribes from the last handled position.
+ */
+class KurrentCatchUpSubscription implements Subscription {
+  readonly caughtUp: Promise<void>;
+  private resolveCaughtUp!: () => void;
+  private rejectCaughtUp!: (error: unknown) => void;
+  private position: number;
+  private stopped = false;
+  private current?: AllStreamSubscription;
+  private retryWake?: () => void;
+  private readonly loop: Promise<void>;
+
+  constructor(
+    private readonly client: KurrentDBClient,
+    private readonly options: SubscribeOptions,
+    private readonly settings: {
+      prefixes: string[];
+      accept: (resolved: AllStreamResolvedEvent, after: number, prefixes: string[], types?: Set<string>) => RecordedEvent | undefined;
+      logger: EventStoreLogger;
+    },
+  ) {
+    this.position = options.after ?? 0;
+    this.caughtUp = new Promise<void>((resolve, reject) => {
+      this.resolveCaughtUp = resolve;
+      this.rejectCaughtUp = reject;
+    });
+    this.caughtUp.catch(() => undefined);
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.retryWake?.();
+    await this.current?.unsubscribe().catch(() => undefined);
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    const types = this.options.types && this.options.types.length > 0 ? new Set(this.options.types) : undefined;
+    let failures = 0;
+    try {
+      while (!this.stopped) {
+        const subscription = this.client.subscribeToAll({
+          fromPosition: fromCommit(this.position),
+          filter: streamNameFilter({ prefixes: this.settings.prefixes }),
+        });
+        this.current = subscription;
+        subscription.on('caughtUp', () => {
+          this.options.onCaughtUp?.(this.position);
+          this.resolveCaughtUp();
+        });
+        try {
+          for await (const resolved of subscription) {
+            if (this.stopped) break;
+            failures = 0;
+            const recorded = this.settings.accept(resolved, this.position, this.settings.prefixes, types);
+            if (recorded) {
+              await this.options.handler([recorded]).catch((error: unknown) => {
+                throw new HandlerError(error);
+              });
+              this.position = recorded.globalPosition;
+            } else if (resolved.event && Number(resolved.event.position.commit) > this.position) {
+              this.position = Number(resolved.event.position.commit);
+            }
+          }
+        } catch (error) {
+          if (error instanceof HandlerError) throw error.cause;
+          if (this.stopped) break;
+          failures += 1;
+          this.settings.logger.warn(`KurrentDB subscription dropped (${describeError(error)}); resubscribing`);
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, Math.min(200 * 2 ** Math.min(failures, 5), 5000));
+            this.retryWake = () => {
+              clearTimeout(timer);
+              resolve();
+            };
+          });
+        } finally {
+          await subscription.unsubscribe().catch(() => undefined);
+        }
+      }
+    } catch (error) {
+      this.stopped = true;
+      this.rejectCaughtUp(error);
+      if (this.options.onError) this.options.onError(error);
+      else this.settings.logger.error(`KurrentDB subscription stopped: ${describeError(error)}`);
+    } finally {
+      this.resolveCaughtUp();
+    }
+  }
+}
+
+/** Marks a handler failure so that it is not mistaken for a transport error. */
+class HandlerError extends Error {
+  constructor(override readonly cause: unknown) {
+    super('handler failed');
+  }
+}

@@ -5,6 +5,7 @@
 export * from './projection';
 export * from './projections';
 export * from './shared/paging';
+export * from './shared/recorded';
 
 export * from './runner/checkpoint.schema';
 export * from './runner/checkpoint-watcher';

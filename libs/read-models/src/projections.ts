@@ -1,6 +1,8 @@
+import type { Pool } from 'pg';
 import { customersProjection } from './customers/customers.projection';
 import { orderViewsProjection } from './orders/order-views.projection';
 import type { Projection } from './projection';
+import { migrateProjections } from './runner/checkpoint.schema';
 import { softwareListProjection } from './software/software-list.projection';
 
 /** Every projection the worker runs, by name. */
@@ -15,3 +17,13 @@ export const PROJECTION_NAMES = {
 export const findProjection = (name: string): Projection | undefined => PROJECTIONS.find((p) => p.name === name);
 
 export { customersProjection, orderViewsProjection, softwareListProjection };
+
+/** Creates the checkpoint table and every read model's tables (the API calls it at start-up; idempotent). */
+export async function migrateReadModels(pool: Pool, projections: readonly Projection[] = PROJECTIONS): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await migrateProjections(client, projections);
+  } finally {
+    client.release();
+  }
+}

@@ -1,8 +1,7 @@
 import { Inject, Injectable, Logger, Module, OnApplicationBootstrap, BeforeApplicationShutdown } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { EVENT_STORE, EventStore } from '@csp/event-store';
-import { PROJECTIONS, ProjectionRunnerGroup } from '@csp/read-models';
-import { migrateReadModels } from './migrate-read-models';
+import { migrateReadModels, PROJECTIONS, ProjectionRunnerGroup } from '@csp/read-models';
 import { DATABASE_POOL } from '../infrastructure/database-pool';
 
 /**

@@ -36,7 +36,11 @@ export async function runStoreBench(opts: {
   await adminQuery(serverUrl, `CREATE DATABASE "${dbName}"`);
   const dbUrl = new URL(serverUrl);
   dbUrl.pathname = `/${dbName}`;
-  const store = await PostgresEventStore.create({ connectionString: dbUrl.toString(), kind: opts.store, poolSize: WRITERS });
+  const store = await PostgresEventStore.create({
+    connectionString: dbUrl.toString(),
+    kind: opts.store,
+    poolSize: WRITERS,
+  });
 
   try {
     const filler = 'x'.repeat(330);
@@ -54,7 +58,13 @@ export async function runStoreBench(opts: {
         market: 'DE',
         note: filler,
       },
-      metadata: { correlationId: `c-${i}`, requestId: `r-${i}`, userId: 'bench', tenantId: 'bench-tenant', policyVersion: '1' },
+      metadata: {
+        correlationId: `c-${i}`,
+        requestId: `r-${i}`,
+        userId: 'bench',
+        tenantId: 'bench-tenant',
+        policyVersion: '1',
+      },
     });
 
     const results: Record<string, number> = {};
@@ -80,14 +90,22 @@ export async function runStoreBench(opts: {
           for (let k = 1; k <= MORE_EVENTS; k++) {
             await store.appendToStream(
               `order-${i}`,
-              [{ type: 'OrderNoteAdded', data: { orderId: `order-${i}`, note: filler, k }, metadata: { requestId: `n-${i}-${k}` } }],
+              [
+                {
+                  type: 'OrderNoteAdded',
+                  data: { orderId: `order-${i}`, note: filler, k },
+                  metadata: { requestId: `n-${i}-${k}` },
+                },
+              ],
               { expectedVersion: k },
             );
           }
         }
       }),
     );
-    results.store_append_existing_eps = Math.round((EXISTING_STREAMS * MORE_EVENTS) / ((performance.now() - t0) / 1000));
+    results.store_append_existing_eps = Math.round(
+      (EXISTING_STREAMS * MORE_EVENTS) / ((performance.now() - t0) / 1000),
+    );
 
     // 3. read those streams back
     next = 0;

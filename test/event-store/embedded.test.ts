@@ -13,11 +13,12 @@ import { describeEventStoreContract, ev, eventually } from './event-store.contra
 let dataDir: string;
 let server: EmbeddedPostgresHandle | undefined;
 let serverStarted: Promise<EmbeddedPostgresHandle> | undefined;
-const start = () => (serverStarted ??= (async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'es-embedded-'));
-  server = await startEmbeddedPostgres({ dataDir, database: 'es_contract', ephemeral: true });
-  return server;
-})());
+const start = () =>
+  (serverStarted ??= (async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'es-embedded-'));
+    server = await startEmbeddedPostgres({ dataDir, database: 'es_contract', ephemeral: true });
+    return server;
+  })());
 
 afterAll(async () => {
   await server?.stop();
@@ -36,19 +37,33 @@ describe('embedded PostgreSQL lifecycle', () => {
   it('survives a PostgreSQL restart: appends fail with EventStoreUnavailableError meanwhile, followers resume', async () => {
     await start();
     const handle = server as EmbeddedPostgresHandle;
-    const store = await PostgresEventStore.create({ connectionString: handle.url, schema: 'restart', kind: 'embedded' });
+    const store = await PostgresEventStore.create({
+      connectionString: handle.url,
+      schema: 'restart',
+      kind: 'embedded',
+    });
     const received: string[] = [];
-    const sub = store.subscribe({ streamPrefixes: ['order-restart-'], handler: async (events) => void received.push(...events.map((e) => e.type)) });
+    const sub = store.subscribe({
+      streamPrefixes: ['order-restart-'],
+      handler: async (events) => void received.push(...events.map((e) => e.type)),
+    });
     await sub.caughtUp;
     await store.appendToStream('order-restart-1', [ev('Before')]);
     await eventually(() => expect(received).toEqual(['Before']));
 
     await handle.stop();
-    await expect(store.appendToStream('order-restart-1', [ev('During')])).rejects.toBeInstanceOf(EventStoreUnavailableError);
+    await expect(store.appendToStream('order-restart-1', [ev('During')])).rejects.toBeInstanceOf(
+      EventStoreUnavailableError,
+    );
     await expect(store.ping()).rejects.toBeInstanceOf(EventStoreUnavailableError);
 
     // Same data directory, same port: the service comes back without a restart of its own.
-    server = await startEmbeddedPostgres({ dataDir: handle.dataDir, port: handle.port, database: 'es_contract', ephemeral: true });
+    server = await startEmbeddedPostgres({
+      dataDir: handle.dataDir,
+      port: handle.port,
+      database: 'es_contract',
+      ephemeral: true,
+    });
     await eventually(() => store.ping(), 15_000);
     await store.appendToStream('order-restart-1', [ev('After')], { expectedVersion: 1 });
     await eventually(() => expect(received).toEqual(['Before', 'After']), 15_000);

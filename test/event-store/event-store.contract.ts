@@ -101,7 +101,9 @@ export function describeEventStoreContract(
       it('exact version: 0 means a new stream; the current version succeeds, any other conflicts', async () => {
         const id = stream();
         expect((await store.appendToStream(id, [ev('A')], { expectedVersion: 0 })).nextExpectedVersion).toBe(1);
-        expect((await store.appendToStream(id, [ev('B'), ev('C')], { expectedVersion: 1 })).nextExpectedVersion).toBe(3);
+        expect((await store.appendToStream(id, [ev('B'), ev('C')], { expectedVersion: 1 })).nextExpectedVersion).toBe(
+          3,
+        );
         await expectConflict(store.appendToStream(id, [ev('D')], { expectedVersion: 1 }), 3);
         await expectConflict(store.appendToStream(id, [ev('D')], { expectedVersion: 4 }), 3);
         await expectConflict(store.appendToStream(id, [ev('D')], { expectedVersion: 0 }), 3);
@@ -112,7 +114,9 @@ export function describeEventStoreContract(
         const id = stream();
         await expectConflict(store.appendToStream(id, [ev('A')], { expectedVersion: 'stream_exists' }), 'no_stream');
         await store.appendToStream(id, [ev('A')], { expectedVersion: 'no_stream' });
-        expect((await store.appendToStream(id, [ev('B')], { expectedVersion: 'stream_exists' })).nextExpectedVersion).toBe(2);
+        expect(
+          (await store.appendToStream(id, [ev('B')], { expectedVersion: 'stream_exists' })).nextExpectedVersion,
+        ).toBe(2);
       });
 
       it('any (and no option): appends whatever the state', async () => {
@@ -142,7 +146,9 @@ export function describeEventStoreContract(
           Array.from({ length: 50 }, (_, i) => store.appendToStream(id, [ev('Raced', { i })], { expectedVersion })),
         );
         const ok = outcomes.filter((o) => o.status === 'fulfilled');
-        const conflicts = outcomes.filter((o) => o.status === 'rejected' && o.reason instanceof WrongExpectedVersionError);
+        const conflicts = outcomes.filter(
+          (o) => o.status === 'rejected' && o.reason instanceof WrongExpectedVersionError,
+        );
         expect(ok).toHaveLength(1);
         expect(conflicts).toHaveLength(49);
         const read = await store.readStream(id);
@@ -157,22 +163,30 @@ export function describeEventStoreContract(
         ['no_stream', 'no_stream'],
         ['any', 'any'],
         ['stream_exists', 'stream_exists'],
-      ])('a retry with derived ids and %s stores nothing twice and answers with the first positions', async (_l, expected) => {
-        const id = stream();
-        const requestId = randomUUID();
-        if (expected !== 'no_stream') await store.appendToStream(id, [ev('Seed')], { expectedVersion: 'no_stream' });
-        const events = [0, 1].map((i) => ev(i === 0 ? 'OrderPlaced' : 'OrderConfirmed', { i }, deriveEventId(requestId, id, i)));
-        const first = await store.appendToStream(id, events, { expectedVersion: expected });
-        const retry = await store.appendToStream(id, events, { expectedVersion: expected });
-        expect(retry.nextExpectedVersion).toBe(first.nextExpectedVersion);
-        if (contractOptions.reportsIdempotentReplay !== false) {
-          expect(retry.idempotentReplay).toBe(true);
-          expect(retry.lastGlobalPosition).toBe(first.lastGlobalPosition);
-        }
-        const read = await store.readStream(id);
-        expect(read.events.map((e) => e.eventId)).toEqual([...(expected === 'no_stream' ? [] : [read.events[0].eventId]), ...events.map((e) => e.id)]);
-        expect(read.currentVersion).toBe(first.nextExpectedVersion);
-      });
+      ])(
+        'a retry with derived ids and %s stores nothing twice and answers with the first positions',
+        async (_l, expected) => {
+          const id = stream();
+          const requestId = randomUUID();
+          if (expected !== 'no_stream') await store.appendToStream(id, [ev('Seed')], { expectedVersion: 'no_stream' });
+          const events = [0, 1].map((i) =>
+            ev(i === 0 ? 'OrderPlaced' : 'OrderConfirmed', { i }, deriveEventId(requestId, id, i)),
+          );
+          const first = await store.appendToStream(id, events, { expectedVersion: expected });
+          const retry = await store.appendToStream(id, events, { expectedVersion: expected });
+          expect(retry.nextExpectedVersion).toBe(first.nextExpectedVersion);
+          if (contractOptions.reportsIdempotentReplay !== false) {
+            expect(retry.idempotentReplay).toBe(true);
+            expect(retry.lastGlobalPosition).toBe(first.lastGlobalPosition);
+          }
+          const read = await store.readStream(id);
+          expect(read.events.map((e) => e.eventId)).toEqual([
+            ...(expected === 'no_stream' ? [] : [read.events[0].eventId]),
+            ...events.map((e) => e.id),
+          ]);
+          expect(read.currentVersion).toBe(first.nextExpectedVersion);
+        },
+      );
 
       it('derived ids are deterministic per request, stream and index', () => {
         expect(deriveEventId('r', 'order-1', 0)).toBe(deriveEventId('r', 'order-1', 0));
@@ -193,7 +207,18 @@ export function describeEventStoreContract(
         const id = stream('customer');
         const before = Date.now();
         await store.appendToStream(id, [
-          { type: 'CustomerRegistered', data: { name: 'Contoso', n: 1 }, metadata: { correlationId: 'corr', causationId: 'cause', requestId: 'req', userId: 'u', tenantId: 't', policyVersion: '2024-01' } },
+          {
+            type: 'CustomerRegistered',
+            data: { name: 'Contoso', n: 1 },
+            metadata: {
+              correlationId: 'corr',
+              causationId: 'cause',
+              requestId: 'req',
+              userId: 'u',
+              tenantId: 't',
+              policyVersion: '2024-01',
+            },
+          },
         ]);
         const read = await store.readStream(id);
         expect(read.streamExists).toBe(true);
@@ -204,7 +229,14 @@ export function describeEventStoreContract(
           streamPosition: 1,
           type: 'CustomerRegistered',
           data: { name: 'Contoso', n: 1 },
-          metadata: { correlationId: 'corr', causationId: 'cause', requestId: 'req', userId: 'u', tenantId: 't', policyVersion: '2024-01' },
+          metadata: {
+            correlationId: 'corr',
+            causationId: 'cause',
+            requestId: 'req',
+            userId: 'u',
+            tenantId: 't',
+            policyVersion: '2024-01',
+          },
         });
         expect(typeof e.globalPosition).toBe('number');
         expect(e.eventId).toMatch(/^[0-9a-f-]{36}$/);
@@ -218,7 +250,10 @@ export function describeEventStoreContract(
 
       it('reads slices; currentVersion is always the whole stream', async () => {
         const id = stream();
-        await store.appendToStream(id, Array.from({ length: 10 }, (_, i) => ev('E', { i })));
+        await store.appendToStream(
+          id,
+          Array.from({ length: 10 }, (_, i) => ev('E', { i })),
+        );
         const slice = await store.readStream(id, { from: 3, to: 5 });
         expect(slice.currentVersion).toBe(10);
         expect(slice.events.map((e) => e.data.i)).toEqual([2, 3, 4]);
@@ -235,7 +270,9 @@ export function describeEventStoreContract(
         await store.appendToStream(id, [ev('Second')]);
         const past = await store.readStream(id, { recordedAtOrBefore: first.recordedAt });
         expect(past.events.map((e) => e.type)).toEqual(['First']);
-        expect((await store.readStream(id, { recordedAtOrBefore: new Date(first.recordedAt.getTime() - 1000) })).events).toEqual([]);
+        expect(
+          (await store.readStream(id, { recordedAtOrBefore: new Date(first.recordedAt.getTime() - 1000) })).events,
+        ).toEqual([]);
         expect((await store.readStream(id, { recordedAtOrBefore: new Date() })).events).toHaveLength(2);
       });
     });
@@ -260,7 +297,8 @@ export function describeEventStoreContract(
           const batch = await store.readAll({ after, maxCount: 10, streamPrefixes: [prefix] });
           batches.push(batch.events.length);
           seen.push(...batch.events);
-          if (batch.events.length > 0) expect(batch.lastPosition).toBe(batch.events[batch.events.length - 1].globalPosition);
+          if (batch.events.length > 0)
+            expect(batch.lastPosition).toBe(batch.events[batch.events.length - 1].globalPosition);
           else expect(batch.lastPosition).toBe(after);
           after = batch.lastPosition;
           if (batch.isEnd) break;
@@ -283,7 +321,9 @@ export function describeEventStoreContract(
 
       it('headPosition reaches the last appended event', async () => {
         const result = await store.appendToStream(stream(), [ev('Head')]);
-        await eventually(async () => expect(await store.headPosition()).toBeGreaterThanOrEqual(result.lastGlobalPosition));
+        await eventually(async () =>
+          expect(await store.headPosition()).toBeGreaterThanOrEqual(result.lastGlobalPosition),
+        );
       });
 
       it('ping answers', async () => {
@@ -295,7 +335,10 @@ export function describeEventStoreContract(
       it('catches up from a checkpoint, then follows live; stop() ends delivery', async () => {
         const prefix = `order-${run}-sub-`;
         const id = `${prefix}1`;
-        await store.appendToStream(id, [1, 2, 3, 4, 5].map((i) => ev('N', { i })));
+        await store.appendToStream(
+          id,
+          [1, 2, 3, 4, 5].map((i) => ev('N', { i })),
+        );
         const stored = (await store.readStream(id)).events;
         const received: RecordedEvent[] = [];
         let caughtUpAt: number | undefined;
@@ -395,57 +438,64 @@ export function describeEventStoreContract(
           mode: fc.constantFrom<'exact' | 'any' | 'no_stream'>('exact', 'exact', 'any', 'no_stream'),
         });
         await fc.assert(
-          fc.asyncProperty(fc.array(fc.array(opArb, { minLength: 5, maxLength: 40 }), { minLength: 8, maxLength: 8 }), async (plans) => {
-            const prefix = `order-${run}-prop-${randomUUID().slice(0, 6)}-`;
-            const committed = new Set<string>();
-            const received: RecordedEvent[] = [];
-            const sub = store.subscribe({
-              streamPrefixes: [prefix],
-              batchSize: 50,
-              handler: async (events) => {
-                received.push(...events);
-              },
-            });
-            const deadline = Date.now() + 3000;
-            let conflicts = 0;
-            await Promise.all(
-              plans.map(async (plan, w) => {
-                const versions = new Map<number, number>();
-                for (let n = 0; Date.now() < deadline; n++) {
-                  const op = plan[n % plan.length];
-                  const id = `${prefix}${op.stream}`;
-                  const events = Array.from({ length: op.size }, (_, k) => ev('Tick', { w, n, k }, randomUUID()));
-                  const expectedVersion: ExpectedVersion =
-                    op.mode === 'any' ? 'any' : op.mode === 'no_stream' ? 'no_stream' : (versions.get(op.stream) ?? 0);
-                  try {
-                    const result = await store.appendToStream(id, events, { expectedVersion });
-                    versions.set(op.stream, result.nextExpectedVersion);
-                    events.forEach((e) => committed.add(e.id as string));
-                  } catch (error) {
-                    if (!(error instanceof WrongExpectedVersionError)) throw error;
-                    conflicts += 1;
-                    versions.set(op.stream, typeof error.actual === 'number' ? error.actual : 0);
+          fc.asyncProperty(
+            fc.array(fc.array(opArb, { minLength: 5, maxLength: 40 }), { minLength: 8, maxLength: 8 }),
+            async (plans) => {
+              const prefix = `order-${run}-prop-${randomUUID().slice(0, 6)}-`;
+              const committed = new Set<string>();
+              const received: RecordedEvent[] = [];
+              const sub = store.subscribe({
+                streamPrefixes: [prefix],
+                batchSize: 50,
+                handler: async (events) => {
+                  received.push(...events);
+                },
+              });
+              const deadline = Date.now() + 3000;
+              let conflicts = 0;
+              await Promise.all(
+                plans.map(async (plan, w) => {
+                  const versions = new Map<number, number>();
+                  for (let n = 0; Date.now() < deadline; n++) {
+                    const op = plan[n % plan.length];
+                    const id = `${prefix}${op.stream}`;
+                    const events = Array.from({ length: op.size }, (_, k) => ev('Tick', { w, n, k }, randomUUID()));
+                    const expectedVersion: ExpectedVersion =
+                      op.mode === 'any'
+                        ? 'any'
+                        : op.mode === 'no_stream'
+                          ? 'no_stream'
+                          : (versions.get(op.stream) ?? 0);
+                    try {
+                      const result = await store.appendToStream(id, events, { expectedVersion });
+                      versions.set(op.stream, result.nextExpectedVersion);
+                      events.forEach((e) => committed.add(e.id as string));
+                    } catch (error) {
+                      if (!(error instanceof WrongExpectedVersionError)) throw error;
+                      conflicts += 1;
+                      versions.set(op.stream, typeof error.actual === 'number' ? error.actual : 0);
+                    }
                   }
+                }),
+              );
+              try {
+                await eventually(() => expect(received.length).toBeGreaterThanOrEqual(committed.size), 15_000);
+                await sleep(100);
+                const ids = received.map((e) => e.eventId);
+                expect(new Set(ids).size).toBe(ids.length); // exactly once
+                expect(new Set(ids)).toEqual(committed); // every committed event, nothing else
+                for (let i = 1; i < received.length; i++) {
+                  expect(received[i].globalPosition).toBeGreaterThan(received[i - 1].globalPosition);
                 }
-              }),
-            );
-            try {
-              await eventually(() => expect(received.length).toBeGreaterThanOrEqual(committed.size), 15_000);
-              await sleep(100);
-              const ids = received.map((e) => e.eventId);
-              expect(new Set(ids).size).toBe(ids.length); // exactly once
-              expect(new Set(ids)).toEqual(committed); // every committed event, nothing else
-              for (let i = 1; i < received.length; i++) {
-                expect(received[i].globalPosition).toBeGreaterThan(received[i - 1].globalPosition);
+                const scanned = await readAllUnder(store, prefix, 200);
+                expect(scanned.map((e) => e.eventId)).toEqual(ids);
+                expect(committed.size).toBeGreaterThan(100);
+                expect(conflicts).toBeGreaterThan(0);
+              } finally {
+                await sub.stop();
               }
-              const scanned = await readAllUnder(store, prefix, 200);
-              expect(scanned.map((e) => e.eventId)).toEqual(ids);
-              expect(committed.size).toBeGreaterThan(100);
-              expect(conflicts).toBeGreaterThan(0);
-            } finally {
-              await sub.stop();
-            }
-          }),
+            },
+          ),
           { numRuns: 1 },
         );
       }, 45_000);

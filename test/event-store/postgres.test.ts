@@ -37,11 +37,16 @@ describe('PostgreSQL event store specifics', () => {
   };
 
   it('migrate() is idempotent and safe to run from several processes at once', async () => {
-    const others = Array.from({ length: 4 }, () => new PostgresEventStore({ connectionString: db.url, schema: 'events' }));
+    const others = Array.from(
+      { length: 4 },
+      () => new PostgresEventStore({ connectionString: db.url, schema: 'events' }),
+    );
     await Promise.all(others.map((s) => s.migrate()));
     await Promise.all(others.map((s) => s.close()));
     const client = await connect();
-    const tables = await client.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'events' ORDER BY 1`);
+    const tables = await client.query(
+      `SELECT table_name FROM information_schema.tables WHERE table_schema = 'events' ORDER BY 1`,
+    );
     expect(tables.rows.map((r) => r.table_name)).toEqual(['es_events', 'es_streams']);
   });
 
@@ -53,7 +58,10 @@ describe('PostgreSQL event store specifics', () => {
     const fast = await store.appendToStream('order-gap-fast', [ev('Fast')]);
 
     const received: RecordedEvent[] = [];
-    const sub = store.subscribe({ streamPrefixes: ['order-gap-'], handler: async (events) => void received.push(...events) });
+    const sub = store.subscribe({
+      streamPrefixes: ['order-gap-'],
+      handler: async (events) => void received.push(...events),
+    });
     await sub.caughtUp;
 
     const writer = new PostgresEventStore({ connectionString: db.url, schema: 'events' });
@@ -88,7 +96,10 @@ describe('PostgreSQL event store specifics', () => {
     const follower = new PostgresEventStore({ connectionString: db.url, schema: 'events', pollIntervalMs: 3_600_000 });
     const writer = new PostgresEventStore({ connectionString: db.url, schema: 'events' });
     const received: string[] = [];
-    const sub = follower.subscribe({ streamPrefixes: ['order-listen-'], handler: async (events) => void received.push(...events.map((e) => e.type)) });
+    const sub = follower.subscribe({
+      streamPrefixes: ['order-listen-'],
+      handler: async (events) => void received.push(...events.map((e) => e.type)),
+    });
     await sub.caughtUp;
     await eventually(() => expect(follower.listening).toBe(true));
     await writer.appendToStream('order-listen-1', [ev('BeforeKill')]);

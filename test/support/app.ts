@@ -47,7 +47,9 @@ export interface TestResponse {
  * The whole service (api + projections in one process, as `npm start` runs it) on a fresh database of
  * the machine's PostgreSQL and on its Redis, with a controllable clock. Nothing of ours is mocked.
  */
-export async function startTestApp(options: { queue?: 'redis' | 'postgres'; clock?: ControllableClock; env?: Record<string, string> } = {}): Promise<TestApp> {
+export async function startTestApp(
+  options: { queue?: 'redis' | 'postgres'; clock?: ControllableClock; env?: Record<string, string> } = {},
+): Promise<TestApp> {
   const db = await createTestDatabase('csp_e2e');
   const dataDir = mkdtempSync(join(tmpdir(), 'csp-e2e-'));
   const clock = options.clock ?? new ControllableClock(new Date());
@@ -71,7 +73,12 @@ export async function startTestApp(options: { queue?: 'redis' | 'postgres'; cloc
 
   const token = (caller: Caller, ttl: string | number = '1h'): Promise<string> =>
     signLocalToken(
-      { sub: caller.userId ?? `user-${caller.roles.join('-')}`, upn: caller.upn ?? `${caller.roles[0] ?? 'user'}@example.test`, tid: caller.tenantId, roles: caller.roles },
+      {
+        sub: caller.userId ?? `user-${caller.roles.join('-')}`,
+        upn: caller.upn ?? `${caller.roles[0] ?? 'user'}@example.test`,
+        tid: caller.tenantId,
+        roles: caller.roles,
+      },
       { secret: TEST_SECRET, ttl },
     );
 

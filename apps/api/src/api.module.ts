@@ -1,5 +1,11 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { ApplicationModule, DATABASE_POOL, InfrastructureModule, InfrastructureOptions, ProjectionsModule } from '@csp/application';
+import {
+  ApplicationModule,
+  DATABASE_POOL,
+  InfrastructureModule,
+  InfrastructureOptions,
+  ProjectionsModule,
+} from '@csp/application';
 import { AppConfig, IdempotencyModule, PlatformModule } from '@csp/platform';
 import type { Pool } from 'pg';
 

@@ -16,7 +16,9 @@ async function main(): Promise<void> {
   }
   const app = await createHttpApp(ApiModule.forRoot(config, { withWorker: config.role === 'all' }), config);
   await app.listen({ port: config.port, host: config.host });
-  new Logger('Bootstrap').log(`csp-orders ${config.role} listening on http://${config.host}:${config.port} (docs at /docs)`);
+  new Logger('Bootstrap').log(
+    `csp-orders ${config.role} listening on http://${config.host}:${config.port} (docs at /docs)`,
+  );
 }
 
 main().catch((error: unknown) => {

@@ -5,7 +5,14 @@ describe('deriveEventId', () => {
     const id = deriveEventId('req-1', 'order-1', 0);
     expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(deriveEventId('req-1', 'order-1', 0)).toBe(id);
-    expect(new Set([id, deriveEventId('req-1', 'order-1', 1), deriveEventId('req-2', 'order-1', 0), deriveEventId('req-1', 'order-2', 0)]).size).toBe(4);
+    expect(
+      new Set([
+        id,
+        deriveEventId('req-1', 'order-1', 1),
+        deriveEventId('req-2', 'order-1', 0),
+        deriveEventId('req-1', 'order-2', 0),
+      ]).size,
+    ).toBe(4);
   });
 
   it('does not confuse concatenations', () => {

@@ -182,7 +182,10 @@ export class WrongExpectedVersionError extends Error {
 /** The store could not be reached or failed transiently: the HTTP layer maps it to 503 + Retry-After. */
 export class EventStoreUnavailableError extends Error {
   readonly code = 'event_store_unavailable';
-  constructor(message: string, override readonly cause?: unknown) {
+  constructor(
+    message: string,
+    override readonly cause?: unknown,
+  ) {
     super(message);
     this.name = 'EventStoreUnavailableError';
   }

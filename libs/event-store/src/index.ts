@@ -4,5 +4,13 @@ export type { EventStoreLogger } from './event-store.logger';
 export { createEventStore, type EventStoreConfig, type EventStoreHandle } from './event-store.factory';
 export { PostgresEventStore, type PostgresEventStoreOptions } from './postgres/postgres-event-store';
 export { isConnectionError } from './postgres/postgres-errors';
-export { startEmbeddedPostgres, type EmbeddedPostgresHandle, type EmbeddedPostgresOptions } from './embedded/embedded-postgres';
-export { KurrentDbEventStore, DEFAULT_STREAM_PREFIXES, type KurrentDbEventStoreOptions } from './kurrentdb/kurrentdb-event-store';
+export {
+  startEmbeddedPostgres,
+  type EmbeddedPostgresHandle,
+  type EmbeddedPostgresOptions,
+} from './embedded/embedded-postgres';
+export {
+  KurrentDbEventStore,
+  DEFAULT_STREAM_PREFIXES,
+  type KurrentDbEventStoreOptions,
+} from './kurrentdb/kurrentdb-event-store';

@@ -18,7 +18,12 @@ export type ClaimCustomerDomain = {
 
 export type CustomerDomainClaimState = { status: 'free' } | { status: 'claimed'; customerId: string };
 
-export const customerDomainDecider: Decider<ClaimCustomerDomain, CustomerDomainClaimed, CustomerDomainClaimState, DomainContext> = {
+export const customerDomainDecider: Decider<
+  ClaimCustomerDomain,
+  CustomerDomainClaimed,
+  CustomerDomainClaimState,
+  DomainContext
+> = {
   initialState: () => ({ status: 'free' }),
   evolve: (_state, event) => ({ status: 'claimed', customerId: event.data.customerId }),
   decide: (command, state, ctx) => {

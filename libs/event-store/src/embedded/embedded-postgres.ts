@@ -39,7 +39,9 @@ interface EmbeddedPostgresInstance {
 type EmbeddedPostgresCtor = new (options: Record<string, unknown>) => EmbeddedPostgresInstance;
 
 // Kept out of TypeScript's reach so that the CommonJS build does not rewrite import() into require().
-const dynamicImport = new Function('specifier', 'return import(specifier)') as (s: string) => Promise<{ default: EmbeddedPostgresCtor }>;
+const dynamicImport = new Function('specifier', 'return import(specifier)') as (
+  s: string,
+) => Promise<{ default: EmbeddedPostgresCtor }>;
 
 async function loadEmbeddedPostgres(): Promise<EmbeddedPostgresCtor> {
   try {
@@ -48,7 +50,8 @@ async function loadEmbeddedPostgres(): Promise<EmbeddedPostgresCtor> {
     // Inside a vm without ESM support (Jest), Node >= 20.19 can still require() an ES module natively,
     // through the real `module` builtin (the sandbox's own require refuses ES modules).
     const code = (error as { code?: string }).code;
-    if (code !== 'ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING' && !/dynamic import callback/i.test(String(error))) throw error;
+    if (code !== 'ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING' && !/dynamic import callback/i.test(String(error)))
+      throw error;
     // Jest patches `module` and `getBuiltinModule` in the sandbox, so ask the host context for them.
     const hostModule = runInThisContext(
       "typeof process.getBuiltinModule === 'function' ? process.getBuiltinModule('module') : undefined",
@@ -66,7 +69,9 @@ function freePort(): Promise<number> {
     server.on('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -80,7 +85,8 @@ const isAlive = (pid: number): boolean => {
   }
 };
 
-const readProc = (pid: number, file: string): Promise<string> => readFile(`/proc/${pid}/${file}`, 'utf8').catch(() => '');
+const readProc = (pid: number, file: string): Promise<string> =>
+  readFile(`/proc/${pid}/${file}`, 'utf8').catch(() => '');
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -103,7 +109,9 @@ async function clearStalePostmaster(dataDir: string, logger: EventStoreLogger): 
   const ppid = Number((await readProc(pid, 'stat')).split(') ')[1]?.split(' ')[1]);
   const parent = ppid > 1 ? await readProc(ppid, 'cmdline') : '';
   if (parent.includes('node')) {
-    throw new Error(`embedded PostgreSQL: data directory ${dataDir} is in use by another running process (pid ${ppid})`);
+    throw new Error(
+      `embedded PostgreSQL: data directory ${dataDir} is in use by another running process (pid ${ppid})`,
+    );
   }
   logger.warn(`embedded PostgreSQL: stopping orphaned server (pid ${pid}) left by an earlier run`);
   process.kill(pid, 'SIGINT'); // fast shutdown
@@ -151,9 +159,11 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
     createPostgresUser: userInfo().uid === 0,
     initdbFlags: ['--encoding=UTF8', ...(options.ephemeral ? ['--no-sync'] : [])],
     postgresFlags: [
-      '-c', 'listen_addresses=127.0.0.1',
+      '-c',
+      'listen_addresses=127.0.0.1',
       // No Unix socket: nothing to collide with in /tmp or /var/run.
-      '-c', 'unix_socket_directories=',
+      '-c',
+      'unix_socket_directories=',
       ...(options.ephemeral ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : []),
     ],
     onLog: collect,
@@ -169,10 +179,13 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
   } catch (error) {
     await server.stop().catch(() => undefined);
     const detail = output.filter(Boolean).slice(-5).join(' | ');
-    throw new Error(`embedded PostgreSQL failed to start on port ${port}: ${error ? describeError(error) : 'server exited'}${detail ? ` — ${detail}` : ''}`);
+    throw new Error(
+      `embedded PostgreSQL failed to start on port ${port}: ${error ? describeError(error) : 'server exited'}${detail ? ` — ${detail}` : ''}`,
+    );
   }
 
-  const url = (db: string) => `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${encodeURIComponent(db)}`;
+  const url = (db: string) =>
+    `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${encodeURIComponent(db)}`;
   try {
     const admin = new Client({ connectionString: url('postgres') });
     await admin.connect();

@@ -102,7 +102,12 @@ export class KurrentDbEventStore implements EventStore {
     const expected = options.expectedVersion ?? 'any';
     const streamState = toStreamState(expected);
     const data = events.map((e) =>
-      jsonEvent({ id: e.id ?? randomUUID(), type: e.type, data: e.data as JsonObject, metadata: (e.metadata ?? {}) as JsonObject }),
+      jsonEvent({
+        id: e.id ?? randomUUID(),
+        type: e.type,
+        data: e.data as JsonObject,
+        metadata: (e.metadata ?? {}) as JsonObject,
+      }),
     );
     if (data.length === 0) return this.appendNothing(streamId, expected);
     try {
@@ -115,10 +120,18 @@ export class KurrentDbEventStore implements EventStore {
       };
     } catch (error) {
       if (error instanceof KurrentWrongExpectedVersionError) {
-        const replay = await this.storedReplay(streamId, expected, data.map((d) => d.id));
+        const replay = await this.storedReplay(
+          streamId,
+          expected,
+          data.map((d) => d.id),
+        );
         if (replay) return replay;
         const actual = error.actualState;
-        throw new WrongExpectedVersionError(streamId, expected, typeof actual === 'bigint' && actual >= 0n ? Number(actual) + 1 : 'no_stream');
+        throw new WrongExpectedVersionError(
+          streamId,
+          expected,
+          typeof actual === 'bigint' && actual >= 0n ? Number(actual) + 1 : 'no_stream',
+        );
       }
       throw toStoreError(error, 'append');
     }
@@ -158,12 +171,17 @@ export class KurrentDbEventStore implements EventStore {
     const after = options.after ?? 0;
     const maxCount = Math.max(1, options.maxCount ?? 1000);
     const types = options.types && options.types.length > 0 ? new Set(options.types) : undefined;
-    const prefixes = options.streamPrefixes && options.streamPrefixes.length > 0 ? options.streamPrefixes : this.prefixes;
+    const prefixes =
+      options.streamPrefixes && options.streamPrefixes.length > 0 ? options.streamPrefixes : this.prefixes;
     const events: RecordedEvent[] = [];
     let scanned = after;
     let isEnd = true;
     try {
-      const read = this.client.readAll({ fromPosition: fromCommit(after), direction: FORWARDS, filter: streamNameFilter({ prefixes }) });
+      const read = this.client.readAll({
+        fromPosition: fromCommit(after),
+        direction: FORWARDS,
+        filter: streamNameFilter({ prefixes }),
+      });
       for await (const resolved of read) {
         const recorded = this.accept(resolved, after, prefixes, types);
         if (resolved.event) scanned = Math.max(scanned, Number(resolved.event.position.commit));
@@ -243,7 +261,12 @@ export class KurrentDbEventStore implements EventStore {
   }
 
   /** One of our events, strictly after the checkpoint, matching the filters; else undefined. */
-  private accept(resolved: AllStreamResolvedEvent, after: number, prefixes: string[], types?: Set<string>): RecordedEvent | undefined {
+  private accept(
+    resolved: AllStreamResolvedEvent,
+    after: number,
+    prefixes: string[],
+    types?: Set<string>,
+  ): RecordedEvent | undefined {
     const event = resolved.event;
     if (!event || event.type.startsWith('$') || event.streamId.startsWith('$')) return undefined;
     if (Number(event.position.commit) <= after) return undefined; // reads start at the checkpoint inclusive
@@ -266,12 +289,20 @@ export class KurrentDbEventStore implements EventStore {
   }
 
   /** After a conflict: were exactly these events already stored where this append would have put them? */
-  private async storedReplay(streamId: string, expected: ExpectedVersion, ids: string[]): Promise<AppendResult | undefined> {
+  private async storedReplay(
+    streamId: string,
+    expected: ExpectedVersion,
+    ids: string[],
+  ): Promise<AppendResult | undefined> {
     const start = typeof expected === 'number' ? expected : expected === 'no_stream' ? 0 : undefined;
     if (start === undefined) return undefined;
     const found: RecordedEvent[] = [];
     try {
-      const read = this.client.readStream(streamId, { fromRevision: BigInt(start), direction: FORWARDS, maxCount: ids.length });
+      const read = this.client.readStream(streamId, {
+        fromRevision: BigInt(start),
+        direction: FORWARDS,
+        maxCount: ids.length,
+      });
       for await (const resolved of read) if (resolved.event) found.push(this.toRecorded(resolved.event));
     } catch (error) {
       if (error instanceof StreamNotFoundError) return undefined;
@@ -279,7 +310,11 @@ export class KurrentDbEventStore implements EventStore {
     }
     if (found.length !== ids.length || found.some((e, i) => e.eventId !== ids[i])) return undefined;
     const last = found[found.length - 1];
-    return { nextExpectedVersion: last.streamPosition, lastGlobalPosition: last.globalPosition, idempotentReplay: true };
+    return {
+      nextExpectedVersion: last.streamPosition,
+      lastGlobalPosition: last.globalPosition,
+      idempotentReplay: true,
+    };
   }
 
   private async appendNothing(streamId: string, expected: ExpectedVersion): Promise<AppendResult> {
@@ -316,7 +351,12 @@ class KurrentCatchUpSubscription implements Subscription {
     private readonly options: SubscribeOptions,
     private readonly settings: {
       prefixes: string[];
-      accept: (resolved: AllStreamResolvedEvent, after: number, prefixes: string[], types?: Set<string>) => RecordedEvent | undefined;
+      accept: (
+        resolved: AllStreamResolvedEvent,
+        after: number,
+        prefixes: string[],
+        types?: Set<string>,
+      ) => RecordedEvent | undefined;
       logger: EventStoreLogger;
     },
   ) {

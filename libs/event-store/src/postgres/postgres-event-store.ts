@@ -60,7 +60,8 @@ type EventRow = {
   recorded_at: Date;
 };
 
-const EVENT_COLUMNS = 'e.global_position, e.stream_id, e.stream_position, e.event_id, e.type, e.data, e.metadata, e.recorded_at';
+const EVENT_COLUMNS =
+  'e.global_position, e.stream_id, e.stream_position, e.event_id, e.type, e.data, e.metadata, e.recorded_at';
 
 function toRecorded<E extends DomainEvent>(row: EventRow): RecordedEvent<E> {
   return {
@@ -143,7 +144,9 @@ export class PostgresEventStore implements EventStore {
       max: options.poolSize ?? 20,
     });
     // Idle clients die when PostgreSQL restarts; without this handler the process would crash.
-    this.pool.on('error', (error) => this.logger.warn(`event store pool: idle connection lost (${describeError(error)})`));
+    this.pool.on('error', (error) =>
+      this.logger.warn(`event store pool: idle connection lost (${describeError(error)})`),
+    );
     this.listener = new PostgresNotificationListener(options.connectionString, notifyChannel(this.schema), this.logger);
     this.statementPrefix = `es_${(lockKey(this.schema) >>> 0).toString(36)}`;
 
@@ -234,7 +237,12 @@ export class PostgresEventStore implements EventStore {
     if (events.length > MAX_EVENTS_PER_APPEND) {
       throw new RangeError(`At most ${MAX_EVENTS_PER_APPEND} events per append, got ${events.length}`);
     }
-    const payload = events.map((e) => ({ id: e.id ?? randomUUID(), type: e.type, data: e.data, metadata: e.metadata ?? {} }));
+    const payload = events.map((e) => ({
+      id: e.id ?? randomUUID(),
+      type: e.type,
+      data: e.data,
+      metadata: e.metadata ?? {},
+    }));
     let row: { next_version: string | null; last_position: string | null };
     try {
       const result = await this.query<typeof row>(`append_${mode}`, this.sql.append[mode], [
@@ -248,7 +256,11 @@ export class PostgresEventStore implements EventStore {
       const { code, constraint } = error as { code?: string; constraint?: string };
       // Two copies of one retried append raced past the version check: answer as a replay.
       if (code === '23505' && constraint === 'es_events_event_id_key') {
-        return this.replayOrConflict(streamId, expected, payload.map((p) => p.id));
+        return this.replayOrConflict(
+          streamId,
+          expected,
+          payload.map((p) => p.id),
+        );
       }
       if (code === '23505' && constraint === 'es_events_pkey') {
         throw new Error('Only one append per database transaction: positions derive from the transaction id');
@@ -256,7 +268,12 @@ export class PostgresEventStore implements EventStore {
       throw toStoreError(error, 'append');
     }
     // No version row moved: a conflict, or a retry of an append that is already stored.
-    if (row.next_version === null) return this.replayOrConflict(streamId, expected, payload.map((p) => p.id));
+    if (row.next_version === null)
+      return this.replayOrConflict(
+        streamId,
+        expected,
+        payload.map((p) => p.id),
+      );
     this.signalAppended();
     return {
       nextExpectedVersion: Number(row.next_version),
@@ -287,8 +304,14 @@ export class PostgresEventStore implements EventStore {
     const after = options.after ?? 0;
     const maxCount = Math.max(1, options.maxCount ?? 1000);
     const types = options.types && options.types.length > 0 ? options.types : null;
-    const prefixes = options.streamPrefixes && options.streamPrefixes.length > 0 ? options.streamPrefixes.map(likePrefix) : null;
-    const result = await this.run<EventRow & { head: string }>('read_all', this.sql.readAll, [after, maxCount, types, prefixes]);
+    const prefixes =
+      options.streamPrefixes && options.streamPrefixes.length > 0 ? options.streamPrefixes.map(likePrefix) : null;
+    const result = await this.run<EventRow & { head: string }>('read_all', this.sql.readAll, [
+      after,
+      maxCount,
+      types,
+      prefixes,
+    ]);
     const events = result.rows.filter((r) => r.global_position !== null).map((r) => toRecorded(r));
     const lastPosition = events.length > 0 ? events[events.length - 1].globalPosition : after;
     const isEnd = events.length < maxCount;
@@ -386,11 +409,7 @@ export class PostgresEventStore implements EventStore {
       last_stream_position: string | null;
       last_position: string | null;
       version: string | null;
-    }>(
-      'stored_ids',
-      this.sql.storedIds,
-      [streamId, ids],
-    );
+    }>('stored_ids', this.sql.storedIds, [streamId, ids]);
     const row = stored.rows[0];
     if (row.count === ids.length) {
       return {
@@ -403,7 +422,9 @@ export class PostgresEventStore implements EventStore {
   }
 
   private async readVersion(streamId: string): Promise<{ version: number; lastPosition: number } | null> {
-    const result = await this.run<{ version: string; last_position: string | null }>('version', this.sql.version, [streamId]);
+    const result = await this.run<{ version: string; last_position: string | null }>('version', this.sql.version, [
+      streamId,
+    ]);
     if (result.rows.length === 0) return null;
     return { version: Number(result.rows[0].version), lastPosition: Number(result.rows[0].last_position ?? 0) };
   }

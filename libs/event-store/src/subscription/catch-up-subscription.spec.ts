@@ -54,7 +54,12 @@ describe('CatchUpSubscription', () => {
     const batches: number[] = [];
     const sub = new CatchUpSubscription(
       log,
-      { after: 1, batchSize: 2, handler: async (events) => void (batches.push(events.length), seen.push(...events.map((e) => e.globalPosition))) },
+      {
+        after: 1,
+        batchSize: 2,
+        handler: async (events) =>
+          void (batches.push(events.length), seen.push(...events.map((e) => e.globalPosition))),
+      },
       { pollIntervalMs: 60_000, logger: silentLogger },
     );
     await sub.caughtUp;
@@ -91,7 +96,11 @@ describe('CatchUpSubscription', () => {
     };
     const reads: number[] = [];
     const wrapped: CatchUpSource = { ...source, readAll: (o) => (reads.push(o.after ?? 0), source.readAll(o)) };
-    const sub = new CatchUpSubscription(wrapped, { types: ['X'], handler: async () => undefined }, { pollIntervalMs: 5, logger: silentLogger });
+    const sub = new CatchUpSubscription(
+      wrapped,
+      { types: ['X'], handler: async () => undefined },
+      { pollIntervalMs: 5, logger: silentLogger },
+    );
     await until(() => reads.length >= 2);
     await sub.stop();
     expect(reads.slice(0, 2)).toEqual([0, 42]);

@@ -1,13 +1,4 @@
-import {
-  createPostgresBackend,
-  Job,
-  JobsOptions,
-  Processor,
-  Queue,
-  QueueOptions,
-  Worker,
-  WorkerOptions,
-} from 'bullmq';
+import { createPostgresBackend, Job, JobsOptions, Processor, Queue, QueueOptions, Worker, WorkerOptions } from 'bullmq';
 import IORedis, { RedisOptions } from 'ioredis';
 
 /**
@@ -49,6 +40,8 @@ export class QueueBackend {
   private readonly queues = new Map<string, AnyQueue>();
   private readonly workers: AnyWorker[] = [];
   private sharedRedis?: IORedis;
+  /** Connections we handed to BullMQ: it does not close connections it did not create. */
+  private readonly ownedRedis: IORedis[] = [];
   private closed = false;
 
   readonly kind: QueueBackendKind;
@@ -106,6 +99,7 @@ export class QueueBackend {
       // A worker needs its own blocking connection; BullMQ duplicates it from these options.
       const connection = new IORedis(this.config.redisUrl!, this.redisOptions());
       connection.on('error', () => undefined);
+      this.ownedRedis.push(connection);
       worker = new Worker(name, processor as Processor, { ...options, connection, prefix: this.prefix() });
     } else {
       worker = new Worker(
@@ -163,7 +157,9 @@ export class QueueBackend {
     this.closed = true;
     await Promise.allSettled(this.workers.map((w) => w.close()));
     await Promise.allSettled([...this.queues.values()].map((q) => q.close()));
-    if (this.sharedRedis) await this.sharedRedis.quit().catch(() => this.sharedRedis?.disconnect());
+    for (const c of [...this.ownedRedis, ...(this.sharedRedis ? [this.sharedRedis] : [])]) {
+      await c.quit().catch(() => c.disconnect());
+    }
   }
 }
 

@@ -75,6 +75,21 @@ describe('customers and offers over HTTP', () => {
       for (const e of res.body.errors) expect(typeof e.message).toBe('string');
     });
 
+    it('names every bad value of one request: empty name, bad domain, malformed country', async () => {
+      const res = await t.request('POST', '/v1/customers', {
+        as: adminAgent(),
+        body: { companyName: '', domain: 'x', country: 'POL' },
+      });
+      expectProblem(res, 400);
+      expect(new Set(fieldsOf(res))).toEqual(new Set(['companyName', 'domain', 'country']));
+      const long = await t.request('POST', '/v1/customers', {
+        as: adminAgent(),
+        body: { companyName: 'x'.repeat(201), domain: uniqueDomain(), country: 'ZZ' },
+      });
+      expectProblem(long, 400);
+      expect(new Set(fieldsOf(long))).toEqual(new Set(['companyName', 'country']));
+    });
+
     it('refuses an unknown country with unknown_country', async () => {
       const res = await t.request('POST', '/v1/customers', {
         as: adminAgent(),
@@ -116,6 +131,25 @@ describe('customers and offers over HTTP', () => {
         body: { companyName: 'Litware upper', domain: domain.toUpperCase(), country: 'DE' },
       });
       expectProblem(upper, 409, 'domain_taken');
+    });
+
+    it('refuses the calling partner’s own tenant as the customer’s tenant id', async () => {
+      const partner = adminAgent();
+      const res = await t.request('POST', '/v1/customers', {
+        as: partner,
+        body: { companyName: 'Self', domain: uniqueDomain('self'), country: 'PL', tenantId: partner.tenantId },
+      });
+      expectProblem(res, 400);
+      expect(fieldsOf(res)).toEqual(['tenantId']);
+    });
+
+    it('refuses a customer tenant’s own GlobalAdmin (403): only partners register customers', async () => {
+      const c = await registerCustomer(t, adminAgent(), 'PL');
+      const res = await t.request('POST', '/v1/customers', {
+        as: { tenantId: c.id, roles: ['GlobalAdmin'] },
+        body: { companyName: 'Sub', domain: uniqueDomain('sub'), country: 'PL' },
+      });
+      expectProblem(res, 403, 'forbidden');
     });
 
     it('answers 409 when the tenant id is already a customer', async () => {

@@ -45,3 +45,5 @@ export * from './support/support-request.events';
 export * from './support/support-request.commands';
 export * from './support/support-request.state';
 export * from './support/support-request.decide';
+
+export * from './kms-migration';

@@ -21,3 +21,16 @@ export * from './orders/order-views.schema';
 export * from './software/software-list.projection';
 export * from './software/software-list.query';
 export * from './software/software-list.schema';
+export * from './kms-migration';
+
+export * from './audit-records/audit-operations';
+export * from './audit-records/audit-records.projection';
+export * from './audit-records/audit-records.query';
+export * from './audit-records/audit-records.schema';
+export * from './credits/credits.projection';
+export * from './credits/credits.query';
+export * from './credits/credits.schema';
+
+export * from './replay/shadow-build';
+export * from './replay/replay';
+export * from './replay/verify';

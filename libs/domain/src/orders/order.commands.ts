@@ -71,7 +71,27 @@ export type CancelOrder = {
   };
 };
 
-export type MarkCancellationPropagated = { type: 'MarkCancellationPropagated'; data: Record<string, never> };
+export type MarkCancellationPropagated = {
+  type: 'MarkCancellationPropagated';
+  /** When each propagation step finished (recorded in CancellationPropagated when given). */
+  data: { keysRevokedAt?: string; linksRevokedAt?: string; creditPostedAt?: string };
+};
+
+/** Raised by the reconciler once the propagation deadline has passed without CancellationPropagated. */
+export type MarkCancellationOverdue = { type: 'MarkCancellationOverdue'; data: Record<string, never> };
+
+/** Sent by a delayed job `hoursBefore` hours before a cancellation window ends. */
+export type WarnCancellationWindowClosing = {
+  type: 'WarnCancellationWindowClosing';
+  data: { windowEndsAt: string; hoursBefore: number };
+};
 
 export type OrderCommand =
-  PlaceOrder | RevealKey | IssueDownloadLink | RecordDownload | CancelOrder | MarkCancellationPropagated;
+  | PlaceOrder
+  | RevealKey
+  | IssueDownloadLink
+  | RecordDownload
+  | CancelOrder
+  | MarkCancellationPropagated
+  | MarkCancellationOverdue
+  | WarnCancellationWindowClosing;

@@ -19,13 +19,17 @@ import { ACCESS_CHANNELS, isSoftwareKind, type AccessChannel, type Actor, type B
 import type {
   CancelOrder,
   IssueDownloadLink,
+  MarkCancellationPropagated,
   OrderCommand,
   PlaceOrder,
   RecordDownload,
   RevealKey,
+  WarnCancellationWindowClosing,
 } from './order.commands';
 import type {
   CancellationPropagated,
+  CancellationPropagationOverdue,
+  CancellationWindowClosing,
   CancelledLineItem,
   DownloadLinkIssued,
   KeyRevealed,
@@ -42,6 +46,7 @@ import {
   type OrderLineState,
   type OrderState,
   type PlacedOrderState,
+  windowWarningKey,
 } from './order.state';
 
 /** Sane upper bounds (our decisions). */
@@ -564,7 +569,7 @@ const cancelOrder = (command: CancelOrder, state: OrderState, ctx: DomainContext
 
 // ---------------------------------------------------------------- propagation
 
-const markPropagated = (state: OrderState, ctx: DomainContext): CancellationPropagated[] => {
+const requireCancellation = (state: OrderState) => {
   const order = requirePlaced(state);
   if (!order.cancellation) {
     throw new DomainError({
@@ -573,16 +578,119 @@ const markPropagated = (state: OrderState, ctx: DomainContext): CancellationProp
       detail: `order ${order.orderId} has no cancellation to propagate`,
     });
   }
-  if (order.cancellation.propagatedAt) return []; // idempotent
+  return { order, cancellation: order.cancellation };
+};
+
+const STEP_TIMES = ['keysRevokedAt', 'linksRevokedAt', 'creditPostedAt'] as const;
+
+const markPropagated = (
+  command: MarkCancellationPropagated,
+  state: OrderState,
+  ctx: DomainContext,
+): CancellationPropagated[] => {
+  const { order, cancellation } = requireCancellation(state);
+  if (cancellation.propagatedAt) return []; // idempotent
+  const steps: Partial<Record<(typeof STEP_TIMES)[number], string>> = {};
+  for (const name of STEP_TIMES) {
+    const value = command.data?.[name];
+    if (value === undefined) continue;
+    if (typeof value !== 'string' || Number.isNaN(Date.parse(value)))
+      throw validationError(name, 'invalid_instant', `${name} must be an ISO timestamp`);
+    steps[name] = new Date(value).toISOString();
+  }
   return [
     {
       type: 'CancellationPropagated',
       data: {
         orderId: order.orderId,
         customerId: order.customerId,
-        cancelledAt: order.cancellation.cancelledAt,
+        cancelledAt: cancellation.cancelledAt,
         propagatedAt: ctx.now.toISOString(),
-        withinDeadline: ctx.now.getTime() <= Date.parse(order.cancellation.propagationDeadline),
+        withinDeadline: ctx.now.getTime() <= Date.parse(cancellation.propagationDeadline),
+        ...steps,
+      },
+    },
+  ];
+};
+
+/** Once, only while still unpropagated and only from the deadline on; otherwise nothing to record. */
+const markOverdue = (state: OrderState, ctx: DomainContext): CancellationPropagationOverdue[] => {
+  const { order, cancellation } = requireCancellation(state);
+  if (cancellation.propagatedAt || cancellation.overdueAt) return [];
+  if (ctx.now.getTime() < Date.parse(cancellation.propagationDeadline)) return [];
+  return [
+    {
+      type: 'CancellationPropagationOverdue',
+      data: {
+        orderId: order.orderId,
+        customerId: order.customerId,
+        cancelledAt: cancellation.cancelledAt,
+        propagationDeadline: cancellation.propagationDeadline,
+        detectedAt: ctx.now.toISOString(),
+      },
+    },
+  ];
+};
+
+/** Hours before the end of a cancellation window at which the partner is warned. */
+export const WINDOW_WARNING_HOURS: readonly number[] = [72, 24];
+const MS_PER_HOUR = 60 * MS_PER_MINUTE;
+
+/** The distinct window ends of an order's still-cancellable lines, each with its line numbers. */
+export const openCancellationWindows = (
+  order: PlacedOrderState,
+  ctx: Pick<DomainContext, 'policies'>,
+): { windowEndsAt: string; lineItemNumbers: number[] }[] => {
+  const policy = orderPolicy(order, ctx);
+  const byEnd = new Map<string, number[]>();
+  for (const line of order.lineItems) {
+    if (line.cancelled) continue;
+    const end = cancellationWindowEndsAt(policy, line.kind, new Date(order.placedAt));
+    if (!end) continue;
+    const key = end.toISOString();
+    byEnd.set(key, [...(byEnd.get(key) ?? []), line.lineItemNumber]);
+  }
+  return [...byEnd].map(([windowEndsAt, lineItemNumbers]) => ({ windowEndsAt, lineItemNumbers }));
+};
+
+/**
+ * Nothing once the order has a cancellation (an order is cancelled once), before the warning is due,
+ * once the window has closed, or when this warning was already given: delayed jobs may fire late, early
+ * or twice.
+ */
+const warnWindowClosing = (
+  command: WarnCancellationWindowClosing,
+  state: OrderState,
+  ctx: DomainContext,
+): CancellationWindowClosing[] => {
+  const order = requirePlaced(state);
+  const { windowEndsAt, hoursBefore } = command.data;
+  const end = typeof windowEndsAt === 'string' ? Date.parse(windowEndsAt) : NaN;
+  if (Number.isNaN(end))
+    throw validationError('windowEndsAt', 'invalid_instant', 'windowEndsAt must be an ISO timestamp');
+  if (!WINDOW_WARNING_HOURS.includes(hoursBefore))
+    throw validationError(
+      'hoursBefore',
+      'invalid_hours',
+      `hoursBefore must be one of ${WINDOW_WARNING_HOURS.join(', ')}`,
+    );
+  const endsAt = new Date(end).toISOString();
+  const now = ctx.now.getTime();
+  if (order.cancellation || now >= end || now < end - hoursBefore * MS_PER_HOUR) return [];
+  if (order.windowWarnings.includes(windowWarningKey(endsAt, hoursBefore))) return [];
+  const window = openCancellationWindows(order, ctx).find((w) => w.windowEndsAt === endsAt);
+  if (!window) return [];
+  return [
+    {
+      type: 'CancellationWindowClosing',
+      data: {
+        orderId: order.orderId,
+        customerId: order.customerId,
+        partnerTenantId: order.partnerTenantId,
+        windowEndsAt: endsAt,
+        hoursBefore,
+        lineItemNumbers: window.lineItemNumbers,
+        warnedAt: ctx.now.toISOString(),
       },
     },
   ];
@@ -603,7 +711,11 @@ export const decideOrder = (command: OrderCommand, state: OrderState, context: D
     case 'CancelOrder':
       return cancelOrder(command, state, context);
     case 'MarkCancellationPropagated':
-      return markPropagated(state, context);
+      return markPropagated(command, state, context);
+    case 'MarkCancellationOverdue':
+      return markOverdue(state, context);
+    case 'WarnCancellationWindowClosing':
+      return warnWindowClosing(command, state, context);
     default: {
       const never: never = command;
       throw new Error(`unknown order command ${JSON.stringify(never)}`);

@@ -165,11 +165,49 @@ export type CancellationPropagated = {
     propagatedAt: IsoDateTime;
     /** Whether it finished before propagationDeadline. */
     withinDeadline: boolean;
+    /** When each step first finished (absent on events recorded before the propagation worker existed). */
+    keysRevokedAt?: IsoDateTime;
+    linksRevokedAt?: IsoDateTime;
+    creditPostedAt?: IsoDateTime;
+  };
+};
+
+/** The 15-minute promise was broken: recorded once, when the reconciler finds the deadline passed. */
+export type CancellationPropagationOverdue = {
+  type: 'CancellationPropagationOverdue';
+  data: {
+    orderId: string;
+    customerId: string;
+    cancelledAt: IsoDateTime;
+    propagationDeadline: IsoDateTime;
+    detectedAt: IsoDateTime;
+  };
+};
+
+/** A reminder to the partner that the cancellation window of some line items closes soon (72 h, 24 h). */
+export type CancellationWindowClosing = {
+  type: 'CancellationWindowClosing';
+  data: {
+    orderId: string;
+    customerId: string;
+    partnerTenantId: string;
+    windowEndsAt: IsoDateTime;
+    hoursBefore: number;
+    /** The still-cancellable line items whose window ends at windowEndsAt. */
+    lineItemNumbers: number[];
+    warnedAt: IsoDateTime;
   };
 };
 
 export type OrderEvent =
-  OrderPlaced | KeyRevealed | DownloadLinkIssued | SoftwareDownloaded | OrderCancelled | CancellationPropagated;
+  | OrderPlaced
+  | KeyRevealed
+  | DownloadLinkIssued
+  | SoftwareDownloaded
+  | OrderCancelled
+  | CancellationPropagated
+  | CancellationPropagationOverdue
+  | CancellationWindowClosing;
 export type OrderEventType = OrderEvent['type'];
 export const ORDER_EVENT_TYPES: readonly OrderEventType[] = [
   'OrderPlaced',
@@ -178,4 +216,6 @@ export const ORDER_EVENT_TYPES: readonly OrderEventType[] = [
   'SoftwareDownloaded',
   'OrderCancelled',
   'CancellationPropagated',
+  'CancellationPropagationOverdue',
+  'CancellationWindowClosing',
 ];

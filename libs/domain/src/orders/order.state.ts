@@ -30,6 +30,8 @@ export type OrderCancellationState = {
   policyVersion: string;
   requestedBy: { userId: string; upn: string; tenantId: string };
   propagatedAt: IsoDateTime | null;
+  /** When CancellationPropagationOverdue was recorded (null: not, or not yet). */
+  overdueAt: IsoDateTime | null;
 };
 
 export type PlacedOrderState = {
@@ -50,7 +52,13 @@ export type PlacedOrderState = {
   cancellation: OrderCancellationState | null;
   keyReveals: number;
   downloads: number;
+  /** Window-closing warnings already given, as windowWarningKey(windowEndsAt, hoursBefore). */
+  windowWarnings: string[];
 };
+
+/** Identifies one window-closing warning of an order. */
+export const windowWarningKey = (windowEndsAt: IsoDateTime, hoursBefore: number): string =>
+  `${windowEndsAt}|${hoursBefore}`;
 
 export type OrderState = { status: 'none' } | PlacedOrderState;
 
@@ -82,6 +90,7 @@ export const evolveOrder = (state: OrderState, event: OrderEvent): OrderState =>
       cancellation: null,
       keyReveals: 0,
       downloads: 0,
+      windowWarnings: [],
     };
   }
   if (state.status === 'none') return state;
@@ -140,6 +149,7 @@ export const evolveOrder = (state: OrderState, event: OrderEvent): OrderState =>
           policyVersion: d.policyVersion,
           requestedBy: d.requestedBy,
           propagatedAt: null,
+          overdueAt: null,
         },
       };
     }
@@ -147,6 +157,15 @@ export const evolveOrder = (state: OrderState, event: OrderEvent): OrderState =>
       return state.cancellation
         ? { ...state, cancellation: { ...state.cancellation, propagatedAt: event.data.propagatedAt } }
         : state;
+    case 'CancellationPropagationOverdue':
+      return state.cancellation
+        ? { ...state, cancellation: { ...state.cancellation, overdueAt: event.data.detectedAt } }
+        : state;
+    case 'CancellationWindowClosing':
+      return {
+        ...state,
+        windowWarnings: [...state.windowWarnings, windowWarningKey(event.data.windowEndsAt, event.data.hoursBefore)],
+      };
     default:
       return state;
   }

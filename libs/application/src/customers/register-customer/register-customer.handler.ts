@@ -8,7 +8,7 @@ import {
   normalizeDomain,
 } from '@csp/domain';
 import { WrongExpectedVersionError } from '@csp/event-store';
-import { customerStreamId, RegisteredCustomer } from '../../shared/customer-access';
+import { CustomerAccess, customerStreamId, RegisteredCustomer } from '../../shared/customer-access';
 import { newEntityId } from '../../shared/entity-id';
 import { StreamCommandExecutor } from '../../shared/stream-command.executor';
 import { RegisterCustomerCommand } from './register-customer.command';
@@ -25,10 +25,23 @@ export interface RegisterCustomerResult {
  */
 @CommandHandler(RegisterCustomerCommand)
 export class RegisterCustomerHandler implements ICommandHandler<RegisterCustomerCommand, RegisterCustomerResult> {
-  constructor(private readonly executor: StreamCommandExecutor) {}
+  constructor(
+    private readonly executor: StreamCommandExecutor,
+    private readonly access: CustomerAccess,
+  ) {}
 
   async execute(command: RegisterCustomerCommand): Promise<RegisterCustomerResult> {
+    // Only partners register customers: a customer tenant's own admin (token tid = a customer) may not.
+    if (await this.access.load(command.principal.tenantId)) throw customerTenantForbidden();
     const customerId = (command.tenantId ?? newEntityId('customer')).toLowerCase();
+    if (customerId === command.principal.tenantId.toLowerCase()) {
+      throw new DomainError({
+        code: 'invalid_tenant_id',
+        kind: 'validation',
+        field: 'tenantId',
+        detail: 'tenantId is the calling partner’s own tenant; a customer has a tenant of its own.',
+      });
+    }
     const registration = {
       type: 'RegisterCustomer' as const,
       data: {
@@ -60,6 +73,14 @@ export class RegisterCustomerHandler implements ICommandHandler<RegisterCustomer
     if (result.state.status !== 'registered') throw new Error('customer registration produced no customer');
     return { customer: result.state, position: result.position };
   }
+}
+
+function customerTenantForbidden(): DomainError {
+  return new DomainError({
+    code: 'forbidden',
+    kind: 'forbidden',
+    detail: 'Customers are registered by their partner; a customer tenant’s users cannot register customers.',
+  });
 }
 
 function domainTaken(domain: string): DomainError {

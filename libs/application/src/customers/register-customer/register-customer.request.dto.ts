@@ -1,20 +1,20 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, IsUUID, Length, Matches, MaxLength } from 'class-validator';
+import { IsOptional, IsString, IsUUID } from 'class-validator';
+
+// Types only: the values (length, domain syntax, country code) are the domain's rules, checked together so that
+// one 400 names every bad field.
 
 export class RegisterCustomerRequestDto {
   @ApiProperty({ example: 'Contoso Ltd', maxLength: 200 })
   @IsString()
-  @Length(1, 200)
   companyName!: string;
 
   @ApiProperty({ example: 'contoso.onmicrosoft.com', description: 'The customer’s primary domain; unique.' })
   @IsString()
-  @MaxLength(253)
   domain!: string;
 
   @ApiProperty({ example: 'PL', description: 'ISO 3166-1 alpha-2; fixes the market and currency.' })
   @IsString()
-  @Matches(/^[A-Za-z]{2}$/, { message: 'country must be an ISO 3166-1 alpha-2 code' })
   country!: string;
 
   @ApiPropertyOptional({ format: 'uuid', description: 'The customer’s tenant GUID; a new one when absent.' })

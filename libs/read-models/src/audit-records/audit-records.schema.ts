@@ -1,0 +1,31 @@
+export const AUDIT_RECORDS_TABLE = 'rm_audit_records';
+export const AUDIT_CUSTOMER_NAMES_TABLE = 'rm_audit_customer_names';
+
+export const AUDIT_RECORDS_DDL = [
+  `CREATE TABLE IF NOT EXISTS rm_audit_records (
+     -- The audited event's id: one record per event, the same after any replay.
+     id text PRIMARY KEY,
+     partner_id text NOT NULL,
+     customer_id text NOT NULL,
+     customer_name text NOT NULL,
+     user_principal_name text NOT NULL,
+     operation_type text NOT NULL,
+     operation_date timestamptz NOT NULL,
+     operation_status text NOT NULL,
+     customized_data jsonb NOT NULL,
+     position bigint NOT NULL
+   )`,
+  // The log's query: a partner's records in a date range, newest first, keyset-paged on (date, id).
+  // customer_id and operation_type ride along so that filtered pages and counts stay index-only.
+  `CREATE INDEX IF NOT EXISTS rm_audit_records_partner_date ON rm_audit_records
+     (partner_id, operation_date, id) INCLUDE (customer_id, operation_type)`,
+  // One customer's records (a selective filter would otherwise scan the partner's whole range).
+  `CREATE INDEX IF NOT EXISTS rm_audit_records_customer_date ON rm_audit_records (customer_id, operation_date, id)`,
+  // Customer names, kept by this projection so that it needs no other read model.
+  `CREATE TABLE IF NOT EXISTS rm_audit_customer_names (
+     customer_id text PRIMARY KEY,
+     partner_id text NOT NULL,
+     company_name text NOT NULL,
+     position bigint NOT NULL
+   )`,
+];

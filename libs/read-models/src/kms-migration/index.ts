@@ -1,0 +1,3 @@
+export * from './kms-device-groups.schema';
+export * from './kms-device-groups.projection';
+export * from './kms-device-groups.query';

@@ -1,0 +1,190 @@
+import type { EventStore, RecordedEvent } from '@csp/event-store';
+import type { Pool, PoolClient } from 'pg';
+import type { Projection } from '../projection';
+
+/** Progress of a rebuild, reported after every batch. */
+export interface RebuildProgress {
+  /** Events applied so far (of the projections' types). */
+  events: number;
+  /** Global position the build has reached. */
+  position: number;
+  /** Head of the store when the build started (positions are sparse: not an event count). */
+  head: number;
+}
+
+export interface ShadowBuildOptions {
+  pool: Pool;
+  eventStore: EventStore;
+  projections: readonly Projection[];
+  /** The schema to build in; created here, must not exist yet. */
+  schema: string;
+  /** Events per read and per transaction. Default 1000. */
+  batchSize?: number;
+  onProgress?: (progress: RebuildProgress) => void;
+}
+
+export const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`;
+
+/** A fresh schema name with a UTC timestamp, e.g. rm_build_20240310t093000123z. */
+export const timestampedSchema = (prefix: string, now = new Date()): string =>
+  `${prefix}_${now
+    .toISOString()
+    .replace(/[-:.]/g, '')
+    .toLowerCase()}_${Math.random().toString(36).slice(2, 6)}`;
+
+/**
+ * Read models rebuilt from the event store into tables of a schema of their own: projections use
+ * unqualified table names, so a connection whose search_path is only that schema creates and fills
+ * fresh tables while the live ones keep serving. Each projection's build position is tracked separately
+ * so that it can be brought to exactly the live checkpoint (swap, verify).
+ */
+export class ShadowBuild {
+  readonly schema: string;
+  /** Tables each projection created (found by listing the schema after its migrate). */
+  readonly tables = new Map<string, string[]>();
+  private readonly positions = new Map<string, number>();
+  /** Position of the last event each projection applied (≤ its build position). */
+  private readonly lastEvents = new Map<string, number>();
+  private events = 0;
+
+  private constructor(
+    private readonly options: ShadowBuildOptions,
+    private readonly client: PoolClient,
+  ) {
+    this.schema = options.schema;
+  }
+
+  static async create(options: ShadowBuildOptions): Promise<ShadowBuild> {
+    const client = await options.pool.connect();
+    try {
+      await client.query(`CREATE SCHEMA ${quoteIdent(options.schema)}`);
+      // Only the build schema: a projection that reached for another read model would fail loudly.
+      await client.query(`SET search_path TO ${quoteIdent(options.schema)}`);
+      const build = new ShadowBuild(options, client);
+      for (const projection of options.projections) {
+        const before = new Set(await build.listTables());
+        await projection.migrate(client);
+        build.tables.set(
+          projection.name,
+          (await build.listTables()).filter((t) => !before.has(t)),
+        );
+        build.positions.set(projection.name, 0);
+      }
+      return build;
+    } catch (error) {
+      client.release(true);
+      throw error;
+    }
+  }
+
+  get projections(): readonly Projection[] {
+    return this.options.projections;
+  }
+
+  position(name: string): number {
+    return this.positions.get(name) ?? 0;
+  }
+
+  /** Position of the last event of its types the projection applied (0 if none). */
+  lastEventPosition(name: string): number {
+    return this.lastEvents.get(name) ?? 0;
+  }
+
+  /** Events applied so far, all projections together. */
+  get applied(): number {
+    return this.events;
+  }
+
+  /**
+   * Applies every projection's events after the lowest build position up to `to` (inclusive; default: until
+   * the store's end), one read and one transaction per batch for all projections together.
+   */
+  async catchUp(to: number = Number.MAX_SAFE_INTEGER): Promise<number> {
+    const types = [...new Set(this.options.projections.flatMap((p) => p.eventTypes))];
+    const head = await this.options.eventStore.headPosition();
+    let from = Math.min(...this.options.projections.map((p) => this.position(p.name)));
+    while (from < to) {
+      const batch = await this.options.eventStore.readAll({ after: from, maxCount: this.batchSize, types });
+      const scanned = Math.min(to, Math.max(batch.lastPosition, batch.scannedPosition ?? batch.lastPosition));
+      if (scanned <= from) break;
+      const events = batch.events.filter((e) => e.globalPosition <= to);
+      await this.client.query('BEGIN');
+      try {
+        for (const projection of this.options.projections) await this.applyTo(this.client, projection, events, scanned);
+        await this.client.query('COMMIT');
+      } catch (error) {
+        await this.client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      }
+      from = scanned;
+      this.options.onProgress?.({ events: this.events, position: from, head });
+      if (batch.isEnd) break;
+    }
+    return from;
+  }
+
+  /**
+   * Brings one projection to exactly `to`, on `client` inside the caller's transaction (swap, verify):
+   * the caller's connection gets the build schema as its search_path for the transaction.
+   */
+  async topUp(client: PoolClient, projection: Projection, to: number): Promise<void> {
+    const saved = await client.query<{ path: string }>(`SELECT current_setting('search_path') AS path`);
+    await client.query(`SELECT set_config('search_path', $1, true)`, [quoteIdent(this.schema)]);
+    try {
+      while (this.position(projection.name) < to) {
+        const batch = await this.options.eventStore.readAll({
+          after: this.position(projection.name),
+          maxCount: this.batchSize,
+          types: [...projection.eventTypes],
+        });
+        const scanned = Math.min(to, Math.max(batch.lastPosition, batch.scannedPosition ?? batch.lastPosition));
+        if (scanned <= this.position(projection.name)) break;
+        await this.applyTo(
+          client,
+          projection,
+          batch.events.filter((e) => e.globalPosition <= to),
+          scanned,
+        );
+        if (batch.isEnd) break;
+      }
+    } finally {
+      await client.query(`SELECT set_config('search_path', $1, true)`, [saved.rows[0].path]);
+    }
+  }
+
+  /** Drops the schema and whatever is still in it. */
+  async drop(): Promise<void> {
+    await this.options.pool.query(`DROP SCHEMA IF EXISTS ${quoteIdent(this.schema)} CASCADE`);
+  }
+
+  /** Returns the build's connection (its search_path was changed: it is closed, not pooled). */
+  release(): void {
+    this.client.release(true);
+  }
+
+  private get batchSize(): number {
+    return this.options.batchSize ?? 1000;
+  }
+
+  private async applyTo(client: PoolClient, projection: Projection, events: RecordedEvent[], to: number) {
+    const from = this.position(projection.name);
+    if (to <= from) return;
+    const types = new Set(projection.eventTypes);
+    const relevant = events.filter((e) => e.globalPosition > from && e.globalPosition <= to && types.has(e.type));
+    if (relevant.length > 0) {
+      await projection.apply(client, relevant);
+      this.lastEvents.set(projection.name, relevant[relevant.length - 1].globalPosition);
+    }
+    this.events += relevant.length;
+    this.positions.set(projection.name, to);
+  }
+
+  private async listTables(): Promise<string[]> {
+    const result = await this.client.query<{ name: string }>(
+      `SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') ORDER BY 1`,
+      [this.schema],
+    );
+    return result.rows.map((r) => r.name);
+  }
+}

@@ -56,7 +56,14 @@ type Endpoint =
   | 'POST /v1/supportrequests';
 
 /** Partner roles with no business on these endpoints. */
-const OTHER_PARTNER_ROLES: CallerName[] = ['AccountAdmin', 'ReferralAdmin', 'MarketingContentAdmin', 'Auditor', 'BillingAdmin', 'partner user without roles'];
+const OTHER_PARTNER_ROLES: CallerName[] = [
+  'AccountAdmin',
+  'ReferralAdmin',
+  'MarketingContentAdmin',
+  'Auditor',
+  'BillingAdmin',
+  'partner user without roles',
+];
 
 /** Defaults per endpoint, then the cells that differ. */
 function expected(endpoint: Endpoint, caller: CallerName): number {
@@ -115,11 +122,17 @@ describe('authorization matrix', () => {
     t = await startTestApp();
     customerId = (await registerCustomer(t, agent, 'PL')).id;
     foreignCustomerId = (await registerCustomer(t, { tenantId: foreignPartnerTenant, roles: ['AdminAgent'] }, 'PL')).id;
-    orderId = (await placeOrderOk(t, agent, customerId, [{ offerId: OFFERS.perpetual }, { offerId: OFFERS.subscription1y }])).id;
-    const link = await t.request('POST', `/v1/customers/${customerId}/software/${softwareIdOf(orderId, 0)}/downloadlinks`, {
-      as: agent,
-      body: { version: '2022', language: 'en-US', bitness: 'x64' },
-    });
+    orderId = (
+      await placeOrderOk(t, agent, customerId, [{ offerId: OFFERS.perpetual }, { offerId: OFFERS.subscription1y }])
+    ).id;
+    const link = await t.request(
+      'POST',
+      `/v1/customers/${customerId}/software/${softwareIdOf(orderId, 0)}/downloadlinks`,
+      {
+        as: agent,
+        body: { version: '2022', language: 'en-US', bitness: 'x64' },
+      },
+    );
     expect(link.status).toBe(201);
     downloadUri = new URL(link.body.uri).pathname;
   });
@@ -163,7 +176,10 @@ describe('authorization matrix', () => {
     const c = `/v1/customers/${customerId}`;
     switch (endpoint) {
       case 'POST /v1/customers':
-        return t.request('POST', '/v1/customers', { as, body: { companyName: 'Matrix', domain: uniqueDomain('matrix'), country: 'DE' } });
+        return t.request('POST', '/v1/customers', {
+          as,
+          body: { companyName: 'Matrix', domain: uniqueDomain('matrix'), country: 'DE' },
+        });
       case 'GET /v1/customers':
         return t.request('GET', '/v1/customers', { as });
       case 'GET /v1/customers/{id}':
@@ -171,13 +187,20 @@ describe('authorization matrix', () => {
       case 'GET /v1/offers':
         return t.request('GET', '/v1/offers?country=PL', { as });
       case 'POST …/orders':
-        return t.request('POST', `${c}/orders`, { as, body: { lineItems: [{ lineItemNumber: 0, offerId: OFFERS.perpetual, quantity: 1 }] } });
+        return t.request('POST', `${c}/orders`, {
+          as,
+          body: { lineItems: [{ lineItemNumber: 0, offerId: OFFERS.perpetual, quantity: 1 }] },
+        });
       case 'GET …/orders':
         return t.request('GET', `${c}/orders`, { as });
       case 'GET …/orders/{id}':
         return t.request('GET', orderPath(customerId, orderId), { as });
       case 'GET …/orders/{id}?asOf':
-        return t.request('GET', `${orderPath(customerId, orderId)}?asOf=${encodeURIComponent(new Date().toISOString())}`, { as });
+        return t.request(
+          'GET',
+          `${orderPath(customerId, orderId)}?asOf=${encodeURIComponent(new Date().toISOString())}`,
+          { as },
+        );
       case 'GET …/cancellationeligibility':
         return t.request('GET', `${orderPath(customerId, orderId)}/cancellationeligibility`, { as });
       case 'PATCH …/orders/{id}': {
@@ -227,7 +250,14 @@ describe('authorization matrix', () => {
     const res = await call(endpoint, callerOf(callerName));
     expect({ status: res.status, code: res.status >= 400 ? res.body?.code : undefined }).toEqual({
       status,
-      code: status === 401 ? expect.stringMatching(/unauthorized|token/) : status === 403 ? 'forbidden' : status === 404 ? expect.stringMatching(/not_found$/) : undefined,
+      code:
+        status === 401
+          ? expect.stringMatching(/unauthorized|token/)
+          : status === 403
+            ? 'forbidden'
+            : status === 404
+              ? expect.stringMatching(/not_found$/)
+              : undefined,
     });
     if (status >= 400) expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
   });

@@ -24,10 +24,15 @@ describe('concurrent requests', () => {
   it('20 concurrent cancellations of one order: exactly one 200, nineteen 409, one OrderCancelled', async () => {
     const partner = adminAgent();
     const customer = await registerCustomer(t, partner, 'PL');
-    const order = await placeOrderOk(t, partner, customer.id, [{ offerId: OFFERS.perpetual }, { offerId: OFFERS.subscription1y }]);
+    const order = await placeOrderOk(t, partner, customer.id, [
+      { offerId: OFFERS.perpetual },
+      { offerId: OFFERS.subscription1y },
+    ]);
     // distinct users of the partner, so no idempotency key is shared
     const tokens = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => t.token({ ...partner, userId: `agent-${i}`, upn: `agent${i}@partner.example` })),
+      Array.from({ length: 20 }, (_, i) =>
+        t.token({ ...partner, userId: `agent-${i}`, upn: `agent${i}@partner.example` }),
+      ),
     );
     const responses = await Promise.all(
       tokens.map((token) => t.request('PATCH', orderPath(customer.id, order.id), { token, body: cancelBody() })),
@@ -55,7 +60,10 @@ describe('concurrent requests', () => {
     const responses = await Promise.all(
       // the executor decides again after a version conflict, up to 5 attempts: 4 racers always fit
       Array.from({ length: 4 }, () =>
-        t.request('POST', `/v1/customers/${customer.id}/software/${softwareIdOf(order.id, 0)}/key`, { as: partner, body: { version: '2022' } }),
+        t.request('POST', `/v1/customers/${customer.id}/software/${softwareIdOf(order.id, 0)}/key`, {
+          as: partner,
+          body: { version: '2022' },
+        }),
       ),
     );
     expect(responses.map((r) => r.status)).toEqual(Array(4).fill(200));
@@ -69,7 +77,10 @@ describe('concurrent requests', () => {
     const domain = uniqueDomain('race');
     const responses = await Promise.all(
       Array.from({ length: 10 }, (_, i) =>
-        t.request('POST', '/v1/customers', { as: adminAgent(), body: { companyName: `Racer ${i}`, domain: i % 2 ? domain.toUpperCase() : domain, country: 'PL' } }),
+        t.request('POST', '/v1/customers', {
+          as: adminAgent(),
+          body: { companyName: `Racer ${i}`, domain: i % 2 ? domain.toUpperCase() : domain, country: 'PL' },
+        }),
       ),
     );
     const statuses = responses.map((r) => r.status);

@@ -12,6 +12,7 @@ import {
   registerCustomer,
   softwareIdOf,
   uniqueDomain,
+  WORKER_EVENT_TYPES,
 } from './e2e-helpers';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -79,7 +80,10 @@ describe('cross-cutting HTTP behaviour', () => {
     });
 
     it('refuses an MS-RequestId that is not a GUID with 400, still echoing generated ids', async () => {
-      const res = await t.request('GET', '/v1/offers?country=PL', { as: partner, headers: { 'MS-RequestId': 'retry-1' } });
+      const res = await t.request('GET', '/v1/offers?country=PL', {
+        as: partner,
+        headers: { 'MS-RequestId': 'retry-1' },
+      });
       expectProblem(res, 400, 'invalid_header');
       expectIds(res);
       expect(fieldsOf(res)).toEqual(['MS-RequestId']);
@@ -87,19 +91,27 @@ describe('cross-cutting HTTP behaviour', () => {
   });
 
   describe('idempotent retries (same MS-RequestId, same caller, same body)', () => {
-    const countEvents = async () => (await readAllEvents(t)).length;
+    // what requests wrote (the in-process worker may append its own events, e.g. after a cancellation)
+    const countEvents = async () => (await readAllEvents(t)).filter((e) => !WORKER_EVENT_TYPES.has(e.type)).length;
     const twice = async (method: string, path: string, body: unknown, as: Caller = partner) => {
       const requestId = randomUUID();
       const first = await t.request(method, path, { as, body, headers: { 'MS-RequestId': requestId } });
       const eventsAfterFirst = await countEvents();
       const second = await t.request(method, path, { as, body, headers: { 'MS-RequestId': requestId } });
       const eventsAfterSecond = await countEvents();
+      const ofRequest = (await readAllEvents(t)).filter((e) => e.metadata.requestId === requestId);
+      expect(ofRequest.length).toBeGreaterThan(0);
+      expect(new Set(ofRequest.map((e) => e.eventId)).size).toBe(ofRequest.length);
       return { first, second, eventsAfterFirst, eventsAfterSecond, requestId };
     };
 
     it('register customer: the first response again, no second event', async () => {
       const before = await countEvents();
-      const r = await twice('POST', '/v1/customers', { companyName: 'Retry Ltd', domain: uniqueDomain('retry'), country: 'PL' });
+      const r = await twice('POST', '/v1/customers', {
+        companyName: 'Retry Ltd',
+        domain: uniqueDomain('retry'),
+        country: 'PL',
+      });
       expect(r.first.status).toBe(201);
       expect(r.eventsAfterFirst).toBeGreaterThan(before);
       expect(r.second.status).toBe(201);
@@ -109,19 +121,27 @@ describe('cross-cutting HTTP behaviour', () => {
     });
 
     it('place order: the same order again, no second event', async () => {
-      const r = await twice('POST', `/v1/customers/${customer.id}/orders`, { lineItems: [{ lineItemNumber: 0, offerId: OFFERS.perpetual, quantity: 1 }] });
+      const r = await twice('POST', `/v1/customers/${customer.id}/orders`, {
+        lineItems: [{ lineItemNumber: 0, offerId: OFFERS.perpetual, quantity: 1 }],
+      });
       expect(r.first.status).toBe(201);
       expect(r.second.status).toBe(201);
       expect(r.second.body).toEqual(r.first.body);
       expect(r.second.headers.get('location')).toBe(r.first.headers.get('location'));
       expect(r.eventsAfterSecond).toBe(r.eventsAfterFirst);
-      const list = await t.request('GET', `/v1/customers/${customer.id}/orders?minPosition=${r.first.headers.get('x-event-position')}`, { as: partner });
+      const list = await t.request(
+        'GET',
+        `/v1/customers/${customer.id}/orders?minPosition=${r.first.headers.get('x-event-position')}`,
+        { as: partner },
+      );
       expect(list.body.items.filter((o: { id: string }) => o.id === r.first.body.id)).toHaveLength(1);
     });
 
     it('reveal key: the same key again, no second KeyRevealed', async () => {
       const order = await placeOrderOk(t, partner, customer.id, [{ offerId: OFFERS.perpetual }]);
-      const r = await twice('POST', `/v1/customers/${customer.id}/software/${softwareIdOf(order.id, 0)}/key`, { version: '2022' });
+      const r = await twice('POST', `/v1/customers/${customer.id}/software/${softwareIdOf(order.id, 0)}/key`, {
+        version: '2022',
+      });
       expect(r.first.status).toBe(200);
       expect(r.second.status).toBe(200);
       expect(r.second.body).toEqual(r.first.body);
@@ -130,11 +150,15 @@ describe('cross-cutting HTTP behaviour', () => {
 
     it('issue download link: the same link again, no second DownloadLinkIssued', async () => {
       const order = await placeOrderOk(t, partner, customer.id, [{ offerId: OFFERS.perpetual }]);
-      const r = await twice('POST', `/v1/customers/${customer.id}/software/${softwareIdOf(order.id, 0)}/downloadlinks`, {
-        version: '2022',
-        language: 'en-US',
-        bitness: 'x64',
-      });
+      const r = await twice(
+        'POST',
+        `/v1/customers/${customer.id}/software/${softwareIdOf(order.id, 0)}/downloadlinks`,
+        {
+          version: '2022',
+          language: 'en-US',
+          bitness: 'x64',
+        },
+      );
       expect(r.first.status).toBe(201);
       expect(r.second.status).toBe(201);
       expect(r.second.body).toEqual(r.first.body);
@@ -149,7 +173,11 @@ describe('cross-cutting HTTP behaviour', () => {
       expect(r.second.body).toEqual(r.first.body);
       expect(r.eventsAfterSecond).toBe(r.eventsAfterFirst);
       // a new request id is a new cancellation attempt
-      expectProblem(await t.request('PATCH', orderPath(customer.id, order.id), { as: partner, body: cancelBody() }), 409, 'already_cancelled');
+      expectProblem(
+        await t.request('PATCH', orderPath(customer.id, order.id), { as: partner, body: cancelBody() }),
+        409,
+        'already_cancelled',
+      );
     });
 
     it('support request: the same request again, no second event', async () => {
@@ -185,7 +213,12 @@ describe('cross-cutting HTTP behaviour', () => {
         headers: { 'MS-RequestId': requestId },
       });
       expectProblem(other, 422, 'idempotency_key_reused');
-      const colleague: Caller = { tenantId: partner.tenantId, roles: ['AdminAgent'], userId: 'colleague', upn: 'colleague@partner.example' };
+      const colleague: Caller = {
+        tenantId: partner.tenantId,
+        roles: ['AdminAgent'],
+        userId: 'colleague',
+        upn: 'colleague@partner.example',
+      };
       const byColleague = await t.request('POST', path, {
         as: colleague,
         body: { lineItems: [{ lineItemNumber: 0, offerId: OFFERS.perpetual, quantity: 1 }] },
@@ -198,7 +231,10 @@ describe('cross-cutting HTTP behaviour', () => {
 
   describe('errors are problem+json', () => {
     it('has the RFC 9457 members, a stable code and the request’s ids', async () => {
-      const res = await t.request('POST', '/v1/customers', { as: partner, body: { companyName: '', domain: 'x', country: 'ZZ' } });
+      const res = await t.request('POST', '/v1/customers', {
+        as: partner,
+        body: { companyName: '', domain: 'x', country: 'ZZ' },
+      });
       expectProblem(res, 400);
       expect(res.body).toMatchObject({
         type: expect.any(String),
@@ -209,7 +245,8 @@ describe('cross-cutting HTTP behaviour', () => {
         instance: '/v1/customers',
       });
       expect(res.body.errors.length).toBeGreaterThanOrEqual(2);
-      for (const e of res.body.errors) expect(e).toEqual(expect.objectContaining({ field: expect.any(String), message: expect.any(String) }));
+      for (const e of res.body.errors)
+        expect(e).toEqual(expect.objectContaining({ field: expect.any(String), message: expect.any(String) }));
     });
 
     it('answers 400 malformed_json to a body that is not JSON, without echoing it', async () => {
@@ -224,7 +261,11 @@ describe('cross-cutting HTTP behaviour', () => {
 
     it('answers 400 to a JSON body that is not an object', async () => {
       for (const rawBody of ['[]', '"text"', 'null', '42']) {
-        const res = await t.request('POST', '/v1/customers', { as: partner, rawBody, headers: { 'content-type': 'application/json' } });
+        const res = await t.request('POST', '/v1/customers', {
+          as: partner,
+          rawBody,
+          headers: { 'content-type': 'application/json' },
+        });
         expect(res.status).toBe(400);
         expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
       }
@@ -241,7 +282,11 @@ describe('cross-cutting HTTP behaviour', () => {
     });
 
     it('answers 415 or 400 (never 500) to another media type', async () => {
-      const res = await t.request('POST', '/v1/customers', { as: partner, rawBody: 'companyName=x', headers: { 'content-type': 'text/plain' } });
+      const res = await t.request('POST', '/v1/customers', {
+        as: partner,
+        rawBody: 'companyName=x',
+        headers: { 'content-type': 'text/plain' },
+      });
       expect([400, 415]).toContain(res.status);
       expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     });
@@ -267,9 +312,17 @@ describe('cross-cutting HTTP behaviour', () => {
     it.each<[string, () => Promise<string | undefined> | string | undefined, string | null]>([
       ['no token', () => undefined, null],
       ['an expired token', () => t.token(partner, -600), 'token_expired'],
-      ['a token signed with another secret', () => handmadeJwt({ alg: 'HS256', typ: 'JWT' }, claims(), 'another-secret-another-secret-another-secret'), null],
+      [
+        'a token signed with another secret',
+        () => handmadeJwt({ alg: 'HS256', typ: 'JWT' }, claims(), 'another-secret-another-secret-another-secret'),
+        null,
+      ],
       ['an alg "none" token', () => handmadeJwt({ alg: 'none', typ: 'JWT' }, claims()), null],
-      ['an alg "none" token with a signature', () => handmadeJwt({ alg: 'none', typ: 'JWT' }, claims(), TEST_SECRET), null],
+      [
+        'an alg "none" token with a signature',
+        () => handmadeJwt({ alg: 'none', typ: 'JWT' }, claims(), TEST_SECRET),
+        null,
+      ],
       [
         'a token without exp',
         () => {
@@ -278,12 +331,20 @@ describe('cross-cutting HTTP behaviour', () => {
         },
         null,
       ],
-      ['a token whose tid is not a GUID', () => handmadeJwt({ alg: 'HS256', typ: 'JWT' }, { ...claims(), tid: 'contoso' }, TEST_SECRET), null],
-      ['a token with a tampered payload', () => {
-        const good = handmadeJwt({ alg: 'HS256', typ: 'JWT' }, claims(), TEST_SECRET);
-        const [h, , s] = good.split('.');
-        return `${h}.${b64url({ ...claims(), roles: ['AdminAgent', 'Auditor'] })}.${s}`;
-      }, null],
+      [
+        'a token whose tid is not a GUID',
+        () => handmadeJwt({ alg: 'HS256', typ: 'JWT' }, { ...claims(), tid: 'contoso' }, TEST_SECRET),
+        null,
+      ],
+      [
+        'a token with a tampered payload',
+        () => {
+          const good = handmadeJwt({ alg: 'HS256', typ: 'JWT' }, claims(), TEST_SECRET);
+          const [h, , s] = good.split('.');
+          return `${h}.${b64url({ ...claims(), roles: ['AdminAgent', 'Auditor'] })}.${s}`;
+        },
+        null,
+      ],
       ['garbage', () => 'not.a.jwt', null],
     ])('answers 401 to %s', async (_name, make, code) => {
       const res = await get(await make());
@@ -318,11 +379,36 @@ describe('cross-cutting HTTP behaviour', () => {
         '/health/ready': ['get'],
       };
       for (const [path, methods] of Object.entries(expected)) {
-        expect({ path, methods: Object.keys(paths[path] ?? {}).sort() }).toEqual({ path, methods: [...methods].sort() });
+        expect({ path, methods: Object.keys(paths[path] ?? {}).sort() }).toEqual({
+          path,
+          methods: [...methods].sort(),
+        });
       }
       const ui = await t.request('GET', '/docs');
       expect(ui.status).toBe(200);
       expect(ui.text).toMatch(/swagger/i);
+    });
+
+    it('documents every other path of API.md the service already answers', async () => {
+      const doc = await t.request('GET', '/docs-json');
+      const paths = doc.body.paths as Record<string, Record<string, unknown>>;
+      const id = randomUUID();
+      const contract: Array<[string, string, string]> = [
+        ['get', '/v1/auditrecords', '/v1/auditrecords'],
+        ['get', '/v1/events', '/v1/events'],
+        ['get', '/v1/customers/{customerId}/orders/{orderId}/events', `/v1/customers/${id}/orders/${id}/events`],
+        ['get', '/v1/credits', '/v1/credits?period=2024-01'],
+        ['get', '/metrics', '/metrics'],
+      ];
+      for (const [method, documented, concrete] of contract) {
+        // an unknown route answers 404; an implemented one 401 (no token) or 200 (public)
+        const res = await t.request(method.toUpperCase(), concrete);
+        if (res.status === 404) continue;
+        expect({ path: documented, documented: Object.keys(paths[documented] ?? {}) }).toEqual({
+          path: documented,
+          documented: expect.arrayContaining([method]),
+        });
+      }
     });
   });
 });

@@ -1,6 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { newTenant, startTestApp, TestApp } from '../support/app';
-import { adminAgent, expectProblem, fieldsOf, formatMinor, offer, OFFERS, registerCustomer, uniqueDomain } from './e2e-helpers';
+import {
+  adminAgent,
+  expectProblem,
+  fieldsOf,
+  formatMinor,
+  offer,
+  OFFERS,
+  registerCustomer,
+  uniqueDomain,
+  Json,
+} from './e2e-helpers';
 
 describe('customers and offers over HTTP', () => {
   let t: TestApp;
@@ -155,9 +165,15 @@ describe('customers and offers over HTTP', () => {
     it('answers 409 when the tenant id is already a customer', async () => {
       const partner = adminAgent();
       const tenantId = randomUUID();
-      const first = await t.request('POST', '/v1/customers', { as: partner, body: { companyName: 'A', domain: uniqueDomain(), country: 'PL', tenantId } });
+      const first = await t.request('POST', '/v1/customers', {
+        as: partner,
+        body: { companyName: 'A', domain: uniqueDomain(), country: 'PL', tenantId },
+      });
       expect(first.status).toBe(201);
-      const again = await t.request('POST', '/v1/customers', { as: partner, body: { companyName: 'B', domain: uniqueDomain(), country: 'PL', tenantId } });
+      const again = await t.request('POST', '/v1/customers', {
+        as: partner,
+        body: { companyName: 'B', domain: uniqueDomain(), country: 'PL', tenantId },
+      });
       expectProblem(again, 409);
     });
   });
@@ -202,7 +218,10 @@ describe('customers and offers over HTTP', () => {
       const list = await t.request('GET', `/v1/customers?minPosition=${c.position}`, { as: partner });
       expect(list.status).toBe(200);
       expect(list.body.items.map((x: { id: string }) => x.id)).toContain(c.id);
-      expect(list.body.items.find((x: { id: string }) => x.id === c.id)).toMatchObject({ country: 'FR', currencyCode: 'EUR' });
+      expect(list.body.items.find((x: { id: string }) => x.id === c.id)).toMatchObject({
+        country: 'FR',
+        currencyCode: 'EUR',
+      });
     });
 
     it('refuses bad paging parameters with 400 naming them', async () => {
@@ -247,7 +266,7 @@ describe('customers and offers over HTTP', () => {
 
   describe('GET /v1/offers', () => {
     const get = (country: string) => t.request('GET', `/v1/offers?country=${country}`, { as: adminAgent() });
-    const byId = (items: Array<{ id: string }>, id: string) => items.find((o) => o.id === id) as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const byId = (items: Array<{ id: string }>, id: string) => items.find((o) => o.id === id) as Json;
 
     it('lists the catalog in the market’s currency (PL: PLN, two decimals, tax-exclusive)', async () => {
       const res = await get('PL');
@@ -268,9 +287,17 @@ describe('customers and offers over HTTP', () => {
       expect(p.versions).toEqual(offer(OFFERS.perpetual).media.map((m) => m.version));
       expect(p.languages).toEqual(expect.arrayContaining(['en-US', 'pl-PL']));
       expect(p.bitness).toEqual(['x64']);
-      expect(byId(res.body.items, OFFERS.subscription1y)).toMatchObject({ kind: 'softwareSubscription', termDuration: 'P1Y', cancellable: true });
+      expect(byId(res.body.items, OFFERS.subscription1y)).toMatchObject({
+        kind: 'softwareSubscription',
+        termDuration: 'P1Y',
+        cancellable: true,
+      });
       expect(byId(res.body.items, OFFERS.suse)).toMatchObject({ kind: 'softwarePlan', cancellable: false });
-      expect(byId(res.body.items, OFFERS.reservation)).toMatchObject({ kind: 'azureReservation', cancellable: false, availableInMarket: true });
+      expect(byId(res.body.items, OFFERS.reservation)).toMatchObject({
+        kind: 'azureReservation',
+        cancellable: false,
+        availableInMarket: true,
+      });
       // every kind is present
       expect(new Set(res.body.items.map((o: { kind: string }) => o.kind))).toEqual(
         new Set(['perpetual', 'softwareSubscription', 'azureReservation', 'softwarePlan']),
@@ -296,18 +323,26 @@ describe('customers and offers over HTTP', () => {
         currencyCode: 'AUD',
       });
       const br = await get('BR');
-      expect(br.body.items.every((o: { taxInclusive: boolean; unitPrice: { currencyCode: string } }) => o.taxInclusive && o.unitPrice.currencyCode === 'BRL')).toBe(true);
+      expect(
+        br.body.items.every(
+          (o: { taxInclusive: boolean; unitPrice: { currencyCode: string } }) =>
+            o.taxInclusive && o.unitPrice.currencyCode === 'BRL',
+        ),
+      ).toBe(true);
       const us = await get('US');
       expect(us.body.items.every((o: { taxInclusive: boolean }) => !o.taxInclusive)).toBe(true);
     });
 
-    it.each(['AX', 'BQ', 'SJ', 'XK', 'CN'])('shows the Azure reservation as not available in %s, other kinds available', async (country) => {
-      const res = await get(country);
-      expect(res.status).toBe(200);
-      expect(byId(res.body.items, OFFERS.reservation).availableInMarket).toBe(false);
-      expect(byId(res.body.items, OFFERS.perpetual).availableInMarket).toBe(true);
-      expect(byId(res.body.items, OFFERS.subscription1y).availableInMarket).toBe(true);
-    });
+    it.each(['AX', 'BQ', 'SJ', 'XK', 'CN'])(
+      'shows the Azure reservation as not available in %s, other kinds available',
+      async (country) => {
+        const res = await get(country);
+        expect(res.status).toBe(200);
+        expect(byId(res.body.items, OFFERS.reservation).availableInMarket).toBe(false);
+        expect(byId(res.body.items, OFFERS.perpetual).availableInMarket).toBe(true);
+        expect(byId(res.body.items, OFFERS.subscription1y).availableInMarket).toBe(true);
+      },
+    );
 
     it.each([['ZZ'], ['POL'], ['1'], ['']])('refuses country=%s with 400 naming country', async (country) => {
       const res = await get(country);

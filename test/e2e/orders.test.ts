@@ -74,7 +74,13 @@ describe('orders over HTTP', () => {
           termDuration: null,
           cancelled: false,
         }),
-        expect.objectContaining({ lineItemNumber: 1, kind: 'softwareSubscription', quantity: 3, termDuration: 'P1Y', cancelled: false }),
+        expect.objectContaining({
+          lineItemNumber: 1,
+          kind: 'softwareSubscription',
+          quantity: 3,
+          termDuration: 'P1Y',
+          cancelled: false,
+        }),
         expect.objectContaining({ lineItemNumber: 2, kind: 'softwarePlan', quantity: 1, cancelled: false }),
       ]);
       expect(res.body.cancellations).toEqual([]);
@@ -88,7 +94,9 @@ describe('orders over HTTP', () => {
         { lineItemNumber: 0, offerId: OFFERS.perpetual },
       ]);
       expect(res.status).toBe(201);
-      expect(res.body.lineItems.map((l: { lineItemNumber: number; offerId: string }) => [l.lineItemNumber, l.offerId])).toEqual([
+      expect(
+        res.body.lineItems.map((l: { lineItemNumber: number; offerId: string }) => [l.lineItemNumber, l.offerId]),
+      ).toEqual([
         [0, OFFERS.perpetual],
         [1, OFFERS.sqlPerpetual],
       ]);
@@ -106,7 +114,10 @@ describe('orders over HTTP', () => {
       const jp = await registerCustomer(t, partner, 'JP');
       const jpOrder = await placeOrder(t, partner, jp.id, [{ offerId: OFFERS.perpetual, quantity: 3 }]);
       expect(jpOrder.status).toBe(201);
-      expect(jpOrder.body.total).toEqual({ amount: String(offer(OFFERS.perpetual).prices.JPY * 3), currencyCode: 'JPY' });
+      expect(jpOrder.body.total).toEqual({
+        amount: String(offer(OFFERS.perpetual).prices.JPY * 3),
+        currencyCode: 'JPY',
+      });
       expect(jpOrder.body.taxInclusive).toBe(false);
     });
 
@@ -157,7 +168,9 @@ describe('orders over HTTP', () => {
         },
       });
       expectProblem(res, 400);
-      expect(new Set(fieldsOf(res))).toEqual(new Set(['lineItems[0].offerId', 'lineItems[1].lineItemNumber', 'lineItems[1].quantity']));
+      expect(new Set(fieldsOf(res))).toEqual(
+        new Set(['lineItems[0].offerId', 'lineItems[1].lineItemNumber', 'lineItems[1].quantity']),
+      );
       const empty = await t.request('POST', `/v1/customers/${pl.id}/orders`, { as: partner, body: { lineItems: [] } });
       expectProblem(empty, 400);
       expect(fieldsOf(empty)).toContain('lineItems');
@@ -173,17 +186,26 @@ describe('orders over HTTP', () => {
       ['AX', 'Åland'],
       ['BQ', 'Bonaire'],
       ['SJ', 'Svalbard'],
-    ])('refuses an Azure reservation in %s with 422 naming the market, and still sells perpetual there', async (country, name) => {
-      const c = await registerCustomer(t, partner, country);
-      const res = await placeOrder(t, partner, c.id, [{ offerId: OFFERS.perpetual }, { offerId: OFFERS.reservation }]);
-      expectProblem(res, 422, 'offer_not_available_in_market');
-      expect(res.body.detail).toContain(country);
-      expect(res.body.detail).toContain(name);
-      expect(fieldsOf(res)).toEqual(['lineItems[1].offerId']);
-      expect(res.body.market).toMatchObject({ code: country });
-      const ok = await placeOrder(t, partner, c.id, [{ offerId: OFFERS.perpetual }, { offerId: OFFERS.subscription1y }]);
-      expect(ok.status).toBe(201);
-    });
+    ])(
+      'refuses an Azure reservation in %s with 422 naming the market, and still sells perpetual there',
+      async (country, name) => {
+        const c = await registerCustomer(t, partner, country);
+        const res = await placeOrder(t, partner, c.id, [
+          { offerId: OFFERS.perpetual },
+          { offerId: OFFERS.reservation },
+        ]);
+        expectProblem(res, 422, 'offer_not_available_in_market');
+        expect(res.body.detail).toContain(country);
+        expect(res.body.detail).toContain(name);
+        expect(fieldsOf(res)).toEqual(['lineItems[1].offerId']);
+        expect(res.body.market).toMatchObject({ code: country });
+        const ok = await placeOrder(t, partner, c.id, [
+          { offerId: OFFERS.perpetual },
+          { offerId: OFFERS.subscription1y },
+        ]);
+        expect(ok.status).toBe(201);
+      },
+    );
 
     it('sells the Azure reservation outside the listed markets', async () => {
       const res = await placeOrder(t, partner, pl.id, [{ offerId: OFFERS.reservation }]);
@@ -241,18 +263,27 @@ describe('orders over HTTP', () => {
       expect(events.map((e) => e.type)).toEqual(['OrderPlaced', 'OrderCancelled']);
       expect(events[1].recordedAt.getTime()).toBeGreaterThan(Date.parse(between));
 
-      const then = await t.request('GET', `${orderPath(pl.id, placed.id)}?asOf=${encodeURIComponent(between)}`, { as: partner });
+      const then = await t.request('GET', `${orderPath(pl.id, placed.id)}?asOf=${encodeURIComponent(between)}`, {
+        as: partner,
+      });
       expect(then.status).toBe(200);
       expect(then.body).toMatchObject({ status: 'completed', cancellations: [] });
       expect(then.body.lineItems[0]).toMatchObject({ quantity: 1, cancelled: false });
 
-      const now = await t.request('GET', `${orderPath(pl.id, placed.id)}?asOf=${encodeURIComponent(new Date().toISOString())}`, { as: partner });
+      const now = await t.request(
+        'GET',
+        `${orderPath(pl.id, placed.id)}?asOf=${encodeURIComponent(new Date().toISOString())}`,
+        { as: partner },
+      );
       expect(now.status).toBe(200);
       expect(now.body).toMatchObject({ status: 'cancelled' });
       expect(now.body.cancellations).toHaveLength(1);
 
       const before = new Date(placedEvent.recordedAt.getTime() - 1000).toISOString();
-      expectProblem(await t.request('GET', `${orderPath(pl.id, placed.id)}?asOf=${encodeURIComponent(before)}`, { as: partner }), 404);
+      expectProblem(
+        await t.request('GET', `${orderPath(pl.id, placed.id)}?asOf=${encodeURIComponent(before)}`, { as: partner }),
+        404,
+      );
       const bad = await t.request('GET', `${orderPath(pl.id, placed.id)}?asOf=yesterday`, { as: partner });
       expectProblem(bad, 400);
       expect(fieldsOf(bad)).toEqual(['asOf']);
@@ -274,15 +305,33 @@ describe('orders over HTTP', () => {
 
       const fresh = await t.request('GET', path, { as: partner });
       expect(fresh.status).toBe(200);
-      expect(fresh.body).toMatchObject({ orderId: placed.id, isEligible: true, daysRemaining: 30, windowEndsAt, reason: null, supportRequestLink: null });
+      expect(fresh.body).toMatchObject({
+        orderId: placed.id,
+        isEligible: true,
+        daysRemaining: 30,
+        windowEndsAt,
+        reason: null,
+        supportRequestLink: null,
+      });
       expect(fresh.body.lineItems).toEqual([
-        expect.objectContaining({ lineItemNumber: 0, isEligible: true, expectedCredit: { amount: formatMinor(perpetualTotal, 2), currencyCode: 'PLN' } }),
+        expect.objectContaining({
+          lineItemNumber: 0,
+          isEligible: true,
+          expectedCredit: { amount: formatMinor(perpetualTotal, 2), currencyCode: 'PLN' },
+        }),
         expect.objectContaining({
           lineItemNumber: 1,
           isEligible: true,
-          expectedCredit: { amount: formatMinor(expectedProratedCredit(subTotal, placedAt, placedAt, 1), 2), currencyCode: 'PLN' },
+          expectedCredit: {
+            amount: formatMinor(expectedProratedCredit(subTotal, placedAt, placedAt, 1), 2),
+            currencyCode: 'PLN',
+          },
         }),
-        expect.objectContaining({ lineItemNumber: 2, isEligible: false, expectedCredit: { amount: '0.00', currencyCode: 'PLN' } }),
+        expect.objectContaining({
+          lineItemNumber: 2,
+          isEligible: false,
+          expectedCredit: { amount: '0.00', currencyCode: 'PLN' },
+        }),
       ]);
 
       t.clock.advance({ days: 10, hours: 1 });
@@ -315,12 +364,18 @@ describe('orders over HTTP', () => {
       expect((await cancel(pl.id, sw.id)).status).toBe(200);
       const after = await t.request('GET', `${orderPath(pl.id, sw.id)}/cancellationeligibility`, { as: partner });
       expect(after.body).toMatchObject({ isEligible: false, reason: 'already_cancelled', daysRemaining: 0 });
-      expect(after.body.lineItems[0]).toMatchObject({ isEligible: false, expectedCredit: { amount: '0.00', currencyCode: 'PLN' } });
+      expect(after.body.lineItems[0]).toMatchObject({
+        isEligible: false,
+        expectedCredit: { amount: '0.00', currencyCode: 'PLN' },
+      });
     });
 
     it('answers 404 for another partner', async () => {
       const placed = await placeOrderOk(t, partner, pl.id, [{ offerId: OFFERS.perpetual }]);
-      expectProblem(await t.request('GET', `${orderPath(pl.id, placed.id)}/cancellationeligibility`, { as: adminAgent() }), 404);
+      expectProblem(
+        await t.request('GET', `${orderPath(pl.id, placed.id)}/cancellationeligibility`, { as: adminAgent() }),
+        404,
+      );
     });
   });
 
@@ -333,7 +388,11 @@ describe('orders over HTTP', () => {
       expect(res.status).toBe(200);
       const lineTotal = offer(OFFERS.perpetual).prices.PLN * 2;
       expect(res.body).toMatchObject({ id: placed.id, status: 'cancelled' });
-      expect(res.body.lineItems[0]).toMatchObject({ quantity: 0, cancelled: true, credit: { amount: formatMinor(lineTotal, 2), currencyCode: 'PLN' } });
+      expect(res.body.lineItems[0]).toMatchObject({
+        quantity: 0,
+        cancelled: true,
+        credit: { amount: formatMinor(lineTotal, 2), currencyCode: 'PLN' },
+      });
       expect(res.body.cancellations).toHaveLength(1);
       expect(res.body.cancellations[0]).toMatchObject({
         requestedAt: requestedAt.toISOString(),
@@ -367,7 +426,13 @@ describe('orders over HTTP', () => {
       expect(cancelled.type).toBe('OrderCancelled');
       expect(cancelled.data.lineItems).toEqual([
         expect.objectContaining({ lineItemNumber: 0, basis: 'prorated', daysUsed: 3, termDays: 366, credit: c1 }),
-        expect.objectContaining({ lineItemNumber: 1, basis: 'prorated', daysUsed: 3, termDays: 366 + 365 + 365, credit: c3 }),
+        expect.objectContaining({
+          lineItemNumber: 1,
+          basis: 'prorated',
+          daysUsed: 3,
+          termDays: 366 + 365 + 365,
+          credit: c3,
+        }),
       ]);
       expect(cancelled.data).toMatchObject({ totalCredit: c1 + c3, earlyTerminationFee: 0, policyVersion: '2024-01' });
     });
@@ -391,12 +456,17 @@ describe('orders over HTTP', () => {
       const res = await cancel(pl.id, placed.id, cancelBody([1]));
       expect(res.status).toBe(200);
       expect(res.body.status).toBe('completed');
-      expect(res.body.lineItems.map((l: { quantity: number; cancelled: boolean }) => [l.quantity, l.cancelled])).toEqual([
+      expect(
+        res.body.lineItems.map((l: { quantity: number; cancelled: boolean }) => [l.quantity, l.cancelled]),
+      ).toEqual([
         [2, false],
         [0, true],
         [1, false],
       ]);
-      expect(res.body.cancellations[0].credit).toEqual({ amount: formatMinor(offer(OFFERS.sqlPerpetual).prices.PLN * 4, 2), currencyCode: 'PLN' });
+      expect(res.body.cancellations[0].credit).toEqual({
+        amount: formatMinor(offer(OFFERS.sqlPerpetual).prices.PLN * 4, 2),
+        currencyCode: 'PLN',
+      });
       // one cancellation per order id
       expectProblem(await cancel(pl.id, placed.id, cancelBody([0])), 409, 'already_cancelled');
     });
@@ -445,7 +515,10 @@ describe('orders over HTTP', () => {
       const no = await cancel(pl.id, placed.id, { status: 'cancelled', acknowledgedCancellationNotice: false });
       expectProblem(no, 400);
       expect(fieldsOf(no)).toEqual(['acknowledgedCancellationNotice']);
-      const stringTrue = await cancel(pl.id, placed.id, { status: 'cancelled', acknowledgedCancellationNotice: 'true' });
+      const stringTrue = await cancel(pl.id, placed.id, {
+        status: 'cancelled',
+        acknowledgedCancellationNotice: 'true',
+      });
       expectProblem(stringTrue, 400);
       expect(fieldsOf(stringTrue)).toContain('acknowledgedCancellationNotice');
       const status = await cancel(pl.id, placed.id, { status: 'completed', acknowledgedCancellationNotice: true });
@@ -461,7 +534,11 @@ describe('orders over HTTP', () => {
 
     it('is for the partner’s AdminAgent only: 403 for a GlobalAdmin, 404 for another partner', async () => {
       const placed = await placeOrderOk(t, partner, pl.id, [{ offerId: OFFERS.perpetual }]);
-      expectProblem(await cancel(pl.id, placed.id, cancelBody(), { tenantId: partner.tenantId, roles: ['GlobalAdmin'] }), 403, 'forbidden');
+      expectProblem(
+        await cancel(pl.id, placed.id, cancelBody(), { tenantId: partner.tenantId, roles: ['GlobalAdmin'] }),
+        403,
+        'forbidden',
+      );
       expectProblem(await cancel(pl.id, placed.id, cancelBody(), { tenantId: pl.id, roles: ['GlobalAdmin'] }), 403);
       expectProblem(await cancel(pl.id, placed.id, cancelBody(), adminAgent(newTenant())), 404);
       expect((await cancel(pl.id, placed.id)).status).toBe(200);

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import { DATABASE_POOL } from '@csp/application';
 import { Caller, startTestApp, TestApp } from '../support/app';
-import { adminAgent, expectProblem, fieldsOf, streamEvents } from './e2e-helpers';
+import { adminAgent, expectProblem, fieldsOf, streamEvents, Json } from './e2e-helpers';
 
 const validRequest = () => ({
   problemType: 'CSP Purchase/Refund on behalf of customers',
@@ -46,7 +46,10 @@ describe('support requests over HTTP', () => {
     expect(events.map((e) => e.type)).toEqual(['SupportRequestSubmitted']);
     expect(events[0].data).toMatchObject({
       partnerTenantId: partner.tenantId,
-      description: { orderIdOrSubscriptionId: body.description.orderIdOrSubscriptionId, refundReason: body.description.refundReason },
+      description: {
+        orderIdOrSubscriptionId: body.description.orderIdOrSubscriptionId,
+        refundReason: body.description.refundReason,
+      },
       contact: body.contact,
       status: 'submitted',
     });
@@ -65,30 +68,37 @@ describe('support requests over HTTP', () => {
     expect(res.status).toBe(201);
     const [event] = await streamEvents(t, `support-request-${res.body.id}`);
     expect(event.data.attachments).toEqual([
-      { fileName: 'invoice.pdf', contentType: 'application/pdf', size: content.length, sha256: createHash('sha256').update(content).digest('hex') },
+      {
+        fileName: 'invoice.pdf',
+        contentType: 'application/pdf',
+        size: content.length,
+        sha256: createHash('sha256').update(content).digest('hex'),
+      },
       expect.objectContaining({ fileName: 'notes.txt', size: 5 }),
     ]);
-    const rows = await t.app.get<Pool>(DATABASE_POOL).query(
-      'SELECT file_name, content FROM support_request_attachments WHERE support_request_id = $1 ORDER BY ordinal',
-      [res.body.id],
-    );
+    const rows = await t.app
+      .get<Pool>(DATABASE_POOL)
+      .query(
+        'SELECT file_name, content FROM support_request_attachments WHERE support_request_id = $1 ORDER BY ordinal',
+        [res.body.id],
+      );
     expect(rows.rows.map((r: { file_name: string }) => r.file_name)).toEqual(['invoice.pdf', 'notes.txt']);
     expect(Buffer.compare(rows.rows[0].content, content)).toBe(0);
   });
 
   it.each([
-    ['problemType', (b: any) => delete b.problemType], // eslint-disable-line @typescript-eslint/no-explicit-any
-    ['impact', (b: any) => delete b.impact], // eslint-disable-line @typescript-eslint/no-explicit-any
-    ['title', (b: any) => delete b.title], // eslint-disable-line @typescript-eslint/no-explicit-any
-    ['description', (b: any) => delete b.description], // eslint-disable-line @typescript-eslint/no-explicit-any
-    ['description.customerTenantIdOrDomain', (b: any) => delete b.description.customerTenantIdOrDomain], // eslint-disable-line @typescript-eslint/no-explicit-any
-    ['description.orderIdOrSubscriptionId', (b: any) => delete b.description.orderIdOrSubscriptionId], // eslint-disable-line @typescript-eslint/no-explicit-any
-    ['description.refundReason', (b: any) => delete b.description.refundReason], // eslint-disable-line @typescript-eslint/no-explicit-any
-    ['description.amountRequested', (b: any) => delete b.description.amountRequested], // eslint-disable-line @typescript-eslint/no-explicit-any
-    ['contact', (b: any) => delete b.contact], // eslint-disable-line @typescript-eslint/no-explicit-any
-    ['contact.name', (b: any) => delete b.contact.name], // eslint-disable-line @typescript-eslint/no-explicit-any
-    ['contact.email', (b: any) => delete b.contact.email], // eslint-disable-line @typescript-eslint/no-explicit-any
-    ['contact.phone', (b: any) => delete b.contact.phone], // eslint-disable-line @typescript-eslint/no-explicit-any
+    ['problemType', (b: Json) => delete b.problemType],
+    ['impact', (b: Json) => delete b.impact],
+    ['title', (b: Json) => delete b.title],
+    ['description', (b: Json) => delete b.description],
+    ['description.customerTenantIdOrDomain', (b: Json) => delete b.description.customerTenantIdOrDomain],
+    ['description.orderIdOrSubscriptionId', (b: Json) => delete b.description.orderIdOrSubscriptionId],
+    ['description.refundReason', (b: Json) => delete b.description.refundReason],
+    ['description.amountRequested', (b: Json) => delete b.description.amountRequested],
+    ['contact', (b: Json) => delete b.contact],
+    ['contact.name', (b: Json) => delete b.contact.name],
+    ['contact.email', (b: Json) => delete b.contact.email],
+    ['contact.phone', (b: Json) => delete b.contact.phone],
   ])('names a missing %s', async (field, remove) => {
     const body = validRequest();
     remove(body);
@@ -98,17 +108,23 @@ describe('support requests over HTTP', () => {
   });
 
   it.each([
-    ['contact.email', (b: any) => (b.contact.email = 'not-an-email')], // eslint-disable-line @typescript-eslint/no-explicit-any
-    ['contact.phone', (b: any) => (b.contact.phone = 'call me')], // eslint-disable-line @typescript-eslint/no-explicit-any
-    ['impact', (b: any) => (b.impact = 'apocalyptic')], // eslint-disable-line @typescript-eslint/no-explicit-any
-    ['problemType', (b: any) => (b.problemType = 'Billing question')], // eslint-disable-line @typescript-eslint/no-explicit-any
-    ['description.customerTenantIdOrDomain', (b: any) => (b.description.customerTenantIdOrDomain = 'not a tenant')], // eslint-disable-line @typescript-eslint/no-explicit-any
-    ['description.refundReason', (b: any) => (b.description.refundReason = '   ')], // eslint-disable-line @typescript-eslint/no-explicit-any
-    ['description.amountRequested.amount', (b: any) => (b.description.amountRequested.amount = '12.345')], // eslint-disable-line @typescript-eslint/no-explicit-any
-    ['contact.email', (b: any) => (b.contact.email = 42)], // eslint-disable-line @typescript-eslint/no-explicit-any
-    ['attachments[0].contentBase64', (b: any) => (b.attachments = [{ fileName: 'a.pdf', contentType: 'application/pdf', contentBase64: '***' }])], // eslint-disable-line @typescript-eslint/no-explicit-any
-    ['attachments[0].fileName', (b: any) => (b.attachments = [{ fileName: '../etc/passwd', contentType: 'text/plain', contentBase64: 'aGk=' }])], // eslint-disable-line @typescript-eslint/no-explicit-any
-    ['urgent', (b: any) => (b.urgent = true)], // eslint-disable-line @typescript-eslint/no-explicit-any
+    ['contact.email', (b: Json) => (b.contact.email = 'not-an-email')],
+    ['contact.phone', (b: Json) => (b.contact.phone = 'call me')],
+    ['impact', (b: Json) => (b.impact = 'apocalyptic')],
+    ['problemType', (b: Json) => (b.problemType = 'Billing question')],
+    ['description.customerTenantIdOrDomain', (b: Json) => (b.description.customerTenantIdOrDomain = 'not a tenant')],
+    ['description.refundReason', (b: Json) => (b.description.refundReason = '   ')],
+    ['description.amountRequested.amount', (b: Json) => (b.description.amountRequested.amount = '12.345')],
+    ['contact.email', (b: Json) => (b.contact.email = 42)],
+    [
+      'attachments[0].contentBase64',
+      (b: Json) => (b.attachments = [{ fileName: 'a.pdf', contentType: 'application/pdf', contentBase64: '***' }]),
+    ],
+    [
+      'attachments[0].fileName',
+      (b: Json) => (b.attachments = [{ fileName: '../etc/passwd', contentType: 'text/plain', contentBase64: 'aGk=' }]),
+    ],
+    ['urgent', (b: Json) => (b.urgent = true)],
   ])('names an invalid %s', async (field, change) => {
     const body = validRequest();
     change(body);
@@ -118,18 +134,24 @@ describe('support requests over HTTP', () => {
   });
 
   it('names every bad field of one request', async () => {
-    const body: any = validRequest(); // eslint-disable-line @typescript-eslint/no-explicit-any
+    const body: Json = validRequest();
     body.contact.email = 'nope';
     body.contact.phone = 'x';
     body.description.refundReason = '';
     body.impact = 'whenever';
     const res = await submit(body);
     expectProblem(res, 400);
-    expect(new Set(fieldsOf(res))).toEqual(new Set(['contact.email', 'contact.phone', 'description.refundReason', 'impact']));
+    expect(new Set(fieldsOf(res))).toEqual(
+      new Set(['contact.email', 'contact.phone', 'description.refundReason', 'impact']),
+    );
   });
 
   it('is for the partner’s AdminAgent only', async () => {
-    expectProblem(await submit(validRequest(), { tenantId: partner.tenantId, roles: ['GlobalAdmin'] }), 403, 'forbidden');
+    expectProblem(
+      await submit(validRequest(), { tenantId: partner.tenantId, roles: ['GlobalAdmin'] }),
+      403,
+      'forbidden',
+    );
     expectProblem(await t.request('POST', '/v1/supportrequests', { body: validRequest() }), 401);
   });
 });

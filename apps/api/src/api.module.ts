@@ -5,7 +5,9 @@ import {
   InfrastructureModule,
   InfrastructureOptions,
   ProjectionsModule,
+  PropagationModule,
 } from '@csp/application';
+import { KmsMigrationWorkerModule } from '@csp/application/kms-migration';
 import { AppConfig, IdempotencyModule, PlatformModule } from '@csp/platform';
 import type { Pool } from 'pg';
 
@@ -25,7 +27,7 @@ export class ApiModule {
         InfrastructureModule.forRoot(options),
         IdempotencyModule.forRootAsync({ inject: [DATABASE_POOL], useFactory: (pool: Pool) => ({ pool }) }),
         ApplicationModule,
-        ...(options.withWorker ? [ProjectionsModule] : []),
+        ...(options.withWorker ? [ProjectionsModule, KmsMigrationWorkerModule, PropagationModule] : []),
       ],
     };
   }

@@ -1,14 +1,21 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { InfrastructureModule, InfrastructureOptions, ProjectionsModule } from '@csp/application';
+import { InfrastructureModule, InfrastructureOptions, ProjectionsModule, PropagationModule } from '@csp/application';
+import { KmsMigrationWorkerModule } from '@csp/application/kms-migration';
 import { AppConfig, PlatformModule } from '@csp/platform';
 
-/** The background process: projection runners (and, with the propagation issue, BullMQ workers). */
+/** The background process: projection runners and propagation (reactor, BullMQ workers, reconciler). */
 @Module({})
 export class WorkerModule {
   static forRoot(config: AppConfig, options: InfrastructureOptions = {}): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [PlatformModule.forRoot(config), InfrastructureModule.forRoot(options), ProjectionsModule],
+      imports: [
+        PlatformModule.forRoot(config),
+        InfrastructureModule.forRoot(options),
+        ProjectionsModule,
+        KmsMigrationWorkerModule,
+        PropagationModule,
+      ],
     };
   }
 }

@@ -7,11 +7,14 @@ import { OffersController } from './catalog/list-offers/offers.controller';
 import { CustomersController } from './customers/customers.controller';
 import { RegisterCustomerHandler } from './customers/register-customer/register-customer.handler';
 import { HealthController } from './health/health.controller';
+import { KmsMigrationModule } from './kms-migration/kms-migration.module';
 import { DATABASE_POOL } from './infrastructure/database-pool';
 import { CancelOrderHandler } from './orders/cancel-order/cancel-order.handler';
 import { ReadOrdersService } from './orders/get-order/read-orders.service';
 import { OrdersController } from './orders/orders.controller';
+import { ReadSideModule } from './read-side/read-side.module';
 import { PlaceOrderHandler } from './orders/place-order/place-order.handler';
+import { PropagationHttpModule } from './propagation/propagation-http.module';
 import { CustomerAccess } from './shared/customer-access';
 import { domainDataProvider } from './shared/domain-data.provider';
 import { OrderAccess } from './shared/order-access';
@@ -31,7 +34,7 @@ import { SupportController } from './support/support.controller';
  * Needs PlatformModule (config, auth) and InfrastructureModule (stores, ports) imported by the app.
  */
 @Module({
-  imports: [CqrsModule.forRoot(), TerminusModule],
+  imports: [CqrsModule.forRoot(), TerminusModule, KmsMigrationModule, ReadSideModule, PropagationHttpModule],
   controllers: [
     HealthController,
     CustomersController,

@@ -6,3 +6,4 @@ export * from './adapters';
 export * from './shared/position-header';
 export * from './shared/domain-data.provider';
 export * from './projections/projections.module';
+export * from './propagation';

@@ -1,11 +1,18 @@
-import { Controller, Get, Inject } from '@nestjs/common';
+import { Controller, Get, Inject, Optional } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { HealthCheck, HealthCheckResult, HealthCheckService, HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
+import {
+  HealthCheck,
+  HealthCheckResult,
+  HealthCheckService,
+  HealthIndicatorResult,
+  HealthIndicatorService,
+} from '@nestjs/terminus';
 import type { Pool } from 'pg';
 import { EVENT_STORE, EventStore } from '@csp/event-store';
 import { Public, SkipRateLimit } from '@csp/platform';
 import { QueueBackend } from '@csp/propagation';
 import { DATABASE_POOL } from '../infrastructure/database-pool';
+import { PropagationHealth } from '../propagation/propagation.health';
 
 const TIMEOUT_MS = 2000;
 
@@ -20,6 +27,7 @@ export class HealthController {
     @Inject(DATABASE_POOL) private readonly pool: Pool,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly queues: QueueBackend,
+    @Optional() private readonly propagation?: PropagationHealth,
   ) {}
 
   @Get('live')
@@ -40,10 +48,22 @@ export class HealthController {
         const check = this.indicator.check('queue');
         return q.ok ? check.up({ kind: q.kind }) : check.down({ kind: q.kind, detail: q.detail });
       },
+      // Overdue cancellations are reported here but keep the instance ready (see PropagationHealth).
+      ...(this.propagation ? [() => this.propagationIndicator(this.propagation!)] : []),
     ]);
   }
 
-  private async probe(name: string, info: Record<string, unknown>, fn: () => Promise<void>): Promise<HealthIndicatorResult> {
+  private async propagationIndicator(propagation: PropagationHealth): Promise<HealthIndicatorResult> {
+    const { status, ...detail } = await propagation.check();
+    const check = this.indicator.check('propagation');
+    return status === 'up' ? check.up(detail) : check.down(detail);
+  }
+
+  private async probe(
+    name: string,
+    info: Record<string, unknown>,
+    fn: () => Promise<void>,
+  ): Promise<HealthIndicatorResult> {
     const check = this.indicator.check(name);
     try {
       await withTimeout(fn(), TIMEOUT_MS);

@@ -27,7 +27,12 @@ export interface DeviceGroupView {
   status: DeviceGroupStatus;
   /** Whole days left, rounded up; negative once overdue; null once migrated. */
   daysToDeadline: number | null;
-  makDeployment: { deployedAt: string; method: MakDeploymentMethod; recordedAt: string; beforeDeadline: boolean } | null;
+  makDeployment: {
+    deployedAt: string;
+    method: MakDeploymentMethod;
+    recordedAt: string;
+    beforeDeadline: boolean;
+  } | null;
   warnings: { dueSoonAt: string | null; overdueAt: string | null };
   registeredAt: string;
   source: 'api' | 'csvImport';

@@ -36,9 +36,14 @@ export function parseAuditDateRange(startDate: string | undefined, endDate: stri
   const issues = new IssueCollector();
   const today = utcDay(now);
   const end = endDate ? parseDay(endDate) : today;
-  const start = startDate ? parseDay(startDate) : end === undefined ? undefined : end - (AUDIT_DEFAULT_DAYS - 1) * DAY_MS;
+  const start = startDate
+    ? parseDay(startDate)
+    : end === undefined
+      ? undefined
+      : end - (AUDIT_DEFAULT_DAYS - 1) * DAY_MS;
   if (end === undefined) issues.add('endDate', 'invalid_date', 'endDate must be a date as YYYY-MM-DD (UTC)');
-  if (start === undefined && startDate) issues.add('startDate', 'invalid_date', 'startDate must be a date as YYYY-MM-DD (UTC)');
+  if (start === undefined && startDate)
+    issues.add('startDate', 'invalid_date', 'startDate must be a date as YYYY-MM-DD (UTC)');
   issues.throwIfAny();
   const earliest = today - AUDIT_MAX_LOOKBACK_DAYS * DAY_MS;
   if (start! < earliest) {

@@ -260,7 +260,10 @@ describe('RecordMakDeployment', () => {
 
   it('refuses a deployment in the future, before the activation, or by an unknown method', () => {
     now = day(20);
-    spec.given([registered()]).when(deploy(day(21))).thenThrows({ code: 'deployment_in_future', field: 'deployedAt' });
+    spec
+      .given([registered()])
+      .when(deploy(day(21)))
+      .thenThrows({ code: 'deployment_in_future', field: 'deployedAt' });
     spec
       .given([registered()])
       .when(deploy(at(ACT, -1)))
@@ -277,7 +280,10 @@ describe('RecordMakDeployment', () => {
       .given([])
       .when(deploy(day(15)))
       .thenThrows({ code: 'device_group_not_found', kind: 'not_found' });
-    const first = spec.given([registered()]).when(deploy(day(15))).events();
+    const first = spec
+      .given([registered()])
+      .when(deploy(day(15)))
+      .events();
     spec
       .given([registered(), ...first])
       .when(deploy(day(16)))
@@ -316,27 +322,45 @@ describe('RecordRenewalWarning', () => {
     now = day(149);
     spec.given([registered()]).when(warn('dueSoon')).then([]);
     now = day(150);
-    spec.given([registered()]).when(warn('dueSoon')).then([dueSoon(150)]);
+    spec
+      .given([registered()])
+      .when(warn('dueSoon'))
+      .then([dueSoon(150)]);
   });
 
   it('day 179: no overdue yet; day 180: overdue; day 181 after it: nothing more', () => {
     now = day(179);
-    spec.given([registered(), dueSoon(150)]).when(warn('overdue')).then([]);
+    spec
+      .given([registered(), dueSoon(150)])
+      .when(warn('overdue'))
+      .then([]);
     now = day(180);
-    spec.given([registered(), dueSoon(150)]).when(warn('overdue')).then([overdue(180)]);
+    spec
+      .given([registered(), dueSoon(150)])
+      .when(warn('overdue'))
+      .then([overdue(180)]);
     now = day(181);
-    spec.given([registered(), dueSoon(150), overdue(180)]).when(warn('overdue')).then([]);
+    spec
+      .given([registered(), dueSoon(150), overdue(180)])
+      .when(warn('overdue'))
+      .then([]);
   });
 
   it('warns once: an already-warned group gets nothing', () => {
     now = day(160);
-    spec.given([registered(), dueSoon(150)]).when(warn('dueSoon')).then([]);
+    spec
+      .given([registered(), dueSoon(150)])
+      .when(warn('dueSoon'))
+      .then([]);
   });
 
   it('a group past its deadline gets the overdue warning only, never a late dueSoon', () => {
     now = day(181);
     spec.given([registered()]).when(warn('dueSoon')).then([]);
-    spec.given([registered()]).when(warn('overdue')).then([overdue(181)]);
+    spec
+      .given([registered()])
+      .when(warn('overdue'))
+      .then([overdue(181)]);
   });
 
   it('nothing for a migrated group', () => {

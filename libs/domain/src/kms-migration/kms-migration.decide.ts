@@ -108,7 +108,11 @@ const checkGroup = (
       'lastKmsActivationAt must be an ISO 8601 instant (2024-03-01T08:00:00Z) or a date (2024-03-01)',
     );
   else if (activation.getTime() > now.getTime())
-    add('lastKmsActivationAt', 'activation_in_future', `lastKmsActivationAt must not be after now (${now.toISOString()})`);
+    add(
+      'lastKmsActivationAt',
+      'activation_in_future',
+      `lastKmsActivationAt must not be after now (${now.toISOString()})`,
+    );
   else if (activation.getTime() < Date.parse(EARLIEST_KMS_ACTIVATION))
     add(
       'lastKmsActivationAt',

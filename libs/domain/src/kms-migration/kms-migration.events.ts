@@ -68,10 +68,7 @@ export type KmsRenewalOverdueWarned = {
 };
 
 export type KmsMigrationEvent =
-  | DeviceGroupRegistered
-  | MakDeploymentRecorded
-  | KmsRenewalDueSoonWarned
-  | KmsRenewalOverdueWarned;
+  DeviceGroupRegistered | MakDeploymentRecorded | KmsRenewalDueSoonWarned | KmsRenewalOverdueWarned;
 export type KmsMigrationEventType = KmsMigrationEvent['type'];
 export const KMS_MIGRATION_EVENT_TYPES: readonly KmsMigrationEventType[] = [
   'DeviceGroupRegistered',

@@ -613,11 +613,14 @@ const markPropagated = (
   ];
 };
 
-/** Once, only while still unpropagated and only from the deadline on; otherwise nothing to record. */
+/**
+ * Once, only while still unpropagated and only after the deadline (a propagation at the deadline itself
+ * is within it); otherwise nothing to record.
+ */
 const markOverdue = (state: OrderState, ctx: DomainContext): CancellationPropagationOverdue[] => {
   const { order, cancellation } = requireCancellation(state);
   if (cancellation.propagatedAt || cancellation.overdueAt) return [];
-  if (ctx.now.getTime() < Date.parse(cancellation.propagationDeadline)) return [];
+  if (ctx.now.getTime() <= Date.parse(cancellation.propagationDeadline)) return [];
   return [
     {
       type: 'CancellationPropagationOverdue',

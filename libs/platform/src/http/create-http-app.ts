@@ -1,11 +1,16 @@
 import type { DynamicModule, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { randomUUID } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { AppConfig } from '../config/app-config';
 import { redactPath } from '../errors/scrub-secrets';
 import { ProblemDetailsFilter } from '../errors/problem-details.filter';
+import { PROBLEM_CONTENT_TYPE, problemType } from '../errors/problem-details';
+import { isGuid } from '../auth/principal';
+import { CORRELATION_ID_HEADER, REQUEST_ID_HEADER } from '../request-context/request-context';
 import { createValidationPipe } from '../errors/validation.pipe';
 import { createPinoLogger } from '../logging/pino-logger';
 import { PinoLoggerService } from '../logging/pino-logger.service';
@@ -40,6 +45,8 @@ export async function createHttpApp(
     logger: false,
     // Signed download tokens sit in the path and are longer than Fastify's default 100.
     routerOptions: { maxParamLength: 2048 },
+    // A malformed or over-long URL fails in Fastify's router, before Nest and its filter: answer problem+json too.
+    frameworkErrors: sendFrameworkProblem,
   });
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
     logger: new PinoLoggerService(logger),
@@ -78,4 +85,41 @@ function registerRequestLogging(fastify: FastifyInstance, logger: Logger): void 
     );
     done();
   });
+}
+
+/** Router-level failures (bad percent-encoding, a path parameter over maxParamLength) as problem+json. */
+function sendFrameworkProblem(
+  error: { code?: string },
+  request: { headers: Record<string, string | string[] | undefined> },
+  // The raw response, as Fastify's own fallback writes it (its typings differ between our two fastify copies).
+  reply: { raw: ServerResponse },
+): void {
+  const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
+  const status = tooLong ? 414 : 400;
+  const code = tooLong ? 'uri_too_long' : 'bad_url';
+  const echo = (name: string): string => {
+    const raw = request.headers[name.toLowerCase()];
+    const value = (Array.isArray(raw) ? raw[0] : raw)?.trim();
+    return value && isGuid(value) ? value : randomUUID();
+  };
+  const correlationId = echo(CORRELATION_ID_HEADER);
+  const requestId = echo(REQUEST_ID_HEADER);
+  // The path is not echoed: it may be a signed download link.
+  const detail = tooLong ? 'A path segment of the URL is too long.' : 'The URL is not validly percent-encoded.';
+  const body = JSON.stringify({
+    type: problemType(code),
+    title: tooLong ? 'URI Too Long' : 'Bad Request',
+    status,
+    detail,
+    code,
+    correlationId,
+    requestId,
+  });
+  reply.raw.writeHead(status, {
+    'content-type': PROBLEM_CONTENT_TYPE,
+    'content-length': Buffer.byteLength(body),
+    [CORRELATION_ID_HEADER]: correlationId,
+    [REQUEST_ID_HEADER]: requestId,
+  });
+  reply.raw.end(body);
 }

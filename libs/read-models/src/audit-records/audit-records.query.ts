@@ -45,10 +45,11 @@ type AuditRow = {
   operation_date: Date;
   operation_status: string;
   customized_data: CustomizedData;
+  position: string;
 };
 
 const COLUMNS = `id, partner_id, customer_id, customer_name, user_principal_name, operation_type, operation_date,
-  operation_status, customized_data`;
+  operation_status, customized_data, position`;
 const TOKEN_KIND = 'auditrecords';
 
 const toRecord = (r: AuditRow): AuditRecord => ({
@@ -78,14 +79,14 @@ function where(filter: AuditRecordFilter): { sql: string; params: unknown[] } {
   return { sql, params };
 }
 
-/** Queries of the activity log: newest first, keyset-paged on (operation_date, id). */
+/** Queries of the activity log: newest first, keyset-paged on (operation_date, position). */
 export class AuditRecordsQuery {
   constructor(private readonly pool: Pool) {}
 
   async list(filter: AuditRecordFilter, page: PageRequest = {}): Promise<Page<AuditRecord>> {
     const size = pageSize(page.size);
     const after = page.continuationToken
-      ? decodeToken<[string, string]>(TOKEN_KIND, page.continuationToken, ['string', 'string'])
+      ? decodeToken<[string, number]>(TOKEN_KIND, page.continuationToken, ['string', 'number'])
       : null;
     const w = where(filter);
     const [rows, count] = await Promise.all([
@@ -93,38 +94,38 @@ export class AuditRecordsQuery {
       this.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM rm_audit_records WHERE ${w.sql}`, w.params),
     ]);
     return toPage(rows, size, count.rows[0].n, toRecord, (r) =>
-      encodeToken(TOKEN_KIND, [iso(r.operation_date), r.id]),
+      encodeToken(TOKEN_KIND, [iso(r.operation_date), Number(r.position)]),
     );
   }
 
   /** Every record of the filter, newest first, read in keyset chunks (for CSV export). */
   async *all(filter: AuditRecordFilter, chunk = 1000): AsyncGenerator<AuditRecord> {
     const w = where(filter);
-    let after: [string, string] | null = null;
+    let after: [string, number] | null = null;
     for (;;) {
       const rows = await this.rows(w, after, chunk);
       for (const row of rows) yield toRecord(row);
       if (rows.length < chunk) return;
       const last = rows[rows.length - 1];
-      after = [iso(last.operation_date), last.id];
+      after = [iso(last.operation_date), Number(last.position)];
     }
   }
 
   private async rows(
     w: { sql: string; params: unknown[] },
-    after: [string, string] | null,
+    after: [string, number] | null,
     limit: number,
   ): Promise<AuditRow[]> {
     const params = [...w.params];
     let keyset = '';
     if (after) {
       params.push(after[0], after[1]);
-      keyset = ` AND (operation_date, id) < ($${params.length - 1}::timestamptz, $${params.length}::text)`;
+      keyset = ` AND (operation_date, position) < ($${params.length - 1}::timestamptz, $${params.length}::bigint)`;
     }
     params.push(limit);
     const result = await this.pool.query<AuditRow>(
       `SELECT ${COLUMNS} FROM rm_audit_records WHERE ${w.sql}${keyset}
-        ORDER BY operation_date DESC, id DESC LIMIT $${params.length}`,
+        ORDER BY operation_date DESC, position DESC LIMIT $${params.length}`,
       params,
     );
     return result.rows;

@@ -15,12 +15,13 @@ export const AUDIT_RECORDS_DDL = [
      customized_data jsonb NOT NULL,
      position bigint NOT NULL
    )`,
-  // The log's query: a partner's records in a date range, newest first, keyset-paged on (date, id).
+  // The log's query: a partner's records in a date range, newest first, keyset-paged on (date, position):
+  // the position breaks ties between records of the same instant in the order they happened.
   // customer_id and operation_type ride along so that filtered pages and counts stay index-only.
   `CREATE INDEX IF NOT EXISTS rm_audit_records_partner_date ON rm_audit_records
-     (partner_id, operation_date, id) INCLUDE (customer_id, operation_type)`,
+     (partner_id, operation_date, position) INCLUDE (customer_id, operation_type)`,
   // One customer's records (a selective filter would otherwise scan the partner's whole range).
-  `CREATE INDEX IF NOT EXISTS rm_audit_records_customer_date ON rm_audit_records (customer_id, operation_date, id)`,
+  `CREATE INDEX IF NOT EXISTS rm_audit_records_customer_date ON rm_audit_records (customer_id, operation_date, position)`,
   // Customer names, kept by this projection so that it needs no other read model.
   `CREATE TABLE IF NOT EXISTS rm_audit_customer_names (
      customer_id text PRIMARY KEY,

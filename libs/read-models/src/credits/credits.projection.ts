@@ -68,7 +68,11 @@ export const creditsProjection: Projection = {
           });
         }
       } else if (event.type === 'CancellationPropagated') {
-        posts.push({ data: event.data as PropagatedData, position: event.globalPosition, recordedAt: event.recordedAt });
+        posts.push({
+          data: event.data as PropagatedData,
+          position: event.globalPosition,
+          recordedAt: event.recordedAt,
+        });
       }
     }
     // Inserts first, then posts in order: each post only touches rows of lower positions, as if sequential.

@@ -102,10 +102,9 @@ async function swap(
         'SELECT position FROM read_model_checkpoints WHERE projection = $1 FOR UPDATE',
         [projection.name],
       );
-      const idle = await client.query<{ locked: boolean }>(
-        'SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked',
-        [projectionLockKey(projection.name)],
-      );
+      const idle = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked', [
+        projectionLockKey(projection.name),
+      ]);
       const liveAt = Number(live.rows[0].position);
       if (liveAt > build.position(projection.name)) await build.topUp(client, projection, liveAt);
       // The build may have scanned past the live checkpoint without events of its types in between: the
@@ -125,10 +124,14 @@ async function swap(
     const live = existing.rows.map((r) => `${quoteIdent(liveSchema)}.${quoteIdent(r.name)}`);
     if (live.length > 0) await client.query(`LOCK TABLE ${live.join(', ')} IN ACCESS EXCLUSIVE MODE`);
     for (const r of existing.rows) {
-      await client.query(`ALTER TABLE ${quoteIdent(liveSchema)}.${quoteIdent(r.name)} SET SCHEMA ${quoteIdent(oldSchema)}`);
+      await client.query(
+        `ALTER TABLE ${quoteIdent(liveSchema)}.${quoteIdent(r.name)} SET SCHEMA ${quoteIdent(oldSchema)}`,
+      );
     }
     for (const table of tables) {
-      await client.query(`ALTER TABLE ${quoteIdent(build.schema)}.${quoteIdent(table)} SET SCHEMA ${quoteIdent(liveSchema)}`);
+      await client.query(
+        `ALTER TABLE ${quoteIdent(build.schema)}.${quoteIdent(table)} SET SCHEMA ${quoteIdent(liveSchema)}`,
+      );
     }
     for (const projection of projections) {
       const position = checkpoints.get(projection.name) ?? 0;
@@ -160,7 +163,8 @@ async function waitForLiveRunners(pool: Pool, build: ShadowBuild, timeoutMs: num
     const live = new Map(result.rows.map((r) => [r.projection, Number(r.position)]));
     const behind: string[] = [];
     for (const p of build.projections) {
-      if ((live.get(p.name) ?? 0) < build.lastEventPosition(p.name) && (await runnerActive(pool, p.name))) behind.push(p.name);
+      if ((live.get(p.name) ?? 0) < build.lastEventPosition(p.name) && (await runnerActive(pool, p.name)))
+        behind.push(p.name);
     }
     if (behind.length === 0 || Date.now() > deadline) return;
     await new Promise((r) => setTimeout(r, 100));

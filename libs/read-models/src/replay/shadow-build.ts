@@ -27,10 +27,7 @@ export const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')
 
 /** A fresh schema name with a UTC timestamp, e.g. rm_build_20240310t093000123z. */
 export const timestampedSchema = (prefix: string, now = new Date()): string =>
-  `${prefix}_${now
-    .toISOString()
-    .replace(/[-:.]/g, '')
-    .toLowerCase()}_${Math.random().toString(36).slice(2, 6)}`;
+  `${prefix}_${now.toISOString().replace(/[-:.]/g, '').toLowerCase()}_${Math.random().toString(36).slice(2, 6)}`;
 
 /**
  * Read models rebuilt from the event store into tables of a schema of their own: projections use

@@ -126,7 +126,12 @@ async function compareTable(
     : `to_jsonb(t) - $1::text[]`;
   const side = (relation: string): string =>
     `SELECT ${keyExpr} AS k, to_jsonb(t) - $1::text[] AS r, count(*) AS n FROM ${relation} t GROUP BY 1, 2`;
-  const result = await client.query<{ lk: unknown; sk: unknown; lr: Record<string, unknown> | null; sr: Record<string, unknown> | null }>(
+  const result = await client.query<{
+    lk: unknown;
+    sk: unknown;
+    lr: Record<string, unknown> | null;
+    sr: Record<string, unknown> | null;
+  }>(
     `SELECT l.k AS lk, s.k AS sk, l.r AS lr, s.r AS sr
        FROM (${side(live)}) l FULL JOIN (${side(shadow)}) s ON l.k = s.k
       WHERE l.r IS DISTINCT FROM s.r OR l.n IS DISTINCT FROM s.n

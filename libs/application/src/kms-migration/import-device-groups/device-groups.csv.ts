@@ -71,12 +71,22 @@ export function parseDeviceGroupsCsv(text: string): ParsedDeviceGroupsCsv {
   for (const column of REQUIRED)
     if (!index.has(column))
       issues.push({ field: 'header', code: 'missing_column', message: `the header must name the column ${column}` });
-  if (issues.length) throw new DomainError({ code: 'invalid_csv_header', kind: 'validation', detail: issues.map((i) => i.message).join('; '), errors: issues });
+  if (issues.length)
+    throw new DomainError({
+      code: 'invalid_csv_header',
+      kind: 'validation',
+      detail: issues.map((i) => i.message).join('; '),
+      errors: issues,
+    });
 
   const data = records.slice(1);
   if (data.length === 0) throw invalid('no_rows', 'rows', 'The file has a header but no device groups.');
   if (data.length > MAX_IMPORT_ROWS)
-    throw invalid('too_many_rows', 'rows', `An import has at most ${MAX_IMPORT_ROWS} device groups (got ${data.length}).`);
+    throw invalid(
+      'too_many_rows',
+      'rows',
+      `An import has at most ${MAX_IMPORT_ROWS} device groups (got ${data.length}).`,
+    );
 
   const cell = (record: string[], column: string): string | undefined => {
     const i = index.get(column);

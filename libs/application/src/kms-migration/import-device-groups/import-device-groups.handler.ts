@@ -1,11 +1,5 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import {
-  DeviceGroupRegistered,
-  FieldIssue,
-  findDeviceGroup,
-  ImportDeviceGroups,
-  validationErrors,
-} from '@csp/domain';
+import { DeviceGroupRegistered, FieldIssue, findDeviceGroup, ImportDeviceGroups, validationErrors } from '@csp/domain';
 import { CustomerAccess } from '../../shared/customer-access';
 import { newEntityId } from '../../shared/entity-id';
 import { KMS_MIGRATION_ACCESS } from '../kms-migration.access';

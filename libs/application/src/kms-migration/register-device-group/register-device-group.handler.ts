@@ -11,7 +11,10 @@ import { RegisterDeviceGroupCommand } from './register-device-group.command';
 export type RegisterDeviceGroupResult = { group: DeviceGroupView; position?: number };
 
 @CommandHandler(RegisterDeviceGroupCommand)
-export class RegisterDeviceGroupHandler implements ICommandHandler<RegisterDeviceGroupCommand, RegisterDeviceGroupResult> {
+export class RegisterDeviceGroupHandler implements ICommandHandler<
+  RegisterDeviceGroupCommand,
+  RegisterDeviceGroupResult
+> {
   constructor(
     private readonly customers: CustomerAccess,
     private readonly plans: KmsMigrationPlans,

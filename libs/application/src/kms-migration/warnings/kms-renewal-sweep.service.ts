@@ -5,7 +5,10 @@ import { DATABASE_POOL } from '../../infrastructure/database-pool';
 import { CLOCK, Clock } from '../../ports/clock.port';
 import { RecordRenewalWarningService } from './record-renewal-warning.service';
 
-export type SweepResult = { checked: number; appended: { customerId: string; groupId: string; kind: KmsWarningKind }[] };
+export type SweepResult = {
+  checked: number;
+  appended: { customerId: string; groupId: string; kind: KmsWarningKind }[];
+};
 
 /**
  * The reconciler behind the delayed jobs: finds groups whose warning is due at the clock's now and not yet

@@ -71,7 +71,11 @@ export class KmsRenewalWarningScheduler {
       ).map(([kind, at]) => ({
         name: KMS_WARNING_JOB,
         data: { customerId: g.customerId, groupId: g.groupId, kind },
-        opts: { ...KMS_WARNING_JOB_OPTIONS, jobId: kmsWarningJobId(g.groupId, kind), delay: Math.max(0, Date.parse(at) - now) },
+        opts: {
+          ...KMS_WARNING_JOB_OPTIONS,
+          jobId: kmsWarningJobId(g.groupId, kind),
+          delay: Math.max(0, Date.parse(at) - now),
+        },
       })),
     );
     try {

@@ -1,0 +1,69 @@
+import { Injectable, StreamableFile } from '@nestjs/common';
+import type { Money } from '@csp/domain';
+import type { Principal } from '@csp/platform';
+import { CreditsQuery, PROJECTION_NAMES, type CreditFilter, type CreditLine } from '@csp/read-models';
+import { Collection, parseContinuationToken, parseMinPosition, parseSize } from '../shared/collection';
+import { ReadYourWrites, withPagingErrors } from '../shared/read-your-writes';
+import { parseGuidFilter, parsePeriod } from './query-params';
+import { csvFile, CsvColumn, filteredCollection } from './read-side-collection';
+
+export interface CreditsRequest {
+  period?: string;
+  customerId?: string;
+  size?: string;
+  continuationToken?: string;
+  minPosition?: string;
+}
+
+export type CreditsCollection = Collection<CreditLine> & { totals: Money[] };
+
+const CSV_COLUMNS: CsvColumn<CreditLine>[] = [
+  { header: 'id', value: (c) => c.id },
+  { header: 'period', value: (c) => c.period },
+  { header: 'customerId', value: (c) => c.customerId },
+  { header: 'orderId', value: (c) => c.orderId },
+  { header: 'lineItemNumber', value: (c) => c.lineItemNumber },
+  { header: 'offerId', value: (c) => c.offerId },
+  { header: 'friendlyName', value: (c) => c.friendlyName },
+  { header: 'kind', value: (c) => c.kind },
+  { header: 'basis', value: (c) => c.basis },
+  { header: 'creditAmount', value: (c) => c.credit.amount },
+  { header: 'currencyCode', value: (c) => c.credit.currencyCode },
+  { header: 'taxInclusive', value: (c) => c.taxInclusive },
+  { header: 'cancelledAt', value: (c) => c.cancelledAt },
+  { header: 'status', value: (c) => c.status },
+  { header: 'postedAt', value: (c) => c.postedAt },
+];
+
+/** Invoice credits for finance: a partner's billing period, totals per currency, paged or as CSV. */
+@Injectable()
+export class CreditsService {
+  constructor(
+    private readonly query: CreditsQuery,
+    private readonly readYourWrites: ReadYourWrites,
+  ) {}
+
+  private filter(principal: Principal, q: CreditsRequest): CreditFilter {
+    return {
+      partnerTenantId: principal.tenantId.toLowerCase(),
+      period: parsePeriod(q.period),
+      customerId: parseGuidFilter(q.customerId, 'customerId'),
+    };
+  }
+
+  async list(principal: Principal, q: CreditsRequest): Promise<CreditsCollection> {
+    const filter = this.filter(principal, q);
+    const size = parseSize(q.size);
+    const continuationToken = parseContinuationToken(q.continuationToken);
+    await this.readYourWrites.await(PROJECTION_NAMES.credits, parseMinPosition(q.minPosition));
+    const page = await withPagingErrors(() => this.query.list(filter, { size, continuationToken }));
+    const filters = { period: filter.period, customerId: filter.customerId };
+    return { ...filteredCollection('/v1/credits', filters, page, size), totals: page.totals };
+  }
+
+  async csv(principal: Principal, q: CreditsRequest): Promise<StreamableFile> {
+    const filter = this.filter(principal, q);
+    await this.readYourWrites.await(PROJECTION_NAMES.credits, parseMinPosition(q.minPosition));
+    return csvFile(this.query.all(filter), CSV_COLUMNS, `credits_${filter.period}.csv`);
+  }
+}

@@ -1,0 +1,198 @@
+import { Controller, Get, Headers, Param, Query, Res, StreamableFile } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { ApiProblemResponses, CurrentPrincipal, Principal, Role, Roles } from '@csp/platform';
+import { AUDIT_OPERATION_TYPES, CheckpointWatcher, PROJECTION_NAMES } from '@csp/read-models';
+import { Collection, parseSize } from '../shared/collection';
+import { AccessRule } from '../shared/customer-access';
+import { OrderAccess } from '../shared/order-access';
+import { setPositionHeader } from '../shared/position-header';
+import { CHECKPOINT_WATCHER } from '../shared/read-your-writes';
+import { Inject } from '@nestjs/common';
+import { AuditRecordsService } from './audit-records.service';
+import { CreditsService } from './credits.service';
+import { EventFeedService, FeedEvent, parseEventTypes, toFeedEvent } from './event-feed.service';
+import { parsePosition, wantsCsv } from './query-params';
+import { linkTo } from './read-side-collection';
+
+/** DOMAIN.md: who reads the key-access / download activity log. */
+export const ACTIVITY_LOG_ROLES = [
+  Role.GlobalAdmin,
+  Role.AccountAdmin,
+  Role.ReferralAdmin,
+  Role.MarketingContentAdmin,
+  Role.Auditor,
+] as const;
+
+/** An order's history: the partner's auditors and admins (never the customer's users). */
+const ORDER_HISTORY: AccessRule = {
+  partnerRoles: [Role.Auditor, Role.AdminAgent, Role.GlobalAdmin],
+  customerRoles: [],
+};
+
+const SIZE_QUERY = { name: 'size', required: false, description: '1..1000, default 100' } as const;
+const TOKEN_QUERY = { name: 'continuationToken', required: false, description: 'From links.next' } as const;
+const MIN_POSITION_QUERY = {
+  name: 'minPosition',
+  required: false,
+  description: 'Read-your-writes: wait (bounded) until the view has applied this global position (X-Event-Position)',
+} as const;
+
+@ApiTags('activity log')
+@ApiBearerAuth()
+@Controller('v1/auditrecords')
+export class AuditRecordsController {
+  constructor(
+    private readonly records: AuditRecordsService,
+    @Inject(CHECKPOINT_WATCHER) private readonly watcher: CheckpointWatcher,
+  ) {}
+
+  @Get()
+  @Roles(...ACTIVITY_LOG_ROLES)
+  @ApiOperation({
+    summary: 'The activity log: key reveals, download links, downloads, orders created and updated',
+    description:
+      'The calling partner’s customers only, newest first. Dates are UTC days, both inclusive; at most 90 days back. ' +
+      '`Accept: text/csv` returns every record of the range as CSV (header row, RFC 4180 quoting).',
+  })
+  @ApiQuery({ name: 'startDate', required: false, description: 'YYYY-MM-DD; default 29 days before endDate' })
+  @ApiQuery({ name: 'endDate', required: false, description: 'YYYY-MM-DD; default today (UTC)' })
+  @ApiQuery({ name: 'customerId', required: false, description: 'Only this customer' })
+  @ApiQuery({ name: 'operationType', required: false, enum: AUDIT_OPERATION_TYPES })
+  @ApiQuery(SIZE_QUERY)
+  @ApiQuery(TOKEN_QUERY)
+  @ApiQuery(MIN_POSITION_QUERY)
+  @ApiProduces('application/json', 'text/csv')
+  @ApiOkResponse({ description: 'A collection of audit records, or CSV' })
+  @ApiProblemResponses(400, 401, 403, 503)
+  async list(
+    @CurrentPrincipal() principal: Principal,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @Headers('accept') accept?: string,
+    @Query('startDate') startDate?: string,
+    @Query('endDate') endDate?: string,
+    @Query('customerId') customerId?: string,
+    @Query('operationType') operationType?: string,
+    @Query('size') size?: string,
+    @Query('continuationToken') continuationToken?: string,
+    @Query('minPosition') minPosition?: string,
+  ): Promise<Collection<unknown> | StreamableFile> {
+    const q = { startDate, endDate, customerId, operationType, size, continuationToken, minPosition };
+    // The position the rows are at least at, read before them.
+    setPositionHeader(reply, await this.watcher.checkpoint(PROJECTION_NAMES.auditRecords));
+    return wantsCsv(accept) ? this.records.csv(principal, q) : this.records.list(principal, q);
+  }
+}
+
+@ApiTags('credits')
+@ApiBearerAuth()
+@Controller('v1/credits')
+export class CreditsController {
+  constructor(
+    private readonly credits: CreditsService,
+    @Inject(CHECKPOINT_WATCHER) private readonly watcher: CheckpointWatcher,
+  ) {}
+
+  @Get()
+  @Roles(Role.BillingAdmin)
+  @ApiOperation({
+    summary: 'Invoice credits of a billing period: one line per cancelled line item, totals per currency',
+    description:
+      'The period is the calendar month (UTC) of the cancellation. A line is `pending` until the cancellation has ' +
+      'propagated, then `posted`. `totals` sum every line of the filter (all pages). `Accept: text/csv` gives CSV.',
+  })
+  @ApiQuery({ name: 'period', required: true, description: 'YYYY-MM' })
+  @ApiQuery({ name: 'customerId', required: false, description: 'Only this customer' })
+  @ApiQuery(SIZE_QUERY)
+  @ApiQuery(TOKEN_QUERY)
+  @ApiQuery(MIN_POSITION_QUERY)
+  @ApiProduces('application/json', 'text/csv')
+  @ApiOkResponse({ description: 'A collection of credit lines with `totals`, or CSV' })
+  @ApiProblemResponses(400, 401, 403, 503)
+  async list(
+    @CurrentPrincipal() principal: Principal,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @Headers('accept') accept?: string,
+    @Query('period') period?: string,
+    @Query('customerId') customerId?: string,
+    @Query('size') size?: string,
+    @Query('continuationToken') continuationToken?: string,
+    @Query('minPosition') minPosition?: string,
+  ): Promise<unknown> {
+    const q = { period, customerId, size, continuationToken, minPosition };
+    setPositionHeader(reply, await this.watcher.checkpoint(PROJECTION_NAMES.credits));
+    return wantsCsv(accept) ? this.credits.csv(principal, q) : this.credits.list(principal, q);
+  }
+}
+
+@ApiTags('event history')
+@ApiBearerAuth()
+@Controller('v1')
+export class EventHistoryController {
+  constructor(
+    private readonly feed: EventFeedService,
+    private readonly orders: OrderAccess,
+  ) {}
+
+  @Get('events')
+  @Roles(Role.Auditor)
+  @ApiOperation({
+    summary: 'The event history in global order, for auditors',
+    description:
+      'Read from the event store itself. Only the caller’s tenant’s events: those whose data names it as ' +
+      '`partnerTenantId`, or whose customer belongs to it, or (naming neither) whose metadata `tenantId` is it. ' +
+      'A page may hold fewer than `size` events when the scan limit was reached; follow `links.next` until it ' +
+      'is absent, then poll with `after` = the last position seen. `totalCount` is the page’s count.',
+  })
+  @ApiQuery({ name: 'after', required: false, description: 'Global position, exclusive; default 0 (from the start)' })
+  @ApiQuery({ name: 'size', required: false, description: '1..1000, default 100' })
+  @ApiQuery({ name: 'type', required: false, description: 'An event type, or several separated by commas' })
+  @ApiOkResponse({
+    description: 'A collection of { position, streamId, streamPosition, eventId, type, data, metadata, recordedAt }',
+  })
+  @ApiProblemResponses(400, 401, 403)
+  async events(
+    @CurrentPrincipal() principal: Principal,
+    @Query('after') after?: string,
+    @Query('size') size?: string,
+    @Query('type') type?: string,
+  ): Promise<Collection<FeedEvent>> {
+    const from = parsePosition(after, 'after');
+    const n = parseSize(size);
+    const types = parseEventTypes(type);
+    const page = await this.feed.page(principal.tenantId, { after: from, size: n, types });
+    const filters = { size: n, type: types?.join(',') };
+    return {
+      totalCount: page.items.length,
+      items: page.items,
+      links: {
+        self: { uri: linkTo('/v1/events', { after: from, ...filters }), method: 'GET' },
+        ...(page.next !== null
+          ? { next: { uri: linkTo('/v1/events', { after: page.next, ...filters }), method: 'GET' as const } }
+          : {}),
+      },
+      attributes: { objectType: 'Collection' },
+    };
+  }
+
+  @Get('customers/:customerId/orders/:orderId/events')
+  @Roles(Role.Auditor, Role.AdminAgent, Role.GlobalAdmin)
+  @ApiOperation({ summary: 'An order’s whole history, oldest first (the partner’s auditors and admins)' })
+  @ApiOkResponse({ description: 'A collection of the order’s events' })
+  @ApiProblemResponses(401, 403, 404)
+  async orderEvents(
+    @CurrentPrincipal() principal: Principal,
+    @Param('customerId') customerId: string,
+    @Param('orderId') orderId: string,
+  ): Promise<Collection<FeedEvent>> {
+    const { stream, customer, order } = await this.orders.authorize(principal, customerId, orderId, ORDER_HISTORY);
+    const items = stream.events.map(toFeedEvent);
+    const path = `/v1/customers/${customer.customerId}/orders/${order.orderId}/events`;
+    return {
+      totalCount: items.length,
+      items,
+      links: { self: { uri: path, method: 'GET' } },
+      attributes: { objectType: 'Collection' },
+    };
+  }
+}

@@ -1,0 +1,76 @@
+import { PERPETUAL_OFFER } from './chaos-helpers';
+
+export type Kind = 'string' | 'int' | 'bool' | 'array' | 'object' | 'enum';
+export interface Field {
+  path: (string | number)[];
+  kind: Kind;
+}
+export interface Template {
+  base: Record<string, unknown>;
+  /** Required fields: each must be present and of its kind, so a wrong type or its absence is a 400. */
+  required: Field[];
+}
+
+// Valid bodies of the command endpoints we know; the fuzz only ever sends broken variants of them.
+export const TEMPLATES: Record<string, Template> = {
+  'post /v1/customers': {
+    base: { companyName: 'Fuzz Co', domain: 'fuzz.example.com', country: 'PL' },
+    required: [
+      { path: ['companyName'], kind: 'string' },
+      { path: ['domain'], kind: 'string' },
+      { path: ['country'], kind: 'string' },
+    ],
+  },
+  'post /v1/customers/{customerId}/orders': {
+    base: { lineItems: [{ lineItemNumber: 0, offerId: PERPETUAL_OFFER, quantity: 1 }] },
+    required: [
+      { path: ['lineItems'], kind: 'array' },
+      { path: ['lineItems', 0, 'lineItemNumber'], kind: 'int' },
+      { path: ['lineItems', 0, 'offerId'], kind: 'string' },
+      { path: ['lineItems', 0, 'quantity'], kind: 'int' },
+    ],
+  },
+  'patch /v1/customers/{customerId}/orders/{orderId}': {
+    base: { status: 'cancelled', acknowledgedCancellationNotice: true },
+    required: [
+      { path: ['status'], kind: 'enum' },
+      { path: ['acknowledgedCancellationNotice'], kind: 'bool' },
+    ],
+  },
+  'post /v1/customers/{customerId}/software/{softwareId}/key': {
+    base: { version: '2022' },
+    required: [{ path: ['version'], kind: 'string' }],
+  },
+  'post /v1/customers/{customerId}/software/{softwareId}/downloadlinks': {
+    base: { version: '2022', language: 'en-US', bitness: 'x64' },
+    required: [
+      { path: ['version'], kind: 'string' },
+      { path: ['language'], kind: 'string' },
+      { path: ['bitness'], kind: 'string' },
+    ],
+  },
+  'post /v1/supportrequests': {
+    base: {
+      problemType: 'CSP Purchase/Refund on behalf of customers',
+      impact: 'moderate',
+      title: 'Refund',
+      description: {
+        customerTenantIdOrDomain: 'fuzz.example.com',
+        orderIdOrSubscriptionId: 'order-1',
+        refundReason: 'fuzz',
+        amountRequested: { amount: '1.00', currencyCode: 'PLN' },
+      },
+      contact: { name: 'Fuzz', email: 'fuzz@example.com', phone: '+48 123' },
+    },
+    required: [
+      { path: ['problemType'], kind: 'string' },
+      { path: ['impact'], kind: 'string' },
+      { path: ['title'], kind: 'string' },
+      { path: ['description'], kind: 'object' },
+      { path: ['contact'], kind: 'object' },
+      { path: ['contact', 'email'], kind: 'string' },
+      { path: ['description', 'amountRequested'], kind: 'object' },
+    ],
+  },
+};
+

@@ -1,0 +1,85 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { JWT_SECRET, KEY_SECRET, LINK_SECRET } from './propagation-harness';
+
+const ROOT = resolve(__dirname, '../../..');
+
+/**
+ * Runs apps/worker/src/main.ts in a child process through an swc require hook (the same transform as
+ * jest, decorator metadata included): no build of dist/ needed, and it starts in a few seconds.
+ */
+const BOOTSTRAP = `
+const swc = require('@swc/core');
+const fs = require('fs');
+const root = ${JSON.stringify(ROOT)};
+const cfg = JSON.parse(fs.readFileSync(root + '/.swcrc', 'utf8'));
+delete cfg.$schema;
+cfg.jsc.baseUrl = root;
+cfg.swcrc = false;
+cfg.sourceMaps = false;
+require.extensions['.ts'] = (module, filename) => {
+  const out = swc.transformSync(fs.readFileSync(filename, 'utf8'), { ...cfg, filename });
+  module._compile(out.code, filename);
+};
+require(root + '/apps/worker/src/main.ts');
+`;
+
+export interface WorkerProcess {
+  child: ChildProcess;
+  /** Resolves once the worker has started propagation (reactor, workers, reconciler). */
+  ready: Promise<void>;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  output(): string;
+  kill(signal: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+export function spawnWorker(env: Record<string, string>): WorkerProcess {
+  const dataDir = mkdtempSync(join(tmpdir(), 'csp-worker-'));
+  const child = spawn(process.execPath, ['-e', BOOTSTRAP], {
+    cwd: ROOT,
+    env: {
+      PATH: process.env.PATH ?? '',
+      NODE_ENV: 'test',
+      ROLE: 'worker',
+      LOG_LEVEL: 'info',
+      AUTH_JWT_SECRET: JWT_SECRET,
+      KEY_DERIVATION_SECRET: KEY_SECRET,
+      LINK_SIGNING_SECRET: LINK_SECRET,
+      DATA_DIR: dataDir,
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let onReady: () => void;
+  let onFail: (e: Error) => void;
+  const ready = new Promise<void>((res, rej) => {
+    onReady = res;
+    onFail = rej;
+  });
+  const collect = (chunk: Buffer): void => {
+    out += chunk.toString();
+    if (out.includes('reactor, workers and reconciler started')) onReady();
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res) => {
+    child.on('exit', (code, signal) => {
+      rmSync(dataDir, { recursive: true, force: true });
+      onFail(new Error(`worker exited (${code ?? signal}) before it was ready:\n${out.slice(-3000)}`));
+      res({ code, signal });
+    });
+  });
+  return {
+    child,
+    ready,
+    exited,
+    output: () => out,
+    kill(signal) {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      return exited;
+    },
+  };
+}

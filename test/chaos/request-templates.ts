@@ -72,5 +72,23 @@ export const TEMPLATES: Record<string, Template> = {
       { path: ['description', 'amountRequested'], kind: 'object' },
     ],
   },
+  'post /v1/customers/{customerId}/kmsmigration/devicegroups': {
+    base: { name: 'Fuzz PCs', deviceCount: 5, lastKmsActivationAt: '2024-03-01' },
+    required: [
+      { path: ['name'], kind: 'string' },
+      { path: ['lastKmsActivationAt'], kind: 'string' },
+    ],
+  },
+  'post /v1/customers/{customerId}/kmsmigration/devicegroups/{groupId}/makdeployments': {
+    base: { method: 'manual' },
+    required: [{ path: ['method'], kind: 'string' }],
+  },
 };
 
+/** Bodies that are not JSON: a valid CSV import. */
+export const RAW_BODIES: Record<string, { contentType: string; text: string }> = {
+  'post /v1/customers/{customerId}/kmsmigration/devicegroups/import': {
+    contentType: 'text/csv',
+    text: 'name,deviceCount,lastKmsActivationAt\nFuzz PCs,5,2024-03-01\n',
+  },
+};

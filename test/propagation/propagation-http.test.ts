@@ -9,7 +9,7 @@ import {
   placeOrderOk,
   registerCustomer,
 } from '../e2e/e2e-helpers';
-import { propagated } from './support/propagation-harness';
+import { eventually, propagated } from './support/propagation-harness';
 
 // The whole service as `npm start` runs it (api + worker in one process) on Redis: the HTTP cancellation
 // is propagated by the worker, and the operations endpoints report it.
@@ -31,6 +31,11 @@ describe('propagation through the HTTP API', () => {
     expect(res.status).toBe(200);
     const event = await propagated(eventStore(t), order.id);
     expect(event.data).toMatchObject({ orderId: order.id, withinDeadline: true });
+    // The order's read side follows the event.
+    await eventually(async () => {
+      const view = await t.request('GET', orderPath(customer.id, order.id), { as: agent });
+      return view.body?.cancellations?.[0]?.status === 'propagated';
+    });
   });
 
   it('GET /metrics exposes propagation latency, failures, overdue and queue depth', async () => {

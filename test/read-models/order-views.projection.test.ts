@@ -81,6 +81,7 @@ describe('order views projection', () => {
         unitPrice: formatMoney(l.unitPrice, 'USD'),
         termDuration: l.termDuration,
         cancelled: false,
+        credit: null,
       })),
       cancellations: [],
     });

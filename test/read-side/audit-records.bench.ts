@@ -23,7 +23,7 @@ async function main(): Promise<void> {
     await auditRecordsProjection.migrate(client);
     client.release();
     for (const partners of [50, 1]) {
-      await pool.query('TRUNCATE rm_audit_records');
+      await pool.query('TRUNCATE rm_audit_records, rm_audit_record_counts');
       let t = Date.now();
       // Row i: partner i % partners, one of 2,000 customers, spread evenly over the 90 days before NOW.
       await pool.query(
@@ -37,7 +37,11 @@ async function main(): Promise<void> {
            FROM generate_series(1, $1) AS i`,
         [ROWS, partners, NOW.toISOString()],
       );
+      // What the projection keeps alongside (only inserted rows are counted).
+      await pool.query(`INSERT INTO rm_audit_record_counts (partner_id, day, operation_type, n)
+        SELECT partner_id, (operation_date AT TIME ZONE 'UTC')::date, operation_type, count(*) FROM rm_audit_records GROUP BY 1, 2, 3`);
       await pool.query('VACUUM ANALYZE rm_audit_records');
+      await pool.query('VACUUM ANALYZE rm_audit_record_counts');
       console.log(`\n== ${ROWS} rows, ${partners} partner(s): loaded in ${Date.now() - t} ms`);
       const query = new AuditRecordsQuery(pool);
       const filter = {

@@ -130,7 +130,7 @@ describe('read side projections: audit records and credits', () => {
   });
 
   const reset = async (): Promise<void> => {
-    await pool.query('TRUNCATE rm_audit_records, rm_audit_customer_names, rm_credits');
+    await pool.query('TRUNCATE rm_audit_records, rm_audit_record_counts, rm_audit_customer_names, rm_credits');
   };
 
   it('audit records: one row per audited event, with the customer’s name, partner and upn; no product key', async () => {
@@ -192,10 +192,21 @@ describe('read side projections: audit records and credits', () => {
       operationType: 'get_software_key',
     });
     expect(keysOnly.totalCount).toBe(1);
-    // A redelivered batch changes nothing.
-    const before = await dumpTable(pool, 'rm_audit_records');
+    // Per-day counts (the totalCount of whole-day ranges) agree with the rows.
+    const counts = await pool.query<{ partner_id: string; day: string; operation_type: string; n: string }>(
+      `SELECT partner_id, day::text, operation_type, n FROM rm_audit_record_counts ORDER BY 1, 2, 3`,
+    );
+    const recount = await pool.query(
+      `SELECT partner_id, (operation_date AT TIME ZONE 'UTC')::date::text AS day, operation_type, count(*)::text AS n
+         FROM rm_audit_records GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
+    );
+    expect(counts.rows).toEqual(recount.rows);
+    // A redelivered batch changes nothing, counts included.
+    const before = [await dumpTable(pool, 'rm_audit_records'), await dumpTable(pool, 'rm_audit_record_counts')];
     await applyInTransaction(pool, auditRecordsProjection, events);
-    expect(await dumpTable(pool, 'rm_audit_records')).toEqual(before);
+    expect([await dumpTable(pool, 'rm_audit_records'), await dumpTable(pool, 'rm_audit_record_counts')]).toEqual(
+      before,
+    );
   });
 
   it('audit records page by continuation token without gaps or repeats', async () => {
@@ -320,64 +331,77 @@ describe('read side projections: audit records and credits', () => {
     it('replaying the same events twice gives identical tables', async () => {
       const first = await build('rs_replay_one');
       const second = await build('rs_replay_two');
-      expect(Object.keys(first).sort()).toEqual(['rm_audit_customer_names', 'rm_audit_records', 'rm_credits']);
+      expect(Object.keys(first).sort()).toEqual([
+        'rm_audit_customer_names',
+        'rm_audit_record_counts',
+        'rm_audit_records',
+        'rm_credits',
+      ]);
       expect(first.rm_audit_records).toHaveLength(9);
       expect(first.rm_credits).toHaveLength(4);
       expect(second).toEqual(first);
     });
 
-    it('a runner killed in the middle of a batch resumes without double counting', async () => {
-      await reset();
-      await pool.query(`DELETE FROM read_model_checkpoints WHERE projection = 'credits'`).catch(() => undefined);
-      const admin = new Pool({ connectionString: db.url, max: 2 });
-      let killed = false;
-      // The real projection, whose connection is killed after it wrote part of a batch (before the commit).
-      const killable: Projection = {
-        ...creditsProjection,
-        async apply(client, events: RecordedEvent[]) {
-          await creditsProjection.apply(client, events.slice(0, 1));
-          if (!killed && events.some((e) => e.type === 'CancellationPropagated')) {
-            killed = true;
-            const pid = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0].pid;
-            await admin.query('SELECT pg_terminate_backend($1)', [pid]);
-          }
-          await creditsProjection.apply(client, events.slice(1));
-        },
-      };
-      const options = {
-        pool,
-        eventStore: store,
-        batchSize: 4,
-        lockRetryMs: 100,
-        failureRetryMs: 50,
-        lostLockBackoffMs: 100,
-      };
-      const first = new ProjectionRunner({ ...options, projection: killable });
-      first.start();
-      await waitUntil(() => killed);
-      await first.stop();
-      const second = new ProjectionRunner({ ...options, projection: creditsProjection });
-      second.start();
-      try {
-        const head = await store.headPosition();
-        expect(await second.waitForPosition(head, 10_000)).toBe(true);
-      } finally {
-        await second.stop();
-        await admin.end();
-      }
-      expect(killed).toBe(true);
-      const rows = await pool.query<{ id: string; status: string; n: number }>(
-        'SELECT id, status, count(*) OVER (PARTITION BY id)::int AS n FROM rm_credits ORDER BY id',
-      );
-      expect(rows.rows.map((r) => [r.id, r.status, r.n])).toEqual([
-        [`${ORDER_1}_0`, 'posted', 1],
-        [`${ORDER_1}_1`, 'posted', 1],
-        [`${ORDER_2}_0`, 'posted', 1],
-        [`${ORDER_3}_0`, 'pending', 1],
-      ]);
-      const clean = await build('rs_replay_clean');
-      const strip = (rows: unknown[]) => rows.map((r) => ({ ...(r as object), position: undefined }));
-      expect(strip(await dumpTable(pool, 'rm_credits'))).toEqual(strip(clean.rm_credits));
-    });
+    it.each([
+      ['credits', creditsProjection, 'CancellationPropagated', ['rm_credits']],
+      ['audit-records', auditRecordsProjection, 'SoftwareDownloaded', ['rm_audit_records', 'rm_audit_record_counts']],
+    ] as const)(
+      'a %s runner killed in the middle of a batch resumes without double counting',
+      async (name, projection, killOn, tables) => {
+        await reset();
+        await pool.query(`DELETE FROM read_model_checkpoints WHERE projection = $1`, [name]).catch(() => undefined);
+        const admin = new Pool({ connectionString: db.url, max: 2 });
+        let killed = false;
+        // The real projection, whose connection is killed after it wrote part of a batch (before the commit).
+        const killable: Projection = {
+          ...projection,
+          async apply(client, events: RecordedEvent[]) {
+            await projection.apply(client, events.slice(0, 1));
+            if (!killed && events.some((e) => e.type === killOn)) {
+              killed = true;
+              const pid = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0].pid;
+              await admin.query('SELECT pg_terminate_backend($1)', [pid]);
+            }
+            await projection.apply(client, events.slice(1));
+          },
+        };
+        const options = {
+          pool,
+          eventStore: store,
+          batchSize: 4,
+          lockRetryMs: 100,
+          failureRetryMs: 50,
+          lostLockBackoffMs: 100,
+        };
+        const first = new ProjectionRunner({ ...options, projection: killable });
+        first.start();
+        await waitUntil(() => killed);
+        await first.stop();
+        const second = new ProjectionRunner({ ...options, projection });
+        second.start();
+        try {
+          const head = await store.headPosition();
+          expect(await second.waitForPosition(head, 10_000)).toBe(true);
+        } finally {
+          await second.stop();
+          await admin.end();
+        }
+        expect(killed).toBe(true);
+        // Exactly what a clean rebuild gives: nothing lost, nothing counted twice.
+        const clean = await build(`rs_replay_clean_${name.replace('-', '_')}`);
+        for (const table of tables) expect(await dumpTable(pool, table)).toEqual(clean[table]);
+        if (name === 'credits') {
+          const rows = await pool.query<{ id: string; status: string }>(
+            'SELECT id, status FROM rm_credits ORDER BY id',
+          );
+          expect(rows.rows.map((r) => [r.id, r.status])).toEqual([
+            [`${ORDER_1}_0`, 'posted'],
+            [`${ORDER_1}_1`, 'posted'],
+            [`${ORDER_2}_0`, 'posted'],
+            [`${ORDER_3}_0`, 'pending'],
+          ]);
+        }
+      },
+    );
   });
 });

@@ -2,14 +2,14 @@ import { Body, Controller, Get, Param, Patch, Post, Query, Res } from '@nestjs/c
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOkResponse, ApiCreatedResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { cancellationEligibility, DomainError, foldEvents, initialOrderState, evolveOrder, isPlacedOrder, OrderEvent } from '@csp/domain';
+import { cancellationEligibility, DomainError } from '@csp/domain';
 import { ApiProblemResponses, CurrentPrincipal, Idempotent, Principal, Role, Roles } from '@csp/platform';
 import { ACCESS } from '../shared/customer-access';
 import { OrderAccess, orderNotFound } from '../shared/order-access';
 import { setPositionHeader } from '../shared/position-header';
 import { CancelOrderCommand } from './cancel-order/cancel-order.command';
 import { CancelOrderRequestDto } from './cancel-order/cancel-order.request.dto';
-import { OrderView, toOrderView } from './order.view';
+import { OrderResource, orderResourceFromEvents } from './order.view';
 import { PlaceOrderCommand } from './place-order/place-order.command';
 import { PlaceOrderRequestDto } from './place-order/place-order.request.dto';
 import { ReadOrdersService } from './get-order/read-orders.service';
@@ -35,7 +35,7 @@ export class OrdersController {
     @Param('customerId') customerId: string,
     @Body() body: PlaceOrderRequestDto,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<OrderView> {
+  ): Promise<OrderResource> {
     const { order, position } = await this.commands.execute(
       new PlaceOrderCommand(principal, customerId, body.lineItems.map((l) => ({ ...l }))),
     );
@@ -69,14 +69,14 @@ export class OrdersController {
     @Param('customerId') customerId: string,
     @Param('orderId') orderId: string,
     @Query('asOf') asOf?: string,
-  ): Promise<OrderView> {
-    const { order, stream } = await this.orders.authorize(principal, customerId, orderId, ACCESS.readOrders);
-    if (asOf === undefined) return toOrderView(order);
-    const at = parseInstant(asOf, 'asOf');
-    const upTo = stream.events.filter((e) => e.recordedAt.getTime() <= at.getTime());
-    const then = foldEvents(evolveOrder, initialOrderState(), upTo as unknown as OrderEvent[]);
-    if (!isPlacedOrder(then)) throw orderNotFound(orderId);
-    return toOrderView(then);
+  ): Promise<OrderResource> {
+    const at = asOf === undefined ? undefined : parseInstant(asOf, 'asOf');
+    const { stream } = await this.orders.authorize(principal, customerId, orderId, ACCESS.readOrders);
+    // Time travel: fold only the events the store had recorded by then.
+    const events = at ? stream.events.filter((e) => e.recordedAt.getTime() <= at.getTime()) : stream.events;
+    const order = orderResourceFromEvents(events);
+    if (!order) throw orderNotFound(orderId);
+    return order;
   }
 
   @Get(':orderId/cancellationeligibility')
@@ -110,7 +110,7 @@ export class OrdersController {
     @Param('orderId') orderId: string,
     @Body() body: CancelOrderRequestDto,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<OrderView> {
+  ): Promise<OrderResource> {
     const { order, position } = await this.commands.execute(
       new CancelOrderCommand(
         principal,

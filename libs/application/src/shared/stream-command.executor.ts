@@ -41,7 +41,7 @@ export interface LoadedStream<S> {
  */
 @Injectable()
 export class StreamCommandExecutor {
-  private static readonly MAX_ATTEMPTS = 5;
+  private static readonly MAX_ATTEMPTS = 8;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -101,7 +101,11 @@ export class StreamCommandExecutor {
         const state = decided.reduce(decider.evolve, loaded.state);
         return { events: decided, state, position: result.lastGlobalPosition };
       } catch (error) {
-        if (error instanceof WrongExpectedVersionError && attempt < StreamCommandExecutor.MAX_ATTEMPTS) continue;
+        if (error instanceof WrongExpectedVersionError && attempt < StreamCommandExecutor.MAX_ATTEMPTS) {
+          // Racers that lost retry after a short, growing, jittered pause so they do not collide again.
+          await sleep(Math.random() * 5 * attempt);
+          continue;
+        }
         throw error;
       }
     }
@@ -111,4 +115,8 @@ export class StreamCommandExecutor {
 function policyVersionOf(event: AnyEvent): string | undefined {
   const v = event.data['policyVersion'];
   return typeof v === 'string' ? v : undefined;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }

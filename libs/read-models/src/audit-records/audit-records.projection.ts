@@ -12,16 +12,21 @@ const NAMES_UPSERT = `INSERT INTO rm_audit_customer_names AS n (customer_id, par
     position = EXCLUDED.position
   WHERE n.position < EXCLUDED.position`;
 
-// Records are immutable facts keyed by event id: a redelivered event finds its row and changes nothing.
-const RECORDS_INSERT = `INSERT INTO rm_audit_records (id, partner_id, customer_id, customer_name, user_principal_name,
-    operation_type, operation_date, operation_status, customized_data, position)
-  SELECT x.id, x.partner_id, x.customer_id, COALESCE(n.company_name, ''), x.user_principal_name,
-         x.operation_type, x.operation_date, x.operation_status, x.customized_data, x.position
-    FROM jsonb_to_recordset($1::jsonb) AS x(id text, partner_id text, customer_id text, user_principal_name text,
-      operation_type text, operation_date timestamptz, operation_status text,
-      customized_data jsonb, position bigint)
-    LEFT JOIN rm_audit_customer_names n ON n.customer_id = x.customer_id
-  ON CONFLICT (id) DO NOTHING`;
+// Records are immutable facts keyed by event id: a redelivered event finds its row and changes nothing, and
+// only the rows this statement really inserted are added to the per-day counts, so those stay exact too.
+const RECORDS_INSERT = `WITH inserted AS (
+    INSERT INTO rm_audit_records (id, partner_id, customer_id, customer_name, user_principal_name,
+      operation_type, operation_date, operation_status, customized_data, position)
+    SELECT x.id, x.partner_id, x.customer_id, COALESCE(n.company_name, ''), x.user_principal_name,
+           x.operation_type, x.operation_date, x.operation_status, x.customized_data, x.position
+      FROM jsonb_to_recordset($1::jsonb) AS x(id text, partner_id text, customer_id text, user_principal_name text,
+        operation_type text, operation_date timestamptz, operation_status text, customized_data jsonb, position bigint)
+      LEFT JOIN rm_audit_customer_names n ON n.customer_id = x.customer_id
+    ON CONFLICT (id) DO NOTHING
+    RETURNING partner_id, operation_date, operation_type)
+  INSERT INTO rm_audit_record_counts AS c (partner_id, day, operation_type, n)
+  SELECT partner_id, (operation_date AT TIME ZONE 'UTC')::date, operation_type, count(*) FROM inserted GROUP BY 1, 2, 3
+  ON CONFLICT (partner_id, day, operation_type) DO UPDATE SET n = c.n + EXCLUDED.n`;
 
 /**
  * The activity log (GET /v1/auditrecords): one row per audited event (see AUDIT_MAPPINGS), with the

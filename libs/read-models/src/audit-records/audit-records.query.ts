@@ -51,6 +51,8 @@ type AuditRow = {
 const COLUMNS = `id, partner_id, customer_id, customer_name, user_principal_name, operation_type, operation_date,
   operation_status, customized_data, position`;
 const TOKEN_KIND = 'auditrecords';
+const DAY_MS = 86_400_000;
+const dayOf = (d: Date): string => d.toISOString().slice(0, 10);
 
 const toRecord = (r: AuditRow): AuditRecord => ({
   id: r.id,
@@ -91,11 +93,32 @@ export class AuditRecordsQuery {
     const w = where(filter);
     const [rows, count] = await Promise.all([
       this.rows(w, after ? [tokenTimestamp(after[0]), after[1]] : null, size + 1),
-      this.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM rm_audit_records WHERE ${w.sql}`, w.params),
+      this.count(filter, w),
     ]);
-    return toPage(rows, size, count.rows[0].n, toRecord, (r) =>
+    return toPage(rows, size, count, toRecord, (r) =>
       encodeToken(TOKEN_KIND, [iso(r.operation_date), Number(r.position)]),
     );
+  }
+
+  /**
+   * Matching records across all pages. A range of whole UTC days without a customer sums the per-day counts
+   * (at most 5 rows a day); a customer's records are few and counted from its index.
+   */
+  private async count(filter: AuditRecordFilter, w: { sql: string; params: unknown[] }): Promise<number> {
+    const wholeDays = filter.from.getTime() % DAY_MS === 0 && filter.to.getTime() % DAY_MS === 0;
+    if (filter.customerId !== undefined || !wholeDays) {
+      const result = await this.pool.query<{ n: string }>(
+        `SELECT count(*) AS n FROM rm_audit_records WHERE ${w.sql}`,
+        w.params,
+      );
+      return Number(result.rows[0].n);
+    }
+    const result = await this.pool.query<{ n: string | null }>(
+      `SELECT sum(n) AS n FROM rm_audit_record_counts
+        WHERE partner_id = $1 AND day >= $2::date AND day < $3::date AND ($4::text IS NULL OR operation_type = $4)`,
+      [filter.partnerId, dayOf(filter.from), dayOf(filter.to), filter.operationType ?? null],
+    );
+    return Number(result.rows[0].n ?? 0);
   }
 
   /** Every record of the filter, newest first, read in keyset chunks (for CSV export). */

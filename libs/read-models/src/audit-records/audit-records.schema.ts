@@ -1,5 +1,6 @@
 export const AUDIT_RECORDS_TABLE = 'rm_audit_records';
 export const AUDIT_CUSTOMER_NAMES_TABLE = 'rm_audit_customer_names';
+export const AUDIT_RECORD_COUNTS_TABLE = 'rm_audit_record_counts';
 
 export const AUDIT_RECORDS_DDL = [
   `CREATE TABLE IF NOT EXISTS rm_audit_records (
@@ -22,6 +23,15 @@ export const AUDIT_RECORDS_DDL = [
      (partner_id, operation_date, position) INCLUDE (customer_id, operation_type)`,
   // One customer's records (a selective filter would otherwise scan the partner's whole range).
   `CREATE INDEX IF NOT EXISTS rm_audit_records_customer_date ON rm_audit_records (customer_id, operation_date, position)`,
+  // Records per partner, UTC day and type: the log's totalCount over a range of whole days without counting
+  // hundreds of thousands of index entries. Only rows actually inserted are counted (see the projection).
+  `CREATE TABLE IF NOT EXISTS rm_audit_record_counts (
+     partner_id text NOT NULL,
+     day date NOT NULL,
+     operation_type text NOT NULL,
+     n bigint NOT NULL,
+     PRIMARY KEY (partner_id, day, operation_type)
+   )`,
   // Customer names, kept by this projection so that it needs no other read model.
   `CREATE TABLE IF NOT EXISTS rm_audit_customer_names (
      customer_id text PRIMARY KEY,

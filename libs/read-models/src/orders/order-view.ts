@@ -19,6 +19,8 @@ export interface OrderViewLineItem {
   unitPrice: Money;
   termDuration: TermDuration | null;
   cancelled: boolean;
+  /** The line's credit once cancelled (null before). */
+  credit: Money | null;
 }
 
 export interface OrderViewCancellation {
@@ -63,17 +65,20 @@ export const orderViewPlaced = (d: OrderPlaced['data']): OrderView => ({
     unitPrice: formatMoney(l.unitPrice, d.currencyCode),
     termDuration: l.termDuration,
     cancelled: false,
+    credit: null,
   })),
   cancellations: [],
 });
 
 export const orderViewCancelled = (view: OrderView, d: OrderCancelled['data']): OrderView => {
-  const cancelled = new Set(d.lineItems.map((l) => l.lineItemNumber));
+  const credits = new Map(d.lineItems.map((l) => [l.lineItemNumber, l.credit]));
   return {
     ...view,
     status: d.statusAfter,
     lineItems: view.lineItems.map((l) =>
-      cancelled.has(l.lineItemNumber) ? { ...l, quantity: 0, cancelled: true } : l,
+      credits.has(l.lineItemNumber)
+        ? { ...l, quantity: 0, cancelled: true, credit: formatMoney(credits.get(l.lineItemNumber) ?? 0, d.currencyCode) }
+        : l,
     ),
     cancellations: [
       ...view.cancellations,
@@ -101,3 +106,18 @@ export const orderViewPropagated = (view: OrderView, d: CancellationPropagated['
     c.requestedAt === d.cancelledAt ? { ...c, status: 'propagated', propagatedAt: d.propagatedAt } : c,
   ),
 });
+
+/**
+ * The order document from its stream's events: the same fold the projection applies, so a single order
+ * (also `?asOf`) and the list show one shape. Null when the events hold no OrderPlaced.
+ */
+export const foldOrderView = (events: readonly { type: string; data: unknown }[]): OrderView | null => {
+  let view: OrderView | null = null;
+  for (const e of events) {
+    if (e.type === 'OrderPlaced') view = orderViewPlaced(e.data as OrderPlaced['data']);
+    else if (view && e.type === 'OrderCancelled') view = orderViewCancelled(view, e.data as OrderCancelled['data']);
+    else if (view && e.type === 'CancellationPropagated')
+      view = orderViewPropagated(view, e.data as CancellationPropagated['data']);
+  }
+  return view;
+};

@@ -24,7 +24,8 @@ const UPSERT = `INSERT INTO rm_order_views AS o (id, customer_id, partner_tenant
  */
 export const orderViewsProjection: Projection = {
   name: 'order-views',
-  version: 1,
+  // 2: line items carry their credit.
+  version: 2,
   eventTypes: EVENT_TYPES,
   async migrate(client: PoolClient): Promise<void> {
     for (const ddl of ORDER_VIEWS_DDL) await client.query(ddl);

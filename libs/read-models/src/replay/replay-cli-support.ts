@@ -52,10 +52,13 @@ export function selectProjections(names: readonly string[]): Projection[] {
 export async function countEvents(pool: Pool, projections: readonly Projection[]): Promise<number | undefined> {
   try {
     const types = [...new Set(projections.flatMap((p) => p.eventTypes))];
-    const result = await pool.query<{ n: string }>('SELECT count(*) AS n FROM es_events WHERE type = ANY($1::text[])', [
-      types,
-    ]);
-    return Number(result.rows[0].n);
+    const result = await pool.query<{ type: string; n: string }>(
+      'SELECT type, count(*) AS n FROM es_events WHERE type = ANY($1::text[]) GROUP BY type',
+      [types],
+    );
+    const perType = new Map(result.rows.map((r) => [r.type, Number(r.n)]));
+    // An event applied to several projections counts once for each, as the build counts it.
+    return projections.reduce((n, p) => n + p.eventTypes.reduce((m, t) => m + (perType.get(t) ?? 0), 0), 0);
   } catch {
     return undefined;
   }

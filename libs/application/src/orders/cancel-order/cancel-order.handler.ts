@@ -1,9 +1,9 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { isPlacedOrder, orderDecider } from '@csp/domain';
+import { orderDecider } from '@csp/domain';
 import { ACCESS } from '../../shared/customer-access';
 import { OrderAccess, orderStreamId } from '../../shared/order-access';
 import { StreamCommandExecutor } from '../../shared/stream-command.executor';
-import { OrderView, toOrderView } from '../order.view';
+import { OrderResource, orderResourceFromEvents } from '../order.view';
 import { CancelOrderCommand } from './cancel-order.command';
 
 /**
@@ -12,15 +12,16 @@ import { CancelOrderCommand } from './cancel-order.command';
  * the vendor, the invoice credit) is driven from the event by the worker, not from here.
  */
 @CommandHandler(CancelOrderCommand)
-export class CancelOrderHandler implements ICommandHandler<CancelOrderCommand, { order: OrderView; position?: number }> {
+export class CancelOrderHandler implements ICommandHandler<CancelOrderCommand, { order: OrderResource; position?: number }> {
   constructor(
     private readonly orders: OrderAccess,
     private readonly executor: StreamCommandExecutor,
   ) {}
 
-  async execute(c: CancelOrderCommand): Promise<{ order: OrderView; position?: number }> {
-    const { order } = await this.orders.authorize(c.principal, c.customerId, c.orderId, ACCESS.cancel);
-    const result = await this.executor.execute(orderStreamId(order.orderId), orderDecider, {
+  async execute(c: CancelOrderCommand): Promise<{ order: OrderResource; position?: number }> {
+    const { order: placed } = await this.orders.authorize(c.principal, c.customerId, c.orderId, ACCESS.cancel);
+    const streamId = orderStreamId(placed.orderId);
+    const result = await this.executor.execute(streamId, orderDecider, {
       type: 'CancelOrder',
       data: {
         lineItemNumbers: c.lineItemNumbers,
@@ -28,7 +29,10 @@ export class CancelOrderHandler implements ICommandHandler<CancelOrderCommand, {
         requestedBy: { userId: c.principal.userId, upn: c.principal.upn, tenantId: c.principal.tenantId },
       },
     });
-    if (!isPlacedOrder(result.state)) throw new Error('order vanished during cancellation');
-    return { order: toOrderView(result.state), position: result.position };
+    // The response is the order as its events now say (the same fold the order list uses).
+    const { events } = await this.executor.load(streamId, orderDecider);
+    const order = orderResourceFromEvents(events);
+    if (!order) throw new Error('order vanished during cancellation');
+    return { order, position: result.position };
   }
 }

@@ -7,6 +7,7 @@ import { parseContinuationToken, parseMinPosition, parseSize, PagingQuery, toCol
 import { ACCESS, CustomerAccess } from '../../shared/customer-access';
 import { DOMAIN_DATA } from '../../shared/domain-data.provider';
 import { ReadYourWrites, withPagingErrors } from '../../shared/read-your-writes';
+import { toOrderResource } from '../order.view';
 
 /** Queries over orders: the list from the order-views read model; single orders come from their stream. */
 @Injectable()
@@ -33,6 +34,6 @@ export class ReadOrdersService {
     const continuationToken = parseContinuationToken(q.continuationToken);
     await this.readYourWrites.await(PROJECTION_NAMES.orderViews, parseMinPosition(q.minPosition));
     const page = await withPagingErrors(() => this.query.list(customer.customerId, { size, continuationToken }));
-    return toCollection(`/v1/customers/${customer.customerId}/orders`, page, size);
+    return toCollection(`/v1/customers/${customer.customerId}/orders`, { ...page, items: page.items.map(toOrderResource) }, size);
   }
 }

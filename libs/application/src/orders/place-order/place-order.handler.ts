@@ -1,20 +1,20 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { isPlacedOrder, orderDecider } from '@csp/domain';
+import { orderDecider } from '@csp/domain';
 import { ACCESS, CustomerAccess } from '../../shared/customer-access';
 import { orderStreamId } from '../../shared/order-access';
 import { newEntityId } from '../../shared/entity-id';
 import { StreamCommandExecutor } from '../../shared/stream-command.executor';
-import { OrderView, toOrderView } from '../order.view';
+import { OrderResource, orderResourceFromEvents } from '../order.view';
 import { PlaceOrderCommand } from './place-order.command';
 
 @CommandHandler(PlaceOrderCommand)
-export class PlaceOrderHandler implements ICommandHandler<PlaceOrderCommand, { order: OrderView; position?: number }> {
+export class PlaceOrderHandler implements ICommandHandler<PlaceOrderCommand, { order: OrderResource; position?: number }> {
   constructor(
     private readonly customers: CustomerAccess,
     private readonly executor: StreamCommandExecutor,
   ) {}
 
-  async execute({ principal, customerId, lineItems }: PlaceOrderCommand): Promise<{ order: OrderView; position?: number }> {
+  async execute({ principal, customerId, lineItems }: PlaceOrderCommand): Promise<{ order: OrderResource; position?: number }> {
     const { customer } = await this.customers.authorize(principal, customerId, ACCESS.placeOrder);
     const orderId = newEntityId('order');
     const result = await this.executor.execute(orderStreamId(orderId), orderDecider, {
@@ -32,7 +32,10 @@ export class PlaceOrderHandler implements ICommandHandler<PlaceOrderCommand, { o
         placedBy: { userId: principal.userId, upn: principal.upn, tenantId: principal.tenantId },
       },
     });
-    if (!isPlacedOrder(result.state)) throw new Error('placing the order produced no order');
-    return { order: toOrderView(result.state), position: result.position };
+    // The response is the order as its events now say (the same fold the order list uses).
+    const { events } = await this.executor.load(orderStreamId(orderId), orderDecider);
+    const order = orderResourceFromEvents(events);
+    if (!order) throw new Error('placing the order produced no order');
+    return { order, position: result.position };
   }
 }

@@ -1,0 +1,135 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { signLocalToken } from '../../libs/platform/src/auth/token-signer';
+import { createBenchDatabase, redisUrl, type BenchDatabase } from './database';
+
+export const ROOT = resolve(__dirname, '../..');
+export const BENCH_SECRET = 'bench-secret-that-is-long-enough-for-hs256-0123456789';
+
+/**
+ * tsx (which runs the bench) cannot emit decorator metadata, and `dist/` may be stale or half-built while
+ * others work in this checkout. So the service runs in a child `node` with a require hook that compiles
+ * the TypeScript sources with swc exactly as jest does (.swcrc, decorator metadata on) and maps @csp/*.
+ */
+const HOOK = `
+const Module = require('module');
+const fs = require('fs');
+const path = require('path');
+const root = ${JSON.stringify(ROOT)};
+const { transformSync } = require(path.join(root, 'node_modules/@swc/core'));
+const swcrc = JSON.parse(fs.readFileSync(path.join(root, '.swcrc'), 'utf8'));
+delete swcrc.$schema;
+delete swcrc.jsc.baseUrl;
+delete swcrc.jsc.paths;
+const alias = /^@csp\\/(domain|event-store|platform|application|read-models|propagation)(\\/.*)?$/;
+const resolveFilename = Module._resolveFilename;
+Module._resolveFilename = function (request, ...rest) {
+  const m = alias.exec(request);
+  if (m) request = path.join(root, 'libs', m[1], 'src', m[2] || '');
+  return resolveFilename.call(this, request, ...rest);
+};
+require.extensions['.ts'] = function (module, filename) {
+  const { code } = transformSync(fs.readFileSync(filename, 'utf8'), { ...swcrc, filename, swcrc: false, sourceMaps: 'inline' });
+  module._compile(code, filename);
+};
+`;
+
+export interface ApiProcess {
+  baseUrl: string;
+  db: BenchDatabase;
+  pid: number;
+  token(tenantId: string, roles?: string[]): Promise<string>;
+  stop(): Promise<void>;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const server = createServer();
+    server.on('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? ok(address.port) : fail(new Error('no port'))));
+    });
+  });
+}
+
+/** The whole service (api + worker, as `npm start`) on a fresh database of the machine's PostgreSQL and on Redis. */
+export async function startApi(options: { prefix: string; env?: Record<string, string> }): Promise<ApiProcess> {
+  const db = await createBenchDatabase(options.prefix);
+  const dir = await mkdtemp(join(tmpdir(), 'csp-bench-'));
+  const hook = join(dir, 'swc-hook.js');
+  await writeFile(hook, HOOK);
+  const port = await freePort();
+  const child: ChildProcess = spawn(process.execPath, ['-r', hook, join(ROOT, 'apps/api/src/main.ts')], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      NODE_ENV: 'test',
+      DATABASE_URL: db.url,
+      REDIS_URL: redisUrl(),
+      AUTH_JWT_SECRET: BENCH_SECRET,
+      KEY_DERIVATION_SECRET: 'key-derivation-secret-for-bench-0123456789abcdef',
+      LINK_SIGNING_SECRET: 'link-signing-secret-for-bench-0123456789abcdef',
+      DATA_DIR: join(dir, 'data'),
+      LOG_LEVEL: 'silent',
+      RATE_LIMIT_PER_MINUTE: '0',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      ...options.env,
+    },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4000);
+  });
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const cleanup = async () => {
+    await db.drop().catch(() => undefined);
+    await rm(dir, { recursive: true, force: true });
+  };
+  // Ready when /health/ready says so; bounded, and fails fast if the child dies.
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const state = await Promise.race([
+      exited.then((code) => ({ exited: code })),
+      fetch(`${baseUrl}/health/ready`, { signal: AbortSignal.timeout(2000) })
+        .then((r) => ({ status: r.status }))
+        .catch(() => ({ status: 0 })),
+    ]);
+    if ('exited' in state) {
+      await cleanup();
+      throw new Error(`the service exited (${state.exited}) while starting: ${stderr.trim().slice(-1500)}`);
+    }
+    if (state.status === 200) break;
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      await cleanup();
+      throw new Error(`the service was not ready within 120 s: ${stderr.trim().slice(-1500)}`);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return {
+    baseUrl,
+    db,
+    pid: child.pid!,
+    token: (tenantId, roles = ['AdminAgent']) =>
+      signLocalToken(
+        { sub: `bench-${tenantId.slice(0, 8)}`, upn: `bench@${tenantId.slice(0, 8)}.example`, tid: tenantId, roles },
+        { secret: BENCH_SECRET, ttl: '2h' },
+      ),
+    async stop() {
+      if (child.exitCode === null) {
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+        await exited;
+        clearTimeout(timer);
+      }
+      await cleanup();
+    },
+  };
+}

@@ -42,7 +42,8 @@ export interface ApiProcess {
   db: BenchDatabase;
   pid: number;
   token(tenantId: string, roles?: string[]): Promise<string>;
-  stop(): Promise<void>;
+  /** Stops the service; the database is dropped unless `keepDatabase`. */
+  stop(options?: { keepDatabase?: boolean }): Promise<void>;
 }
 
 export function freePort(): Promise<number> {
@@ -57,8 +58,13 @@ export function freePort(): Promise<number> {
 }
 
 /** The whole service (api + worker, as `npm start`) on a fresh database of the machine's PostgreSQL and on Redis. */
-export async function startApi(options: { prefix: string; env?: Record<string, string> }): Promise<ApiProcess> {
-  const db = await createBenchDatabase(options.prefix);
+export async function startApi(options: {
+  prefix: string;
+  /** Reuse a database (kept by an earlier `stop({ keepDatabase: true })`). */
+  db?: BenchDatabase;
+  env?: Record<string, string>;
+}): Promise<ApiProcess> {
+  const db = options.db ?? (await createBenchDatabase(options.prefix));
   const dir = await mkdtemp(join(tmpdir(), 'csp-bench-'));
   const hook = join(dir, 'swc-hook.js');
   await writeFile(hook, HOOK);
@@ -88,8 +94,8 @@ export async function startApi(options: { prefix: string; env?: Record<string, s
   });
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
   const baseUrl = `http://127.0.0.1:${port}`;
-  const cleanup = async () => {
-    await db.drop().catch(() => undefined);
+  const cleanup = async (keepDatabase = false) => {
+    if (!keepDatabase) await db.drop().catch(() => undefined);
     await rm(dir, { recursive: true, force: true });
   };
   // Ready when /health/ready says so; bounded, and fails fast if the child dies.
@@ -122,14 +128,14 @@ export async function startApi(options: { prefix: string; env?: Record<string, s
         { sub: `bench-${tenantId.slice(0, 8)}`, upn: `bench@${tenantId.slice(0, 8)}.example`, tid: tenantId, roles },
         { secret: BENCH_SECRET, ttl: '2h' },
       ),
-    async stop() {
+    async stop({ keepDatabase = false } = {}) {
       if (child.exitCode === null) {
         child.kill('SIGTERM');
         const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
         await exited;
         clearTimeout(timer);
       }
-      await cleanup();
+      await cleanup(keepDatabase);
     },
   };
 }

@@ -44,11 +44,9 @@ async function main(): Promise<void> {
       await pool.query('VACUUM ANALYZE rm_audit_record_counts');
       console.log(`\n== ${ROWS} rows, ${partners} partner(s): loaded in ${Date.now() - t} ms`);
       const query = new AuditRecordsQuery(pool);
-      const filter = {
-        partnerId: 'partner-0',
-        from: new Date(NOW.getTime() - 29 * DAY),
-        to: new Date(NOW.getTime() + DAY),
-      };
+      // The API's default: the 30 whole UTC days ending today.
+      const today = Date.UTC(NOW.getUTCFullYear(), NOW.getUTCMonth(), NOW.getUTCDate());
+      const filter = { partnerId: 'partner-0', from: new Date(today - 29 * DAY), to: new Date(today + DAY) };
       const time = async (label: string, run: () => Promise<{ totalCount: number; items: unknown[] }>) => {
         await run(); // warm
         const samples: number[] = [];
@@ -84,7 +82,8 @@ async function main(): Promise<void> {
         ],
         [
           'count',
-          `SELECT count(*) FROM rm_audit_records WHERE partner_id = $1 AND operation_date >= $2 AND operation_date < $3`,
+          `SELECT sum(n) FROM rm_audit_record_counts
+            WHERE partner_id = $1 AND day >= $2::timestamptz::date AND day < $3::timestamptz::date`,
         ],
       ]) {
         const plan = await pool.query(`EXPLAIN (ANALYZE, BUFFERS) ${sql}`, [filter.partnerId, filter.from, filter.to]);

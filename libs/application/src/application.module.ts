@@ -2,7 +2,13 @@ import { Inject, Module, OnModuleInit } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { TerminusModule } from '@nestjs/terminus';
 import type { Pool } from 'pg';
-import { CheckpointWatcher, CustomersQuery, migrateReadModels, OrderViewsQuery, SoftwareListQuery } from '@csp/read-models';
+import {
+  CheckpointWatcher,
+  CustomersQuery,
+  migrateReadModels,
+  OrderViewsQuery,
+  SoftwareListQuery,
+} from '@csp/read-models';
 import { OffersController } from './catalog/list-offers/offers.controller';
 import { CustomersController } from './customers/customers.controller';
 import { RegisterCustomerHandler } from './customers/register-customer/register-customer.handler';

@@ -57,7 +57,9 @@ export class CustomersController {
     const n = parseSize(size);
     const token = parseContinuationToken(continuationToken);
     await this.readYourWrites.await(PROJECTION_NAMES.customers, parseMinPosition(minPosition));
-    const page = await withPagingErrors(() => this.customers.list(principal.tenantId.toLowerCase(), { size: n, continuationToken: token }));
+    const page = await withPagingErrors(() =>
+      this.customers.list(principal.tenantId.toLowerCase(), { size: n, continuationToken: token }),
+    );
     return toCollection('/v1/customers', page, n);
   }
 

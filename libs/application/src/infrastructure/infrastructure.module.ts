@@ -60,7 +60,11 @@ export class InfrastructureModule {
               dataDir: config.dataDir,
             }),
         },
-        { provide: EVENT_STORE, inject: [EVENT_STORE_HANDLE], useFactory: (h: EventStoreHandle): EventStore => h.store },
+        {
+          provide: EVENT_STORE,
+          inject: [EVENT_STORE_HANDLE],
+          useFactory: (h: EventStoreHandle): EventStore => h.store,
+        },
         {
           provide: DATABASE_POOL,
           inject: [EVENT_STORE_HANDLE],
@@ -104,12 +108,21 @@ export class InfrastructureModule {
         {
           provide: ARTIFACT_STORE,
           inject: [AppConfig],
-          useFactory: (config: AppConfig): LocalArtifactStore => new LocalArtifactStore({ rootDir: config.artifactsDir }),
+          useFactory: (config: AppConfig): LocalArtifactStore =>
+            new LocalArtifactStore({ rootDir: config.artifactsDir }),
         },
         InfrastructureLifecycle,
       ],
-      exports: [EVENT_STORE_HANDLE, EVENT_STORE, DATABASE_POOL, QueueBackend, CLOCK, LICENSING, DOWNLOAD_LINK_SIGNER, ARTIFACT_STORE],
+      exports: [
+        EVENT_STORE_HANDLE,
+        EVENT_STORE,
+        DATABASE_POOL,
+        QueueBackend,
+        CLOCK,
+        LICENSING,
+        DOWNLOAD_LINK_SIGNER,
+        ARTIFACT_STORE,
+      ],
     };
   }
 }
-

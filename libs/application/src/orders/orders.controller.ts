@@ -37,7 +37,11 @@ export class OrdersController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<OrderResource> {
     const { order, position } = await this.commands.execute(
-      new PlaceOrderCommand(principal, customerId, body.lineItems.map((l) => ({ ...l }))),
+      new PlaceOrderCommand(
+        principal,
+        customerId,
+        body.lineItems.map((l) => ({ ...l })),
+      ),
     );
     setPositionHeader(reply, position);
     reply.header('Location', order.links.self.uri);
@@ -81,7 +85,9 @@ export class OrdersController {
 
   @Get(':orderId/cancellationeligibility')
   @Roles(Role.AdminAgent, Role.GlobalAdmin)
-  @ApiOperation({ summary: 'Days remaining to cancel, whether the window has passed, and the credit each line would get' })
+  @ApiOperation({
+    summary: 'Days remaining to cancel, whether the window has passed, and the credit each line would get',
+  })
   @ApiProblemResponses(401, 403, 404)
   async eligibility(
     @CurrentPrincipal() principal: Principal,
@@ -128,7 +134,12 @@ export class OrdersController {
 export function parseInstant(value: string, field: string): Date {
   const d = new Date(value);
   if (!/^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(value) || Number.isNaN(d.getTime())) {
-    throw new DomainError({ code: 'invalid_timestamp', kind: 'validation', field, detail: `${field} must be an ISO 8601 instant` });
+    throw new DomainError({
+      code: 'invalid_timestamp',
+      kind: 'validation',
+      field,
+      detail: `${field} must be an ISO 8601 instant`,
+    });
   }
   return d;
 }

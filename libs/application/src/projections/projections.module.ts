@@ -13,7 +13,10 @@ export class ProjectionsHost implements OnApplicationBootstrap, BeforeApplicatio
   private readonly logger = new Logger('Projections');
   readonly group: ProjectionRunnerGroup;
 
-  constructor(@Inject(DATABASE_POOL) private readonly pool: Pool, @Inject(EVENT_STORE) store: EventStore) {
+  constructor(
+    @Inject(DATABASE_POOL) private readonly pool: Pool,
+    @Inject(EVENT_STORE) store: EventStore,
+  ) {
     this.group = new ProjectionRunnerGroup({
       pool,
       eventStore: store,

@@ -20,7 +20,10 @@ export function toCollection<T>(
   size: number,
 ): Collection<T> {
   const next = page.continuationToken
-    ? { uri: `${basePath}?size=${size}&continuationToken=${encodeURIComponent(page.continuationToken)}`, method: 'GET' as const }
+    ? {
+        uri: `${basePath}?size=${size}&continuationToken=${encodeURIComponent(page.continuationToken)}`,
+        method: 'GET' as const,
+      }
     : undefined;
   return {
     totalCount: page.totalCount,
@@ -35,7 +38,12 @@ export function parseSize(size: string | undefined): number {
   if (size === undefined || size === '') return 100;
   const n = Number(size);
   if (!/^\d+$/.test(size) || n < 1 || n > 1000) {
-    throw new DomainError({ code: 'invalid_size', kind: 'validation', field: 'size', detail: 'size must be an integer from 1 to 1000' });
+    throw new DomainError({
+      code: 'invalid_size',
+      kind: 'validation',
+      field: 'size',
+      detail: 'size must be an integer from 1 to 1000',
+    });
   }
   return n;
 }

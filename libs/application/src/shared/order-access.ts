@@ -22,7 +22,12 @@ export class OrderAccess {
     private readonly executor: StreamCommandExecutor,
   ) {}
 
-  async authorize(principal: Principal, customerId: string, orderId: string, rule: AccessRule): Promise<AccessibleOrder> {
+  async authorize(
+    principal: Principal,
+    customerId: string,
+    orderId: string,
+    rule: AccessRule,
+  ): Promise<AccessibleOrder> {
     const { customer, relation } = await this.customers.authorize(principal, customerId, rule);
     if (!isGuid(orderId)) throw orderNotFound(orderId);
     const stream = await this.executor.load(orderStreamId(orderId.toLowerCase()), orderDecider);
@@ -33,5 +38,9 @@ export class OrderAccess {
 }
 
 export function orderNotFound(orderId: string): DomainError {
-  return new DomainError({ code: 'order_not_found', kind: 'not_found', detail: `No order ${orderId} was found for this customer.` });
+  return new DomainError({
+    code: 'order_not_found',
+    kind: 'not_found',
+    detail: `No order ${orderId} was found for this customer.`,
+  });
 }

@@ -70,12 +70,14 @@ export class StreamCommandExecutor {
       const metadata = commandMetadata(options.metadata);
       // A retried request whose events are already in the stream (say the response was lost): answer
       // with what it did the first time instead of deciding again.
-      const earlier = metadata.requestId ? loaded.events.filter(
+      const earlier = metadata.requestId
+        ? loaded.events.filter(
             (e) =>
               e.metadata.requestId === metadata.requestId &&
               e.metadata.userId === metadata.userId &&
               e.metadata.tenantId === metadata.tenantId,
-          ) : [];
+          )
+        : [];
       if (earlier.length > 0) {
         return {
           events: earlier.map((e) => ({ type: e.type, data: e.data })),
@@ -85,7 +87,8 @@ export class StreamCommandExecutor {
         };
       }
       const context = this.context();
-      const cmd = typeof command === 'function' ? (command as (s: S, c: DomainContext) => C)(loaded.state, context) : command;
+      const cmd =
+        typeof command === 'function' ? (command as (s: S, c: DomainContext) => C)(loaded.state, context) : command;
       const decided = decider.decide(cmd, loaded.state, context);
       if (decided.length === 0) return { events: [], state: loaded.state };
       const events: NewEvent[] = decided.map((e, index) => ({

@@ -4,7 +4,11 @@ import { DomainError, parseSoftwareId } from '@csp/domain';
 export function parseSoftwareRef(softwareId: string): { orderId: string; lineItemNumber: number } {
   const ref = parseSoftwareId(softwareId);
   if (!ref) {
-    throw new DomainError({ code: 'software_not_found', kind: 'not_found', detail: `No software ${softwareId} was found.` });
+    throw new DomainError({
+      code: 'software_not_found',
+      kind: 'not_found',
+      detail: `No software ${softwareId} was found.`,
+    });
   }
   return ref;
 }

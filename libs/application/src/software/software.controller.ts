@@ -3,12 +3,24 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
-import { ApiProblemResponses, CurrentPrincipal, Idempotent, Principal, Public, Role, Roles, SkipRateLimit } from '@csp/platform';
+import {
+  ApiProblemResponses,
+  CurrentPrincipal,
+  Idempotent,
+  Principal,
+  Public,
+  Role,
+  Roles,
+  SkipRateLimit,
+} from '@csp/platform';
 import { setPositionHeader } from '../shared/position-header';
 import { DownloadSoftwareService } from './download-software/download-software.service';
 import { IssueDownloadLinkCommand } from './issue-download-link/issue-download-link.command';
 import { IssuedLink } from './issue-download-link/issue-download-link.handler';
-import { DownloadLinkResponseDto, IssueDownloadLinkRequestDto } from './issue-download-link/issue-download-link.request.dto';
+import {
+  DownloadLinkResponseDto,
+  IssueDownloadLinkRequestDto,
+} from './issue-download-link/issue-download-link.request.dto';
 import { ListSoftwareService } from './list-software/list-software.service';
 import { RevealKeyCommand } from './reveal-key/reveal-key.command';
 import { RevealKeyResult } from './reveal-key/reveal-key.handler';

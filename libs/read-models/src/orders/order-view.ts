@@ -77,7 +77,12 @@ export const orderViewCancelled = (view: OrderView, d: OrderCancelled['data']): 
     status: d.statusAfter,
     lineItems: view.lineItems.map((l) =>
       credits.has(l.lineItemNumber)
-        ? { ...l, quantity: 0, cancelled: true, credit: formatMoney(credits.get(l.lineItemNumber) ?? 0, d.currencyCode) }
+        ? {
+            ...l,
+            quantity: 0,
+            cancelled: true,
+            credit: formatMoney(credits.get(l.lineItemNumber) ?? 0, d.currencyCode),
+          }
         : l,
     ),
     cancellations: [

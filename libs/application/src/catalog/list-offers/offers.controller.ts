@@ -19,8 +19,17 @@ export class OffersController {
   @ApiQuery({ name: 'country', required: true, example: 'PL' })
   @ApiProblemResponses(400, 401, 422)
   list(@Query('country') country?: string): Collection<OfferView> {
-    const offers = listOffersForCountry(this.data.catalog, this.data.markets, currentPolicy(this.data.policies), country);
+    const offers = listOffersForCountry(
+      this.data.catalog,
+      this.data.markets,
+      currentPolicy(this.data.policies),
+      country,
+    );
     const items = offers.map(({ unitPriceMinor: _p, media: _m, ...rest }) => rest);
-    return toCollection(`/v1/offers?country=${encodeURIComponent(String(country ?? ''))}`, { items, totalCount: items.length, continuationToken: null }, items.length);
+    return toCollection(
+      `/v1/offers?country=${encodeURIComponent(String(country ?? ''))}`,
+      { items, totalCount: items.length, continuationToken: null },
+      items.length,
+    );
   }
 }

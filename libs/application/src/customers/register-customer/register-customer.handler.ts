@@ -50,7 +50,11 @@ export class RegisterCustomerHandler implements ICommandHandler<RegisterCustomer
         domain: command.domain,
         country: command.country,
         partnerTenantId: command.principal.tenantId.toLowerCase(),
-        requestedBy: { userId: command.principal.userId, upn: command.principal.upn, tenantId: command.principal.tenantId },
+        requestedBy: {
+          userId: command.principal.userId,
+          upn: command.principal.upn,
+          tenantId: command.principal.tenantId,
+        },
       },
     };
     // Validate first (pure, nothing written), including "already registered".
@@ -64,7 +68,10 @@ export class RegisterCustomerHandler implements ICommandHandler<RegisterCustomer
         data: { domain, customerId, partnerTenantId: registration.data.partnerTenantId },
       });
     } catch (error) {
-      if (error instanceof WrongExpectedVersionError || (error instanceof DomainError && error.code === 'domain_taken')) {
+      if (
+        error instanceof WrongExpectedVersionError ||
+        (error instanceof DomainError && error.code === 'domain_taken')
+      ) {
         throw domainTaken(domain);
       }
       throw error;

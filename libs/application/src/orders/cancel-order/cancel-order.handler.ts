@@ -12,7 +12,10 @@ import { CancelOrderCommand } from './cancel-order.command';
  * the vendor, the invoice credit) is driven from the event by the worker, not from here.
  */
 @CommandHandler(CancelOrderCommand)
-export class CancelOrderHandler implements ICommandHandler<CancelOrderCommand, { order: OrderResource; position?: number }> {
+export class CancelOrderHandler implements ICommandHandler<
+  CancelOrderCommand,
+  { order: OrderResource; position?: number }
+> {
   constructor(
     private readonly orders: OrderAccess,
     private readonly executor: StreamCommandExecutor,

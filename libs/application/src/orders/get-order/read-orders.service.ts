@@ -3,7 +3,14 @@ import { DomainData, PolicyBook } from '@csp/domain';
 import type { Principal } from '@csp/platform';
 import { OrderViewsQuery, PROJECTION_NAMES } from '@csp/read-models';
 import { CLOCK, Clock } from '../../ports/clock.port';
-import { parseContinuationToken, parseMinPosition, parseSize, PagingQuery, toCollection, Collection } from '../../shared/collection';
+import {
+  parseContinuationToken,
+  parseMinPosition,
+  parseSize,
+  PagingQuery,
+  toCollection,
+  Collection,
+} from '../../shared/collection';
 import { ACCESS, CustomerAccess } from '../../shared/customer-access';
 import { DOMAIN_DATA } from '../../shared/domain-data.provider';
 import { ReadYourWrites, withPagingErrors } from '../../shared/read-your-writes';
@@ -34,6 +41,10 @@ export class ReadOrdersService {
     const continuationToken = parseContinuationToken(q.continuationToken);
     await this.readYourWrites.await(PROJECTION_NAMES.orderViews, parseMinPosition(q.minPosition));
     const page = await withPagingErrors(() => this.query.list(customer.customerId, { size, continuationToken }));
-    return toCollection(`/v1/customers/${customer.customerId}/orders`, { ...page, items: page.items.map(toOrderResource) }, size);
+    return toCollection(
+      `/v1/customers/${customer.customerId}/orders`,
+      { ...page, items: page.items.map(toOrderResource) },
+      size,
+    );
   }
 }

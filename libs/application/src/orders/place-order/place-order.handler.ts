@@ -8,13 +8,20 @@ import { OrderResource, orderResourceFromEvents } from '../order.view';
 import { PlaceOrderCommand } from './place-order.command';
 
 @CommandHandler(PlaceOrderCommand)
-export class PlaceOrderHandler implements ICommandHandler<PlaceOrderCommand, { order: OrderResource; position?: number }> {
+export class PlaceOrderHandler implements ICommandHandler<
+  PlaceOrderCommand,
+  { order: OrderResource; position?: number }
+> {
   constructor(
     private readonly customers: CustomerAccess,
     private readonly executor: StreamCommandExecutor,
   ) {}
 
-  async execute({ principal, customerId, lineItems }: PlaceOrderCommand): Promise<{ order: OrderResource; position?: number }> {
+  async execute({
+    principal,
+    customerId,
+    lineItems,
+  }: PlaceOrderCommand): Promise<{ order: OrderResource; position?: number }> {
     const { customer } = await this.customers.authorize(principal, customerId, ACCESS.placeOrder);
     const orderId = newEntityId('order');
     const result = await this.executor.execute(orderStreamId(orderId), orderDecider, {

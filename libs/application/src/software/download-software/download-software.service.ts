@@ -33,7 +33,13 @@ export class DownloadSoftwareService {
     const { state } = await this.executor.load(streamId, orderDecider);
     // Check first (410 revoked / expired / used up) so a dead link costs no artifact read.
     const { line, link } = assertAllowed(state, verified.linkId, this.clock.now());
-    const ref = { offerId: line.offerId, productId: line.productId, version: link.version, language: link.language, bitness: link.bitness };
+    const ref = {
+      offerId: line.offerId,
+      productId: line.productId,
+      version: link.version,
+      language: link.language,
+      bitness: link.bitness,
+    };
 
     if (this.artifacts.redirectUrl) {
       const url = await this.artifacts.redirectUrl(ref);
@@ -70,5 +76,9 @@ async function hashArtifact(artifact: OpenedArtifact): Promise<{ sha256: string;
 }
 
 function linkNotFound(): DomainError {
-  return new DomainError({ code: 'download_link_not_found', kind: 'not_found', detail: 'This download link is not valid.' });
+  return new DomainError({
+    code: 'download_link_not_found',
+    kind: 'not_found',
+    detail: 'This download link is not valid.',
+  });
 }

@@ -1,7 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '@csp/platform';
 import { PROJECTION_NAMES, SoftwareListQuery } from '@csp/read-models';
-import { Collection, parseContinuationToken, parseMinPosition, parseSize, PagingQuery, toCollection } from '../../shared/collection';
+import {
+  Collection,
+  parseContinuationToken,
+  parseMinPosition,
+  parseSize,
+  PagingQuery,
+  toCollection,
+} from '../../shared/collection';
 import { ACCESS, CustomerAccess } from '../../shared/customer-access';
 import { ReadYourWrites, withPagingErrors } from '../../shared/read-your-writes';
 

@@ -20,11 +20,20 @@ export class SubmitSupportRequestHandler {
     private readonly attachments: SupportAttachmentStore,
   ) {}
 
-  async execute(principal: Principal, body: SubmitSupportRequestDto): Promise<{ request: SupportRequestState; position?: number }> {
+  async execute(
+    principal: Principal,
+    body: SubmitSupportRequestDto,
+  ): Promise<{ request: SupportRequestState; position?: number }> {
     const id = newEntityId('support-request');
     const files = (body.attachments ?? []).map((a) => {
       const content = Buffer.from(a.contentBase64, 'base64');
-      return { fileName: a.fileName, contentType: a.contentType, content, size: content.length, sha256: createHash('sha256').update(content).digest('hex') };
+      return {
+        fileName: a.fileName,
+        contentType: a.contentType,
+        content,
+        size: content.length,
+        sha256: createHash('sha256').update(content).digest('hex'),
+      };
     });
     const result = await this.executor.execute(supportRequestStreamId(id), supportRequestDecider, {
       type: 'SubmitSupportRequest',

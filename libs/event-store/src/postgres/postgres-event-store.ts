@@ -185,9 +185,12 @@ export class PostgresEventStore implements EventStore {
         ORDER BY e.stream_position`,
       // Only rows of transactions older than every running one: nothing below can still appear.
       readAll: `WITH ${safeCte},
+        -- The bound goes in as a parameter of a scalar subquery so that PostgreSQL reads one index entry
+        -- backwards; max() over a join with the CTE scanned every event below the bound (O(store size) per read).
         head AS MATERIALIZED (
-          SELECT COALESCE(max(h.global_position), 0) AS position
-            FROM ${s}.es_events h, safe WHERE h.global_position < safe.bound),
+          SELECT COALESCE((SELECT h.global_position FROM ${s}.es_events h
+                            WHERE h.global_position < (SELECT bound FROM safe)
+                            ORDER BY h.global_position DESC LIMIT 1), 0) AS position),
         batch AS (
           SELECT ${EVENT_COLUMNS}
             FROM ${s}.es_events e, safe
@@ -200,7 +203,9 @@ export class PostgresEventStore implements EventStore {
         SELECT head.position AS head, batch.* FROM head LEFT JOIN batch ON true
         ORDER BY batch.global_position`,
       head: `WITH ${safeCte}
-        SELECT COALESCE(max(global_position), 0) AS position FROM ${s}.es_events, safe WHERE global_position < safe.bound`,
+        SELECT COALESCE((SELECT global_position FROM ${s}.es_events
+                          WHERE global_position < (SELECT bound FROM safe)
+                          ORDER BY global_position DESC LIMIT 1), 0) AS position`,
       notify: `SELECT pg_notify($1, '')`,
       version: `SELECT st.version, (SELECT max(global_position) FROM ${s}.es_events e WHERE e.stream_id = st.stream_id) AS last_position
         FROM ${s}.es_streams st WHERE st.stream_id = $1`,

@@ -10,10 +10,12 @@ export interface TemplateEvent {
 
 /** Events the service itself wrote, to clone: the bench then appends exactly the shapes the projections expect. */
 export async function templateEvents(client: Client, where: string, params: unknown[] = []): Promise<TemplateEvent[]> {
-  const rows = await client.query<{ stream_id: string; type: string; data: Record<string, unknown>; metadata: Record<string, unknown> }>(
-    `SELECT stream_id, type, data, metadata FROM es_events WHERE ${where} ORDER BY global_position`,
-    params,
-  );
+  const rows = await client.query<{
+    stream_id: string;
+    type: string;
+    data: Record<string, unknown>;
+    metadata: Record<string, unknown>;
+  }>(`SELECT stream_id, type, data, metadata FROM es_events WHERE ${where} ORDER BY global_position`, params);
   return rows.rows.map((r) => ({ streamId: r.stream_id, type: r.type, data: r.data, metadata: r.metadata }));
 }
 

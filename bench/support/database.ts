@@ -4,7 +4,8 @@ import { Client } from 'pg';
 /** The machine's PostgreSQL, as the test suites use it. */
 export const serverUrl = (): string =>
   process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-export const redisUrl = (): string => process.env.BENCH_REDIS_URL ?? process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+export const redisUrl = (): string =>
+  process.env.BENCH_REDIS_URL ?? process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 export interface BenchDatabase {
   url: string;

@@ -9,15 +9,23 @@ export async function call(
   method: string,
   path: string,
   body?: unknown,
-): Promise<{ status: number; body: any; headers: Headers }> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies of many shapes
+): Promise<{ status: number; body: any; headers: Headers }> {
   const res = await fetch(`${baseUrl}${path}`, {
     method,
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
     signal: AbortSignal.timeout(30_000),
   });
   const text = await res.text();
-  return { status: res.status, body: text && /json/.test(res.headers.get('content-type') ?? '') ? JSON.parse(text) : text, headers: res.headers };
+  return {
+    status: res.status,
+    body: text && /json/.test(res.headers.get('content-type') ?? '') ? JSON.parse(text) : text,
+    headers: res.headers,
+  };
 }
 
 export async function registerCustomer(baseUrl: string, token: string): Promise<string> {
@@ -39,7 +47,11 @@ export async function placeOrder(baseUrl: string, token: string, customerId: str
 }
 
 /** Runs `fn` over `items` with `concurrency` workers. */
-export async function inParallel<T>(items: readonly T[], concurrency: number, fn: (item: T, i: number) => Promise<void>): Promise<void> {
+export async function inParallel<T>(
+  items: readonly T[],
+  concurrency: number,
+  fn: (item: T, i: number) => Promise<void>,
+): Promise<void> {
   let next = 0;
   await Promise.all(
     Array.from({ length: concurrency }, async () => {

@@ -5,14 +5,14 @@ import { withClient } from './database';
 import { call, placeOrder, registerCustomer } from './http-client';
 
 /**
- * Large event stores, fast: the service writes one small, real history over HTTP (a customer, an order, seven
- * key reveals and a download link: 10 events, 9 of them audited), which is then cloned in SQL. Every GUID in
+ * Large event stores, fast: the service writes one small, real history over HTTP (a customer with its domain
+ * claim, an order, seven key reveals and a download link: 11 events, 9 of them audited), then cloned in SQL. Every GUID in
  * a clone except the partner's tenant is replaced (customers, orders, links, request ids), the domain too,
  * and clone g is moved g mod 90 days into the past (timestamps in the data and recorded_at alike), so that
  * date ranges select a realistic share. Appends of ≤ 4,096 events per transaction, positions derived from the
  * transaction id exactly as the store does (see postgres-event-store.schema.ts).
  */
-export const EVENTS_PER_SET = 10;
+/** Audit records per cloned history (the order, seven key reveals, the link). */
 export const AUDITED_PER_SET = 9;
 const MAX_PER_TX = 4096;
 
@@ -25,7 +25,11 @@ export async function writeTemplateHistory(api: ApiProcess, partnerTenantId: str
     const res = await call(api.baseUrl, token, 'POST', `${path}/key`, { version: '2022' });
     if (res.status !== 200) throw new Error(`reveal key: ${res.status} ${JSON.stringify(res.body)}`);
   }
-  const link = await call(api.baseUrl, token, 'POST', `${path}/downloadlinks`, { version: '2022', language: 'en-US', bitness: 'x64' });
+  const link = await call(api.baseUrl, token, 'POST', `${path}/downloadlinks`, {
+    version: '2022',
+    language: 'en-US',
+    bitness: 'x64',
+  });
   if (link.status !== 201) throw new Error(`download link: ${link.status} ${JSON.stringify(link.body)}`);
 }
 
@@ -87,7 +91,9 @@ export async function cloneHistory(
       await c.query(sql, [from, to]);
       added += (to - from + 1) * events;
       if ((from - 1) % (perTx * 50) === 0)
-        opts.log(`seed: ${added.toLocaleString('en')} events (${Math.round(added / ((Date.now() - started) / 1000 + 1e-3))}/s)`);
+        opts.log(
+          `seed: ${added.toLocaleString('en')} events (${Math.round(added / ((Date.now() - started) / 1000 + 1e-3))}/s)`,
+        );
     }
     await c.query(`DROP TABLE bench_template`);
     await c.query(`ANALYZE es_events`);

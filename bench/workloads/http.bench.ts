@@ -13,7 +13,9 @@ export const HTTP_CONNECTIONS = 32;
 const PLACE_SECONDS = 20;
 const OTHER_SECONDS = 10;
 
-export async function runHttpBench(log: (m: string) => void): Promise<{ results: Record<string, number>; notes: string[] }> {
+export async function runHttpBench(
+  log: (m: string) => void,
+): Promise<{ results: Record<string, number>; notes: string[] }> {
   const api = await startApi({ prefix: 'bench_http' });
   const notes: string[] = [];
   const check = (name: string, r: AutocannonResult) => {
@@ -40,7 +42,11 @@ export async function runHttpBench(log: (m: string) => void): Promise<{ results:
 
     const keyHolder = await registerCustomer(api.baseUrl, token);
     const orders: string[] = [];
-    await inParallel(Array.from({ length: 200 }), 8, async () => void orders.push(await placeOrder(api.baseUrl, token, keyHolder)));
+    await inParallel(
+      Array.from({ length: 200 }),
+      8,
+      async () => void orders.push(await placeOrder(api.baseUrl, token, keyHolder)),
+    );
     const keyPaths = orders.map((o) => `/v1/customers/${keyHolder}/software/${o}_0/key`);
     let k = 0;
     log(`http: reveal keys, ${HTTP_CONNECTIONS} connections × ${OTHER_SECONDS} s over ${keyPaths.length} items`);

@@ -17,7 +17,9 @@ const WARMUP_SECONDS = 2;
 const MAX_IN_FLIGHT = 128;
 const DRAIN_MS = 30_000;
 
-export async function runLagBench(log: (m: string) => void): Promise<{ results: Record<string, number>; notes: string[] }> {
+export async function runLagBench(
+  log: (m: string) => void,
+): Promise<{ results: Record<string, number>; notes: string[] }> {
   const api = await startApi({ prefix: 'bench_lag' });
   const notes: string[] = [];
   const store = await PostgresEventStore.create({ connectionString: api.db.url, poolSize: 16 });
@@ -92,7 +94,8 @@ export async function runLagBench(log: (m: string) => void): Promise<{ results: 
     const achieved = total / ((performance.now() - start) / 1000);
     const drainUntil = Date.now() + DRAIN_MS;
     while (pending.length > 0 && Date.now() < drainUntil) await new Promise((r) => setTimeout(r, 50));
-    if (pending.length) notes.push(`lag: ${pending.length} events not visible within ${DRAIN_MS / 1000} s after the load`);
+    if (pending.length)
+      notes.push(`lag: ${pending.length} events not visible within ${DRAIN_MS / 1000} s after the load`);
     if (failed) notes.push(`lag: ${failed} appends failed`);
     if (throttled) notes.push(`lag: appends fell behind the schedule (${MAX_IN_FLIGHT} in flight) ${throttled} times`);
     notes.push(`lag: achieved ${Math.round(achieved)} events/s`);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { startApi } from '../support/api-process';
 import { withClient } from '../support/database';
+import { WorkloadSkipped } from '../support/skipped';
 import { call, inParallel, percentile, placeOrder, registerCustomer } from '../support/http-client';
 
 /**
@@ -13,8 +14,6 @@ const CONCURRENCY = 8;
 const PROBE_MS = 30_000;
 const DRAIN_MS = 180_000;
 
-export class WorkloadSkipped extends Error {}
-
 interface Timing {
   stream_id: string;
   cancelled_at: Date;
@@ -22,20 +21,24 @@ interface Timing {
 }
 
 async function timings(url: string): Promise<Timing[]> {
-  return withClient(url, async (c) =>
-    (
-      await c.query<Timing>(
-        `SELECT c.stream_id, min(c.recorded_at) AS cancelled_at, min(p.recorded_at) AS propagated_at
+  return withClient(
+    url,
+    async (c) =>
+      (
+        await c.query<Timing>(
+          `SELECT c.stream_id, min(c.recorded_at) AS cancelled_at, min(p.recorded_at) AS propagated_at
            FROM es_events c
            LEFT JOIN es_events p ON p.stream_id = c.stream_id AND p.type = 'CancellationPropagated'
           WHERE c.type = 'OrderCancelled'
           GROUP BY c.stream_id`,
-      )
-    ).rows,
+        )
+      ).rows,
   );
 }
 
-export async function runPropagationBench(log: (m: string) => void): Promise<{ results: Record<string, number>; notes: string[] }> {
+export async function runPropagationBench(
+  log: (m: string) => void,
+): Promise<{ results: Record<string, number>; notes: string[] }> {
   const api = await startApi({ prefix: 'bench_propagation' });
   const notes: string[] = [];
   try {
@@ -59,7 +62,11 @@ export async function runPropagationBench(log: (m: string) => void): Promise<{ r
 
     log(`propagation: placing ${ORDERS} orders`);
     const orders: string[] = [];
-    await inParallel(Array.from({ length: ORDERS }), CONCURRENCY, async () => void orders.push(await placeOrder(api.baseUrl, token, customerId)));
+    await inParallel(
+      Array.from({ length: ORDERS }),
+      CONCURRENCY,
+      async () => void orders.push(await placeOrder(api.baseUrl, token, customerId)),
+    );
     log(`propagation: cancelling them, ${CONCURRENCY} at a time`);
     const streams = new Set(orders.map((o) => `order-${o}`));
     await inParallel(orders, CONCURRENCY, cancel);
@@ -72,7 +79,8 @@ export async function runPropagationBench(log: (m: string) => void): Promise<{ r
       await new Promise((r) => setTimeout(r, 500));
     }
     const done = mine.filter((t) => t.propagated_at);
-    if (done.length < ORDERS) notes.push(`propagation: ${ORDERS - done.length} of ${ORDERS} not propagated within ${DRAIN_MS / 1000} s`);
+    if (done.length < ORDERS)
+      notes.push(`propagation: ${ORDERS - done.length} of ${ORDERS} not propagated within ${DRAIN_MS / 1000} s`);
     const ms = done.map((t) => t.propagated_at!.getTime() - t.cancelled_at.getTime()).sort((a, b) => a - b);
     return {
       results: { propagation_p50_ms: percentile(ms, 50), propagation_p99_ms: percentile(ms, 99) },

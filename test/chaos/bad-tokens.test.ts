@@ -81,7 +81,8 @@ describe('chaos: expired, forged and foreign-tenant tokens', () => {
       for (const { kind, res } of results) {
         checked++;
         const leaked = res.status < 400 ? secrets.filter((s) => res.text.includes(s)) : [];
-        if (leaked.length) failures.push(`${label} with ${kind}: ${res.status} and the owner's data (${leaked.join(', ')})`);
+        if (leaked.length)
+          failures.push(`${label} with ${kind}: ${res.status} and the owner's data (${leaked.join(', ')})`);
         if (kind === 'foreign tenant') {
           // Another tenant's customer, order or software does not exist for this caller.
           if (e.params.includes('customerId') && res.status !== 404 && res.status !== 401)

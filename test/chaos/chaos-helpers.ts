@@ -45,7 +45,12 @@ export async function registerCustomer(t: TestApp, as: Caller, country = 'PL'): 
   return res.body as { id: string };
 }
 
-export async function placeOrder(t: TestApp, as: Caller, customerId: string, requestId?: string): Promise<TestResponse> {
+export async function placeOrder(
+  t: TestApp,
+  as: Caller,
+  customerId: string,
+  requestId?: string,
+): Promise<TestResponse> {
   return t.request('POST', `/v1/customers/${customerId}/orders`, {
     as,
     headers: requestId ? { 'MS-RequestId': requestId } : {},

@@ -46,7 +46,10 @@ const wrongTypeArb = (kind: Kind): fc.Arbitrary<unknown> => {
     fc.integer(),
     fc.double({ noNaN: true }).filter((d) => !Number.isInteger(d)),
   ];
-  const containers = [fc.array(fc.jsonValue(), { maxLength: 3 }), fc.dictionary(fc.string(), fc.jsonValue(), { maxKeys: 3 })];
+  const containers = [
+    fc.array(fc.jsonValue(), { maxLength: 3 }),
+    fc.dictionary(fc.string(), fc.jsonValue(), { maxKeys: 3 }),
+  ];
   switch (kind) {
     case 'string':
       return fc.oneof(...scalars, ...containers);
@@ -55,9 +58,19 @@ const wrongTypeArb = (kind: Kind): fc.Arbitrary<unknown> => {
     case 'bool':
       return fc.oneof(fc.string(), fc.constant('true'), fc.constant(null), fc.integer(), ...containers);
     case 'enum':
-      return fc.oneof(fc.string().filter((s) => s !== 'cancelled'), fc.constant('CANCELLED'), ...scalars, ...containers);
+      return fc.oneof(
+        fc.string().filter((s) => s !== 'cancelled'),
+        fc.constant('CANCELLED'),
+        ...scalars,
+        ...containers,
+      );
     case 'array':
-      return fc.oneof(fc.constant([]), fc.string(), ...scalars, fc.dictionary(fc.string(), fc.jsonValue(), { maxKeys: 3 }));
+      return fc.oneof(
+        fc.constant([]),
+        fc.string(),
+        ...scalars,
+        fc.dictionary(fc.string(), fc.jsonValue(), { maxKeys: 3 }),
+      );
     case 'object':
       return fc.oneof(fc.string(), ...scalars, fc.array(fc.jsonValue(), { maxLength: 3 }));
   }
@@ -81,30 +94,46 @@ function bodyArb(template: Template | undefined): fc.Arbitrary<{ body: Body; mod
   const modes: fc.Arbitrary<{ body: Body; mode: string }>[] = [
     // unknown fields are refused (forbidNonWhitelisted), also next to valid ones
     fc
-      .tuple(fc.string({ minLength: 1 }).map((s) => `x_${s}`), fc.jsonValue())
+      .tuple(
+        fc.string({ minLength: 1 }).map((s) => `x_${s}`),
+        fc.jsonValue(),
+      )
       .map(([k, v]) => ({ body: { kind: 'json', value: { ...clone(base), [k]: v } } as Body, mode: 'unknown-field' })),
     // not JSON at all, or cut short
-    fc
-      .tuple(fc.nat(), fc.constantFrom('', '}', ',', ']]', '\u0000', 'garbage'))
-      .map(([n, tail]) => {
-        const text = JSON.stringify(base);
-        return {
-          body: { kind: 'text', text: text.slice(0, 1 + (n % (text.length - 1))) + tail, contentType: 'application/json' } as Body,
-          mode: 'bad-json',
-        };
-      }),
+    fc.tuple(fc.nat(), fc.constantFrom('', '}', ',', ']]', '\u0000', 'garbage')).map(([n, tail]) => {
+      const text = JSON.stringify(base);
+      return {
+        body: {
+          kind: 'text',
+          text: text.slice(0, 1 + (n % (text.length - 1))) + tail,
+          contentType: 'application/json',
+        } as Body,
+        mode: 'bad-json',
+      };
+    }),
     // JSON, but not an object
     fc
       .oneof(fc.array(fc.jsonValue(), { maxLength: 3 }), fc.string(), fc.integer(), fc.constant(null), fc.boolean())
       .map((value) => ({ body: { kind: 'json', value } as Body, mode: 'not-an-object' })),
     // larger than BODY_LIMIT_BYTES
     fc
-      .tuple(fc.integer({ min: BODY_LIMIT + 1, max: BODY_LIMIT + 64 * 1024 }), fc.string({ minLength: 1, maxLength: 12 }))
+      .tuple(
+        fc.integer({ min: BODY_LIMIT + 1, max: BODY_LIMIT + 64 * 1024 }),
+        fc.string({ minLength: 1, maxLength: 12 }),
+      )
       .map(([bytes, field]) => ({ body: { kind: 'huge', bytes, field } as Body, mode: 'oversized' })),
     // a valid JSON body under a media type we do not take
     fc
-      .constantFrom('text/plain', 'application/xml', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x')
-      .map((contentType) => ({ body: { kind: 'json', value: { ...clone(base), x_fuzz: 1 }, contentType } as Body, mode: 'media-type' })),
+      .constantFrom(
+        'text/plain',
+        'application/xml',
+        'application/x-www-form-urlencoded',
+        'multipart/form-data; boundary=x',
+      )
+      .map((contentType) => ({
+        body: { kind: 'json', value: { ...clone(base), x_fuzz: 1 }, contentType } as Body,
+        mode: 'media-type',
+      })),
   ];
   if (template) {
     const { required } = template;
@@ -130,7 +159,17 @@ function bodyArb(template: Template | undefined): fc.Arbitrary<{ body: Body; mod
 const junkIdArb: fc.Arbitrary<string> = fc.oneof(
   fc.uuid().map(encodeURIComponent),
   fc.string({ minLength: 1, maxLength: 40 }).map(encodeURIComponent),
-  fc.constantFrom('%', '%E0%A4%A', '..%2F..%2Fetc%2Fpasswd', '%00', 'null', '-1', '0', 'a'.repeat(3000), '%F0%9F%92%A9'),
+  fc.constantFrom(
+    '%',
+    '%E0%A4%A',
+    '..%2F..%2Fetc%2Fpasswd',
+    '%00',
+    'null',
+    '-1',
+    '0',
+    'a'.repeat(3000),
+    '%F0%9F%92%A9',
+  ),
 );
 
 const queryArb: fc.Arbitrary<string> = fc
@@ -153,7 +192,19 @@ const queryArb: fc.Arbitrary<string> = fc
     ),
     fc.oneof(
       fc.string({ maxLength: 30 }),
-      fc.constantFrom('-1', '0', '1e9', 'NaN', 'Infinity', '99999999999999999999999', '2020-13-45', '1000001', 'true', '[]', '{}'),
+      fc.constantFrom(
+        '-1',
+        '0',
+        '1e9',
+        'NaN',
+        'Infinity',
+        '99999999999999999999999',
+        '2020-13-45',
+        '1000001',
+        'true',
+        '[]',
+        '{}',
+      ),
       fc.nat({ max: 5000 }).map((n) => 'z'.repeat(n)),
     ),
     { maxKeys: 4 },
@@ -183,35 +234,45 @@ describe('chaos: fuzzing every endpoint with bad requests', () => {
     // The ones we know must be among them, or the fuzz would silently cover less.
     for (const key of Object.keys(TEMPLATES)) expect(endpoints.map((e) => `${e.method} ${e.template}`)).toContain(key);
 
-    const requestArb: fc.Arbitrary<FuzzRequest> = fc
-      .constantFrom(...endpoints)
-      .chain((e) => {
-        const template = TEMPLATES[`${e.method} ${e.template}`];
-        const hasBody = e.method !== 'get' && e.method !== 'delete';
-        const idArb = (name: string) =>
-          realIds[name] ? fc.oneof({ arbitrary: fc.constant(realIds[name]!), weight: 3 }, { arbitrary: junkIdArb, weight: 1 }) : junkIdArb;
-        // A valid body is sent only to a path whose ids are all junk (nothing there to change).
-        const validBodyOnJunkIds =
-          template && e.params.length > 0
-            ? [fc.record({ ids: fc.tuple(...e.params.map(() => junkIdArb)), body: fc.constant({ body: { kind: 'json', value: template.base } as Body, mode: 'valid-body-bad-id' }) })]
-            : [];
-        const shape = fc.oneof(
-          fc.record({
-            ids: e.params.length ? fc.tuple(...e.params.map(idArb)) : fc.constant([] as string[]),
-            body: hasBody ? bodyArb(template) : fc.constant({ body: { kind: 'none' } as Body, mode: 'no-body' }),
-          }),
-          ...validBodyOnJunkIds,
-        );
-        return fc.record({
+    const requestArb: fc.Arbitrary<FuzzRequest> = fc.constantFrom(...endpoints).chain((e) => {
+      const template = TEMPLATES[`${e.method} ${e.template}`];
+      const hasBody = e.method !== 'get' && e.method !== 'delete';
+      const idArb = (name: string) =>
+        realIds[name]
+          ? fc.oneof({ arbitrary: fc.constant(realIds[name]!), weight: 3 }, { arbitrary: junkIdArb, weight: 1 })
+          : junkIdArb;
+      // A valid body is sent only to a path whose ids are all junk (nothing there to change).
+      const validBodyOnJunkIds =
+        template && e.params.length > 0
+          ? [
+              fc.record({
+                ids: fc.tuple(...e.params.map(() => junkIdArb)),
+                body: fc.constant({ body: { kind: 'json', value: template.base } as Body, mode: 'valid-body-bad-id' }),
+              }),
+            ]
+          : [];
+      const shape = fc.oneof(
+        fc.record({
+          ids: e.params.length ? fc.tuple(...e.params.map(idArb)) : fc.constant([] as string[]),
+          body: hasBody ? bodyArb(template) : fc.constant({ body: { kind: 'none' } as Body, mode: 'no-body' }),
+        }),
+        ...validBodyOnJunkIds,
+      );
+      return fc
+        .record({
           shape,
           query: fc.oneof(fc.constant(''), queryArb),
           auth: fc.oneof(
             { arbitrary: fc.constant(`Bearer ${bearer}`), weight: 8 },
-            { arbitrary: fc.constantFrom('', 'Bearer', 'Bearer x.y.z', `Basic ${bearer}`, `Bearer ${bearer}x`), weight: 1 },
+            {
+              arbitrary: fc.constantFrom('', 'Bearer', 'Bearer x.y.z', `Basic ${bearer}`, `Bearer ${bearer}x`),
+              weight: 1,
+            },
           ),
           requestId: fc.oneof(fc.constant(undefined), fc.uuid(), fc.string({ maxLength: 80 })),
           accept: fc.constantFrom(undefined, 'application/json', 'text/csv', 'application/xml', '*/*', 'garbage'),
-        }).map(({ shape, query, auth, requestId, accept }) => {
+        })
+        .map(({ shape, query, auth, requestId, accept }) => {
           let i = 0;
           const path = e.template.replace(/\{\w+\}/g, () => shape.ids[i++]!);
           const headers: Record<string, string> = {};
@@ -228,17 +289,21 @@ describe('chaos: fuzzing every endpoint with bad requests', () => {
             mustFail: hasBody,
           };
         });
-      });
+    });
 
     const slow = new Map<string, { n: number; ms: number }>();
-    const send = async (r: FuzzRequest): Promise<{ r: FuzzRequest; status: number; problem?: string; text: string }> => {
+    const send = async (
+      r: FuzzRequest,
+    ): Promise<{ r: FuzzRequest; status: number; problem?: string; text: string }> => {
       const t0 = performance.now();
       const result = await sendOnce(r);
       const s = slow.get(r.label) ?? { n: 0, ms: 0 };
       slow.set(r.label, { n: s.n + 1, ms: s.ms + performance.now() - t0 });
       return result;
     };
-    const sendOnce = async (r: FuzzRequest): Promise<{ r: FuzzRequest; status: number; problem?: string; text: string }> => {
+    const sendOnce = async (
+      r: FuzzRequest,
+    ): Promise<{ r: FuzzRequest; status: number; problem?: string; text: string }> => {
       const headers = { ...r.headers };
       let payload: string | undefined;
       switch (r.body.kind) {
@@ -270,7 +335,8 @@ describe('chaos: fuzzing every endpoint with bad requests', () => {
         } catch {
           body = undefined;
         }
-        const problem = res.status >= 400 ? problemDefect({ status: res.status, headers: res.headers, body, text }) : undefined;
+        const problem =
+          res.status >= 400 ? problemDefect({ status: res.status, headers: res.headers, body, text }) : undefined;
         return { r, status: res.status, problem, text: text.slice(0, 300) };
       } catch (error) {
         return { r, status: 0, text: String(error) };
@@ -304,7 +370,8 @@ describe('chaos: fuzzing every endpoint with bad requests', () => {
           const key = `${x.r.method} → ${x.status} ${why} ${code}`;
           const d = defects.get(key);
           if (d) d.count++;
-          else defects.set(key, { count: 1, example: `${x.r.label} ${x.r.path.slice(0, 100)} ${x.text.slice(0, 160)}` });
+          else
+            defects.set(key, { count: 1, example: `${x.r.label} ${x.r.path.slice(0, 100)} ${x.text.slice(0, 160)}` });
         }
       }),
       { numRuns: RUNS, seed: SEED },

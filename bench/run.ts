@@ -1,0 +1,190 @@
+/**
+ * `npm run bench` — every workload of issue 6, a table, and bench/results.json (a flat object of numbers).
+ *   npm run bench                     all workloads
+ *   npm run bench -- store http       some of them (store, http, lag, propagation, activity, replay)
+ *   npm run bench -- store --store embedded
+ * Needs the machine's PostgreSQL (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres) and
+ * Redis (BENCH_REDIS_URL, default redis://127.0.0.1:6379); sends traffic to 127.0.0.1 only. Everything it
+ * creates (databases, temp dirs, the service's child process) is removed at the end.
+ * A workload whose feature is missing prints "skipped: <why>" and leaves its keys out of results.json;
+ * the run's context (load average, skips, warnings) goes to bench/results.meta.json.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { runStoreBench } from './store.bench';
+import { runActivityBench } from './workloads/activity.bench';
+import { runHttpBench } from './workloads/http.bench';
+import { runLagBench } from './workloads/lag.bench';
+import { runPropagationBench } from './workloads/propagation.bench';
+import { runReplayBench } from './workloads/replay.bench';
+import { WorkloadSkipped } from './support/skipped';
+
+type Outcome = { results: Record<string, number>; notes: string[] };
+type Workload = { keys: string[]; run: (log: (m: string) => void) => Promise<Outcome> };
+
+const STORE_KEYS = ['store_append_new_eps', 'store_append_existing_eps', 'store_read_stream_sps', 'store_read_all_eps'];
+
+/** Targets of issue 6, for the table: [comparison, value]. */
+const TARGETS: Record<string, ['≥' | '<', number]> = {
+  store_append_new_eps: ['≥', 6000],
+  store_read_all_eps: ['≥', 200_000],
+  http_place_order_rps: ['≥', 3000],
+  http_place_order_p99_ms: ['<', 50],
+  projection_lag_p99_ms: ['<', 100],
+  propagation_p99_ms: ['<', 2000],
+  replay_eps: ['≥', 50_000],
+  replay_peak_rss_mb: ['<', 300],
+  activity_log_p99_ms: ['<', 50],
+};
+
+function parseArgs(argv: string[]): { names: string[]; store: 'postgres' | 'embedded' } {
+  const names: string[] = [];
+  let store: 'postgres' | 'embedded' = 'postgres';
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--store') {
+      const v = argv[++i];
+      if (v !== 'postgres' && v !== 'embedded') throw new Error('--store takes postgres or embedded');
+      store = v;
+    } else if (a.startsWith('--store=')) {
+      const v = a.slice('--store='.length);
+      if (v !== 'postgres' && v !== 'embedded') throw new Error('--store takes postgres or embedded');
+      store = v;
+    } else names.push(a);
+  }
+  return { names, store };
+}
+
+async function main(): Promise<void> {
+  const { names, store } = parseArgs(process.argv.slice(2));
+  const prefix = store === 'embedded' ? 'embedded_' : '';
+  const workloads: Record<string, Workload> = {
+    store: {
+      keys: STORE_KEYS.map((k) => prefix + k),
+      run: async () => {
+        const r = await runStoreBench({ store });
+        return { results: Object.fromEntries(Object.entries(r).map(([k, v]) => [prefix + k, v])), notes: [] };
+      },
+    },
+    http: {
+      keys: [
+        'http_place_order_rps',
+        'http_place_order_p50_ms',
+        'http_place_order_p99_ms',
+        'http_reveal_key_rps',
+        'http_list_software_rps',
+      ],
+      run: runHttpBench,
+    },
+    lag: { keys: ['projection_lag_p50_ms', 'projection_lag_p99_ms'], run: runLagBench },
+    propagation: { keys: ['propagation_p50_ms', 'propagation_p99_ms'], run: runPropagationBench },
+    activity: { keys: ['activity_log_p99_ms'], run: runActivityBench },
+    replay: { keys: ['replay_eps', 'replay_peak_rss_mb'], run: runReplayBench },
+  };
+  const unknown = names.filter((n) => !(n in workloads));
+  if (unknown.length)
+    throw new Error(`unknown workload(s) ${unknown.join(', ')}; known: ${Object.keys(workloads).join(', ')}`);
+  // A full run also measures the store on the embedded PostgreSQL.
+  const selected = names.length ? names : Object.keys(workloads);
+  const runs: [string, Workload][] = selected.map((n) => [n, workloads[n]!]);
+  if (!names.length && store === 'postgres') {
+    runs.splice(1, 0, [
+      'store --store embedded',
+      {
+        keys: STORE_KEYS.map((k) => `embedded_${k}`),
+        run: async () => {
+          const r = await runStoreBench({ store: 'embedded' });
+          return { results: Object.fromEntries(Object.entries(r).map(([k, v]) => [`embedded_${k}`, v])), notes: [] };
+        },
+      },
+    ]);
+  }
+
+  const loadBefore = loadavg();
+  console.log(
+    `bench: ${runs.map(([n]) => n).join(', ')} — ${cpus().length} cores, load average ${loadBefore.map((l) => l.toFixed(2)).join(' ')}`,
+  );
+  const results: Record<string, number> = {};
+  const skipped: Record<string, string> = {};
+  const failed: Record<string, string> = {};
+  const notes: string[] = [];
+  const measuredKeys = new Set<string>();
+  for (const [name, w] of runs) {
+    const t0 = Date.now();
+    console.log(`\n▶ ${name}`);
+    try {
+      const out = await w.run((m) => console.log(`  ${m}`));
+      for (const k of w.keys) {
+        const v = out.results[k];
+        if (typeof v === 'number' && Number.isFinite(v)) results[k] = v;
+      }
+      notes.push(...out.notes);
+      out.notes.forEach((n) => console.log(`  note: ${n}`));
+      console.log(`  done in ${((Date.now() - t0) / 1000).toFixed(0)} s, load average ${loadavg()[0]!.toFixed(2)}`);
+    } catch (error) {
+      const why = error instanceof Error ? error.message : String(error);
+      if (error instanceof WorkloadSkipped) {
+        skipped[name] = why;
+        console.log(`  skipped: ${why}`);
+      } else {
+        failed[name] = why;
+        console.log(`  FAILED: ${why}`);
+      }
+    }
+    w.keys.forEach((k) => measuredKeys.add(k));
+  }
+
+  // A partial run updates its own keys only; keys of workloads that were skipped or failed now are removed.
+  const file = join(__dirname, 'results.json');
+  let merged: Record<string, number> = {};
+  if (names.length) {
+    merged = JSON.parse(await readFile(file, 'utf8').catch(() => '{}')) as Record<string, number>;
+    for (const k of measuredKeys) delete merged[k];
+  }
+  Object.assign(merged, results);
+  await writeFile(file, `${JSON.stringify(merged, null, 2)}\n`);
+  const loadAfter = loadavg();
+  await writeFile(
+    join(__dirname, 'results.meta.json'),
+    `${JSON.stringify(
+      {
+        date: new Date().toISOString(),
+        node: process.version,
+        cores: cpus().length,
+        loadAverageBefore: loadBefore,
+        loadAverageAfter: loadAfter,
+        workloads: runs.map(([n]) => n),
+        skipped,
+        failed,
+        notes,
+      },
+      null,
+      2,
+    )}\n`,
+  );
+
+  console.log('\n| key | value | target |\n|---|---:|---|');
+  for (const [, w] of runs) {
+    for (const k of w.keys) {
+      const v = results[k];
+      const target = TARGETS[k.replace(/^embedded_/, '')];
+      const met = v === undefined || !target ? '' : (target[0] === '≥' ? v >= target[1] : v < target[1]) ? ' ✓' : ' ✗';
+      console.log(
+        `| ${k} | ${v === undefined ? '—' : v.toLocaleString('en')} | ${target ? `${target[0]} ${target[1].toLocaleString('en')}${met}` : ''} |`,
+      );
+    }
+  }
+  for (const [n, why] of Object.entries(skipped)) console.log(`skipped ${n}: ${why}`);
+  for (const [n, why] of Object.entries(failed)) console.log(`FAILED ${n}: ${why}`);
+  console.log(
+    `load average before ${loadBefore.map((l) => l.toFixed(2)).join(' ')}, after ${loadAfter.map((l) => l.toFixed(2)).join(' ')}`,
+  );
+  console.log(`wrote ${file}`);
+  if (Object.keys(failed).length) process.exitCode = 1;
+}
+
+main().catch((error: unknown) => {
+  console.error(`bench failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

@@ -107,16 +107,25 @@ describe('chaos: PostgreSQL restarted during order placements', () => {
     const unclear = failed.filter((o) => o.status !== 503 || !o.retryAfter || o.defect);
     expect(unclear.slice(0, 5)).toEqual([]);
 
-    // Every 2xx is in the event store, with the request id it was sent with.
+    // Every 2xx is in the event store, with the request id it was sent with. Read as a follower reads
+    // (gap-safe: it stops below the oldest open transaction, e.g. a projection batch still running), so
+    // give the service's own batches a moment to commit.
     const store = await PostgresEventStore.create({ connectionString: pg.url, kind: 'embedded' });
     try {
-      const placed = new Map(
-        (await readAll(store))
-          .filter((e) => e.type === 'OrderPlaced')
-          .map((e) => [String((e.data as { orderId?: unknown }).orderId), e.metadata.requestId]),
+      let placed = new Map<string, unknown>();
+      await eventually(
+        async () => {
+          placed = new Map(
+            (await readAll(store))
+              .filter((e) => e.type === 'OrderPlaced')
+              .map((e) => [String((e.data as { orderId?: unknown }).orderId), e.metadata.requestId]),
+          );
+          const missing = ok.filter((o) => !o.orderId || placed.get(o.orderId) !== o.requestId);
+          expect(missing.slice(0, 5)).toEqual([]);
+        },
+        20_000,
+        250,
       );
-      const missing = ok.filter((o) => !o.orderId || placed.get(o.orderId) !== o.requestId);
-      expect(missing).toEqual([]);
       console.log(
         `postgres restart: ${outcomes.length} placements, ${ok.length} 2xx (all stored), ${failed.length} 503; ` +
           `${placed.size} orders in the store`,

@@ -22,13 +22,11 @@ import {
   type PropagationLogger,
 } from '../propagation.ports';
 import { migratePropagationTables } from '../store/propagation.schema';
-import type { PropagationStore } from '../store/propagation.store';
+import type { PropagationStore, WindowWarningRef } from '../store/propagation.store';
 
 export const REACTOR_NAME = 'propagation-reactor';
 
 const HOUR = 3_600_000;
-/** How long a batch waits for the queue before leaving the enqueue to the reconciler. */
-const ENQUEUE_TIMEOUT_MS = 2000;
 
 export interface CancellationReactorDeps {
   store: PropagationStore;
@@ -44,10 +42,9 @@ type Intent = () => Promise<unknown>;
  * The consumer of the event store that drives propagation, run by a ProjectionRunner: one active
  * instance across processes (advisory lock), resuming from its checkpoint in PostgreSQL. In the same
  * transaction as the checkpoint it records each OrderCancelled (with its deadline) and each window-closing
- * reminder due; then, still before the commit, it enqueues their jobs with ids derived from the event, so
- * a replayed batch adds nothing twice. The enqueue is best-effort with a timeout: if the queue is down the
- * batch commits anyway and the reconciler enqueues from the rows. A job that starts before the commit
- * records the row itself.
+ * reminder due; right after the batch it enqueues their jobs with ids derived from the event, so a replayed
+ * batch adds nothing twice. The enqueue is best-effort: if the queue is down the reconciler enqueues from
+ * the rows. A job that starts before the commit records the row itself.
  */
 export function cancellationReactor(deps: CancellationReactorDeps): Projection {
   const logger = deps.logger ?? silentPropagationLogger;
@@ -65,7 +62,14 @@ export function cancellationReactor(deps: CancellationReactorDeps): Projection {
     async apply(client: PoolClient, events: RecordedEvent[]): Promise<void> {
       const intents = new Map<string, Intent>();
       const now = deps.clock.now().getTime();
+      // Reminders of placed orders are written in one statement per run of OrderPlaced events.
+      let warnings: WindowWarningRef[] = [];
+      const flushWarnings = async (): Promise<void> => {
+        await deps.store.recordWindowWarnings(warnings, client);
+        warnings = [];
+      };
       for (const event of events) {
+        if (event.type !== 'OrderPlaced') await flushWarnings();
         switch (event.type) {
           case 'OrderPlaced': {
             const placed = event as RecordedEvent<OrderPlaced>;
@@ -78,7 +82,7 @@ export function cancellationReactor(deps: CancellationReactorDeps): Projection {
                 const due = end - hoursBefore * HOUR;
                 if (due < Date.parse(order.placedAt)) continue;
                 const w = { orderId: order.orderId, windowEndsAt: window.windowEndsAt, hoursBefore };
-                await deps.store.recordWindowWarning({ ...w, dueAt: new Date(due).toISOString() }, client);
+                warnings.push({ ...w, dueAt: new Date(due).toISOString() });
                 intents.set(`warn:${order.orderId}:${end}:${hoursBefore}`, () =>
                   deps.queues.enqueueWindowWarning(w, due - deps.clock.now().getTime()),
                 );
@@ -126,24 +130,24 @@ export function cancellationReactor(deps: CancellationReactorDeps): Projection {
           }
         }
       }
+      await flushWarnings();
       if (intents.size === 0) return;
-      const settled = Promise.allSettled([...intents.values()].map((enqueue) => enqueue()));
-      const outcome = await Promise.race([settled, sleep(ENQUEUE_TIMEOUT_MS).then(() => 'timeout' as const)]);
-      if (outcome === 'timeout') {
-        logger.warn(`reactor: the queue did not answer within ${ENQUEUE_TIMEOUT_MS} ms; the reconciler will enqueue`);
-        return;
-      }
-      const failed = outcome.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
-      if (failed.length > 0) {
-        logger.warn(
-          `reactor: ${failed.length} enqueue(s) failed (${describeError(failed[0].reason)}); the reconciler will retry`,
-        );
-      }
+      // Enqueue after the batch rather than inside its transaction: a transaction held open while waiting on
+      // the queue holds back every follower of the store (gap-safe reads stop at the oldest open transaction),
+      // which is how a slow queue once stalled all projections. The rows above are what is durable; a crash
+      // before these enqueues is repaired by the reconciler, and a job that starts before the commit records
+      // its own row.
+      const pending = [...intents.values()];
+      setImmediate(() => {
+        void Promise.allSettled(pending.map((enqueue) => enqueue())).then((outcome) => {
+          const failed = outcome.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+          if (failed.length > 0) {
+            logger.warn(
+              `reactor: ${failed.length} enqueue(s) failed (${describeError(failed[0].reason)}); the reconciler will retry`,
+            );
+          }
+        });
+      });
     },
   };
 }
-
-const sleep = (ms: number): Promise<void> =>
-  new Promise((resolve) => {
-    setTimeout(resolve, ms).unref();
-  });

@@ -240,6 +240,17 @@ export class PropagationStore {
     );
   }
 
+  /** Many reminders in one statement: a reactor batch of placed orders must not hold its transaction long. */
+  async recordWindowWarnings(ws: readonly WindowWarningRef[], db: Db = this.pool): Promise<void> {
+    if (ws.length === 0) return;
+    await db.query(
+      `INSERT INTO cancellation_window_warnings (order_id, window_ends_at, hours_before, due_at)
+       SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::int[], $4::timestamptz[])
+       ON CONFLICT DO NOTHING`,
+      [ws.map((w) => w.orderId), ws.map((w) => w.windowEndsAt), ws.map((w) => w.hoursBefore), ws.map((w) => w.dueAt)],
+    );
+  }
+
   /** The order was cancelled: its pending reminders will never be sent. */
   async cancelWindowWarnings(orderId: string, at: string, db: Db = this.pool): Promise<void> {
     await db.query(

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import IORedis from 'ioredis';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -109,8 +110,28 @@ export async function startTestApp(
       await app.close();
       await db.drop();
       rmSync(dataDir, { recursive: true, force: true });
+      if (options.queue !== 'postgres') await dropQueueKeys(db.name);
     },
   };
 }
 
 export const newTenant = (): string => randomUUID();
+
+/**
+ * The app's queues are namespaced by its database name (QUEUE_NAMESPACE defaults to it); remove their
+ * Redis keys so test runs do not pile up jobs and schedulers on the machine's Redis.
+ */
+async function dropQueueKeys(namespace: string): Promise<void> {
+  const redis = new IORedis(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379', { lazyConnect: true });
+  try {
+    await redis.connect();
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `*${namespace}*`, 'COUNT', 1000);
+      if (keys.length > 0) await redis.unlink(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}

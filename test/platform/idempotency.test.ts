@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
-import { createTestDatabase, TestDatabase } from '../support/database';
+import { createTestDatabase, TestDatabase, testPool } from '../support/database';
 import { Module } from '@nestjs/common';
 import {
   canonicalJson,
@@ -31,7 +31,7 @@ describe('idempotent commands (PostgreSQL)', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase('csp_platform_idem');
-    pool = new Pool({ connectionString: db.url, max: 20 });
+    pool = testPool({ connectionString: db.url, max: 20 });
     t = await createTestApp({ pool });
     auth = { authorization: `Bearer ${await token()}` };
   });

@@ -1,6 +1,6 @@
 import { customersProjection, CustomersQuery, CUSTOMERS_TABLE } from '@csp/read-models';
 import { Pool } from 'pg';
-import { createTestDatabase, type TestDatabase } from '../support/database';
+import { createTestDatabase, type TestDatabase, testPool } from '../support/database';
 import {
   PARTNER_A,
   PARTNER_B,
@@ -27,7 +27,7 @@ describe('customers projection', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase('csp_rm_customers');
-    pool = new Pool({ connectionString: db.url, max: 4 });
+    pool = testPool({ connectionString: db.url, max: 4 });
     await migrate(pool, customersProjection);
   });
   afterAll(async () => {

@@ -1,7 +1,7 @@
 import { formatMoney, type OrderCancelled, type OrderPlaced } from '@csp/domain';
 import { orderViewsProjection, OrderViewsQuery, ORDER_VIEWS_TABLE } from '@csp/read-models';
 import { Pool } from 'pg';
-import { createTestDatabase, type TestDatabase } from '../support/database';
+import { createTestDatabase, type TestDatabase, testPool } from '../support/database';
 import {
   DAY,
   OFFERS,
@@ -50,7 +50,7 @@ describe('order views projection', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase('csp_rm_orders');
-    pool = new Pool({ connectionString: db.url, max: 4 });
+    pool = testPool({ connectionString: db.url, max: 4 });
     await migrate(pool, orderViewsProjection);
   });
   afterAll(async () => {

@@ -7,7 +7,7 @@ import {
   type Projection,
 } from '@csp/read-models';
 import { Pool, type PoolClient } from 'pg';
-import { createTestDatabase, type TestDatabase } from '../support/database';
+import { createTestDatabase, type TestDatabase, testPool } from '../support/database';
 import { OFFERS, PARTNER_A, T0, at, orderHistory, registerCustomer, waitUntil } from './read-models.fixtures';
 
 /**
@@ -80,8 +80,8 @@ describe('projection runner', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase('csp_rm_runner');
-    pool = new Pool({ connectionString: db.url, max: 20 });
-    admin = new Pool({ connectionString: db.url, max: 2 });
+    pool = testPool({ connectionString: db.url, max: 20 });
+    admin = testPool({ connectionString: db.url, max: 2 });
     pool.on('error', () => undefined);
     store = await PostgresEventStore.create({ connectionString: db.url, pollIntervalMs: 100 });
   });

@@ -11,7 +11,7 @@ import {
   SoftwareListQuery,
 } from '@csp/read-models';
 import { Pool } from 'pg';
-import { createTestDatabase, type TestDatabase } from '../support/database';
+import { createTestDatabase, type TestDatabase, testPool } from '../support/database';
 import {
   DAY,
   OFFERS,
@@ -38,7 +38,7 @@ describe('read models over the PostgreSQL event store', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase('csp_rm_e2e');
-    pool = new Pool({ connectionString: db.url, max: 20 });
+    pool = testPool({ connectionString: db.url, max: 20 });
     store = await PostgresEventStore.create({ connectionString: db.url, pollIntervalMs: 100 });
     group = new ProjectionRunnerGroup({
       pool,

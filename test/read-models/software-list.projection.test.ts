@@ -1,7 +1,7 @@
 import { formatMoney } from '@csp/domain';
 import { softwareListProjection, SoftwareListQuery, SOFTWARE_LIST_TABLE } from '@csp/read-models';
 import { Pool } from 'pg';
-import { createTestDatabase, type TestDatabase } from '../support/database';
+import { createTestDatabase, type TestDatabase, testPool } from '../support/database';
 import {
   DAY,
   OFFERS,
@@ -57,7 +57,7 @@ describe('software list projection', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase('csp_rm_software');
-    pool = new Pool({ connectionString: db.url, max: 4 });
+    pool = testPool({ connectionString: db.url, max: 4 });
     await migrate(pool, softwareListProjection);
   });
   afterAll(async () => {

@@ -20,6 +20,7 @@ import {
 } from '../e2e/e2e-helpers';
 import { runReplay } from '../../apps/cli/src/replay';
 import { runVerify } from '../../apps/cli/src/verify';
+import { testPool } from '../support/database';
 
 const run = promisify(execFile);
 const root = join(__dirname, '..', '..');
@@ -399,7 +400,7 @@ describe('read side over HTTP', () => {
     const env = (): NodeJS.ProcessEnv => ({ ...process.env, DATABASE_URL: t.db.url, EVENTSTORE_URL: '' });
     let admin: Pool;
     beforeAll(() => {
-      admin = new Pool({ connectionString: t.db.url, max: 2 });
+      admin = testPool({ connectionString: t.db.url, max: 2 });
     });
     afterAll(async () => {
       await admin.end();

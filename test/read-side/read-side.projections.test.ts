@@ -11,7 +11,7 @@ import {
   type Projection,
 } from '@csp/read-models';
 import { Pool } from 'pg';
-import { createTestDatabase, type TestDatabase } from '../support/database';
+import { createTestDatabase, type TestDatabase, testPool } from '../support/database';
 import {
   applyInTransaction,
   at,
@@ -120,7 +120,7 @@ describe('read side projections: audit records and credits', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase('csp_rs_proj');
-    pool = new Pool({ connectionString: db.url, max: 10 });
+    pool = testPool({ connectionString: db.url, max: 10 });
     pool.on('error', () => undefined);
     for (const p of [auditRecordsProjection, creditsProjection]) await migrate(pool, p);
   });
@@ -350,7 +350,7 @@ describe('read side projections: audit records and credits', () => {
       async (name, projection, killOn, tables) => {
         await reset();
         await pool.query(`DELETE FROM read_model_checkpoints WHERE projection = $1`, [name]).catch(() => undefined);
-        const admin = new Pool({ connectionString: db.url, max: 2 });
+        const admin = testPool({ connectionString: db.url, max: 2 });
         let killed = false;
         // The real projection, whose connection is killed after it wrote part of a batch (before the commit).
         const killable: Projection = {

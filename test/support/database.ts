@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Client } from 'pg';
+import { Client, Pool, PoolConfig } from 'pg';
 
 /**
  * Each integration suite gets a database of its own on the machine's real PostgreSQL,
@@ -37,4 +37,15 @@ export async function createTestDatabase(prefix = 'csp_test'): Promise<TestDatab
       }
     },
   };
+}
+
+/**
+ * A pool for a test's own queries. Suites drop their databases WITH (FORCE), and a projection or
+ * subscription under test may lose a connection on purpose; an idle client's error must not surface as an
+ * unhandled 'error' event that fails whichever test happens to be running.
+ */
+export function testPool(config: PoolConfig): Pool {
+  const pool = new Pool(config);
+  pool.on('error', () => undefined);
+  return pool;
 }

@@ -15,3 +15,4 @@ export * from './jobs/window-warning.processor';
 export * from './metrics/propagation.metrics';
 export * from './reactor/cancellation.reactor';
 export * from './reconciler/propagation.reconciler';
+export * from './shared/with-timeout';

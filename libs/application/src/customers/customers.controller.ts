@@ -4,10 +4,10 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestj
 import type { FastifyReply } from 'fastify';
 import { ApiProblemResponses, CurrentPrincipal, Idempotent, Principal, Role, Roles } from '@csp/platform';
 import { CustomersQuery, PROJECTION_NAMES } from '@csp/read-models';
-import { Collection, parseContinuationToken, parseMinPosition, parseSize, toCollection } from '../shared/collection';
+import { Collection, toCollection } from '../shared/collection';
 import { ACCESS, CustomerAccess } from '../shared/customer-access';
 import { setPositionHeader } from '../shared/position-header';
-import { ReadYourWrites, withPagingErrors } from '../shared/read-your-writes';
+import { ReadYourWrites } from '../shared/read-your-writes';
 import { CustomerView, toCustomerView } from './customer.view';
 import { RegisterCustomerCommand } from './register-customer/register-customer.command';
 import { RegisterCustomerResult } from './register-customer/register-customer.handler';
@@ -54,11 +54,10 @@ export class CustomersController {
     @Query('continuationToken') continuationToken?: string,
     @Query('minPosition') minPosition?: string,
   ): Promise<Collection<unknown>> {
-    const n = parseSize(size);
-    const token = parseContinuationToken(continuationToken);
-    await this.readYourWrites.await(PROJECTION_NAMES.customers, parseMinPosition(minPosition));
-    const page = await withPagingErrors(() =>
-      this.customers.list(principal.tenantId.toLowerCase(), { size: n, continuationToken: token }),
+    const { page, size: n } = await this.readYourWrites.page(
+      PROJECTION_NAMES.customers,
+      { size, continuationToken, minPosition },
+      (p) => this.customers.list(principal.tenantId.toLowerCase(), p),
     );
     return toCollection('/v1/customers', page, n);
   }

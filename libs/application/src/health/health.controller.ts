@@ -10,7 +10,7 @@ import {
 import type { Pool } from 'pg';
 import { EVENT_STORE, EventStore } from '@csp/event-store';
 import { Public, SkipRateLimit } from '@csp/platform';
-import { QueueBackend } from '@csp/propagation';
+import { QueueBackend, withTimeout } from '@csp/propagation';
 import { DATABASE_POOL } from '../infrastructure/database-pool';
 import { PropagationHealth } from '../propagation/propagation.health';
 
@@ -66,20 +66,10 @@ export class HealthController {
   ): Promise<HealthIndicatorResult> {
     const check = this.indicator.check(name);
     try {
-      await withTimeout(fn(), TIMEOUT_MS);
+      await withTimeout(fn(), TIMEOUT_MS, name);
       return check.up(info);
     } catch (error) {
       return check.down({ ...info, detail: error instanceof Error ? error.message : String(error) });
     }
   }
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-    p.then(
-      (v) => (clearTimeout(t), resolve(v)),
-      (e: unknown) => (clearTimeout(t), reject(e instanceof Error ? e : new Error(String(e)))),
-    );
-  });
 }

@@ -1,6 +1,12 @@
 import { BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
-import { CheckpointWatcher, InvalidContinuationTokenError } from '@csp/read-models';
-import { invalidContinuationToken } from './collection';
+import { CheckpointWatcher, InvalidContinuationTokenError, Page } from '@csp/read-models';
+import {
+  invalidContinuationToken,
+  PagingQuery,
+  parseContinuationToken,
+  parseMinPosition,
+  parseSize,
+} from './collection';
 
 /** How long a query waits for its read model to reach the position a command reported. */
 export const READ_YOUR_WRITES_TIMEOUT_MS = 5000;
@@ -19,6 +25,21 @@ export class ReadYourWrites implements BeforeApplicationShutdown {
   /** The watcher holds a LISTEN connection of the pool; release it before the pool closes. */
   async beforeApplicationShutdown(): Promise<void> {
     await this.watcher.close();
+  }
+
+  /**
+   * One page of a read model, the way every list endpoint reads it: `size` and `continuationToken` checked,
+   * the read model awaited up to `minPosition`, a foreign or stale token answered 400.
+   */
+  async page<T>(
+    projection: string,
+    q: PagingQuery,
+    fetch: (page: { size: number; continuationToken?: string }) => Promise<Page<T>>,
+  ): Promise<{ page: Page<T>; size: number }> {
+    const size = parseSize(q.size);
+    const continuationToken = parseContinuationToken(q.continuationToken);
+    await this.await(projection, parseMinPosition(q.minPosition));
+    return { page: await withPagingErrors(() => fetch({ size, continuationToken })), size };
   }
 
   async await(projection: string, minPosition: number | undefined): Promise<void> {

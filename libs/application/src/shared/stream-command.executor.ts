@@ -24,6 +24,8 @@ export interface StreamCommandResult<S> {
   position?: number;
   /** True when the request had already been carried out and nothing new was appended. */
   replayed?: boolean;
+  /** The whole stream after the command (what was read plus what was appended), for building a response. */
+  streamEvents: AnyEvent[];
 }
 
 export interface LoadedStream<S> {
@@ -78,8 +80,10 @@ export class StreamCommandExecutor {
               e.metadata.tenantId === metadata.tenantId,
           )
         : [];
+      const read: AnyEvent[] = loaded.events.map((e) => ({ type: e.type, data: e.data }));
       if (earlier.length > 0) {
         return {
+          streamEvents: read,
           events: earlier.map((e) => ({ type: e.type, data: e.data })),
           state: loaded.state,
           position: earlier[earlier.length - 1].globalPosition,
@@ -90,7 +94,7 @@ export class StreamCommandExecutor {
       const cmd =
         typeof command === 'function' ? (command as (s: S, c: DomainContext) => C)(loaded.state, context) : command;
       const decided = decider.decide(cmd, loaded.state, context);
-      if (decided.length === 0) return { events: [], state: loaded.state };
+      if (decided.length === 0) return { events: [], state: loaded.state, streamEvents: read };
       const events: NewEvent[] = decided.map((e, index) => ({
         id: metadata.requestId ? deriveEventId(metadata.requestId, streamId, index) : undefined,
         type: e.type,
@@ -102,7 +106,7 @@ export class StreamCommandExecutor {
           expectedVersion: loaded.version === 0 ? 'no_stream' : loaded.version,
         });
         const state = decided.reduce(decider.evolve, loaded.state);
-        return { events: decided, state, position: result.lastGlobalPosition };
+        return { events: decided, state, position: result.lastGlobalPosition, streamEvents: [...read, ...decided] };
       } catch (error) {
         if (error instanceof WrongExpectedVersionError && attempt < StreamCommandExecutor.MAX_ATTEMPTS) {
           // Racers that lost retry after a short, growing, jittered pause so they do not collide again.

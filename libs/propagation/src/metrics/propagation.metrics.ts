@@ -2,6 +2,7 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { PropagationQueues } from '../jobs/propagation.queues';
 import type { PropagationClock } from '../propagation.ports';
 import type { PropagationStore } from '../store/propagation.store';
+import { withTimeout } from '../shared/with-timeout';
 
 /** Scrapes must answer even when Redis or PostgreSQL does not: a stuck gauge keeps its last value. */
 const COLLECT_TIMEOUT_MS = 1500;
@@ -66,8 +67,8 @@ export class PropagationMetrics {
     let counts: Promise<{ pending: number; overdue: number }> | undefined;
     // One query serves both gauges of a scrape.
     const readCounts = (): Promise<{ pending: number; overdue: number }> => {
-      counts ??= withTimeout(deps.store.counts(deps.clock.now())).finally(() =>
-        setTimeout(() => (counts = undefined), 100).unref(),
+      counts ??= withTimeout(deps.store.counts(deps.clock.now()), COLLECT_TIMEOUT_MS, 'metrics collection').finally(
+        () => setTimeout(() => (counts = undefined), 100).unref(),
       );
       return counts;
     };
@@ -95,7 +96,9 @@ export class PropagationMetrics {
       labelNames: ['queue', 'state'],
       registers,
       async collect() {
-        const depth = await withTimeout(deps.queues.depth()).catch(() => undefined);
+        const depth = await withTimeout(deps.queues.depth(), COLLECT_TIMEOUT_MS, 'metrics collection').catch(
+          () => undefined,
+        );
         if (!depth) return;
         for (const [queue, states] of Object.entries(depth)) {
           for (const [state, n] of Object.entries(states)) this.set({ queue, state }, n);
@@ -119,20 +122,4 @@ export class PropagationMetrics {
   get contentType(): string {
     return this.registry.contentType;
   }
-}
-
-function withTimeout<T>(promise: Promise<T>): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('metrics collection timed out')), COLLECT_TIMEOUT_MS);
-    promise.then(
-      (v) => {
-        clearTimeout(timer);
-        resolve(v);
-      },
-      (e: unknown) => {
-        clearTimeout(timer);
-        reject(e instanceof Error ? e : new Error(String(e)));
-      },
-    );
-  });
 }

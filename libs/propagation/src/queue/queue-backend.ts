@@ -1,5 +1,6 @@
 import { createPostgresBackend, Job, JobsOptions, Processor, Queue, QueueOptions, Worker, WorkerOptions } from 'bullmq';
 import IORedis, { RedisOptions } from 'ioredis';
+import { withTimeout } from '../shared/with-timeout';
 
 /**
  * One queue API over two BullMQ backends:
@@ -164,19 +165,3 @@ export class QueueBackend {
 }
 
 export type { Job };
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
-    promise.then(
-      (v) => {
-        clearTimeout(timer);
-        resolve(v);
-      },
-      (e: unknown) => {
-        clearTimeout(timer);
-        reject(e instanceof Error ? e : new Error(String(e)));
-      },
-    );
-  });
-}

@@ -1,7 +1,6 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import {
   customerDecider,
-  CustomerDomainClaimed,
   customerDomainDecider,
   domainReservationStreamId,
   DomainError,
@@ -98,5 +97,3 @@ function domainTaken(domain: string): DomainError {
     detail: `The domain ${domain} is already registered to a customer.`,
   });
 }
-
-export type { CustomerDomainClaimed };

@@ -33,8 +33,7 @@ export class CancelOrderHandler implements ICommandHandler<
       },
     });
     // The response is the order as its events now say (the same fold the order list uses).
-    const { events } = await this.executor.load(streamId, orderDecider);
-    const order = orderResourceFromEvents(events);
+    const order = orderResourceFromEvents(result.streamEvents);
     if (!order) throw new Error('order vanished during cancellation');
     return { order, position: result.position };
   }

@@ -3,17 +3,10 @@ import { DomainData, PolicyBook } from '@csp/domain';
 import type { Principal } from '@csp/platform';
 import { OrderViewsQuery, PROJECTION_NAMES } from '@csp/read-models';
 import { CLOCK, Clock } from '../../ports/clock.port';
-import {
-  parseContinuationToken,
-  parseMinPosition,
-  parseSize,
-  PagingQuery,
-  toCollection,
-  Collection,
-} from '../../shared/collection';
+import { PagingQuery, toCollection, Collection } from '../../shared/collection';
 import { ACCESS, CustomerAccess } from '../../shared/customer-access';
 import { DOMAIN_DATA } from '../../shared/domain-data.provider';
-import { ReadYourWrites, withPagingErrors } from '../../shared/read-your-writes';
+import { ReadYourWrites } from '../../shared/read-your-writes';
 import { toOrderResource } from '../order.view';
 
 /** Queries over orders: the list from the order-views read model; single orders come from their stream. */
@@ -37,10 +30,9 @@ export class ReadOrdersService {
 
   async list(principal: Principal, customerId: string, q: PagingQuery): Promise<Collection<unknown>> {
     const { customer } = await this.customers.authorize(principal, customerId, ACCESS.readOrders);
-    const size = parseSize(q.size);
-    const continuationToken = parseContinuationToken(q.continuationToken);
-    await this.readYourWrites.await(PROJECTION_NAMES.orderViews, parseMinPosition(q.minPosition));
-    const page = await withPagingErrors(() => this.query.list(customer.customerId, { size, continuationToken }));
+    const { page, size } = await this.readYourWrites.page(PROJECTION_NAMES.orderViews, q, (p) =>
+      this.query.list(customer.customerId, p),
+    );
     return toCollection(
       `/v1/customers/${customer.customerId}/orders`,
       { ...page, items: page.items.map(toOrderResource) },

@@ -40,8 +40,7 @@ export class PlaceOrderHandler implements ICommandHandler<
       },
     });
     // The response is the order as its events now say (the same fold the order list uses).
-    const { events } = await this.executor.load(orderStreamId(orderId), orderDecider);
-    const order = orderResourceFromEvents(events);
+    const order = orderResourceFromEvents(result.streamEvents);
     if (!order) throw new Error('placing the order produced no order');
     return { order, position: result.position };
   }

@@ -1,16 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '@csp/platform';
 import { PROJECTION_NAMES, SoftwareListQuery } from '@csp/read-models';
-import {
-  Collection,
-  parseContinuationToken,
-  parseMinPosition,
-  parseSize,
-  PagingQuery,
-  toCollection,
-} from '../../shared/collection';
+import { Collection, PagingQuery, toCollection } from '../../shared/collection';
 import { ACCESS, CustomerAccess } from '../../shared/customer-access';
-import { ReadYourWrites, withPagingErrors } from '../../shared/read-your-writes';
+import { ReadYourWrites } from '../../shared/read-your-writes';
 
 /** The software list (Billing > Your products > Software): every purchased software line, cancelled ones too. */
 @Injectable()
@@ -23,10 +16,9 @@ export class ListSoftwareService {
 
   async list(principal: Principal, customerId: string, q: PagingQuery): Promise<Collection<unknown>> {
     const { customer } = await this.customers.authorize(principal, customerId, ACCESS.software);
-    const size = parseSize(q.size);
-    const continuationToken = parseContinuationToken(q.continuationToken);
-    await this.readYourWrites.await(PROJECTION_NAMES.softwareList, parseMinPosition(q.minPosition));
-    const page = await withPagingErrors(() => this.query.list(customer.customerId, { size, continuationToken }));
+    const { page, size } = await this.readYourWrites.page(PROJECTION_NAMES.softwareList, q, (p) =>
+      this.query.list(customer.customerId, p),
+    );
     return toCollection(`/v1/customers/${customer.customerId}/software`, page, size);
   }
 }

@@ -11,8 +11,8 @@ import {
   type AuditRecordFilter,
 } from '@csp/read-models';
 import { CLOCK, Clock } from '../ports/clock.port';
-import { Collection, parseContinuationToken, parseMinPosition, parseSize } from '../shared/collection';
-import { ReadYourWrites, withPagingErrors } from '../shared/read-your-writes';
+import { Collection, parseMinPosition } from '../shared/collection';
+import { ReadYourWrites } from '../shared/read-your-writes';
 import { parseAuditDateRange, parseGuidFilter } from './query-params';
 import { csvFile, CsvColumn, filteredCollection } from './read-side-collection';
 
@@ -80,10 +80,9 @@ export class AuditRecordsService {
 
   async list(principal: Principal, q: AuditRecordsRequest): Promise<Collection<AuditRecord>> {
     const { filter, query } = this.filter(principal, q);
-    const size = parseSize(q.size);
-    const continuationToken = parseContinuationToken(q.continuationToken);
-    await this.readYourWrites.await(PROJECTION_NAMES.auditRecords, parseMinPosition(q.minPosition));
-    const page = await withPagingErrors(() => this.query.list(filter, { size, continuationToken }));
+    const { page, size } = await this.readYourWrites.page(PROJECTION_NAMES.auditRecords, q, (p) =>
+      this.query.list(filter, p),
+    );
     return filteredCollection('/v1/auditrecords', query, page, size);
   }
 

@@ -2,8 +2,8 @@ import { Injectable, StreamableFile } from '@nestjs/common';
 import type { Money } from '@csp/domain';
 import type { Principal } from '@csp/platform';
 import { CreditsQuery, PROJECTION_NAMES, type CreditFilter, type CreditLine } from '@csp/read-models';
-import { Collection, parseContinuationToken, parseMinPosition, parseSize } from '../shared/collection';
-import { ReadYourWrites, withPagingErrors } from '../shared/read-your-writes';
+import { Collection, parseMinPosition } from '../shared/collection';
+import { ReadYourWrites } from '../shared/read-your-writes';
 import { parseGuidFilter, parsePeriod } from './query-params';
 import { csvFile, CsvColumn, filteredCollection } from './read-side-collection';
 
@@ -53,10 +53,9 @@ export class CreditsService {
 
   async list(principal: Principal, q: CreditsRequest): Promise<CreditsCollection> {
     const filter = this.filter(principal, q);
-    const size = parseSize(q.size);
-    const continuationToken = parseContinuationToken(q.continuationToken);
-    await this.readYourWrites.await(PROJECTION_NAMES.credits, parseMinPosition(q.minPosition));
-    const page = await withPagingErrors(() => this.query.list(filter, { size, continuationToken }));
+    const { page, size } = await this.readYourWrites.page(PROJECTION_NAMES.credits, q, (p) =>
+      this.query.list(filter, p),
+    );
     const filters = { period: filter.period, customerId: filter.customerId };
     return { ...filteredCollection('/v1/credits', filters, page, size), totals: page.totals };
   }

@@ -31,11 +31,11 @@ export class ReadYourWrites implements BeforeApplicationShutdown {
    * One page of a read model, the way every list endpoint reads it: `size` and `continuationToken` checked,
    * the read model awaited up to `minPosition`, a foreign or stale token answered 400.
    */
-  async page<T>(
+  async page<P extends Page<unknown>>(
     projection: string,
     q: PagingQuery,
-    fetch: (page: { size: number; continuationToken?: string }) => Promise<Page<T>>,
-  ): Promise<{ page: Page<T>; size: number }> {
+    fetch: (page: { size: number; continuationToken?: string }) => Promise<P>,
+  ): Promise<{ page: P; size: number }> {
     const size = parseSize(q.size);
     const continuationToken = parseContinuationToken(q.continuationToken);
     await this.await(projection, parseMinPosition(q.minPosition));

@@ -69,7 +69,9 @@ export async function startApi(options: {
   const hook = join(dir, 'swc-hook.js');
   await writeFile(hook, HOOK);
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, ['-r', hook, join(ROOT, 'apps/api/src/main.ts')], {
+  // BENCH_NODE_ARGS (say "--cpu-prof --cpu-prof-dir=/tmp/prof") reaches the service's node, for profiling.
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, '-r', hook, join(ROOT, 'apps/api/src/main.ts')], {
     cwd: ROOT,
     env: {
       ...process.env,

@@ -1,5 +1,6 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { Caller, startTestApp, TEST_SECRET, TestApp, TestResponse } from '../support/app';
+import { testPool } from '../support/database';
 import {
   adminAgent,
   cancelBody,
@@ -135,6 +136,27 @@ describe('cross-cutting HTTP behaviour', () => {
         { as: partner },
       );
       expect(list.body.items.filter((o: { id: string }) => o.id === r.first.body.id)).toHaveLength(1);
+    });
+
+    it('place order retried after its idempotency record is lost: the event store recognises the retry', async () => {
+      const requestId = randomUUID();
+      const body = { lineItems: [{ lineItemNumber: 0, offerId: OFFERS.perpetual, quantity: 1 }] };
+      const path = `/v1/customers/${customer.id}/orders`;
+      const first = await t.request('POST', path, { as: partner, body, headers: { 'MS-RequestId': requestId } });
+      expect(first.status).toBe(201);
+      // The order id derives from the request id, so the retry lands on the stream that already exists.
+      const pool = testPool({ connectionString: t.db.url, max: 1 });
+      try {
+        const forgotten = await pool.query('DELETE FROM idempotency_records WHERE request_id = $1', [requestId]);
+        expect(forgotten.rowCount).toBe(1);
+      } finally {
+        await pool.end();
+      }
+      const second = await t.request('POST', path, { as: partner, body, headers: { 'MS-RequestId': requestId } });
+      expect(second.status).toBe(201);
+      expect(second.body).toEqual(first.body);
+      const ofRequest = (await readAllEvents(t)).filter((e) => e.metadata.requestId === requestId);
+      expect(ofRequest.map((e) => e.type)).toEqual(['OrderPlaced']);
     });
 
     it('reveal key: the same key again, no second KeyRevealed', async () => {

@@ -141,4 +141,59 @@ describe('PostgreSQL event store specifics', () => {
     await expect(client.query(sql, ['order-two-2'])).rejects.toMatchObject({ code: '23505' });
     await client.query('ROLLBACK');
   });
+
+  describe('shared reads', () => {
+    let shared: PostgresEventStore;
+    beforeAll(async () => {
+      shared = await PostgresEventStore.create({ connectionString: db.url, schema: 'shared_reads' });
+    });
+    afterAll(async () => {
+      await shared?.close();
+    });
+    const readsSent = () => jest.spyOn(shared as unknown as { readAllNow: () => unknown }, 'readAllNow');
+
+    it('identical reads at the same moment go to PostgreSQL once and get the same batch', async () => {
+      await shared.appendToStream('order-shared-1', [ev('A'), ev('B')]);
+      const spy = readsSent();
+      try {
+        const [a, b] = await Promise.all([
+          shared.readAll({ after: 0, maxCount: 10 }),
+          shared.readAll({ after: 0, maxCount: 10 }),
+        ]);
+        expect(b).toBe(a);
+        expect(spy).toHaveBeenCalledTimes(1);
+      } finally {
+        spy.mockRestore();
+      }
+    });
+
+    it('never hands out a batch read (ahead) before a later append: the append is in the next read', async () => {
+      const before = await shared.headPosition();
+      for (let i = 0; i < 5; i++) await shared.appendToStream(`order-ahead-${i}`, [ev('Ahead', { i })]);
+      // A full batch: the store reads the next one ahead, which at that moment holds two events.
+      const first = await shared.readAll({ after: before, maxCount: 3 });
+      expect(first.isEnd).toBe(false);
+      await shared.appendToStream('order-ahead-late', [ev('Late')]);
+      const second = await shared.readAll({ after: first.lastPosition, maxCount: 3 });
+      expect(second.events.map((e) => e.type)).toEqual(['Ahead', 'Ahead', 'Late']);
+    });
+
+    it('a read-ahead that failed is not handed out: the caller reads afresh', async () => {
+      const before = await shared.headPosition();
+      for (let i = 0; i < 4; i++) await shared.appendToStream(`order-fail-${i}`, [ev('F', { i })]);
+      const target = shared as unknown as { readAllNow: (o: unknown) => Promise<unknown> };
+      const original = target.readAllNow.bind(shared);
+      const spy = readsSent()
+        .mockImplementationOnce((o: unknown) => original(o)) // the caller's own read
+        .mockImplementationOnce(() => Promise.reject(new Error('read-ahead failed'))); // the read ahead
+      try {
+        const first = await shared.readAll({ after: before, maxCount: 2 });
+        const second = await shared.readAll({ after: first.lastPosition, maxCount: 2 });
+        expect(second.events.map((e) => e.data)).toEqual([{ i: 2 }, { i: 3 }]);
+        expect(spy.mock.calls.length).toBeGreaterThanOrEqual(3);
+      } finally {
+        spy.mockRestore();
+      }
+    });
+  });
 });

@@ -26,12 +26,30 @@ export const customerStreamId = (customerId: string): string => `customer-${cust
  */
 @Injectable()
 export class CustomerAccess {
+  /**
+   * Registered customers by id. A customer stream holds one event, CustomerRegistered, and nothing changes it
+   * afterwards, so a registered customer can be remembered for good (bounded, least recently used out). An
+   * unknown id is not remembered: it may be registered a moment later.
+   */
+  private readonly registered = new Map<string, RegisteredCustomer>();
+  static readonly CACHE_SIZE = 10_000;
+
   constructor(private readonly executor: StreamCommandExecutor) {}
 
   async load(customerId: string): Promise<RegisteredCustomer | undefined> {
     if (!isGuid(customerId)) return undefined;
-    const { state } = await this.executor.load(customerStreamId(customerId.toLowerCase()), customerDecider);
-    return state.status === 'registered' ? state : undefined;
+    const id = customerId.toLowerCase();
+    const known = this.registered.get(id);
+    if (known) {
+      this.registered.delete(id);
+      this.registered.set(id, known);
+      return known;
+    }
+    const { state } = await this.executor.load(customerStreamId(id), customerDecider);
+    if (state.status !== 'registered') return undefined;
+    if (this.registered.size >= CustomerAccess.CACHE_SIZE) this.registered.delete(this.registered.keys().next().value!);
+    this.registered.set(id, state);
+    return state;
   }
 
   async authorize(

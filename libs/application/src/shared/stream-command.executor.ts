@@ -65,10 +65,22 @@ export class StreamCommandExecutor {
     streamId: string,
     decider: Decider<C, E, S>,
     command: C | ((state: S, context: DomainContext) => C),
-    options: { metadata?: Partial<EventMetadata>; mustExist?: boolean } = {},
+    options: {
+      metadata?: Partial<EventMetadata>;
+      mustExist?: boolean;
+      /**
+       * The stream id is new (a fresh entity id): decide on the initial state without reading the stream first,
+       * one round trip less. If the stream exists after all (a retried request), the append conflicts and the
+       * command goes the usual way: read, recognise the retry, answer with the first result.
+       */
+      expectNewStream?: boolean;
+    } = {},
   ): Promise<StreamCommandResult<S>> {
     for (let attempt = 1; ; attempt++) {
-      const loaded = await this.load(streamId, decider);
+      const loaded: LoadedStream<S> =
+        attempt === 1 && options.expectNewStream
+          ? { state: decider.initialState(), version: 0, events: [] }
+          : await this.load(streamId, decider);
       const metadata = commandMetadata(options.metadata);
       // A retried request whose events are already in the stream (say the response was lost): answer
       // with what it did the first time instead of deciding again.
@@ -108,6 +120,7 @@ export class StreamCommandExecutor {
         const state = decided.reduce(decider.evolve, loaded.state);
         return { events: decided, state, position: result.lastGlobalPosition, streamEvents: [...read, ...decided] };
       } catch (error) {
+        if (error instanceof WrongExpectedVersionError && attempt === 1 && options.expectNewStream) continue;
         if (error instanceof WrongExpectedVersionError && attempt < StreamCommandExecutor.MAX_ATTEMPTS) {
           // Racers that lost retry after a short, growing, jittered pause so they do not collide again.
           await sleep(Math.random() * 5 * attempt);

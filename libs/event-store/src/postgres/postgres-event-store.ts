@@ -23,6 +23,7 @@ import {
   MAX_EVENTS_PER_APPEND,
   MIGRATE_LOCK_CLASS,
   POSITION_SHIFT,
+  appendOneSql,
   appendSql,
   lockKey,
   notifyChannel,
@@ -85,6 +86,14 @@ function expectedMode(expected: ExpectedVersion): ExpectedMode {
   return expected === 0 ? 'no_stream' : 'exact';
 }
 
+/** A shared read older than this is not reused (it may say "end" while more has been written since). */
+const SHARED_READ_MAX_AGE_MS = 250;
+/** Bounds the memory held by shared reads (each up to one batch). */
+const MAX_SHARED_READS = 16;
+
+const readAllKey = (o: ReadAllOptions): string =>
+  JSON.stringify([o.after ?? 0, o.maxCount ?? 1000, o.types ?? null, o.streamPrefixes ?? null]);
+
 /** LIKE pattern for a stream-id prefix. */
 const likePrefix = (prefix: string): string => `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
@@ -102,6 +111,7 @@ export class PostgresEventStore implements EventStore {
   private readonly subscriptions = new Set<Subscription>();
   private readonly sql: {
     append: Record<ExpectedMode, string>;
+    appendOne: Record<ExpectedMode, string>;
     readStream: string;
     readAll: string;
     head: string;
@@ -115,6 +125,8 @@ export class PostgresEventStore implements EventStore {
   private readonly notifyIntervalMs: number;
   private notifying?: Promise<void>;
   private notifyAgain = false;
+  /** Reads in flight or just done, by their options, shared until the next wake-up (see readAll). */
+  private readonly reads = new Map<string, { epoch: number; at: number; result: Promise<ReadAllResult> }>();
 
   /** Creates the store and runs its (idempotent) migration. */
   static async create(options: PostgresEventStoreOptions): Promise<PostgresEventStore> {
@@ -170,6 +182,12 @@ export class PostgresEventStore implements EventStore {
         no_stream: appendSql(this.schema, 'no_stream'),
         stream_exists: appendSql(this.schema, 'stream_exists'),
         exact: appendSql(this.schema, 'exact'),
+      },
+      appendOne: {
+        any: appendOneSql(this.schema, 'any'),
+        no_stream: appendOneSql(this.schema, 'no_stream'),
+        stream_exists: appendOneSql(this.schema, 'stream_exists'),
+        exact: appendOneSql(this.schema, 'exact'),
       },
       readStream: `SELECT st.version, ${EVENT_COLUMNS}
         FROM ${s}.es_streams st
@@ -250,12 +268,24 @@ export class PostgresEventStore implements EventStore {
     }));
     let row: { next_version: string | null; last_position: string | null };
     try {
-      const result = await this.query<typeof row>(`append_${mode}`, this.sql.append[mode], [
-        streamId,
-        mode === 'exact' ? expected : null,
-        JSON.stringify(payload),
-        payload.length,
-      ]);
+      const expectedParam = mode === 'exact' ? expected : null;
+      const [one] = payload;
+      const result =
+        payload.length === 1
+          ? await this.query<typeof row>(`append_one_${mode}`, this.sql.appendOne[mode], [
+              streamId,
+              expectedParam,
+              one.id,
+              one.type,
+              JSON.stringify(one.data),
+              JSON.stringify(one.metadata),
+            ])
+          : await this.query<typeof row>(`append_${mode}`, this.sql.append[mode], [
+              streamId,
+              expectedParam,
+              JSON.stringify(payload),
+              payload.length,
+            ]);
       row = result.rows[0];
     } catch (error) {
       const { code, constraint } = error as { code?: string; constraint?: string };
@@ -305,7 +335,40 @@ export class PostgresEventStore implements EventStore {
     };
   }
 
+  /**
+   * Reads are shared while nothing new has been announced: followers woken together ask for the same batch, and
+   * catch-up readers (projections, replay, the auditors' feed) find the next batch already read ahead, so that
+   * PostgreSQL and this process work at the same time. A read that started before the latest wake-up (local
+   * append, NOTIFY, reconnect) is never reused, so nobody misses what was announced.
+   */
   async readAll(options: ReadAllOptions = {}): Promise<ReadAllResult> {
+    const key = readAllKey(options);
+    const epoch = this.listener.epoch;
+    const now = Date.now();
+    for (const [k, read] of this.reads)
+      if (read.epoch !== epoch || now - read.at > SHARED_READ_MAX_AGE_MS) this.reads.delete(k);
+    const shared = this.reads.get(key);
+    // No await unless there is something to wait for: a second identical call right after must find this one's read.
+    let result = shared ? await shared.result.catch(() => undefined) : undefined;
+    result ??= await this.sharedRead(key, options);
+    if (!result.isEnd && !this.closed) {
+      const next = { ...options, after: result.lastPosition };
+      const nextKey = readAllKey(next);
+      if (!this.reads.has(nextKey)) void this.sharedRead(nextKey, next).catch(() => undefined);
+    }
+    return result;
+  }
+
+  private sharedRead(key: string, options: ReadAllOptions): Promise<ReadAllResult> {
+    const result = this.readAllNow(options);
+    if (this.reads.size >= MAX_SHARED_READS) this.reads.delete(this.reads.keys().next().value!);
+    this.reads.set(key, { epoch: this.listener.epoch, at: Date.now(), result });
+    // A failed read is not shared: the next caller tries again.
+    result.catch(() => this.reads.get(key)?.result === result && this.reads.delete(key));
+    return result;
+  }
+
+  private async readAllNow(options: ReadAllOptions): Promise<ReadAllResult> {
     const after = options.after ?? 0;
     const maxCount = Math.max(1, options.maxCount ?? 1000);
     const types = options.types && options.types.length > 0 ? options.types : null;

@@ -13,6 +13,8 @@ export class PostgresNotificationListener {
   private retryTimer?: NodeJS.Timeout;
   private failures = 0;
   private readonly listeners = new Set<() => void>();
+  /** Bumped by every wake-up (local append, NOTIFY, reconnect): what was read before may be stale. */
+  private wakes = 0;
 
   constructor(
     private readonly connectionString: string,
@@ -47,8 +49,14 @@ export class PostgresNotificationListener {
     if (client) await client.end().catch(() => undefined);
   }
 
+  /** Counts wake-ups; equal counts before and after a read mean nobody announced new events meanwhile. */
+  get epoch(): number {
+    return this.wakes;
+  }
+
   /** Wakes this process's followers at once (after a local append), without a round trip. */
   wakeAll(): void {
+    this.wakes += 1;
     for (const listener of [...this.listeners]) listener();
   }
 

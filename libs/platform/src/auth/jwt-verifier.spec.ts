@@ -48,6 +48,44 @@ describe('JwtVerifier (HS256)', () => {
     expect(e.code).toBe('token_expired');
   });
 
+  describe('cache of verified tokens', () => {
+    afterEach(() => jest.useRealTimers());
+
+    it('answers a token again without re-verifying, and refuses it once it expires (tolerance included)', async () => {
+      const cached = new JwtVerifier({ secret: SECRET, clockToleranceSeconds: 30 });
+      const token = await signLocalToken(claims, { secret: SECRET, ttl: '60s' });
+      const first = await cached.verify(token);
+      jest.useFakeTimers({ now: Date.now() + 60_000 + 29_000, doNotFake: ['nextTick', 'setImmediate'] });
+      expect(await cached.verify(token)).toBe(first);
+      jest.setSystemTime(Date.now() + 2_000);
+      const e = await failure(cached.verify(token));
+      expect(e.code).toBe('token_expired');
+    });
+
+    it('does not remember a failure: a bad token fails every time, a good one with the same claims passes', async () => {
+      const cached = new JwtVerifier({ secret: SECRET });
+      const forged = await signLocalToken(claims, { secret: 'another-secret-another-secret-another' });
+      await failure(cached.verify(forged));
+      await failure(cached.verify(forged));
+      await expect(cached.verify(await signLocalToken(claims, { secret: SECRET }))).resolves.toMatchObject({
+        userId: 'user-1',
+      });
+    });
+
+    it('holds at most CACHE_SIZE tokens', async () => {
+      const cached = new JwtVerifier({ secret: SECRET });
+      const tokens = await Promise.all(
+        Array.from({ length: JwtVerifier.CACHE_SIZE + 10 }, (_, i) =>
+          signLocalToken({ ...claims, sub: `user-${i}` }, { secret: SECRET }),
+        ),
+      );
+      for (const t of tokens) await cached.verify(t);
+      expect((cached as unknown as { verified: Map<string, unknown> }).verified.size).toBe(JwtVerifier.CACHE_SIZE);
+      // The oldest went out; verifying it again still works (verified afresh).
+      await expect(cached.verify(tokens[0]!)).resolves.toMatchObject({ userId: 'user-0' });
+    });
+  });
+
   it('refuses a token without exp', async () => {
     const token = await new SignJWT({ ...claims })
       .setProtectedHeader({ alg: 'HS256' })

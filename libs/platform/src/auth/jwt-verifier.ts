@@ -36,7 +36,35 @@ export class JwtVerifier {
     }
   }
 
+  /**
+   * Tokens already verified, until they expire: a client sends the same token with every request, and checking
+   * its signature again each time cost about a twentieth of a request. Bounded (oldest out); the time claims are
+   * checked again on every use. A key withdrawn from the JWKS stops new tokens at once and cached ones at
+   * their exp, as with any verifier that caches keys.
+   */
+  private readonly verified = new Map<string, { principal: Principal; notBefore: number; expires: number }>();
+  static readonly CACHE_SIZE = 5_000;
+
   async verify(token: string): Promise<Principal> {
+    const known = this.verified.get(token);
+    if (known) {
+      const now = Date.now();
+      if (now >= known.notBefore && now < known.expires) return known.principal;
+      this.verified.delete(token);
+    }
+    const { principal, payload } = await this.verifyFully(token);
+    // exp is required, so every cached entry ends; the tolerance applies as in jwtVerify.
+    const tolerance = (this.options.clockToleranceSeconds ?? 30) * 1000;
+    if (this.verified.size >= JwtVerifier.CACHE_SIZE) this.verified.delete(this.verified.keys().next().value!);
+    this.verified.set(token, {
+      principal,
+      notBefore: typeof payload.nbf === 'number' ? payload.nbf * 1000 - tolerance : -Infinity,
+      expires: (payload.exp ?? 0) * 1000 + tolerance,
+    });
+    return principal;
+  }
+
+  private async verifyFully(token: string): Promise<{ principal: Principal; payload: JWTPayload }> {
     let payload: JWTPayload;
     try {
       const verifyOptions = {
@@ -65,7 +93,7 @@ export class JwtVerifier {
       }
       throw unauthorized(describe(err), err instanceof errors.JWTExpired ? 'token_expired' : 'unauthorized', err);
     }
-    return toPrincipal(payload);
+    return { principal: toPrincipal(payload), payload };
   }
 }
 

@@ -24,21 +24,26 @@ export class PlaceOrderHandler implements ICommandHandler<
   }: PlaceOrderCommand): Promise<{ order: OrderResource; position?: number }> {
     const { customer } = await this.customers.authorize(principal, customerId, ACCESS.placeOrder);
     const orderId = newEntityId('order');
-    const result = await this.executor.execute(orderStreamId(orderId), orderDecider, {
-      type: 'PlaceOrder',
-      data: {
-        orderId,
-        customer: {
-          customerId: customer.customerId,
-          partnerTenantId: customer.partnerTenantId,
-          country: customer.country,
-          currencyCode: customer.currencyCode,
-          taxInclusive: customer.taxInclusivePricing,
+    const result = await this.executor.execute(
+      orderStreamId(orderId),
+      orderDecider,
+      {
+        type: 'PlaceOrder',
+        data: {
+          orderId,
+          customer: {
+            customerId: customer.customerId,
+            partnerTenantId: customer.partnerTenantId,
+            country: customer.country,
+            currencyCode: customer.currencyCode,
+            taxInclusive: customer.taxInclusivePricing,
+          },
+          lineItems,
+          placedBy: { userId: principal.userId, upn: principal.upn, tenantId: principal.tenantId },
         },
-        lineItems,
-        placedBy: { userId: principal.userId, upn: principal.upn, tenantId: principal.tenantId },
       },
-    });
+      { expectNewStream: true },
+    );
     // The response is the order as its events now say (the same fold the order list uses).
     const order = orderResourceFromEvents(result.streamEvents);
     if (!order) throw new Error('placing the order produced no order');

@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { signLocalToken } from '../../libs/platform/src/auth/token-signer';
-import { createBenchDatabase, redisUrl, type BenchDatabase } from './database';
+import { createBenchDatabase, redisUrl, withClient, type BenchDatabase } from './database';
 
 export const ROOT = resolve(__dirname, '../..');
 export const BENCH_SECRET = 'bench-secret-that-is-long-enough-for-hs256-0123456789';
@@ -41,6 +41,8 @@ export interface ApiProcess {
   baseUrl: string;
   db: BenchDatabase;
   pid: number;
+  /** The worker's pid when split. */
+  workerPid?: number;
   token(tenantId: string, roles?: string[]): Promise<string>;
   /** Stops the service; the database is dropped unless `keepDatabase`. */
   stop(options?: { keepDatabase?: boolean }): Promise<void>;
@@ -57,12 +59,17 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** The whole service (api + worker, as `npm start`) on a fresh database of the machine's PostgreSQL and on Redis. */
+/**
+ * The whole service on a fresh database of the machine's PostgreSQL and on Redis: by default one process
+ * (api + worker, as `npm start`); with `split`, as production runs it, an api process (ROLE=api) and a
+ * worker process (ROLE=worker), so that each gets a core of its own.
+ */
 export async function startApi(options: {
   prefix: string;
   /** Reuse a database (kept by an earlier `stop({ keepDatabase: true })`). */
   db?: BenchDatabase;
   env?: Record<string, string>;
+  split?: boolean;
 }): Promise<ApiProcess> {
   const db = options.db ?? (await createBenchDatabase(options.prefix));
   const dir = await mkdtemp(join(tmpdir(), 'csp-bench-'));
@@ -71,25 +78,36 @@ export async function startApi(options: {
   const port = await freePort();
   // BENCH_NODE_ARGS (say "--cpu-prof --cpu-prof-dir=/tmp/prof") reaches the service's node, for profiling.
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
-  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, '-r', hook, join(ROOT, 'apps/api/src/main.ts')], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      NODE_ENV: 'test',
-      DATABASE_URL: db.url,
-      REDIS_URL: redisUrl(),
-      AUTH_JWT_SECRET: BENCH_SECRET,
-      KEY_DERIVATION_SECRET: 'key-derivation-secret-for-bench-0123456789abcdef',
-      LINK_SIGNING_SECRET: 'link-signing-secret-for-bench-0123456789abcdef',
-      DATA_DIR: join(dir, 'data'),
-      LOG_LEVEL: 'silent',
-      RATE_LIMIT_PER_MINUTE: '0',
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      ...options.env,
-    },
-    stdio: ['ignore', 'ignore', 'pipe'],
+  const spawnService = (role: 'all' | 'api' | 'worker'): ChildProcess =>
+    spawn(process.execPath, [...nodeArgs, '-r', hook, join(ROOT, 'apps/api/src/main.ts')], {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        NODE_ENV: 'test',
+        ROLE: role,
+        DATABASE_URL: db.url,
+        REDIS_URL: redisUrl(),
+        AUTH_JWT_SECRET: BENCH_SECRET,
+        KEY_DERIVATION_SECRET: 'key-derivation-secret-for-bench-0123456789abcdef',
+        LINK_SIGNING_SECRET: 'link-signing-secret-for-bench-0123456789abcdef',
+        DATA_DIR: join(dir, 'data'),
+        LOG_LEVEL: 'silent',
+        RATE_LIMIT_PER_MINUTE: '0',
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        ...options.env,
+      },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+  const child = spawnService(options.split ? 'api' : 'all');
+  const worker = options.split ? spawnService('worker') : undefined;
+  let workerStderr = '';
+  worker?.stderr?.on('data', (chunk: Buffer) => {
+    workerStderr = (workerStderr + chunk.toString()).slice(-4000);
   });
+  const workerExited = worker
+    ? new Promise<number | null>((r) => worker.once('exit', (code) => r(code)))
+    : Promise.resolve(null);
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000);
@@ -113,9 +131,15 @@ export async function startApi(options: {
       await cleanup();
       throw new Error(`the service exited (${state.exited}) while starting: ${stderr.trim().slice(-1500)}`);
     }
-    if (state.status === 200) break;
+    if (state.status === 200 && (!worker || (await workerRunning(db.url)))) break;
+    if (worker && worker.exitCode !== null) {
+      child.kill('SIGKILL');
+      await cleanup();
+      throw new Error(`the worker exited (${worker.exitCode}) while starting: ${workerStderr.trim().slice(-1500)}`);
+    }
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
+      worker?.kill('SIGKILL');
       await cleanup();
       throw new Error(`the service was not ready within 120 s: ${stderr.trim().slice(-1500)}`);
     }
@@ -125,19 +149,34 @@ export async function startApi(options: {
     baseUrl,
     db,
     pid: child.pid!,
+    workerPid: worker?.pid,
     token: (tenantId, roles = ['AdminAgent']) =>
       signLocalToken(
         { sub: `bench-${tenantId.slice(0, 8)}`, upn: `bench@${tenantId.slice(0, 8)}.example`, tid: tenantId, roles },
         { secret: BENCH_SECRET, ttl: '2h' },
       ),
     async stop({ keepDatabase = false } = {}) {
-      if (child.exitCode === null) {
-        child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-        await exited;
-        clearTimeout(timer);
-      }
+      await Promise.all([stopChild(child, exited), worker ? stopChild(worker, workerExited) : undefined]);
       await cleanup(keepDatabase);
     },
   };
+}
+
+async function stopChild(child: ChildProcess, exited: Promise<number | null>): Promise<void> {
+  if (child.exitCode !== null) return;
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** The worker is up once its projection runners have taken their locks (one session-level advisory lock each). */
+async function workerRunning(url: string): Promise<boolean> {
+  return withClient(url, async (c) => {
+    const r = await c.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+        WHERE l.locktype = 'advisory' AND a.datname = current_database()`,
+    );
+    return r.rows[0]!.n > 0;
+  }).catch(() => false);
 }

@@ -4,7 +4,7 @@ import { cannon, type AutocannonResult } from '../support/autocannon';
 import { inParallel, orderBody, placeOrder, registerCustomer } from '../support/http-client';
 
 /**
- * The whole service over HTTP (api + projections in one process, PostgreSQL and Redis of the machine):
+ * The whole service over HTTP (an api process and a worker process, PostgreSQL and Redis of the machine):
  * - place orders: 32 connections for 20 s (req/s, p50, p99);
  * - reveal keys: 32 connections for 10 s, rotating over 200 software items of one customer;
  * - list a customer's software (20 orders): 32 connections for 10 s.
@@ -16,7 +16,8 @@ const OTHER_SECONDS = 10;
 export async function runHttpBench(
   log: (m: string) => void,
 ): Promise<{ results: Record<string, number>; notes: string[] }> {
-  const api = await startApi({ prefix: 'bench_http' });
+  // As production runs it: the api and the worker in processes of their own.
+  const api = await startApi({ prefix: 'bench_http', split: true });
   const notes: string[] = [];
   const check = (name: string, r: AutocannonResult) => {
     if (r.non2xx || r.errors || r.timeouts)

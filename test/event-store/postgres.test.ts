@@ -150,7 +150,8 @@ describe('PostgreSQL event store specifics', () => {
     afterAll(async () => {
       await shared?.close();
     });
-    const readsSent = () => jest.spyOn(shared as unknown as { readAllNow: () => unknown }, 'readAllNow');
+    const readsSent = () =>
+      jest.spyOn(shared as unknown as { readAllNow: (o: unknown) => Promise<unknown> }, 'readAllNow');
 
     it('identical reads at the same moment go to PostgreSQL once and get the same batch', async () => {
       await shared.appendToStream('order-shared-1', [ev('A'), ev('B')]);

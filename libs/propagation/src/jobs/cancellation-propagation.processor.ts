@@ -103,12 +103,11 @@ export class CancellationPropagationProcessor {
       return { orderId, propagatedAt: state.cancellation.propagatedAt, alreadyPropagated: true };
     }
     // The job may run before the reactor's transaction that records the row commits.
-    await store.recordCancellation(ref);
-    const recorded = await store.get(cancellationEventId);
+    const recorded = await store.recordAndGet(ref);
 
     const lines = cancellation.lineItems.map((l) => l.lineItemNumber);
     const keysRevokedAt =
-      recorded?.keysRevokedAt ??
+      recorded.keysRevokedAt ??
       (await step('keys', async () => {
         await this.deps.licensing.revokeKeys({ orderId, lineItemNumbers: lines });
         return store.keysRevoked(cancellationEventId, clock.now());
@@ -126,10 +125,6 @@ export class CancellationPropagationProcessor {
       const known = state.links[linkId];
       if (!links.has(linkId) && known) links.set(linkId, { linkId, lineItemNumber: known.lineItemNumber });
     }
-    const linksRevokedAt =
-      recorded?.linksRevokedAt ??
-      (await step('links', () => store.linksRevoked(ref, [...links.values()], clock.now())));
-
     const credits: LedgerCredit[] = cancellation.lineItems.map((l) => ({
       orderId,
       lineItemNumber: l.lineItemNumber,
@@ -144,8 +139,14 @@ export class CancellationPropagationProcessor {
       taxInclusive: cancellation.taxInclusive,
       cancelledAt: cancellation.cancelledAt,
     }));
-    const creditPostedAt =
-      recorded?.creditPostedAt ?? (await step('credit', () => store.creditsPosted(ref, credits, clock.now())));
+    // Links and credit in one statement (one round trip, atomic); a failure counts against the first of
+    // the two steps not yet done.
+    const { linksRevokedAt, creditPostedAt } =
+      recorded.linksRevokedAt && recorded.creditPostedAt
+        ? { linksRevokedAt: recorded.linksRevokedAt, creditPostedAt: recorded.creditPostedAt }
+        : await step(recorded.linksRevokedAt ? 'credit' : 'links', () =>
+            store.linksAndCreditsPosted(ref, [...links.values()], credits, clock.now()),
+          );
 
     const appended = await step('append', () =>
       orders.execute(

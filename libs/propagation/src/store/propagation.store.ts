@@ -63,14 +63,51 @@ export class PropagationStore {
 
   // ------------------------------------------------------------------ cancellations
 
-  /** Records a cancellation once (the reactor in its checkpoint transaction, or a job that got there first). */
+  /** Records a cancellation once (a job that got there before the reactor's batch committed). */
   async recordCancellation(ref: CancellationRef, db: Db = this.pool): Promise<void> {
+    await this.recordCancellations([ref], db);
+  }
+
+  /** Records many cancellations in one statement (a reactor batch, inside its checkpoint transaction). */
+  async recordCancellations(refs: readonly CancellationRef[], db: Db = this.pool): Promise<void> {
+    if (refs.length === 0) return;
     await db.query(
       `INSERT INTO cancellation_propagations
          (cancellation_event_id, order_id, stream_id, customer_id, cancelled_at, propagation_deadline)
-       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (cancellation_event_id) DO NOTHING`,
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[])
+       ON CONFLICT (cancellation_event_id) DO NOTHING`,
+      [
+        refs.map((r) => r.cancellationEventId),
+        refs.map((r) => r.orderId),
+        refs.map((r) => r.streamId),
+        refs.map((r) => r.customerId),
+        refs.map((r) => r.cancelledAt),
+        refs.map((r) => r.propagationDeadline),
+      ],
+    );
+  }
+
+  /**
+   * A job's first write: records the cancellation unless the reactor already did, and answers its row
+   * (the steps already done), in one round trip.
+   */
+  async recordAndGet(ref: CancellationRef): Promise<PropagationRow> {
+    const { rows } = await this.pool.query(
+      `WITH inserted AS (
+         INSERT INTO cancellation_propagations
+           (cancellation_event_id, order_id, stream_id, customer_id, cancelled_at, propagation_deadline)
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (cancellation_event_id) DO NOTHING
+         RETURNING *)
+       SELECT * FROM inserted
+       UNION ALL
+       SELECT * FROM cancellation_propagations WHERE cancellation_event_id = $1 AND NOT EXISTS (SELECT 1 FROM inserted)`,
       [ref.cancellationEventId, ref.orderId, ref.streamId, ref.customerId, ref.cancelledAt, ref.propagationDeadline],
     );
+    if (rows[0]) return toRow(rows[0]);
+    // Inserted by another transaction that committed after this statement's snapshot was taken.
+    const row = await this.get(ref.cancellationEventId);
+    if (!row) throw new Error(`cancellation ${ref.cancellationEventId} could not be recorded`);
+    return row;
   }
 
   async get(cancellationEventId: string): Promise<PropagationRow | undefined> {
@@ -85,58 +122,67 @@ export class PropagationStore {
     return this.setStep(this.pool, cancellationEventId, 'keys_revoked_at', at);
   }
 
-  /** Records the links and the step in one transaction. */
-  async linksRevoked(ref: CancellationRef, links: readonly RevokedLink[], at: Date): Promise<string> {
-    return this.inTransaction(async (client) => {
-      if (links.length > 0) {
-        await client.query(
-          `INSERT INTO revoked_download_links (link_id, order_id, line_item_number, revoked_at, cancellation_event_id)
-           SELECT l.link_id, $1, l.line_item_number, $2, $3
-             FROM unnest($4::text[], $5::int[]) AS l(link_id, line_item_number)
-           ON CONFLICT (link_id) DO NOTHING`,
-          [
-            ref.orderId,
-            at.toISOString(),
-            ref.cancellationEventId,
-            links.map((l) => l.linkId),
-            links.map((l) => l.lineItemNumber),
-          ],
-        );
-      }
-      return this.setStep(client, ref.cancellationEventId, 'links_revoked_at', at);
-    });
-  }
-
-  /** Posts each line's credit once (unique on order + line) and records the step, in one transaction. */
-  async creditsPosted(ref: CancellationRef, credits: readonly LedgerCredit[], at: Date): Promise<string> {
-    return this.inTransaction(async (client) => {
-      for (const c of credits) {
-        await client.query(
-          `INSERT INTO invoice_credit_ledger (id, order_id, line_item_number, customer_id, partner_tenant_id, offer_id,
-             kind, period, amount_minor, currency_code, basis, tax_inclusive, cancelled_at, posted_at, cancellation_event_id)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
-           ON CONFLICT ON CONSTRAINT invoice_credit_ledger_once DO NOTHING`,
-          [
-            `${c.orderId}_${c.lineItemNumber}`,
-            c.orderId,
-            c.lineItemNumber,
-            c.customerId,
-            c.partnerTenantId,
-            c.offerId,
-            c.kind,
-            c.period,
-            c.amountMinor,
-            c.currencyCode,
-            c.basis,
-            c.taxInclusive,
-            c.cancelledAt,
-            at.toISOString(),
-            ref.cancellationEventId,
-          ],
-        );
-      }
-      return this.setStep(client, ref.cancellationEventId, 'credit_posted_at', at);
-    });
+  /**
+   * Records the revoked links and posts each line's credit once (unique on order + line), and sets both
+   * steps, in one statement (atomic without a transaction, one round trip). Nothing is written unless the
+   * cancellation is recorded. Answers the steps' first finish times.
+   */
+  async linksAndCreditsPosted(
+    ref: CancellationRef,
+    links: readonly RevokedLink[],
+    credits: readonly LedgerCredit[],
+    at: Date,
+  ): Promise<{ linksRevokedAt: string; creditPostedAt: string }> {
+    const { rows } = await this.pool.query<{ links_revoked_at: Date; credit_posted_at: Date }>(
+      `WITH recorded AS (
+         SELECT cancellation_event_id FROM cancellation_propagations WHERE cancellation_event_id = $1),
+       links AS (
+         INSERT INTO revoked_download_links (link_id, order_id, line_item_number, revoked_at, cancellation_event_id)
+         SELECT l.link_id, $2, l.line_item_number, $3, r.cancellation_event_id
+           FROM recorded r, jsonb_to_recordset($4::jsonb) AS l(link_id text, line_item_number int)
+         ON CONFLICT (link_id) DO NOTHING),
+       credits AS (
+         INSERT INTO invoice_credit_ledger (id, order_id, line_item_number, customer_id, partner_tenant_id, offer_id,
+           kind, period, amount_minor, currency_code, basis, tax_inclusive, cancelled_at, posted_at, cancellation_event_id)
+         SELECT c.order_id || '_' || c.line_item_number, c.order_id, c.line_item_number, c.customer_id,
+                c.partner_tenant_id, c.offer_id, c.kind, c.period, c.amount_minor, c.currency_code, c.basis,
+                c.tax_inclusive, c.cancelled_at, $3, r.cancellation_event_id
+           FROM recorded r, jsonb_to_recordset($5::jsonb) AS c(order_id text, line_item_number int, customer_id text,
+                partner_tenant_id text, offer_id text, kind text, period text, amount_minor bigint,
+                currency_code text, basis text, tax_inclusive boolean, cancelled_at timestamptz)
+         ON CONFLICT ON CONSTRAINT invoice_credit_ledger_once DO NOTHING)
+       UPDATE cancellation_propagations
+          SET links_revoked_at = coalesce(links_revoked_at, $3), credit_posted_at = coalesce(credit_posted_at, $3)
+        WHERE cancellation_event_id = $1
+       RETURNING links_revoked_at, credit_posted_at`,
+      [
+        ref.cancellationEventId,
+        ref.orderId,
+        at.toISOString(),
+        JSON.stringify(links.map((l) => ({ link_id: l.linkId, line_item_number: l.lineItemNumber }))),
+        JSON.stringify(
+          credits.map((c) => ({
+            order_id: c.orderId,
+            line_item_number: c.lineItemNumber,
+            customer_id: c.customerId,
+            partner_tenant_id: c.partnerTenantId,
+            offer_id: c.offerId,
+            kind: c.kind,
+            period: c.period,
+            amount_minor: c.amountMinor,
+            currency_code: c.currencyCode,
+            basis: c.basis,
+            tax_inclusive: c.taxInclusive,
+            cancelled_at: c.cancelledAt,
+          })),
+        ),
+      ],
+    );
+    if (!rows[0]) throw new Error(`cancellation ${ref.cancellationEventId} is not recorded`);
+    return {
+      linksRevokedAt: rows[0].links_revoked_at.toISOString(),
+      creditPostedAt: rows[0].credit_posted_at.toISOString(),
+    };
   }
 
   async markPropagated(cancellationEventId: string, propagatedAt: string, db: Db = this.pool): Promise<void> {
@@ -149,17 +195,20 @@ export class PropagationStore {
 
   /** From CancellationPropagated in the store (the reactor): by order, since the event names no cancellation id. */
   async markOrderPropagated(orderId: string, propagatedAt: string, db: Db = this.pool): Promise<void> {
-    await db.query(
-      `UPDATE cancellation_propagations SET propagated_at = coalesce(propagated_at, $2) WHERE order_id = $1`,
-      [orderId, propagatedAt],
-    );
+    await this.markOrdersPropagated([{ orderId, at: propagatedAt }], db);
+  }
+
+  /** Many orders in one statement; an order listed twice keeps its first instant. */
+  async markOrdersPropagated(marks: readonly OrderMark[], db: Db = this.pool): Promise<void> {
+    await this.markOrders('propagated_at', marks, db);
   }
 
   async markOrderOverdue(orderId: string, detectedAt: string, db: Db = this.pool): Promise<void> {
-    await db.query(`UPDATE cancellation_propagations SET overdue_at = coalesce(overdue_at, $2) WHERE order_id = $1`, [
-      orderId,
-      detectedAt,
-    ]);
+    await this.markOrdersOverdue([{ orderId, at: detectedAt }], db);
+  }
+
+  async markOrdersOverdue(marks: readonly OrderMark[], db: Db = this.pool): Promise<void> {
+    await this.markOrders('overdue_at', marks, db);
   }
 
   async recordFailure(cancellationEventId: string, error: string): Promise<void> {
@@ -253,10 +302,18 @@ export class PropagationStore {
 
   /** The order was cancelled: its pending reminders will never be sent. */
   async cancelWindowWarnings(orderId: string, at: string, db: Db = this.pool): Promise<void> {
+    await this.cancelWindowWarningsOf([{ orderId, at }], db);
+  }
+
+  /** Many cancelled orders in one statement; an order listed twice keeps its first instant. */
+  async cancelWindowWarningsOf(marks: readonly OrderMark[], db: Db = this.pool): Promise<void> {
+    const first = firstPerKey(marks, (m) => m.orderId);
+    if (first.length === 0) return;
     await db.query(
-      `UPDATE cancellation_window_warnings SET outcome = 'cancelled', done_at = $2
-        WHERE order_id = $1 AND outcome IS NULL`,
-      [orderId, at],
+      `UPDATE cancellation_window_warnings w SET outcome = 'cancelled', done_at = u.at
+         FROM unnest($1::text[], $2::timestamptz[]) AS u(order_id, at)
+        WHERE w.order_id = u.order_id AND w.outcome IS NULL`,
+      [first.map((m) => m.orderId), first.map((m) => m.at)],
     );
   }
 
@@ -266,10 +323,30 @@ export class PropagationStore {
     at: Date,
     db: Db = this.pool,
   ): Promise<void> {
+    await this.windowWarningsDone([{ ...w, at: at.toISOString() }], outcome, db);
+  }
+
+  /** Many reminders in one statement; a reminder listed twice keeps its first instant. */
+  async windowWarningsDone(
+    done: readonly (Pick<WindowWarningRef, 'orderId' | 'windowEndsAt' | 'hoursBefore'> & { at: string })[],
+    outcome: WarningOutcome,
+    db: Db = this.pool,
+  ): Promise<void> {
+    const first = firstPerKey(done, (d) => `${d.orderId}|${Date.parse(d.windowEndsAt)}|${d.hoursBefore}`);
+    if (first.length === 0) return;
     await db.query(
-      `UPDATE cancellation_window_warnings SET outcome = $4, done_at = $5
-        WHERE order_id = $1 AND window_ends_at = $2 AND hours_before = $3 AND outcome IS NULL`,
-      [w.orderId, w.windowEndsAt, w.hoursBefore, outcome, at.toISOString()],
+      `UPDATE cancellation_window_warnings w SET outcome = $5, done_at = u.at
+         FROM unnest($1::text[], $2::timestamptz[], $3::int[], $4::timestamptz[])
+              AS u(order_id, window_ends_at, hours_before, at)
+        WHERE w.order_id = u.order_id AND w.window_ends_at = u.window_ends_at AND w.hours_before = u.hours_before
+          AND w.outcome IS NULL`,
+      [
+        first.map((d) => d.orderId),
+        first.map((d) => d.windowEndsAt),
+        first.map((d) => d.hoursBefore),
+        first.map((d) => d.at),
+        outcome,
+      ],
     );
   }
 
@@ -325,20 +402,32 @@ export class PropagationStore {
     return rows[0].at.toISOString();
   }
 
-  private async inTransaction<T>(fn: (client: PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      const result = await fn(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+  private async markOrders(column: 'propagated_at' | 'overdue_at', marks: readonly OrderMark[], db: Db): Promise<void> {
+    const first = firstPerKey(marks, (m) => m.orderId);
+    if (first.length === 0) return;
+    await db.query(
+      `UPDATE cancellation_propagations c SET ${column} = coalesce(c.${column}, u.at)
+         FROM unnest($1::text[], $2::timestamptz[]) AS u(order_id, at)
+        WHERE c.order_id = u.order_id`,
+      [first.map((m) => m.orderId), first.map((m) => m.at)],
+    );
   }
+}
+
+/** An instant for an order (propagated, overdue, cancelled). */
+export interface OrderMark {
+  orderId: string;
+  at: string;
+}
+
+/** The first item per key, in order: what a sequence of coalescing writes would have kept. */
+function firstPerKey<T>(items: readonly T[], key: (item: T) => string): T[] {
+  const seen = new Map<string, T>();
+  for (const item of items) {
+    const k = key(item);
+    if (!seen.has(k)) seen.set(k, item);
+  }
+  return [...seen.values()];
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

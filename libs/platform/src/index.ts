@@ -8,7 +8,13 @@ export {
   LOG_LEVELS,
   PROCESS_ROLES,
 } from './config/app-config';
-export type { AppConfigValues, LoadConfigOptions, LogLevel, ProcessRole } from './config/app-config';
+export type {
+  AppConfigValues,
+  LoadConfigOptions,
+  LogLevel,
+  ProcessRole,
+  PropagationSettings,
+} from './config/app-config';
 export { ConfigError } from './config/config.error';
 export { resolveSecret, LOCAL_SECRET_FILES, MIN_SECRET_LENGTH } from './config/local-secret';
 export type { LocalSecretName, ResolvedSecret } from './config/local-secret';

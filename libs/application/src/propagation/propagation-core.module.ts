@@ -1,10 +1,9 @@
 import { Inject, Injectable, Logger, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import type { EventStoreHandle } from '@csp/event-store';
-import { AppConfig } from '@csp/platform';
+import { AppConfig, type PropagationSettings } from '@csp/platform';
 import {
   migratePropagation,
   PropagationMetrics,
-  propagationOptionsFromEnv,
   PropagationQueues,
   PropagationStore,
   QueueBackend,
@@ -19,6 +18,18 @@ import { StreamCommandExecutor } from '../shared/stream-command.executor';
 import { ExecutorOrderStreams } from './order-streams.adapter';
 
 export const PROPAGATION_OPTIONS = Symbol('PROPAGATION_OPTIONS');
+
+/** The PROPAGATION_* settings, validated at boot by the platform config, as propagation's options. */
+export function propagationOptionsOf(s: PropagationSettings): PropagationOptions {
+  return {
+    retry: { attempts: s.attempts, backoffMs: s.backoffMs },
+    reconcileEveryMs: s.reconcileEveryMs,
+    concurrency: s.concurrency,
+    lockDurationMs: s.lockMs,
+    stalledIntervalMs: s.stalledCheckMs,
+    stepDelayMs: s.testStepDelayMs,
+  };
+}
 
 /**
  * Queue namespace (Redis key prefix, or PostgreSQL schema): QUEUE_NAMESPACE, else the database name, so
@@ -56,7 +67,11 @@ class PropagationCoreLifecycle implements OnModuleInit, OnApplicationShutdown {
 /** What both sides of propagation share: options, its queues, its tables, its metrics, the order streams. */
 @Module({
   providers: [
-    { provide: PROPAGATION_OPTIONS, useFactory: (): PropagationOptions => propagationOptionsFromEnv() },
+    {
+      provide: PROPAGATION_OPTIONS,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig): PropagationOptions => propagationOptionsOf(config.propagation),
+    },
     {
       provide: PropagationQueues,
       inject: [AppConfig, EVENT_STORE_HANDLE, PROPAGATION_OPTIONS],

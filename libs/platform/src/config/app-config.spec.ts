@@ -37,6 +37,15 @@ describe('loadConfig', () => {
       bodyLimitBytes: 1024 * 1024,
       role: 'all',
       production: false,
+      propagation: {
+        concurrency: 16,
+        attempts: 8,
+        backoffMs: 2000,
+        reconcileEveryMs: 60_000,
+        lockMs: 30_000,
+        stalledCheckMs: 30_000,
+        testStepDelayMs: 0,
+      },
     });
     expect(c.auth.jwtSecret).toBe(SECRET);
     expect(Object.isFrozen(c)).toBe(true);
@@ -84,6 +93,10 @@ describe('loadConfig', () => {
     ['BODY_LIMIT_BYTES', '1.5', /BODY_LIMIT_BYTES must be a whole number/],
     ['PUBLIC_BASE_URL', 'ftp://x', /PUBLIC_BASE_URL must start with http:\/\/ or https:\/\//],
     ['AUTH_JWT_SECRET', 'short', /AUTH_JWT_SECRET must be at least 32 characters \(got 5\)/],
+    ['PROPAGATION_CONCURRENCY', '0', /PROPAGATION_CONCURRENCY must be between 1 and 100/],
+    ['PROPAGATION_CONCURRENCY', 'many', /PROPAGATION_CONCURRENCY must be a whole number/],
+    ['PROPAGATION_ATTEMPTS', '51', /PROPAGATION_ATTEMPTS must be between 1 and 50/],
+    ['PROPAGATION_LOCK_MS', '999', /PROPAGATION_LOCK_MS must be between 1000 and 600000/],
   ])('refuses %s=%s with one line naming it', (name, value, pattern) => {
     let error: unknown;
     try {
@@ -147,6 +160,29 @@ describe('loadConfig', () => {
     });
     expect(c.auth).toMatchObject({ jwksUrl: 'https://login.example.com/keys', jwtSecret: undefined });
     expect(() => load({ AUTH_JWKS_URL: 'ftp://x', ...secrets })).toThrow(/AUTH_JWKS_URL must start with https:\/\//);
+  });
+
+  it('reads the propagation settings', () => {
+    const c = load({
+      ...secrets,
+      PROPAGATION_CONCURRENCY: '4',
+      PROPAGATION_ATTEMPTS: '3',
+      PROPAGATION_BACKOFF_MS: '100',
+      PROPAGATION_RECONCILE_EVERY_MS: '1000',
+      PROPAGATION_LOCK_MS: '2000',
+      PROPAGATION_STALLED_CHECK_MS: '1000',
+      PROPAGATION_TEST_STEP_DELAY_MS: '700',
+    });
+    expect(c.propagation).toEqual({
+      concurrency: 4,
+      attempts: 3,
+      backoffMs: 100,
+      reconcileEveryMs: 1000,
+      lockMs: 2000,
+      stalledCheckMs: 1000,
+      testStepDelayMs: 700,
+    });
+    expect(Object.isFrozen(c.propagation)).toBe(true);
   });
 
   it('treats empty values as unset', () => {

@@ -42,11 +42,29 @@ export class AppConfig {
   readonly bodyLimitBytes!: number;
   readonly role!: ProcessRole;
   readonly trustProxy!: boolean;
+  /** Cancellation propagation, worker side (PROPAGATION_*). */
+  readonly propagation!: PropagationSettings;
 
   constructor(values: AppConfigValues) {
     Object.assign(this, values);
     Object.freeze(this);
   }
+}
+
+export interface PropagationSettings {
+  /** Propagation jobs run at once per worker process. */
+  readonly concurrency: number;
+  /** Tries per job, the first included. */
+  readonly attempts: number;
+  /** First retry backoff; doubles each time. */
+  readonly backoffMs: number;
+  /** Period of the reconciler (and of the watchdog that re-creates its scheduler). */
+  readonly reconcileEveryMs: number;
+  /** BullMQ job lock: a killed worker's job is taken over after this and the next stalled check. */
+  readonly lockMs: number;
+  readonly stalledCheckMs: number;
+  /** Tests only: a pause inside each propagation job, after the keys step. */
+  readonly testStepDelayMs: number;
 }
 
 export type AppConfigValues = { -readonly [K in keyof AppConfig]: AppConfig[K] };
@@ -132,6 +150,15 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
     throw new ConfigError('ROLE', `must be one of ${PROCESS_ROLES.join(', ')} (got "${role}")`);
   }
   const trustProxy = bool(get, 'TRUST_PROXY', false);
+  const propagation: PropagationSettings = Object.freeze({
+    concurrency: int(get, 'PROPAGATION_CONCURRENCY', 16, 1, 100),
+    attempts: int(get, 'PROPAGATION_ATTEMPTS', 8, 1, 50),
+    backoffMs: int(get, 'PROPAGATION_BACKOFF_MS', 2000, 1, 600_000),
+    reconcileEveryMs: int(get, 'PROPAGATION_RECONCILE_EVERY_MS', 60_000, 100, 3_600_000),
+    lockMs: int(get, 'PROPAGATION_LOCK_MS', 30_000, 1000, 600_000),
+    stalledCheckMs: int(get, 'PROPAGATION_STALLED_CHECK_MS', 30_000, 500, 600_000),
+    testStepDelayMs: int(get, 'PROPAGATION_TEST_STEP_DELAY_MS', 0, 0, 600_000),
+  });
 
   return new AppConfig({
     nodeEnv,
@@ -154,6 +181,7 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
     bodyLimitBytes,
     role: role as ProcessRole,
     trustProxy,
+    propagation,
   });
 }
 

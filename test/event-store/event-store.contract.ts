@@ -305,6 +305,12 @@ export function describeEventStoreContract(
         }
         expect(batches.slice(0, 2)).toEqual([10, 10]);
         expect(seen.map((e) => e.eventId)).toEqual(written);
+        // Every field of a read-all event, not only ids and order.
+        const k = (e: RecordedEvent) => (e.data as { k: number }).k;
+        expect(seen.map((e) => e.streamPosition)).toEqual(seen.map((e) => k(e) + 1));
+        expect(seen.map((e) => e.streamId)).toEqual(seen.map((e) => `${prefix}${(e.data as { s: number }).s}`));
+        expect(seen.map((e) => e.type)).toEqual(seen.map((e) => (k(e) % 2 === 0 ? 'Even' : 'Odd')));
+        expect(seen.every((e) => e.recordedAt instanceof Date && e.metadata.correlationId === 'c-1')).toBe(true);
         const positions = seen.map((e) => e.globalPosition);
         positions.slice(1).forEach((p, i) => expect(p).toBeGreaterThan(positions[i]));
 

@@ -153,18 +153,75 @@ describe('PostgreSQL event store specifics', () => {
     const readsSent = () =>
       jest.spyOn(shared as unknown as { readAllNow: (o: unknown) => Promise<unknown> }, 'readAllNow');
 
-    it('identical reads at the same moment go to PostgreSQL once and get the same batch', async () => {
+    it('followers woken together share one read; plain reads are always fresh', async () => {
       await shared.appendToStream('order-shared-1', [ev('A'), ev('B')]);
+      const follower = shared as unknown as { followerRead: (o: object) => Promise<unknown> };
       const spy = readsSent();
       try {
-        const [a, b] = await Promise.all([
-          shared.readAll({ after: 0, maxCount: 10 }),
-          shared.readAll({ after: 0, maxCount: 10 }),
-        ]);
+        const o = { after: 0, maxCount: 10 };
+        const [a, b] = await Promise.all([follower.followerRead(o), follower.followerRead(o)]);
         expect(b).toBe(a);
         expect(spy).toHaveBeenCalledTimes(1);
+        const [c, d] = await Promise.all([shared.readAll(o), shared.readAll(o)]);
+        expect(d).not.toBe(c);
+        expect(d).toEqual(c);
+        expect(spy).toHaveBeenCalledTimes(3);
       } finally {
         spy.mockRestore();
+      }
+    });
+
+    it.each(['es-notify', 'rm-projection'])(
+      'does not hold events back behind a session named %s (it never appends)',
+      async (name) => {
+        const other = await connect();
+        try {
+          await other.query(`SET application_name = '${name}'`);
+          await other.query('BEGIN');
+          await other.query('SELECT pg_current_xact_id()');
+          const before = await shared.headPosition();
+          await shared.appendToStream(`order-not-held-${name}`, [ev('NotHeld')]);
+          const read = await shared.readAll({ after: before });
+          expect(read.events.map((e) => e.type)).toEqual(['NotHeld']);
+          expect(read.heldBack).toBe(false);
+        } finally {
+          await other.query('ROLLBACK');
+        }
+      },
+    );
+
+    it('reports events held back behind an open transaction, and a follower gets them soon after it ends, unannounced', async () => {
+      const slow = await PostgresEventStore.create({
+        connectionString: db.url,
+        schema: 'held_back',
+        pollIntervalMs: 60_000, // the fallback poll cannot be what delivers the event
+      });
+      const blocker = await connect();
+      try {
+        const seen: string[] = [];
+        const subscription = slow.subscribe({
+          handler: async (events) => void seen.push(...events.map((e) => e.type)),
+        });
+        await subscription.caughtUp;
+        // An older transaction holds an xid; the append after it commits with a larger one.
+        await blocker.query('BEGIN');
+        await blocker.query('SELECT pg_current_xact_id()');
+        await slow.appendToStream('order-held-1', [ev('Held')]);
+        const read = await slow.readAll({ after: 0 });
+        expect(read.events.map((e) => e.type)).not.toContain('Held');
+        expect(read.heldBack).toBe(true);
+        expect(read.isEnd).toBe(true);
+        await new Promise((r) => setTimeout(r, 200));
+        expect(seen).toEqual([]);
+        await blocker.query('COMMIT');
+        await eventually(() => expect(seen).toEqual(['Held']), 5_000);
+        const after = await slow.readAll({ after: 0 });
+        expect(after.events.map((e) => e.type)).toEqual(['Held']);
+        expect(after.heldBack).toBe(false);
+        await subscription.stop();
+      } finally {
+        await blocker.query('ROLLBACK').catch(() => undefined);
+        await slow.close();
       }
     });
 

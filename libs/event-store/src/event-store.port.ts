@@ -115,6 +115,12 @@ export interface ReadAllResult {
    * subscription does not rescan skipped events on every wake-up.
    */
   scannedPosition?: number;
+  /**
+   * Optional: true when events are committed past what this read could return, held back behind a transaction
+   * that is still open (gap safety). They become readable when it ends, with no new append to announce them, so a
+   * follower should look again soon rather than wait for the next wake-up.
+   */
+  heldBack?: boolean;
 }
 
 export interface SubscribeOptions {

@@ -4,6 +4,7 @@ export type { EventStoreLogger } from './event-store.logger';
 export { createEventStore, type EventStoreConfig, type EventStoreHandle } from './event-store.factory';
 export { PostgresEventStore, type PostgresEventStoreOptions } from './postgres/postgres-event-store';
 export { isConnectionError } from './postgres/postgres-errors';
+export { NON_APPENDING_SESSIONS } from './postgres/postgres-event-store.schema';
 export {
   startEmbeddedPostgres,
   type EmbeddedPostgresHandle,

@@ -26,6 +26,15 @@
  * store sends a throttled NOTIFY after appends instead (see PostgresEventStore.signalAppended).
  */
 
+/**
+ * application_name of sessions that never append events: the store's NOTIFY session and projection runners'
+ * lock sessions. Their transactions hold transaction ids (a NOTIFY takes one to queue its message, a projection
+ * batch to write rows), and the gap-safe horizon would hold back every event appended meanwhile until they end.
+ * Since they cannot write events, the horizon ignores them, as it ignores transactions of other databases.
+ * Nothing that appends may use these names.
+ */
+export const NON_APPENDING_SESSIONS = ['es-notify', 'rm-projection'] as const;
+
 export const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`;
 
 /** Bits of global_position below the transaction id: max events per append. */

@@ -22,6 +22,7 @@ import { toStoreError } from './postgres-errors';
 import {
   MAX_EVENTS_PER_APPEND,
   MIGRATE_LOCK_CLASS,
+  NON_APPENDING_SESSIONS,
   POSITION_SHIFT,
   appendOneSql,
   appendSql,
@@ -65,21 +66,22 @@ const EVENT_COLUMNS =
   'e.global_position, e.stream_id, e.stream_position, e.event_id, e.type, e.data, e.metadata, e.recorded_at';
 
 /**
- * A readAll row as an array: head, global_position, stream_id, stream_position, event_id, type, data, metadata,
- * recorded_at (EVENT_COLUMNS). No object with named fields per row: less garbage on the hottest read.
+ * A readAll row as an array: head, bound, then EVENT_COLUMNS (global_position, stream_id, stream_position,
+ * event_id, type, data, metadata, recorded_at). No object with named fields per row: less garbage on the
+ * hottest read.
  */
-type ReadAllRow = [string, string | null, string, string, string, string, unknown, unknown, Date];
+type ReadAllRow = [string, string, string | null, string, string, string, string, unknown, unknown, Date];
 
 function recordedFromArray(r: ReadAllRow): RecordedEvent {
   return {
-    eventId: r[4],
-    streamId: r[2],
-    streamPosition: Number(r[3]),
-    globalPosition: Number(r[1]),
-    type: r[5],
-    data: r[6] as RecordedEvent['data'],
-    metadata: (r[7] ?? {}) as RecordedEvent['metadata'],
-    recordedAt: r[8],
+    eventId: r[5],
+    streamId: r[3],
+    streamPosition: Number(r[4]),
+    globalPosition: Number(r[2]),
+    type: r[6],
+    data: r[7] as RecordedEvent['data'],
+    metadata: (r[8] ?? {}) as RecordedEvent['metadata'],
+    recordedAt: r[9],
   };
 }
 
@@ -129,6 +131,8 @@ export class PostgresEventStore implements EventStore {
   readonly kind: string;
   readonly schema: string;
   private readonly pool: Pool;
+  /** NOTIFYs go through a session of their own, named so that the gap-safe horizon ignores its transactions. */
+  private readonly notifyPool: Pool;
   private readonly logger: EventStoreLogger;
   private readonly pollIntervalMs: number;
   private readonly listener: PostgresNotificationListener;
@@ -150,7 +154,10 @@ export class PostgresEventStore implements EventStore {
   private notifying?: Promise<void>;
   private notifyAgain = false;
   /** Reads in flight or just done, by their options, shared until the next wake-up (see readAll). */
-  private readonly reads = new Map<string, { epoch: number; at: number; result: Promise<ReadAllResult> }>();
+  private readonly reads = new Map<
+    string,
+    { epoch: number; at: number; ahead: boolean; result: Promise<ReadAllResult> }
+  >();
 
   /** Creates the store and runs its (idempotent) migration. */
   static async create(options: PostgresEventStoreOptions): Promise<PostgresEventStore> {
@@ -183,18 +190,32 @@ export class PostgresEventStore implements EventStore {
     this.pool.on('error', (error) =>
       this.logger.warn(`event store pool: idle connection lost (${describeError(error)})`),
     );
+    this.notifyPool = new Pool({
+      connectionTimeoutMillis: 5000,
+      idleTimeoutMillis: 30_000,
+      keepAlive: true,
+      ...options.pool,
+      application_name: 'es-notify' satisfies (typeof NON_APPENDING_SESSIONS)[number],
+      connectionString: options.connectionString,
+      max: 1,
+    });
+    this.notifyPool.on('error', (error) =>
+      this.logger.warn(`event store notify session: idle connection lost (${describeError(error)})`),
+    );
     this.listener = new PostgresNotificationListener(options.connectionString, notifyChannel(this.schema), this.logger);
     this.statementPrefix = `es_${(lockKey(this.schema) >>> 0).toString(36)}`;
 
     const s = quoteIdent(this.schema);
     // The safe horizon: the oldest transaction still running when our snapshot was taken (its xmin),
-    // ignoring transactions seen running in *other* databases, which cannot write our tables; a
-    // long one there must not stall our followers. An xid that ended meanwhile counts as ours.
+    // ignoring transactions seen running in *other* databases, which cannot write our tables (a
+    // long one there must not stall our followers), and those of sessions that never append (NON_APPENDING_SESSIONS). An xid that ended meanwhile counts as ours.
     // Positions below horizon << shift belong to ended transactions (an index range on the key).
     const safeCte = `snap AS MATERIALIZED (SELECT pg_current_snapshot() AS s),
         foreign_xids AS MATERIALIZED (
           SELECT backend_xid::text::bigint AS xid FROM pg_stat_activity
-           WHERE backend_xid IS NOT NULL AND datname IS NOT NULL AND datname <> current_database()),
+           WHERE backend_xid IS NOT NULL
+             AND ((datname IS NOT NULL AND datname <> current_database())
+                  OR application_name IN (${NON_APPENDING_SESSIONS.map((n) => `'${n}'`).join(', ')}))),
         safe AS MATERIALIZED (
           SELECT COALESCE(
             (SELECT min(x.v) FROM snap, LATERAL (SELECT xip::text::bigint AS v FROM pg_snapshot_xip(snap.s) AS xip) x
@@ -226,28 +247,27 @@ export class PostgresEventStore implements EventStore {
         WHERE st.stream_id = $1
         ORDER BY e.stream_position`,
       // Only rows of transactions older than every running one: nothing below can still appear.
-      // The batch comes straight off the primary key in order, beside the one row of the head (so that an empty
-      // batch still reports how far it scanned, from the same snapshot). The bound and the head each read one
-      // index entry: max() over a join with the CTE scanned every event below the bound (O(store size) per read).
-      // The bound cuts the batch after its LIMIT: with the bound inside, PostgreSQL guessed a tiny range and
-      // sorted a bitmap scan of everything instead of reading the index in order. Cutting afterwards is the same
-      // answer: rows at or past the bound mean the batch reached the end of what is safe to read.
-      // No ORDER BY outside: PostgreSQL would sort every batch again; readAllNow checks the order instead.
+      // The batch comes straight off the primary key in order, beside the one row of the head and the safe bound
+      // (so that an empty batch still reports how far it scanned, from the same snapshot). The bound and the head
+      // each read one index entry: max() over a join with the CTE scanned every event below the bound (O(store
+      // size) per read). readAllNow cuts the batch at the bound after the LIMIT: with the bound inside, PostgreSQL
+      // guessed a tiny range and sorted a bitmap scan of everything instead of reading the index in order. Cutting
+      // afterwards is the same answer (rows at or past the bound mean the batch reached the end of what is safe),
+      // and tells that committed events are held back. No ORDER BY outside: PostgreSQL would sort every batch
+      // again; readAllNow checks the order instead.
       readAll: `WITH ${safeCte},
         head AS MATERIALIZED (
           SELECT COALESCE((SELECT h.global_position FROM ${s}.es_events h
                             WHERE h.global_position < (SELECT bound FROM safe)
                             ORDER BY h.global_position DESC LIMIT 1), 0) AS position)
-        SELECT head.position AS head, batch.* FROM head LEFT JOIN LATERAL (
-          SELECT * FROM (
-            SELECT ${EVENT_COLUMNS}
-              FROM ${s}.es_events e
-             WHERE e.global_position > $1
-               AND ($3::text[] IS NULL OR e.type = ANY($3::text[]))
-               AND ($4::text[] IS NULL OR e.stream_id LIKE ANY($4::text[]))
-             ORDER BY e.global_position
-             LIMIT $2) b
-           WHERE b.global_position < (SELECT bound FROM safe)) batch ON true`,
+        SELECT head.position AS head, (SELECT bound FROM safe) AS bound, batch.* FROM head LEFT JOIN LATERAL (
+          SELECT ${EVENT_COLUMNS}
+            FROM ${s}.es_events e
+           WHERE e.global_position > $1
+             AND ($3::text[] IS NULL OR e.type = ANY($3::text[]))
+             AND ($4::text[] IS NULL OR e.stream_id LIKE ANY($4::text[]))
+           ORDER BY e.global_position
+           LIMIT $2) batch ON true`,
       head: `WITH ${safeCte}
         SELECT COALESCE((SELECT global_position FROM ${s}.es_events
                           WHERE global_position < (SELECT bound FROM safe)
@@ -364,12 +384,23 @@ export class PostgresEventStore implements EventStore {
   }
 
   /**
-   * Reads are shared while nothing new has been announced: followers woken together ask for the same batch, and
-   * catch-up readers (projections, replay, the auditors' feed) find the next batch already read ahead, so that
-   * PostgreSQL and this process work at the same time. A read that started before the latest wake-up (local
-   * append, NOTIFY, reconnect) is never reused, so nobody misses what was announced.
+   * A fresh read, except that a catch-up reader (projections, replay, the auditors' feed) asking for the batch
+   * right after a full one finds it already read ahead, so that PostgreSQL and this process work at the same
+   * time. A read-ahead is dropped at the next wake-up (local append, NOTIFY, reconnect) and after a short while.
    */
   async readAll(options: ReadAllOptions = {}): Promise<ReadAllResult> {
+    return this.sharedRead(options, 'ahead');
+  }
+
+  /**
+   * Followers woken together ask for the same batch: they share one read, provided it started after the latest
+   * wake-up (so nobody misses what was announced).
+   */
+  private followerRead(options: ReadAllOptions): Promise<ReadAllResult> {
+    return this.sharedRead(options, 'any');
+  }
+
+  private async sharedRead(options: ReadAllOptions, reuse: 'ahead' | 'any'): Promise<ReadAllResult> {
     const key = readAllKey(options);
     const epoch = this.listener.epoch;
     const now = Date.now();
@@ -377,20 +408,20 @@ export class PostgresEventStore implements EventStore {
       if (read.epoch !== epoch || now - read.at > SHARED_READ_MAX_AGE_MS) this.reads.delete(k);
     const shared = this.reads.get(key);
     // No await unless there is something to wait for: a second identical call right after must find this one's read.
-    let result = shared ? await shared.result.catch(() => undefined) : undefined;
-    result ??= await this.sharedRead(key, options);
+    let result = shared && (reuse === 'any' || shared.ahead) ? await shared.result.catch(() => undefined) : undefined;
+    result ??= await this.startRead(key, options, false);
     if (!result.isEnd && !this.closed) {
       const next = { ...options, after: result.lastPosition };
       const nextKey = readAllKey(next);
-      if (!this.reads.has(nextKey)) void this.sharedRead(nextKey, next).catch(() => undefined);
+      if (!this.reads.has(nextKey)) void this.startRead(nextKey, next, true).catch(() => undefined);
     }
     return result;
   }
 
-  private sharedRead(key: string, options: ReadAllOptions): Promise<ReadAllResult> {
+  private startRead(key: string, options: ReadAllOptions, ahead: boolean): Promise<ReadAllResult> {
     const result = this.readAllNow(options);
     if (this.reads.size >= MAX_SHARED_READS) this.reads.delete(this.reads.keys().next().value!);
-    this.reads.set(key, { epoch: this.listener.epoch, at: Date.now(), result });
+    this.reads.set(key, { epoch: this.listener.epoch, at: Date.now(), ahead, result });
     // A failed read is not shared: the next caller tries again.
     result.catch(() => this.reads.get(key)?.result === result && this.reads.delete(key));
     return result;
@@ -403,20 +434,34 @@ export class PostgresEventStore implements EventStore {
     const prefixes =
       options.streamPrefixes && options.streamPrefixes.length > 0 ? options.streamPrefixes.map(likePrefix) : null;
     const result = await this.runArrays<ReadAllRow>('read_all', this.sql.readAll, [after, maxCount, types, prefixes]);
+    const bound = Number(result.rows[0]?.[1] ?? 0);
     const events: RecordedEvent[] = [];
-    for (const row of result.rows) if (row[1] !== null) events.push(recordedFromArray(row));
+    let heldBack = false;
+    for (const row of result.rows) {
+      if (row[2] === null) continue;
+      const event = recordedFromArray(row);
+      if (event.globalPosition < bound) events.push(event);
+      else heldBack = true;
+    }
     // The rows come in index order; should a plan ever change that, order them here (O(n) when already in order).
     if (!isAscending(events)) events.sort((a, b) => a.globalPosition - b.globalPosition);
     const lastPosition = events.length > 0 ? events[events.length - 1].globalPosition : after;
-    const isEnd = events.length < maxCount;
+    // Cut by the bound: this is the end of what is safe to read now.
+    const isEnd = heldBack || events.length < maxCount;
     const head = Number(result.rows[0]?.[0] ?? 0);
-    return { events, lastPosition, isEnd, scannedPosition: isEnd ? Math.max(lastPosition, head) : lastPosition };
+    return {
+      events,
+      lastPosition,
+      isEnd,
+      scannedPosition: isEnd ? Math.max(lastPosition, head) : lastPosition,
+      heldBack,
+    };
   }
 
   subscribe(options: SubscribeOptions): Subscription {
     if (this.closed) throw new Error('Event store is closed');
     const subscription = new CatchUpSubscription(
-      { readAll: (o) => this.readAll(o), onWake: (listener) => this.listener.add(listener) },
+      { readAll: (o) => this.followerRead(o), onWake: (listener) => this.listener.add(listener) },
       options,
       { pollIntervalMs: this.pollIntervalMs, logger: this.logger },
     );
@@ -452,7 +497,7 @@ export class PostgresEventStore implements EventStore {
     this.subscriptions.clear();
     await this.notifying;
     await this.listener.stop();
-    await this.pool.end();
+    await Promise.all([this.pool.end(), this.notifyPool.end()]);
   }
 
   /**
@@ -475,7 +520,11 @@ export class PostgresEventStore implements EventStore {
     do {
       this.notifyAgain = false;
       try {
-        await this.query('notify', this.sql.notify, [notifyChannel(this.schema)]);
+        await this.notifyPool.query({
+          name: `${this.statementPrefix}_notify`,
+          text: this.sql.notify,
+          values: [notifyChannel(this.schema)],
+        });
       } catch (error) {
         // Followers elsewhere still poll; never fail an append over a lost wake-up.
         this.logger.warn(`event store: NOTIFY failed (${describeError(error)})`);

@@ -14,6 +14,9 @@ export interface CatchUpSettings {
   logger: EventStoreLogger;
 }
 
+/** First re-read after a batch that found events held back (then doubling, up to the poll interval). */
+const HELD_BACK_RETRY_MS = 5;
+
 /**
  * Catch-up then live: reads batches after the checkpoint until the end, hands each batch to the
  * handler (one at a time, in global order), then sleeps until woken or the poll interval passes.
@@ -62,6 +65,7 @@ export class CatchUpSubscription implements Subscription {
   private async run(): Promise<void> {
     let caughtUp = false;
     let failures = 0;
+    let heldBack = 0;
     try {
       while (!this.stopped) {
         this.woken = false;
@@ -92,7 +96,14 @@ export class CatchUpSubscription implements Subscription {
             this.options.onCaughtUp?.(this.position);
             this.resolveCaughtUp();
           }
-          await this.sleep(this.settings.pollIntervalMs);
+          // Events held back behind an open transaction appear when it ends, unannounced: look again soon,
+          // backing off while it stays open (a long transaction must not turn followers into a busy loop).
+          heldBack = batch.heldBack ? heldBack + 1 : 0;
+          await this.sleep(
+            heldBack > 0
+              ? Math.min(HELD_BACK_RETRY_MS * 2 ** (heldBack - 1), this.settings.pollIntervalMs)
+              : this.settings.pollIntervalMs,
+          );
         }
       }
     } catch (error) {

@@ -1,4 +1,4 @@
-import type { EventStore, RecordedEvent, Subscription } from '@csp/event-store';
+import type { EventStore, NON_APPENDING_SESSIONS, RecordedEvent, Subscription } from '@csp/event-store';
 import type { Pool, PoolClient } from 'pg';
 import type { Projection } from '../projection';
 import { CheckpointWatcher } from './checkpoint-watcher';
@@ -50,6 +50,8 @@ const deferred = (): Deferred => {
   const promise = new Promise<void>((r) => (resolve = r));
   return { promise, resolve };
 };
+
+const PROJECTION_SESSION: (typeof NON_APPENDING_SESSIONS)[number] = 'rm-projection';
 
 const ADVANCE_SQL = `WITH moved AS (
     UPDATE read_model_checkpoints SET position = $3, version = $4, updated_at = now()
@@ -240,6 +242,9 @@ export class ProjectionRunner {
   // ------------------------------------------------------------------ while holding the lock
 
   private async lead(client: PoolClient): Promise<void> {
+    // This session only writes read-model rows: named so, the event store's gap-safe horizon does not hold back
+    // events appended while one of its batches is open. The session is closed (not pooled) when the lock goes.
+    await client.query(`SET application_name = '${PROJECTION_SESSION}'`);
     await migrateProjections(client, [this.projection]);
     await client.query(
       'INSERT INTO read_model_checkpoints (projection, position, version) VALUES ($1, 0, $2) ON CONFLICT (projection) DO NOTHING',

@@ -408,8 +408,18 @@ describe('read side over HTTP', () => {
     const oid = async (table: string): Promise<number> =>
       Number((await admin.query<{ oid: string }>('SELECT $1::regclass::oid AS oid', [table])).rows[0].oid);
 
+    const REPLAYED = ['rm_audit_records', 'rm_audit_record_counts', 'rm_audit_customer_names', 'rm_credits'];
+    const indexes = async (): Promise<string[]> =>
+      (
+        await admin.query<{ def: string }>(
+          `SELECT indexdef AS def FROM pg_indexes WHERE schemaname = current_schema() AND tablename = ANY($1) ORDER BY 1`,
+          [REPLAYED],
+        )
+      ).rows.map((r) => r.def);
+
     it('replay swaps freshly built tables in while queries keep answering, and the runners go on writing to them', async () => {
       const before = await auditRecords(as('Auditor'));
+      const indexesBefore = await indexes();
       const oldTables = [await oid('rm_audit_records'), await oid('rm_credits')];
       let stop = false;
       const statuses: number[] = [];
@@ -441,6 +451,15 @@ describe('read side over HTTP', () => {
       expect(new Set(statuses)).toEqual(new Set([200]));
       expect(new Set(totals)).toEqual(new Set([5]));
       expect([await oid('rm_audit_records'), await oid('rm_credits')]).not.toEqual(oldTables);
+      // The build adds the query-only indexes after its load: the new tables have every index the old ones had,
+      // and statistics (a never-analyzed table has reltuples -1).
+      expect(await indexes()).toEqual(indexesBefore);
+      expect(indexesBefore.some((d) => d.includes('rm_audit_records_partner_date'))).toBe(true);
+      const stats = await admin.query<{ reltuples: number }>(
+        `SELECT reltuples FROM pg_class WHERE oid = ANY($1::regclass[])`,
+        [REPLAYED],
+      );
+      expect(stats.rows.map((r) => r.reltuples >= 0)).toEqual(REPLAYED.map(() => true));
       const after = await auditRecords(as('Auditor'));
       expect(after.body.items).toEqual(before.body.items);
       // The live runner writes into the swapped-in table.

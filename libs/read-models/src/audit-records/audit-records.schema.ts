@@ -16,13 +16,6 @@ export const AUDIT_RECORDS_DDL = [
      customized_data jsonb NOT NULL,
      position bigint NOT NULL
    )`,
-  // The log's query: a partner's records in a date range, newest first, keyset-paged on (date, position):
-  // the position breaks ties between records of the same instant in the order they happened.
-  // customer_id and operation_type ride along so that filtered pages and counts stay index-only.
-  `CREATE INDEX IF NOT EXISTS rm_audit_records_partner_date ON rm_audit_records
-     (partner_id, operation_date, position) INCLUDE (customer_id, operation_type)`,
-  // One customer's records (a selective filter would otherwise scan the partner's whole range).
-  `CREATE INDEX IF NOT EXISTS rm_audit_records_customer_date ON rm_audit_records (customer_id, operation_date, position)`,
   // Records per partner, UTC day and type: the log's totalCount over a range of whole days without counting
   // hundreds of thousands of index entries. Only rows actually inserted are counted (see the projection).
   `CREATE TABLE IF NOT EXISTS rm_audit_record_counts (
@@ -39,4 +32,15 @@ export const AUDIT_RECORDS_DDL = [
      company_name text NOT NULL,
      position bigint NOT NULL
    )`,
+];
+
+/** Indexes only the queries use (see MigrateOptions). */
+export const AUDIT_RECORDS_QUERY_INDEXES = [
+  // The log's query: a partner's records in a date range, newest first, keyset-paged on (date, position):
+  // the position breaks ties between records of the same instant in the order they happened.
+  // customer_id and operation_type ride along so that filtered pages and counts stay index-only.
+  `CREATE INDEX IF NOT EXISTS rm_audit_records_partner_date ON rm_audit_records
+     (partner_id, operation_date, position) INCLUDE (customer_id, operation_type)`,
+  // One customer's records (a selective filter would otherwise scan the partner's whole range).
+  `CREATE INDEX IF NOT EXISTS rm_audit_records_customer_date ON rm_audit_records (customer_id, operation_date, position)`,
 ];

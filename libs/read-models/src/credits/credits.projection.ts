@@ -1,8 +1,10 @@
 import type { OrderCancelled } from '@csp/domain';
 import type { RecordedEvent } from '@csp/event-store';
 import type { PoolClient } from 'pg';
-import type { Projection } from '../projection';
-import { CREDITS_DDL } from './credits.schema';
+import type { MigrateOptions, Projection } from '../projection';
+import { columns } from '../shared/columns';
+import { migrateDdl } from '../shared/migrate-ddl';
+import { CREDITS_DDL, CREDITS_QUERY_INDEXES } from './credits.schema';
 
 export type CreditStatus = 'pending' | 'posted';
 
@@ -16,16 +18,62 @@ const INSERT = `INSERT INTO rm_credits (id, partner_tenant_id, customer_id, orde
     friendly_name, kind, basis, credit_minor, currency_code, tax_inclusive, period, cancelled_at, status, posted_at, position)
   SELECT id, partner_tenant_id, customer_id, order_id, line_item_number, offer_id, friendly_name, kind, basis,
          credit_minor, currency_code, tax_inclusive, period, cancelled_at, 'pending', NULL, position
-    FROM jsonb_to_recordset($1::jsonb) AS x(id text, partner_tenant_id text, customer_id text, order_id text,
-      line_item_number integer, offer_id text, friendly_name text, kind text, basis text, credit_minor bigint,
-      currency_code text, tax_inclusive boolean, period text, cancelled_at timestamptz, position bigint)
+    FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::integer[], $6::text[], $7::text[], $8::text[],
+                $9::text[], $10::bigint[], $11::text[], $12::boolean[], $13::text[], $14::timestamptz[], $15::bigint[])
+      AS x(id, partner_tenant_id, customer_id, order_id, line_item_number, offer_id, friendly_name, kind, basis,
+           credit_minor, currency_code, tax_inclusive, period, cancelled_at, position)
   ON CONFLICT (id) DO NOTHING`;
+type LineRow = {
+  id: string;
+  partnerTenantId: string;
+  customerId: string;
+  orderId: string;
+  lineItemNumber: number;
+  offerId: string;
+  friendlyName: string;
+  kind: string;
+  basis: string;
+  creditMinor: number;
+  currencyCode: string;
+  taxInclusive: boolean;
+  period: string;
+  cancelledAt: string;
+  position: number;
+};
+const LINE_COLUMNS = [
+  'id',
+  'partnerTenantId',
+  'customerId',
+  'orderId',
+  'lineItemNumber',
+  'offerId',
+  'friendlyName',
+  'kind',
+  'basis',
+  'creditMinor',
+  'currencyCode',
+  'taxInclusive',
+  'period',
+  'cancelledAt',
+  'position',
+] as const;
 
-// Posts the order's lines cancelled up to that propagation's cancellation, and only lines that an earlier
-// event created: a partial cancellation propagated before the next one leaves the next one pending.
-const POST = `UPDATE rm_credits SET status = 'posted', posted_at = $3::timestamptz, position = $4
-  WHERE order_id = $1 AND status = 'pending' AND position < $4
-    AND ($2::timestamptz IS NULL OR cancelled_at <= $2::timestamptz)`;
+// Each propagation posts its order's lines cancelled up to that propagation's cancellation, and only lines that
+// an earlier event created: a partial cancellation propagated before the next one leaves the next one pending.
+// All of a batch's propagations in one statement: a line goes to the first of them (in position order) that
+// would have posted it had they run one by one, since a posted line is no longer pending for the later ones.
+// The ANY gives the planner the index on order_id whatever it knows of the table.
+const POST = `UPDATE rm_credits c SET status = 'posted', posted_at = m.posted_at, position = m.position
+  FROM (SELECT DISTINCT ON (r.id) r.id, p.posted_at, p.position
+          FROM rm_credits r
+          JOIN unnest($1::text[], $2::timestamptz[], $3::timestamptz[], $4::bigint[])
+            AS p(order_id, cancelled_at, posted_at, position) ON p.order_id = r.order_id
+         WHERE r.order_id = ANY($1::text[]) AND r.status = 'pending' AND r.position < p.position
+           AND (p.cancelled_at IS NULL OR r.cancelled_at <= p.cancelled_at)
+         ORDER BY r.id, p.position) m
+  WHERE c.id = m.id`;
+type PostRow = { orderId: string; cancelledAt: string | null; postedAt: string; position: number };
+const POST_COLUMNS = ['orderId', 'cancelledAt', 'postedAt', 'position'] as const;
 
 /** Billing period of an instant: its calendar month in UTC. */
 export const billingPeriodOf = (instant: string | Date): string =>
@@ -39,49 +87,45 @@ export const creditsProjection: Projection = {
   name: 'credits',
   version: 1,
   eventTypes: ['OrderCancelled', 'CancellationPropagated'],
-  async migrate(client: PoolClient): Promise<void> {
-    for (const ddl of CREDITS_DDL) await client.query(ddl);
-  },
+  migrate: (client: PoolClient, options?: MigrateOptions) =>
+    migrateDdl(client, CREDITS_DDL, CREDITS_QUERY_INDEXES, options),
   async apply(client: PoolClient, events: RecordedEvent[]): Promise<void> {
-    const lines: Record<string, unknown>[] = [];
-    const posts: PropagatedEvent[] = [];
+    const lines: LineRow[] = [];
+    const posts: PostRow[] = [];
     for (const event of events) {
       if (event.type === 'OrderCancelled') {
         const d = (event as RecordedEvent<OrderCancelled>).data;
         for (const line of d.lineItems) {
           lines.push({
             id: `${d.orderId}_${line.lineItemNumber}`,
-            partner_tenant_id: d.partnerTenantId,
-            customer_id: d.customerId,
-            order_id: d.orderId,
-            line_item_number: line.lineItemNumber,
-            offer_id: line.offerId,
-            friendly_name: line.friendlyName,
+            partnerTenantId: d.partnerTenantId,
+            customerId: d.customerId,
+            orderId: d.orderId,
+            lineItemNumber: line.lineItemNumber,
+            offerId: line.offerId,
+            friendlyName: line.friendlyName,
             kind: line.kind,
             basis: line.basis,
-            credit_minor: line.credit,
-            currency_code: d.currencyCode,
-            tax_inclusive: d.taxInclusive,
+            creditMinor: line.credit,
+            currencyCode: d.currencyCode,
+            taxInclusive: d.taxInclusive,
             period: billingPeriodOf(d.cancelledAt),
-            cancelled_at: d.cancelledAt,
+            cancelledAt: d.cancelledAt,
             position: event.globalPosition,
           });
         }
       } else if (event.type === 'CancellationPropagated') {
+        const d = event.data as PropagatedData;
         posts.push({
-          data: event.data as PropagatedData,
+          orderId: d.orderId,
+          cancelledAt: d.cancelledAt ?? null,
+          postedAt: d.creditPostedAt ?? d.propagatedAt ?? event.recordedAt.toISOString(),
           position: event.globalPosition,
-          recordedAt: event.recordedAt,
         });
       }
     }
-    // Inserts first, then posts in order: each post only touches rows of lower positions, as if sequential.
-    if (lines.length > 0) await client.query(INSERT, [JSON.stringify(lines)]);
-    for (const p of posts) {
-      const postedAt = p.data.creditPostedAt ?? p.data.propagatedAt ?? p.recordedAt.toISOString();
-      await client.query(POST, [p.data.orderId, p.data.cancelledAt ?? null, postedAt, p.position]);
-    }
+    // Inserts first, then posts: each post only touches rows of lower positions, as if sequential.
+    if (lines.length > 0) await client.query(INSERT, columns(lines, LINE_COLUMNS));
+    if (posts.length > 0) await client.query(POST, columns(posts, POST_COLUMNS));
   },
 };
-
-type PropagatedEvent = { data: PropagatedData; position: number; recordedAt: Date };

@@ -12,6 +12,10 @@ export const CUSTOMERS_DDL = [
      registered_at timestamptz NOT NULL,
      position bigint NOT NULL
    )`,
+];
+
+/** Indexes only the queries use (see MigrateOptions). */
+export const CUSTOMERS_QUERY_INDEXES = [
   // Listing a partner's customers pages by position (registration order).
   `CREATE INDEX IF NOT EXISTS rm_customers_partner_position ON rm_customers (partner_tenant_id, position)`,
 ];

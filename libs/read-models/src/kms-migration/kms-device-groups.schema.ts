@@ -14,6 +14,10 @@ export const KMS_DEVICE_GROUPS_DDL = [
      overdue_warned_at timestamptz,
      position bigint NOT NULL
    )`,
+];
+
+/** Indexes only the queries use (see MigrateOptions). */
+export const KMS_DEVICE_GROUPS_QUERY_INDEXES = [
   // The sweep looks for unmigrated groups whose window opened or whose deadline passed.
   `CREATE INDEX IF NOT EXISTS rm_kms_device_groups_pending ON rm_kms_device_groups (due_soon_from)
      WHERE migrated_at IS NULL AND overdue_warned_at IS NULL`,

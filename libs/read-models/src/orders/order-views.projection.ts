@@ -1,10 +1,12 @@
 import type { CancellationPropagated, OrderCancelled, OrderPlaced } from '@csp/domain';
 import type { RecordedEvent } from '@csp/event-store';
 import type { PoolClient } from 'pg';
-import type { Projection } from '../projection';
+import type { MigrateOptions, Projection } from '../projection';
+import { migrateDdl } from '../shared/migrate-ddl';
+import { columns, jsonColumn } from '../shared/columns';
 import type { Recorded } from '../shared/recorded';
 import { orderViewCancelled, orderViewPlaced, orderViewPropagated, type OrderView } from './order-view';
-import { ORDER_VIEWS_DDL } from './order-views.schema';
+import { ORDER_VIEWS_DDL, ORDER_VIEWS_QUERY_INDEXES } from './order-views.schema';
 
 type OrderViewEvent = OrderPlaced | OrderCancelled | CancellationPropagated;
 const EVENT_TYPES = ['OrderPlaced', 'OrderCancelled', 'CancellationPropagated'];
@@ -13,10 +15,14 @@ type Row = { id: string; customerId: string; partnerTenantId: string; document: 
 const SELECT = `SELECT id, customer_id, partner_tenant_id, document, position FROM rm_order_views WHERE id = ANY($1::text[])`;
 
 const UPSERT = `INSERT INTO rm_order_views AS o (id, customer_id, partner_tenant_id, creation_date, status, document, position)
-  SELECT x.id, x.customer_id, x.partner_tenant_id, (x.document->>'creationDate')::timestamptz, x.document->>'status', x.document, x.position
-    FROM jsonb_to_recordset($1::jsonb) AS x(id text, customer_id text, partner_tenant_id text, document jsonb, position bigint)
+  SELECT x.id, x.customer_id, x.partner_tenant_id, (d.document->>'creationDate')::timestamptz, d.document->>'status',
+         d.document, x.position
+    FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[]) WITH ORDINALITY
+           AS x(id, customer_id, partner_tenant_id, position, i)
+    CROSS JOIN LATERAL (SELECT $5::jsonb -> (x.i::int - 1) AS document) d
   ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, document = EXCLUDED.document, position = EXCLUDED.position
   WHERE o.position < EXCLUDED.position`;
+const COLUMNS = ['id', 'customerId', 'partnerTenantId', 'position'] as const;
 
 /**
  * Order documents per customer. Per batch: one read of the touched orders, the fold in memory,
@@ -27,9 +33,8 @@ export const orderViewsProjection: Projection = {
   // 2: line items carry their credit.
   version: 2,
   eventTypes: EVENT_TYPES,
-  async migrate(client: PoolClient): Promise<void> {
-    for (const ddl of ORDER_VIEWS_DDL) await client.query(ddl);
-  },
+  migrate: (client: PoolClient, options?: MigrateOptions) =>
+    migrateDdl(client, ORDER_VIEWS_DDL, ORDER_VIEWS_QUERY_INDEXES, options),
   async apply(client: PoolClient, events: RecordedEvent[]): Promise<void> {
     const relevant = (events as Recorded<OrderViewEvent>[]).filter((e) => EVENT_TYPES.includes(e.type));
     if (relevant.length === 0) return;
@@ -80,16 +85,7 @@ export const orderViewsProjection: Projection = {
       changed.add(id);
     }
     if (changed.size === 0) return;
-    const payload = [...changed].map((id) => {
-      const r = rows.get(id) as Row;
-      return {
-        id: r.id,
-        customer_id: r.customerId,
-        partner_tenant_id: r.partnerTenantId,
-        document: r.document,
-        position: r.position,
-      };
-    });
-    await client.query(UPSERT, [JSON.stringify(payload)]);
+    const payload = [...changed].map((id) => rows.get(id) as Row);
+    await client.query(UPSERT, [...columns(payload, COLUMNS), jsonColumn(payload, 'document')]);
   },
 };

@@ -52,6 +52,7 @@ export async function replayProjections(options: ReplayOptions): Promise<ReplayR
   try {
     logger.info(`replay: building ${options.projections.map((p) => p.name).join(', ')} in schema ${build.schema}`);
     await build.catchUp();
+    await build.finish();
     await waitForLiveRunners(options.pool, build, options.liveWaitMs ?? 10_000);
     const client = await options.pool.connect();
     let checkpoints: Map<string, number>;

@@ -1,4 +1,4 @@
-import type { EventStore, RecordedEvent } from '@csp/event-store';
+import type { EventStore, ReadAllResult, RecordedEvent } from '@csp/event-store';
 import type { Pool, PoolClient } from 'pg';
 import type { Projection } from '../projection';
 
@@ -43,6 +43,8 @@ export class ShadowBuild {
   /** Position of the last event each projection applied (≤ its build position). */
   private readonly lastEvents = new Map<string, number>();
   private events = 0;
+  /** Events applied at which the tables are analyzed next. */
+  private analyzeAt = 1;
 
   private constructor(
     private readonly options: ShadowBuildOptions,
@@ -57,10 +59,15 @@ export class ShadowBuild {
       await client.query(`CREATE SCHEMA ${quoteIdent(options.schema)}`);
       // Only the build schema: a projection that reached for another read model would fail loudly.
       await client.query(`SET search_path TO ${quoteIdent(options.schema)}`);
+      // A build that dies is dropped and started afresh, never resumed, so its batches need not wait for the
+      // WAL flush; the swap commits on another connection, durably, and that flush covers the build's WAL too.
+      await client.query(`SET synchronous_commit = off`);
+      // Sorts the indexes that finish() creates in memory rather than in temporary files.
+      await client.query(`SET maintenance_work_mem = '256MB'`);
       const build = new ShadowBuild(options, client);
       for (const projection of options.projections) {
         const before = new Set(await build.listTables());
-        await projection.migrate(client);
+        await projection.migrate(client, { queryIndexes: false });
         build.tables.set(
           projection.name,
           (await build.listTables()).filter((t) => !before.has(t)),
@@ -94,30 +101,45 @@ export class ShadowBuild {
 
   /**
    * Applies every projection's events after the lowest build position up to `to` (inclusive; default: until
-   * the store's end), one read and one transaction per batch for all projections together.
+   * the store's end), one read and one transaction per batch for all projections together. The next batch is
+   * read while the current one is written, so that reading, parsing and writing overlap.
    */
   async catchUp(to: number = Number.MAX_SAFE_INTEGER): Promise<number> {
     const types = [...new Set(this.options.projections.flatMap((p) => p.eventTypes))];
     const head = await this.options.eventStore.headPosition();
+    const read = (after: number): Promise<ReadAllResult> =>
+      this.options.eventStore.readAll({ after, maxCount: this.batchSize, types });
     let from = Math.min(...this.options.projections.map((p) => this.position(p.name)));
-    while (from < to) {
-      const batch = await this.options.eventStore.readAll({ after: from, maxCount: this.batchSize, types });
-      const scanned = Math.min(to, Math.max(batch.lastPosition, batch.scannedPosition ?? batch.lastPosition));
-      if (scanned <= from) break;
-      const events = batch.events.filter((e) => e.globalPosition <= to);
-      await this.client.query('BEGIN');
-      try {
-        for (const projection of this.options.projections) await this.applyTo(this.client, projection, events, scanned);
-        await this.client.query('COMMIT');
-      } catch (error) {
-        await this.client.query('ROLLBACK').catch(() => undefined);
-        throw error;
+    let next = from < to ? read(from) : undefined;
+    try {
+      while (next) {
+        const batch = await next;
+        next = undefined;
+        const scanned = Math.min(to, Math.max(batch.lastPosition, batch.scannedPosition ?? batch.lastPosition));
+        if (scanned <= from) break;
+        if (!batch.isEnd && scanned < to) next = read(scanned);
+        await this.applyBatch(
+          batch.events.filter((e) => e.globalPosition <= to),
+          scanned,
+        );
+        from = scanned;
+        this.options.onProgress?.({ events: this.events, position: from, head });
       }
-      from = scanned;
-      this.options.onProgress?.({ events: this.events, position: from, head });
-      if (batch.isEnd) break;
+    } finally {
+      // After a failure the read ahead is not awaited: its own failure must not go unhandled.
+      next?.catch(() => undefined);
     }
     return from;
+  }
+
+  /**
+   * Makes the tables ready to serve: creates the query-only indexes that the load left out (one sort each
+   * instead of row-by-row upkeep) and gathers the planner's statistics (autovacuum may be off or late, and
+   * the swapped-in tables would otherwise be queried without any).
+   */
+  async finish(): Promise<void> {
+    for (const projection of this.options.projections) await projection.migrate(this.client, { queryIndexes: true });
+    await this.analyze();
   }
 
   /**
@@ -161,6 +183,31 @@ export class ShadowBuild {
 
   private get batchSize(): number {
     return this.options.batchSize ?? 1000;
+  }
+
+  /** One batch for every projection in one transaction, then statistics if the tables have grown tenfold. */
+  private async applyBatch(events: RecordedEvent[], to: number): Promise<void> {
+    await this.client.query('BEGIN');
+    try {
+      for (const projection of this.options.projections) await this.applyTo(this.client, projection, events, to);
+      await this.client.query('COMMIT');
+    } catch (error) {
+      await this.client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+    // Fresh tables have no statistics, and without them the projections' lookups (rm_software by order_id)
+    // are planned as sequential scans of tables that keep growing. The sampled statistics scale with a
+    // table's size, so a few ANALYZEs on the way (after the first rows, then at ×10 steps) keep plans right.
+    if (this.events >= this.analyzeAt) {
+      await this.analyze();
+      this.analyzeAt = this.events * 10;
+    }
+  }
+
+  private async analyze(): Promise<void> {
+    const tables = [...this.tables.values()].flat();
+    if (tables.length === 0) return;
+    await this.client.query(`ANALYZE ${tables.map((t) => `${quoteIdent(this.schema)}.${quoteIdent(t)}`).join(', ')}`);
   }
 
   private async applyTo(client: PoolClient, projection: Projection, events: RecordedEvent[], to: number) {

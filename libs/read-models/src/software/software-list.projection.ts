@@ -7,9 +7,11 @@ import {
 } from '@csp/domain';
 import type { RecordedEvent } from '@csp/event-store';
 import type { PoolClient } from 'pg';
-import type { Projection } from '../projection';
+import type { MigrateOptions, Projection } from '../projection';
+import { migrateDdl } from '../shared/migrate-ddl';
+import { columns, jsonColumn } from '../shared/columns';
 import type { Recorded } from '../shared/recorded';
-import { SOFTWARE_LIST_DDL } from './software-list.schema';
+import { SOFTWARE_LIST_DDL, SOFTWARE_LIST_QUERY_INDEXES } from './software-list.schema';
 
 export type SoftwareStatus = 'active' | 'cancellationPending' | 'cancelled';
 
@@ -40,11 +42,29 @@ const SELECT = `SELECT id, customer_id, partner_tenant_id, order_id, line_item_n
 
 const UPSERT = `INSERT INTO rm_software AS s (id, customer_id, partner_tenant_id, order_id, line_item_number, offer_id, friendly_name,
     kind, purchase_date, status, key_available, versions, languages, bitness, position)
-  SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(id text, customer_id text, partner_tenant_id text, order_id text,
-    line_item_number integer, offer_id text, friendly_name text, kind text, purchase_date timestamptz, status text,
-    key_available boolean, versions jsonb, languages jsonb, bitness jsonb, position bigint)
+  SELECT x.id, x.customer_id, x.partner_tenant_id, x.order_id, x.line_item_number, x.offer_id, x.friendly_name, x.kind,
+         x.purchase_date, x.status, x.key_available, $13::jsonb -> (x.i::int - 1), $14::jsonb -> (x.i::int - 1),
+         $15::jsonb -> (x.i::int - 1), x.position
+    FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::integer[], $6::text[], $7::text[], $8::text[],
+                $9::timestamptz[], $10::text[], $11::boolean[], $12::bigint[]) WITH ORDINALITY
+      AS x(id, customer_id, partner_tenant_id, order_id, line_item_number, offer_id, friendly_name, kind, purchase_date,
+           status, key_available, position, i)
   ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, key_available = EXCLUDED.key_available, position = EXCLUDED.position
   WHERE s.position < EXCLUDED.position`;
+const COLUMNS = [
+  'id',
+  'customer_id',
+  'partner_tenant_id',
+  'order_id',
+  'line_item_number',
+  'offer_id',
+  'friendly_name',
+  'kind',
+  'purchase_date',
+  'status',
+  'key_available',
+  'position',
+] as const;
 
 /**
  * The software list: one row per purchased perpetual or software-subscription line,
@@ -55,9 +75,8 @@ export const softwareListProjection: Projection = {
   name: 'software-list',
   version: 1,
   eventTypes: EVENT_TYPES,
-  async migrate(client: PoolClient): Promise<void> {
-    for (const ddl of SOFTWARE_LIST_DDL) await client.query(ddl);
-  },
+  migrate: (client: PoolClient, options?: MigrateOptions) =>
+    migrateDdl(client, SOFTWARE_LIST_DDL, SOFTWARE_LIST_QUERY_INDEXES, options),
   async apply(client: PoolClient, events: RecordedEvent[]): Promise<void> {
     const relevant = (events as Recorded<SoftwareEvent>[]).filter((e) => EVENT_TYPES.includes(e.type));
     if (relevant.length === 0) return;
@@ -117,6 +136,12 @@ export const softwareListProjection: Projection = {
       }
     }
     if (changed.size === 0) return;
-    await client.query(UPSERT, [JSON.stringify([...changed].map((id) => rows.get(id)))]);
+    const upserts = [...changed].map((id) => rows.get(id) as Row);
+    await client.query(UPSERT, [
+      ...columns(upserts, COLUMNS),
+      jsonColumn(upserts, 'versions'),
+      jsonColumn(upserts, 'languages'),
+      jsonColumn(upserts, 'bitness'),
+    ]);
   },
 };

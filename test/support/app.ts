@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import IORedis from 'ioredis';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +6,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ControllableClock } from '@csp/application';
 import { createHttpApp, loadConfig, signLocalToken } from '@csp/platform';
 import { ApiModule } from '../../apps/api/src/api.module';
-import { createTestDatabase, TestDatabase } from './database';
+import { createTestDatabase, dropQueueKeys, TestDatabase } from './database';
 
 export const TEST_SECRET = 'test-secret-that-is-long-enough-for-hs256-0123456789';
 
@@ -110,28 +109,12 @@ export async function startTestApp(
       await app.close();
       await db.drop();
       rmSync(dataDir, { recursive: true, force: true });
-      if (options.queue !== 'postgres') await dropQueueKeys(db.name);
+      // db.drop() removed the keys of db.name; a DATABASE_URL of the test's own names another namespace.
+      const effective = new URL(options.env?.DATABASE_URL ?? db.url).pathname.slice(1);
+      const namespace = options.env?.QUEUE_NAMESPACE ?? effective;
+      if (options.queue !== 'postgres' && namespace !== db.name) await dropQueueKeys(namespace);
     },
   };
 }
 
 export const newTenant = (): string => randomUUID();
-
-/**
- * The app's queues are namespaced by its database name (QUEUE_NAMESPACE defaults to it); remove their
- * Redis keys so test runs do not pile up jobs and schedulers on the machine's Redis.
- */
-async function dropQueueKeys(namespace: string): Promise<void> {
-  const redis = new IORedis(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379', { lazyConnect: true });
-  try {
-    await redis.connect();
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `*${namespace}*`, 'COUNT', 1000);
-      if (keys.length > 0) await redis.unlink(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
-}

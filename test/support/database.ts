@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import IORedis from 'ioredis';
 import { Client, Pool, PoolConfig } from 'pg';
 
 /**
@@ -35,8 +36,34 @@ export async function createTestDatabase(prefix = 'csp_test'): Promise<TestDatab
       } finally {
         await c.end();
       }
+      // The app's queues are namespaced by its database name: their Redis keys go with the database.
+      await dropQueueKeys(name);
     },
   };
+}
+
+/**
+ * Removes the Redis keys of one queue namespace, so test runs do not pile up jobs and schedulers on the
+ * machine's Redis. Nothing to do (and no failure) when Redis is down.
+ */
+export async function dropQueueKeys(namespace: string): Promise<void> {
+  const redis = new IORedis(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379', {
+    lazyConnect: true,
+    maxRetriesPerRequest: 1,
+  });
+  try {
+    await redis.connect();
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `*${namespace}*`, 'COUNT', 1000);
+      if (keys.length > 0) await redis.unlink(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } catch {
+    // Redis is down: there is nothing of ours there to remove.
+  } finally {
+    redis.disconnect();
+  }
 }
 
 /**

@@ -1,4 +1,6 @@
-import { deriveEventId } from './event-id';
+import fc from 'fast-check';
+import { v5 as uuidv5 } from 'uuid';
+import { deriveEventId, EVENT_ID_NAMESPACE } from './event-id';
 
 describe('deriveEventId', () => {
   it('is a stable UUID v5 per request, stream and index', () => {
@@ -17,5 +19,16 @@ describe('deriveEventId', () => {
 
   it('does not confuse concatenations', () => {
     expect(deriveEventId('a', 'bc', 1)).not.toBe(deriveEventId('ab', 'c', 1));
+  });
+
+  it("property: equals the uuid package's v5 of the same name (ids already stored keep matching retries)", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme' }), fc.string(), fc.nat(4096), (requestId, streamId, index) => {
+        expect(deriveEventId(requestId, streamId, index)).toBe(
+          uuidv5(`${requestId}\u0000${streamId}\u0000${index}`, EVENT_ID_NAMESPACE),
+        );
+      }),
+      { numRuns: 500 },
+    );
   });
 });

@@ -309,13 +309,14 @@ describe('read side projections: audit records and credits', () => {
       await store.close();
     });
 
-    const build = async (schema: string): Promise<Record<string, unknown[]>> => {
+    const build = async (schema: string, concurrency?: number): Promise<Record<string, unknown[]>> => {
       const b = await ShadowBuild.create({
         pool,
         eventStore: store,
         projections: [auditRecordsProjection, creditsProjection],
         schema,
         batchSize: 3,
+        concurrency,
       });
       try {
         await b.catchUp();
@@ -340,6 +341,43 @@ describe('read side projections: audit records and credits', () => {
       expect(first.rm_audit_records).toHaveLength(9);
       expect(first.rm_credits).toHaveLength(4);
       expect(second).toEqual(first);
+    });
+
+    it('builds the same tables on one connection or several', async () => {
+      const one = await build('rs_replay_lanes_one', 1);
+      expect(await build('rs_replay_lanes_three', 3)).toEqual(one);
+    });
+
+    it('a projection failing in a build fails catchUp, rolls back its batch and gives the connections back', async () => {
+      const failing: Projection = {
+        ...creditsProjection,
+        async apply(client, events: RecordedEvent[]) {
+          if (events.some((e) => e.type === 'CancellationPropagated')) throw new Error('poison');
+          await creditsProjection.apply(client, events);
+        },
+      };
+      const inUse = (): number => pool.totalCount - pool.idleCount;
+      const inUseBefore = inUse();
+      const b = await ShadowBuild.create({
+        pool,
+        eventStore: store,
+        projections: [auditRecordsProjection, failing],
+        schema: 'rs_replay_failing',
+        batchSize: 4,
+        concurrency: 2,
+      });
+      try {
+        await expect(b.catchUp()).rejects.toThrow('poison');
+        // Whatever the build committed is before the failing batch: no credit was posted.
+        const posted = await pool.query(
+          `SELECT count(*)::int AS n FROM rs_replay_failing.rm_credits WHERE status = 'posted'`,
+        );
+        expect(posted.rows[0].n).toBe(0);
+      } finally {
+        b.release();
+        await b.drop();
+      }
+      expect(inUse()).toBe(inUseBefore);
     });
 
     it.each([

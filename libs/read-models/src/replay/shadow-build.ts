@@ -1,6 +1,7 @@
 import type { EventStore, ReadAllResult, RecordedEvent } from '@csp/event-store';
 import type { Pool, PoolClient } from 'pg';
 import type { Projection } from '../projection';
+import { PROJECTION_SESSION } from '../runner/projection-runner';
 
 /** Progress of a rebuild, reported after every batch. */
 export interface RebuildProgress {
@@ -20,6 +21,11 @@ export interface ShadowBuildOptions {
   schema: string;
   /** Events per read and per transaction. Default 1000. */
   batchSize?: number;
+  /**
+   * Connections that apply a batch's projections at the same time (each projection in order on one of them),
+   * taken from the pool during catchUp. Default 2.
+   */
+  concurrency?: number;
   onProgress?: (progress: RebuildProgress) => void;
 }
 
@@ -57,13 +63,7 @@ export class ShadowBuild {
     const client = await options.pool.connect();
     try {
       await client.query(`CREATE SCHEMA ${quoteIdent(options.schema)}`);
-      // Only the build schema: a projection that reached for another read model would fail loudly.
-      await client.query(`SET search_path TO ${quoteIdent(options.schema)}`);
-      // A build that dies is dropped and started afresh, never resumed, so its batches need not wait for the
-      // WAL flush; the swap commits on another connection, durably, and that flush covers the build's WAL too.
-      await client.query(`SET synchronous_commit = off`);
-      // Sorts the indexes that finish() creates in memory rather than in temporary files.
-      await client.query(`SET maintenance_work_mem = '256MB'`);
+      await prepareSession(client, options.schema);
       const build = new ShadowBuild(options, client);
       for (const projection of options.projections) {
         const before = new Set(await build.listTables());
@@ -101,8 +101,9 @@ export class ShadowBuild {
 
   /**
    * Applies every projection's events after the lowest build position up to `to` (inclusive; default: until
-   * the store's end), one read and one transaction per batch for all projections together. The next batch is
-   * read while the current one is written, so that reading, parsing and writing overlap.
+   * the store's end), one read per batch. The next batch is read while the current one is written, and the
+   * batch's projections are applied on several connections at once (see concurrency), each in a transaction:
+   * reading, parsing, preparing rows and writing them overlap.
    */
   async catchUp(to: number = Number.MAX_SAFE_INTEGER): Promise<number> {
     const types = [...new Set(this.options.projections.flatMap((p) => p.eventTypes))];
@@ -110,8 +111,17 @@ export class ShadowBuild {
     const read = (after: number): Promise<ReadAllResult> =>
       this.options.eventStore.readAll({ after, maxCount: this.batchSize, types });
     let from = Math.min(...this.options.projections.map((p) => this.position(p.name)));
-    let next = from < to ? read(from) : undefined;
+    if (from >= to) return from;
+    const lanes = [this.client];
+    let next: Promise<ReadAllResult> | undefined;
     try {
+      // A build's lanes are its own sessions (search_path, commit mode): closed afterwards, not pooled.
+      for (let i = 1; i < (this.options.concurrency ?? 2); i++) {
+        const lane = await this.options.pool.connect();
+        lanes.push(lane);
+        await prepareSession(lane, this.schema);
+      }
+      next = read(from);
       while (next) {
         const batch = await next;
         next = undefined;
@@ -119,6 +129,7 @@ export class ShadowBuild {
         if (scanned <= from) break;
         if (!batch.isEnd && scanned < to) next = read(scanned);
         await this.applyBatch(
+          lanes,
           batch.events.filter((e) => e.globalPosition <= to),
           scanned,
         );
@@ -128,6 +139,7 @@ export class ShadowBuild {
     } finally {
       // After a failure the read ahead is not awaited: its own failure must not go unhandled.
       next?.catch(() => undefined);
+      for (const lane of lanes.slice(1)) lane.release(true);
     }
     return from;
   }
@@ -185,16 +197,37 @@ export class ShadowBuild {
     return this.options.batchSize ?? 1000;
   }
 
-  /** One batch for every projection in one transaction, then statistics if the tables have grown tenfold. */
-  private async applyBatch(events: RecordedEvent[], to: number): Promise<void> {
-    await this.client.query('BEGIN');
-    try {
-      for (const projection of this.options.projections) await this.applyTo(this.client, projection, events, to);
-      await this.client.query('COMMIT');
-    } catch (error) {
-      await this.client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    }
+  /**
+   * One batch: every lane takes the next projection still to do (those with the most events of the batch
+   * first, so that the longest one starts at once) and applies it in its transaction; each lane commits when
+   * none is left. Then statistics, if the tables have grown tenfold.
+   */
+  private async applyBatch(lanes: PoolClient[], events: RecordedEvent[], to: number): Promise<void> {
+    const count = (p: Projection): number => events.filter((e) => p.eventTypes.includes(e.type)).length;
+    const todo = this.options.projections
+      .map((projection) => ({ projection, n: count(projection) }))
+      .sort((a, b) => b.n - a.n);
+    const failures: unknown[] = [];
+    await Promise.all(
+      lanes.map(async (lane) => {
+        let open = false;
+        try {
+          for (let item = todo.shift(); item && failures.length === 0; item = todo.shift()) {
+            if (!open && item.n > 0) {
+              await lane.query('BEGIN');
+              open = true;
+            }
+            await this.applyTo(lane, item.projection, events, to);
+          }
+          if (open && failures.length === 0) await lane.query('COMMIT');
+          else if (open) await lane.query('ROLLBACK');
+        } catch (error) {
+          failures.push(error);
+          if (open) await lane.query('ROLLBACK').catch(() => undefined);
+        }
+      }),
+    );
+    if (failures.length > 0) throw failures[0];
     // Fresh tables have no statistics, and without them the projections' lookups (rm_software by order_id)
     // are planned as sequential scans of tables that keep growing. The sampled statistics scale with a
     // table's size, so a few ANALYZEs on the way (after the first rows, then at ×10 steps) keep plans right.
@@ -231,4 +264,18 @@ export class ShadowBuild {
     );
     return result.rows.map((r) => r.name);
   }
+}
+
+/** Session settings of every connection that writes a build's tables. */
+async function prepareSession(client: PoolClient, schema: string): Promise<void> {
+  // Only the build schema: a projection that reached for another read model would fail loudly.
+  await client.query(`SET search_path TO ${quoteIdent(schema)}`);
+  // Never appends: named so, the event store's gap-safe horizon does not hold back the followers' reads
+  // (live runners, reactors) while one of the build's batches is open.
+  await client.query(`SET application_name = '${PROJECTION_SESSION}'`);
+  // A build that dies is dropped and started afresh, never resumed, so its batches need not wait for the
+  // WAL flush; the swap commits on another connection, durably, and that flush covers the build's WAL too.
+  await client.query(`SET synchronous_commit = off`);
+  // Sorts the indexes that finish() creates in memory rather than in temporary files.
+  await client.query(`SET maintenance_work_mem = '256MB'`);
 }

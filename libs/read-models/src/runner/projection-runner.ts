@@ -51,7 +51,8 @@ const deferred = (): Deferred => {
   return { promise, resolve };
 };
 
-const PROJECTION_SESSION: (typeof NON_APPENDING_SESSIONS)[number] = 'rm-projection';
+/** application_name of sessions that only write read-model rows (runners, shadow builds). */
+export const PROJECTION_SESSION: (typeof NON_APPENDING_SESSIONS)[number] = 'rm-projection';
 
 const ADVANCE_SQL = `WITH moved AS (
     UPDATE read_model_checkpoints SET position = $3, version = $4, updated_at = now()

@@ -1,18 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import { QueueBackend } from '@csp/propagation';
-import { createTestDatabase, TestDatabase } from '../support/database';
+import { createTestDatabase, dropQueueKeys, TestDatabase } from '../support/database';
 
 // The same queue code on both backends: Redis (production) and BullMQ's PostgreSQL backend (embedded default).
 const backends: Array<[string, () => Promise<{ backend: QueueBackend; cleanup: () => Promise<void> }>]> = [
   [
     'redis',
-    async () => ({
-      backend: new QueueBackend({
-        redisUrl: process.env.TEST_REDIS_URL,
-        namespace: `t${randomBytes(4).toString('hex')}`,
-      }),
-      cleanup: async () => undefined,
-    }),
+    async () => {
+      const namespace = `t${randomBytes(4).toString('hex')}`;
+      return {
+        backend: new QueueBackend({ redisUrl: process.env.TEST_REDIS_URL, namespace }),
+        cleanup: () => dropQueueKeys(namespace),
+      };
+    },
   ],
   [
     'postgres',

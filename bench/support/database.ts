@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import IORedis from 'ioredis';
 import { Client } from 'pg';
+// The same cleanup as the test suites': the service's queues are namespaced by its database name.
+import { dropQueueKeys } from '../../test/support/database';
 
 /** The machine's PostgreSQL, as the test suites use it. */
 export const serverUrl = (): string =>
@@ -25,27 +26,9 @@ export async function createBenchDatabase(prefix: string): Promise<BenchDatabase
     name,
     drop: async () => {
       await adminQuery(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      await dropQueueKeys(name);
+      await dropQueueKeys(name, redisUrl());
     },
   };
-}
-
-/** The service's queues are namespaced by its database name: their Redis keys go with the database. */
-async function dropQueueKeys(namespace: string): Promise<void> {
-  const redis = new IORedis(redisUrl(), { lazyConnect: true, maxRetriesPerRequest: 1 });
-  try {
-    await redis.connect();
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `*${namespace}*`, 'COUNT', 1000);
-      if (keys.length > 0) await redis.unlink(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-  } catch {
-    // Redis down: nothing of ours to remove there.
-  } finally {
-    redis.disconnect();
-  }
 }
 
 async function adminQuery(sql: string): Promise<void> {

@@ -7,6 +7,7 @@ import {
   formatMinor,
   offer,
   OFFERS,
+  placeOrder,
   registerCustomer,
   uniqueDomain,
   Json,
@@ -22,6 +23,22 @@ describe('customers and offers over HTTP', () => {
   });
 
   describe('POST /v1/customers', () => {
+    it('a customer unknown a moment ago is found once registered (only registered customers are remembered)', async () => {
+      const partner = adminAgent();
+      const tenantId = randomUUID();
+      const before = await placeOrder(t, partner, tenantId, [{ offerId: OFFERS.perpetual }]);
+      expect(before.status).toBe(404);
+      const registered = await t.request('POST', '/v1/customers', {
+        as: partner,
+        body: { companyName: 'Late Ltd', domain: uniqueDomain('late'), country: 'PL', tenantId },
+      });
+      expect(registered.status).toBe(201);
+      const after = await placeOrder(t, partner, tenantId, [{ offerId: OFFERS.perpetual }]);
+      expect(after.status).toBe(201);
+      // Another partner still cannot reach it, remembered or not.
+      expect((await placeOrder(t, adminAgent(), tenantId, [{ offerId: OFFERS.perpetual }])).status).toBe(404);
+    });
+
     it('registers a customer with the given tenant id and the market of its country', async () => {
       const partner = adminAgent();
       const tenantId = randomUUID();

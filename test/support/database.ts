@@ -46,8 +46,11 @@ export async function createTestDatabase(prefix = 'csp_test'): Promise<TestDatab
  * Removes the Redis keys of one queue namespace, so test runs do not pile up jobs and schedulers on the
  * machine's Redis. Nothing to do (and no failure) when Redis is down.
  */
-export async function dropQueueKeys(namespace: string): Promise<void> {
-  const redis = new IORedis(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379', {
+export async function dropQueueKeys(
+  namespace: string,
+  redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
+): Promise<void> {
+  const redis = new IORedis(redisUrl, {
     lazyConnect: true,
     maxRetriesPerRequest: 1,
   });

@@ -28,6 +28,7 @@ export { Public, Roles, CurrentPrincipal, IS_PUBLIC_KEY, ROLES_KEY } from './aut
 export { AuthGuard } from './auth/auth.guard';
 export { RolesGuard } from './auth/roles.guard';
 export { JwtVerifier, toPrincipal } from './auth/jwt-verifier';
+export { LruMap } from './shared/lru-map';
 export type { JwtVerifierOptions } from './auth/jwt-verifier';
 export { signLocalToken } from './auth/token-signer';
 export type { LocalTokenClaims, SignLocalTokenOptions } from './auth/token-signer';

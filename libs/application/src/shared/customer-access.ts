@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { customerDecider, CustomerRegistered, DomainError, isGuid } from '@csp/domain';
-import type { Principal } from '@csp/platform';
+import { LruMap, type Principal } from '@csp/platform';
 import { StreamCommandExecutor } from './stream-command.executor';
 
 export type RegisteredCustomer = CustomerRegistered['data'];
@@ -31,8 +31,8 @@ export class CustomerAccess {
    * afterwards, so a registered customer can be remembered for good (bounded, least recently used out). An
    * unknown id is not remembered: it may be registered a moment later.
    */
-  private readonly registered = new Map<string, RegisteredCustomer>();
   static readonly CACHE_SIZE = 10_000;
+  private readonly registered = new LruMap<string, RegisteredCustomer>(CustomerAccess.CACHE_SIZE);
 
   constructor(private readonly executor: StreamCommandExecutor) {}
 
@@ -40,14 +40,9 @@ export class CustomerAccess {
     if (!isGuid(customerId)) return undefined;
     const id = customerId.toLowerCase();
     const known = this.registered.get(id);
-    if (known) {
-      this.registered.delete(id);
-      this.registered.set(id, known);
-      return known;
-    }
+    if (known) return known;
     const { state } = await this.executor.load(customerStreamId(id), customerDecider);
     if (state.status !== 'registered') return undefined;
-    if (this.registered.size >= CustomerAccess.CACHE_SIZE) this.registered.delete(this.registered.keys().next().value!);
     this.registered.set(id, state);
     return state;
   }

@@ -120,6 +120,15 @@ function isAscending(events: RecordedEvent[]): boolean {
   return true;
 }
 
+/** Turns a driver error into the store's errors (unavailable, …), naming the operation. */
+async function storeErrors<T>(name: string, pending: Promise<T>): Promise<T> {
+  try {
+    return await pending;
+  } catch (error) {
+    throw toStoreError(error, name.replace('_', ' '));
+  }
+}
+
 /** LIKE pattern for a stream-id prefix. */
 const likePrefix = (prefix: string): string => `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
@@ -520,11 +529,7 @@ export class PostgresEventStore implements EventStore {
     do {
       this.notifyAgain = false;
       try {
-        await this.notifyPool.query({
-          name: `${this.statementPrefix}_notify`,
-          text: this.sql.notify,
-          values: [notifyChannel(this.schema)],
-        });
+        await this.notifyPool.query(this.statement('notify', this.sql.notify, [notifyChannel(this.schema)]));
       } catch (error) {
         // Followers elsewhere still poll; never fail an append over a lost wake-up.
         this.logger.warn(`event store: NOTIFY failed (${describeError(error)})`);
@@ -534,24 +539,22 @@ export class PostgresEventStore implements EventStore {
     } while (this.notifyAgain && !this.closed);
   }
 
+  /** A named (prepared) statement; names are per schema, since a connection may serve several stores. */
+  private statement(name: string, text: string, values: unknown[]) {
+    return { name: `${this.statementPrefix}_${name}`, text, values };
+  }
+
   private query<R extends QueryResultRow>(name: string, text: string, values: unknown[]) {
-    return this.pool.query<R>({ name: `${this.statementPrefix}_${name}`, text, values });
+    return this.pool.query<R>(this.statement(name, text, values));
   }
 
-  private async run<R extends QueryResultRow>(name: string, text: string, values: unknown[]) {
-    try {
-      return await this.query<R>(name, text, values);
-    } catch (error) {
-      throw toStoreError(error, name.replace('_', ' '));
-    }
+  private run<R extends QueryResultRow>(name: string, text: string, values: unknown[]) {
+    return storeErrors(name, this.query<R>(name, text, values));
   }
 
-  private async runArrays<R extends unknown[]>(name: string, text: string, values: unknown[]) {
-    try {
-      return await this.pool.query<R>({ name: `${this.statementPrefix}_${name}`, text, values, rowMode: 'array' });
-    } catch (error) {
-      throw toStoreError(error, name.replace('_', ' '));
-    }
+  /** Rows as arrays: no object with named fields per row. */
+  private runArrays<R extends unknown[]>(name: string, text: string, values: unknown[]) {
+    return storeErrors(name, this.pool.query<R>({ ...this.statement(name, text, values), rowMode: 'array' }));
   }
 
   private async replayOrConflict(streamId: string, expected: ExpectedVersion, ids: string[]): Promise<AppendResult> {

@@ -1,5 +1,6 @@
 import { createRemoteJWKSet, errors, JWTPayload, jwtVerify, JWTVerifyGetKey } from 'jose';
 import { ProblemException } from '../errors/problem-details';
+import { LruMap } from '../shared/lru-map';
 import { isGuid, Principal } from './principal';
 
 export interface JwtVerifierOptions {
@@ -23,8 +24,10 @@ const ASYMMETRIC = ['RS256', 'ES256'];
 export class JwtVerifier {
   private readonly key: Uint8Array | JWTVerifyGetKey;
   private readonly algorithms: string[];
+  private readonly toleranceSeconds: number;
 
   constructor(private readonly options: JwtVerifierOptions) {
+    this.toleranceSeconds = options.clockToleranceSeconds ?? 30;
     if (options.jwksUrl) {
       this.key = createRemoteJWKSet(new URL(options.jwksUrl), { cooldownDuration: 30_000, cacheMaxAge: 600_000 });
       this.algorithms = ASYMMETRIC;
@@ -38,12 +41,14 @@ export class JwtVerifier {
 
   /**
    * Tokens already verified, until they expire: a client sends the same token with every request, and checking
-   * its signature again each time cost about a twentieth of a request. Bounded (oldest out); the time claims are
+   * its signature again each time cost about a twentieth of a request. Bounded (least recently used out); the time claims are
    * checked again on every use. A key withdrawn from the JWKS stops new tokens at once and cached ones at
    * their exp, as with any verifier that caches keys.
    */
-  private readonly verified = new Map<string, { principal: Principal; notBefore: number; expires: number }>();
   static readonly CACHE_SIZE = 5_000;
+  private readonly verified = new LruMap<string, { principal: Principal; notBefore: number; expires: number }>(
+    JwtVerifier.CACHE_SIZE,
+  );
 
   async verify(token: string): Promise<Principal> {
     const known = this.verified.get(token);
@@ -54,8 +59,7 @@ export class JwtVerifier {
     }
     const { principal, payload } = await this.verifyFully(token);
     // exp is required, so every cached entry ends; the tolerance applies as in jwtVerify.
-    const tolerance = (this.options.clockToleranceSeconds ?? 30) * 1000;
-    if (this.verified.size >= JwtVerifier.CACHE_SIZE) this.verified.delete(this.verified.keys().next().value!);
+    const tolerance = this.toleranceSeconds * 1000;
     this.verified.set(token, {
       principal,
       notBefore: typeof payload.nbf === 'number' ? payload.nbf * 1000 - tolerance : -Infinity,
@@ -72,7 +76,7 @@ export class JwtVerifier {
         issuer: this.options.issuer,
         audience: this.options.audience,
         requiredClaims: ['exp'],
-        clockTolerance: this.options.clockToleranceSeconds ?? 30,
+        clockTolerance: this.toleranceSeconds,
       };
       // Two calls rather than a union key type: jose overloads on the key's type.
       payload =

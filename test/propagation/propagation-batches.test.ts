@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { ControllableClock } from '@csp/application';
-import { defaultDomainData } from '@csp/domain';
+import { defaultDomainData, STREAM_PREFIXES } from '@csp/domain';
 import { createEventStore, type EventStoreHandle, type RecordedEvent } from '@csp/event-store';
 import {
   cancellationReactor,
@@ -34,7 +34,7 @@ describe('propagation writes in batches', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase(`csp_prop_${randomBytes(2).toString('hex')}`);
-    handle = await createEventStore({ databaseUrl: db.url, dataDir: '/nonexistent' });
+    handle = await createEventStore({ databaseUrl: db.url, dataDir: '/nonexistent', streamPrefixes: STREAM_PREFIXES });
     pool = testPool({ connectionString: db.url });
     store = new PropagationStore(pool);
     await migratePropagation(pool);

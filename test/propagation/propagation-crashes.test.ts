@@ -1,3 +1,4 @@
+import { STREAM_PREFIXES } from '@csp/domain';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
@@ -130,7 +131,7 @@ describe('worker processes', () => {
 
   beforeAll(async () => {
     db = await newDb();
-    handle = await createEventStore({ databaseUrl: db.url, dataDir: '/nonexistent' });
+    handle = await createEventStore({ databaseUrl: db.url, dataDir: '/nonexistent', streamPrefixes: STREAM_PREFIXES });
     pool = new Pool({ connectionString: db.url });
     store = new PropagationStore(pool);
     orders = new Orders(handle.store, clock);

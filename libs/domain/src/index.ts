@@ -47,3 +47,5 @@ export * from './support/support-request.state';
 export * from './support/support-request.decide';
 
 export * from './kms-migration';
+
+export * from './streams/stream-registry';

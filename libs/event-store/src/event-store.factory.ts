@@ -17,6 +17,8 @@ export interface EventStoreConfig {
   /** Port of the embedded PostgreSQL; default: a free one. */
   embeddedPort?: number;
   logger?: EventStoreLogger;
+  /** The stream registry's prefixes: what the KurrentDB adapter reads of $all. */
+  streamPrefixes: readonly string[];
 }
 
 export interface EventStoreHandle {
@@ -42,7 +44,11 @@ export async function createEventStore(config: EventStoreConfig): Promise<EventS
   try {
     let store: EventStore;
     if (config.eventStoreUrl) {
-      store = new KurrentDbEventStore({ connectionString: config.eventStoreUrl, logger });
+      store = new KurrentDbEventStore({
+        connectionString: config.eventStoreUrl,
+        streamPrefixes: config.streamPrefixes,
+        logger,
+      });
       logInfo(logger, 'event store: KurrentDB');
     } else {
       store = await PostgresEventStore.create({

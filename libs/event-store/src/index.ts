@@ -10,8 +10,4 @@ export {
   type EmbeddedPostgresHandle,
   type EmbeddedPostgresOptions,
 } from './embedded/embedded-postgres';
-export {
-  KurrentDbEventStore,
-  DEFAULT_STREAM_PREFIXES,
-  type KurrentDbEventStoreOptions,
-} from './kurrentdb/kurrentdb-event-store';
+export { KurrentDbEventStore, type KurrentDbEventStoreOptions } from './kurrentdb/kurrentdb-event-store';

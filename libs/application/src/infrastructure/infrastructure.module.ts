@@ -1,3 +1,4 @@
+import { STREAM_PREFIXES } from '@csp/domain';
 import { DynamicModule, Global, Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import { Pool } from 'pg';
 import { createEventStore, EVENT_STORE, EventStore, EventStoreHandle } from '@csp/event-store';
@@ -58,6 +59,7 @@ export class InfrastructureModule {
               databaseUrl: config.databaseUrl,
               eventStoreUrl: config.eventStoreUrl,
               dataDir: config.dataDir,
+              streamPrefixes: STREAM_PREFIXES,
             }),
         },
         {

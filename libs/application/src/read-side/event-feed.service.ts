@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DomainError } from '@csp/domain';
+import { DomainError, streamIdOf } from '@csp/domain';
 import { EVENT_STORE, EventStore, RecordedEvent } from '@csp/event-store';
 
 /** API.md's event as auditors read it. */
@@ -96,7 +96,7 @@ export class EventFeedService {
 
   private async partnerOf(customerId: string): Promise<string | null> {
     if (this.partnerOfCustomer.has(customerId)) return this.partnerOfCustomer.get(customerId) ?? null;
-    const stream = await this.store.readStream(`customer-${customerId}`, { to: 1 });
+    const stream = await this.store.readStream(streamIdOf('customer', customerId), { to: 1 });
     const partner = (stream.events[0]?.data as { partnerTenantId?: unknown } | undefined)?.partnerTenantId;
     const value = typeof partner === 'string' ? partner.toLowerCase() : null;
     // Only a known answer is cached: a customer not registered yet may be soon.

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { customerDecider, CustomerRegistered, DomainError, isGuid } from '@csp/domain';
+import { customerDecider, CustomerRegistered, DomainError, isGuid, streamIdOf } from '@csp/domain';
 import { LruMap, type Principal } from '@csp/platform';
 import { StreamCommandExecutor } from './stream-command.executor';
 
@@ -18,7 +18,7 @@ export interface AccessRule {
   customerRoles: readonly string[];
 }
 
-export const customerStreamId = (customerId: string): string => `customer-${customerId}`;
+export const customerStreamId = (customerId: string): string => streamIdOf('customer', customerId);
 
 /**
  * Tenant isolation: resolves a customer for the caller or answers 404 (another tenant's ids do not leak),

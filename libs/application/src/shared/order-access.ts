@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError, isGuid, isPlacedOrder, orderDecider, PlacedOrderState } from '@csp/domain';
+import { DomainError, isGuid, isPlacedOrder, orderDecider, PlacedOrderState, streamIdOf } from '@csp/domain';
 import type { Principal } from '@csp/platform';
 import { AccessRule, CustomerAccess, RegisteredCustomer, Relation } from './customer-access';
 import { LoadedStream, StreamCommandExecutor } from './stream-command.executor';
 import type { OrderState } from '@csp/domain';
 
-export const orderStreamId = (orderId: string): string => `order-${orderId}`;
+export const orderStreamId = (orderId: string): string => streamIdOf('order', orderId);
 
 export interface AccessibleOrder {
   customer: RegisteredCustomer;

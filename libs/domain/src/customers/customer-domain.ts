@@ -1,3 +1,5 @@
+import { streamIdOf } from '../streams/stream-registry';
+
 /** Pure helpers for customer fields. */
 
 /** Normalises a domain for comparison and uniqueness: trimmed, lowercase, no trailing dot. */
@@ -20,4 +22,5 @@ export const GUID_FORMAT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-
 export const isGuid = (v: unknown): v is string => typeof v === 'string' && GUID_FORMAT.test(v);
 
 /** The stream reserving a domain across customers (the application appends to it with no_stream). */
-export const domainReservationStreamId = (domain: string): string => `customer-domain-${normalizeDomain(domain)}`;
+export const domainReservationStreamId = (domain: string): string =>
+  streamIdOf('customerDomain', normalizeDomain(domain));

@@ -39,14 +39,14 @@ import {
 } from '../event-store.port';
 import { describeError, silentLogger, type EventStoreLogger } from '../event-store.logger';
 
-/** Our streams in $all; everything else there (system streams, other apps) is skipped. */
-export const DEFAULT_STREAM_PREFIXES = ['customer-', 'order-', 'support-request-'];
-
 export interface KurrentDbEventStoreOptions {
   /** e.g. kurrentdb://localhost:2113?tls=false */
   connectionString: string;
-  /** Extra stream prefixes that belong to this service, besides the defaults. */
-  streamPrefixes?: string[];
+  /**
+   * Our streams in $all (the stream registry's prefixes); everything else there (system streams, other apps)
+   * is skipped. Required: a stream type left out here would silently never be projected.
+   */
+  streamPrefixes: readonly string[];
   logger?: EventStoreLogger;
 }
 
@@ -85,13 +85,15 @@ export class KurrentDbEventStore implements EventStore {
   readonly kind = 'kurrentdb';
   private readonly client: KurrentDBClient;
   private readonly logger: EventStoreLogger;
-  private readonly prefixes: string[];
+  /** The stream-name prefixes its $all reads and subscriptions are filtered to. */
+  readonly prefixes: string[];
   private readonly subscriptions = new Set<Subscription>();
 
   constructor(options: KurrentDbEventStoreOptions) {
     this.client = KurrentDBClient.connectionString(options.connectionString);
     this.logger = options.logger ?? silentLogger;
-    this.prefixes = [...new Set([...DEFAULT_STREAM_PREFIXES, ...(options.streamPrefixes ?? [])])];
+    if (options.streamPrefixes.length === 0) throw new RangeError('KurrentDB adapter needs the stream prefixes');
+    this.prefixes = [...new Set(options.streamPrefixes)];
   }
 
   async appendToStream<E extends DomainEvent>(

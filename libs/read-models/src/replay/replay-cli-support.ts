@@ -2,6 +2,7 @@
  * What the replay and verify commands share: the connections, the choice of projections and a progress
  * display. Plain libraries only (no Nest): tsx runs these commands and cannot emit decorator metadata.
  */
+import { STREAM_PREFIXES } from '@csp/domain';
 import { createEventStore, type EventStoreHandle } from '@csp/event-store';
 import { SingleBar } from 'cli-progress';
 import { Pool } from 'pg';
@@ -21,6 +22,7 @@ export async function openReadModelDatabase(env: NodeJS.ProcessEnv): Promise<Rea
     databaseUrl: env.DATABASE_URL?.trim() || undefined,
     eventStoreUrl: env.EVENTSTORE_URL?.trim() || undefined,
     dataDir: env.DATA_DIR?.trim() || './data',
+    streamPrefixes: STREAM_PREFIXES,
   });
   const pool = new Pool({ connectionString: handle.databaseUrl, max: 4 });
   pool.on('error', () => undefined);

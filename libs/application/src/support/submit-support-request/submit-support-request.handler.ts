@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { supportRequestDecider, SupportRequestState } from '@csp/domain';
+import { supportRequestDecider, SupportRequestState, streamIdOf } from '@csp/domain';
 import type { Principal } from '@csp/platform';
 import { newEntityId } from '../../shared/entity-id';
 import { StreamCommandExecutor } from '../../shared/stream-command.executor';
 import { SupportAttachmentStore } from './support-attachment.store';
 import { SubmitSupportRequestDto } from './submit-support-request.request.dto';
 
-export const supportRequestStreamId = (id: string): string => `support-request-${id}`;
+export const supportRequestStreamId = (id: string): string => streamIdOf('supportRequest', id);
 
 /**
  * Files a "CSP Purchase/Refund on behalf of customers" request. The domain validates every field and names

@@ -39,7 +39,7 @@ export const registerCustomer = (
     },
     initialCustomerState(),
     ctxAt(now),
-  )[0];
+  )[0] as CustomerRegistered;
 
 export const cancelOrder = (lineItemNumbers?: number[]): CancelOrder => ({
   type: 'CancelOrder',

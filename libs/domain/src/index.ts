@@ -48,4 +48,6 @@ export * from './support/support-request.decide';
 
 export * from './kms-migration';
 
+export * from './partners';
+
 export * from './streams/stream-registry';

@@ -9,7 +9,15 @@ export type RegisterCustomer = {
     country: string;
     partnerTenantId: string;
     requestedBy?: Actor;
+    /** A fact the caller looked up in the partner registry: the customer's tenant is a registered partner. */
+    tenantIsPartner?: boolean;
   };
 };
 
-export type CustomerCommand = RegisterCustomer;
+/** Fences a registration that claimed `domain` and never completed, before its claim is taken over. */
+export type LapseDomainClaim = {
+  type: 'LapseDomainClaim';
+  data: { customerId: string; domain: string };
+};
+
+export type CustomerCommand = RegisterCustomer | LapseDomainClaim;

@@ -3,9 +3,9 @@ import { currentPolicy } from '../policies/policies';
 import type { DomainContext } from '../shared/context';
 import { DomainError, IssueCollector } from '../shared/domain-error';
 import type { Decider } from '../shared/decider';
-import type { CustomerCommand, RegisterCustomer } from './customer.commands';
+import type { CustomerCommand, LapseDomainClaim, RegisterCustomer } from './customer.commands';
 import { COMPANY_NAME_MAX, isValidDomain, normalizeDomain } from './customer-domain';
-import type { CustomerEvent, CustomerRegistered } from './customer.events';
+import type { CustomerDomainClaimLapsed, CustomerEvent, CustomerRegistered } from './customer.events';
 import { evolveCustomer, initialCustomerState, type CustomerState } from './customer.state';
 
 const registerCustomer = (
@@ -14,6 +14,7 @@ const registerCustomer = (
   ctx: DomainContext,
 ): CustomerRegistered[] => {
   const { customerId, companyName, domain, country, partnerTenantId } = command.data;
+  // The same answer whichever partner registered it: a 409 must not tell who owns a tenant.
   if (state.status === 'registered') {
     throw new DomainError({
       code: 'customer_already_registered',
@@ -22,6 +23,7 @@ const registerCustomer = (
       data: { customerId: state.customerId },
     });
   }
+  if (command.data.tenantIsPartner) throw tenantIsPartner(customerId);
   const issues = new IssueCollector();
   if (typeof customerId !== 'string' || customerId.trim() === '')
     issues.add('customerId', 'invalid_customer_id', 'customerId is required');
@@ -46,6 +48,8 @@ const registerCustomer = (
     }
   }
   issues.throwIfAny();
+  // This registration's claim on the domain was taken over (it had stalled): it may not complete with it.
+  if (state.lapsedDomains.includes(normalizeDomain(domain))) throw domainTaken(normalizeDomain(domain));
   const policy = currentPolicy(ctx.policies);
   const m = market as NonNullable<typeof market>;
   return [
@@ -67,6 +71,44 @@ const registerCustomer = (
   ];
 };
 
+const lapseDomainClaim = (
+  command: LapseDomainClaim,
+  state: CustomerState,
+  ctx: DomainContext,
+): CustomerDomainClaimLapsed[] => {
+  const domain = normalizeDomain(command.data.domain);
+  if (state.status === 'registered') {
+    // Registered with that domain after all: the claim holds. Registered with another: nothing to fence.
+    if (state.domain === domain) throw domainTaken(domain);
+    return [];
+  }
+  if (state.lapsedDomains.includes(domain)) return [];
+  return [
+    {
+      type: 'CustomerDomainClaimLapsed',
+      data: { customerId: command.data.customerId, domain, lapsedAt: ctx.now.toISOString() },
+    },
+  ];
+};
+
+export function domainTaken(domain: string): DomainError {
+  return new DomainError({
+    code: 'domain_taken',
+    kind: 'conflict',
+    field: 'domain',
+    detail: `The domain ${domain} is already registered to a customer.`,
+  });
+}
+
+export function tenantIsPartner(tenantId: string): DomainError {
+  return new DomainError({
+    code: 'tenant_is_partner',
+    kind: 'conflict',
+    field: 'tenantId',
+    detail: `The tenant ${tenantId} is a registered partner; a partner's tenant cannot be registered as a customer.`,
+  });
+}
+
 export const decideCustomer = (
   command: CustomerCommand,
   state: CustomerState,
@@ -75,9 +117,11 @@ export const decideCustomer = (
   switch (command.type) {
     case 'RegisterCustomer':
       return registerCustomer(command, state, context);
+    case 'LapseDomainClaim':
+      return lapseDomainClaim(command, state, context);
     default: {
-      const never: never = command.type;
-      throw new Error(`unknown customer command ${String(never)}`);
+      const never: never = command;
+      throw new Error(`unknown customer command ${String((never as { type: unknown }).type)}`);
     }
   }
 };

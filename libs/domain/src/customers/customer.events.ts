@@ -19,6 +19,17 @@ export type CustomerRegistered = {
   };
 };
 
-export type CustomerEvent = CustomerRegistered;
+/**
+ * A registration that claimed `domain` did not complete (a crash or a lost race between the claim and the
+ * registration), and another registration took the claim over. Written to the unregistered customer's stream
+ * first, so that the stalled registration can no longer complete with that domain: the fence that makes the
+ * take-over safe on any event store, with single-stream expected versions only.
+ */
+export type CustomerDomainClaimLapsed = {
+  type: 'CustomerDomainClaimLapsed';
+  data: { customerId: string; domain: string; lapsedAt: IsoDateTime };
+};
+
+export type CustomerEvent = CustomerRegistered | CustomerDomainClaimLapsed;
 export type CustomerEventType = CustomerEvent['type'];
-export const CUSTOMER_EVENT_TYPES: readonly CustomerEventType[] = ['CustomerRegistered'];
+export const CUSTOMER_EVENT_TYPES: readonly CustomerEventType[] = ['CustomerRegistered', 'CustomerDomainClaimLapsed'];

@@ -10,6 +10,8 @@ export const STREAM_TYPES = {
   order: 'order-',
   supportRequest: 'support-request-',
   kmsMigration: 'kms-migration-',
+  /** A registered partner tenant (`partner-{tenant guid}`): the only source of "this tid is a partner". */
+  partner: 'partner-',
 } as const;
 
 export type StreamType = keyof typeof STREAM_TYPES;

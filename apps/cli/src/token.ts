@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * Mints a local HS256 token the API accepts:
- *   npm run token -- --role AdminAgent --tenant <guid> --upn <name> [--role X ...] [--sub id] [--ttl 1h]
+ *   npm run token -- --role AdminAgent [--tenant <guid>] --upn <name> [--role X ...] [--sub id] [--ttl 1h]
+ * Without --tenant: the development partner (PARTNER_TENANTS' default outside production).
  * The secret is AUTH_JWT_SECRET, else DATA_DIR/jwt-secret (created if missing, as the server does).
  * Imports no Nest module on purpose: tsx runs this file and cannot emit decorator metadata.
  */
@@ -10,6 +11,7 @@ import { isGuid } from '../../../libs/platform/src/auth/principal';
 import { ALL_ROLES, isRole } from '../../../libs/platform/src/auth/roles';
 import { signLocalToken } from '../../../libs/platform/src/auth/token-signer';
 import { ConfigError } from '../../../libs/platform/src/config/config.error';
+import { DEV_PARTNER_TENANT } from '../../../libs/platform/src/config/partner-tenants';
 import { resolveSecret } from '../../../libs/platform/src/config/local-secret';
 
 const collect = (value: string, previous: string[]): string[] => {
@@ -31,7 +33,7 @@ async function main(argv: string[]): Promise<void> {
   const program = new Command()
     .name('token')
     .description('Print a signed HS256 bearer token for local use of the API')
-    .requiredOption('--tenant <guid>', 'tenant id (tid claim)', guid)
+    .option('--tenant <guid>', 'tenant id (tid claim); default: the development partner', guid, DEV_PARTNER_TENANT)
     .requiredOption('--upn <name>', 'user principal name (upn claim)')
     .option('--role <role>', `role (repeatable): ${ALL_ROLES.join(', ')}`, collect, [] as string[])
     .option('--sub <id>', 'subject (sub claim); default: the upn')

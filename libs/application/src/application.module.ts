@@ -21,6 +21,7 @@ import { OrdersController } from './orders/orders.controller';
 import { ReadSideModule } from './read-side/read-side.module';
 import { PlaceOrderHandler } from './orders/place-order/place-order.handler';
 import { PropagationHttpModule } from './propagation/propagation-http.module';
+import { TenancyModule } from './partners/tenancy.module';
 import { CustomerAccess } from './shared/customer-access';
 import { domainDataProvider } from './shared/domain-data.provider';
 import { OrderAccess } from './shared/order-access';
@@ -40,7 +41,14 @@ import { SupportController } from './support/support.controller';
  * Needs PlatformModule (config, auth) and InfrastructureModule (stores, ports) imported by the app.
  */
 @Module({
-  imports: [CqrsModule.forRoot(), TerminusModule, KmsMigrationModule, ReadSideModule, PropagationHttpModule],
+  imports: [
+    CqrsModule.forRoot(),
+    TerminusModule,
+    TenancyModule,
+    KmsMigrationModule,
+    ReadSideModule,
+    PropagationHttpModule,
+  ],
   controllers: [
     HealthController,
     CustomersController,

@@ -1,4 +1,5 @@
 import type { Role } from './roles';
+import type { TenantKind } from './tenant-directory';
 
 /** The authenticated caller, from a verified JWT. */
 export interface Principal {
@@ -10,6 +11,8 @@ export interface Principal {
   readonly tenantId: string;
   /** `roles`: may hold names this service does not know; they grant nothing. */
   readonly roles: readonly string[];
+  /** What `tenantId` is, from the tenant directory (set by the AuthGuard; a customer's users are never a partner). */
+  readonly tenantKind?: TenantKind;
 }
 
 /**

@@ -6,6 +6,8 @@ import { loadConfig } from './app-config';
 
 const SECRET = 'x'.repeat(32);
 const secrets = { AUTH_JWT_SECRET: SECRET, KEY_DERIVATION_SECRET: SECRET, LINK_SIGNING_SECRET: SECRET };
+const PARTNER_A = '3f2b8c1e-5d4a-4e7b-9c0d-1a2b3c4d5e6f';
+const partners = { PARTNER_TENANTS: PARTNER_A };
 
 describe('loadConfig', () => {
   let dir: string;
@@ -148,7 +150,7 @@ describe('loadConfig', () => {
     expect(() => load({ NODE_ENV: 'production', AUTH_JWT_SECRET: SECRET })).toThrow(
       /KEY_DERIVATION_SECRET is required/,
     );
-    expect(load({ NODE_ENV: 'production', ...secrets }).production).toBe(true);
+    expect(load({ NODE_ENV: 'production', ...secrets, ...partners }).production).toBe(true);
   });
 
   it('does not need AUTH_JWT_SECRET when AUTH_JWKS_URL is set', () => {
@@ -157,9 +159,43 @@ describe('loadConfig', () => {
       AUTH_JWKS_URL: 'https://login.example.com/keys',
       KEY_DERIVATION_SECRET: SECRET,
       LINK_SIGNING_SECRET: SECRET,
+      ...partners,
     });
     expect(c.auth).toMatchObject({ jwksUrl: 'https://login.example.com/keys', jwtSecret: undefined });
     expect(() => load({ AUTH_JWKS_URL: 'ftp://x', ...secrets })).toThrow(/AUTH_JWKS_URL must start with https:\/\//);
+  });
+
+  describe('PARTNER_TENANTS', () => {
+    it('given production without it, then start-up stops with one line naming it', () => {
+      expect(() => load({ NODE_ENV: 'production', ...secrets })).toThrow(
+        new ConfigError(
+          'PARTNER_TENANTS',
+          'is required in production: the partner tenant GUIDs this service serves, as guid[:name],...',
+        ),
+      );
+    });
+
+    it('given development without it, then the dev token’s tenant is the one partner', () => {
+      expect(load({ ...secrets }).partnerTenants).toEqual([
+        { tenantId: '6f1c3a52-0d5e-4d2b-9a53-6a4c5d1e8b01', name: 'Local development partner' },
+      ]);
+    });
+
+    it('reads guid[:name],... (lowercased ids, names optional, spaces trimmed)', () => {
+      const b = 'B0B0B0B0-0000-4000-8000-000000000002';
+      expect(load({ ...secrets, PARTNER_TENANTS: `${PARTNER_A}:Fabrikam CSP , ${b}` }).partnerTenants).toEqual([
+        { tenantId: PARTNER_A, name: 'Fabrikam CSP' },
+        { tenantId: b.toLowerCase() },
+      ]);
+    });
+
+    it.each([
+      ['contoso:Contoso', /PARTNER_TENANTS holds "contoso", which is not a tenant GUID/],
+      [`${PARTNER_A},${PARTNER_A.toUpperCase()}`, /PARTNER_TENANTS lists .* twice/],
+      [' , ', /PARTNER_TENANTS lists no tenant/],
+    ])('refuses %s', (value, message) => {
+      expect(() => load({ ...secrets, PARTNER_TENANTS: value })).toThrow(message);
+    });
   });
 
   it('reads the propagation settings', () => {

@@ -1,6 +1,7 @@
 import { isAbsolute, join, resolve } from 'node:path';
 import { ConfigError } from './config.error';
 import { checkSecretLength, resolveSecret } from './local-secret';
+import { parsePartnerTenants, type PartnerTenantSetting } from './partner-tenants';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -44,6 +45,8 @@ export class AppConfig {
   readonly trustProxy!: boolean;
   /** Cancellation propagation, worker side (PROPAGATION_*). */
   readonly propagation!: PropagationSettings;
+  /** PARTNER_TENANTS: partners registered at start (the operator CLI adds more). */
+  readonly partnerTenants!: readonly PartnerTenantSetting[];
 
   constructor(values: AppConfigValues) {
     Object.assign(this, values);
@@ -160,6 +163,8 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
     testStepDelayMs: int(get, 'PROPAGATION_TEST_STEP_DELAY_MS', 0, 0, 600_000),
   });
 
+  const partnerTenants = parsePartnerTenants(get('PARTNER_TENANTS'), production);
+
   return new AppConfig({
     nodeEnv,
     production,
@@ -182,6 +187,7 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
     role: role as ProcessRole,
     trustProxy,
     propagation,
+    partnerTenants,
   });
 }
 

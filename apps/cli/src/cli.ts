@@ -1,0 +1,74 @@
+#!/usr/bin/env node
+/**
+ * Operator commands:
+ *   npm run cli -- partners add <tenant-guid> <name>
+ * Registers a partner tenant (PartnerRegistered in partner-<guid>, once) in the event store the service uses
+ * (DATABASE_URL, EVENTSTORE_URL, DATA_DIR). The running api sees it on the partner's next request, no restart.
+ * Exit 0: registered (or registered already); 1: refused; 2: could not run. Imports no Nest module (tsx runs it).
+ */
+import { userInfo } from 'node:os';
+import { Command, InvalidArgumentError } from 'commander';
+import { defaultDomainContext, DomainError, STREAM_PREFIXES } from '@csp/domain';
+import { createEventStore } from '@csp/event-store';
+import { isGuid } from '../../../libs/platform/src/auth/principal';
+import { registerPartner } from '../../../libs/application/src/partners/register-partner/register-partner';
+
+const guid = (value: string): string => {
+  if (!isGuid(value)) throw new InvalidArgumentError('must be a tenant GUID, e.g. 3f2b8c1e-5d4a-4e7b-9c0d-1a2b3c4d5e6f');
+  return value.toLowerCase();
+};
+
+export async function runCli(
+  argv: string[],
+  env: NodeJS.ProcessEnv = process.env,
+  print: (line: string) => void = (line) => console.log(line),
+): Promise<number> {
+  let code = 0;
+  const program = new Command().name('cli').description('csp-orders operator commands').showHelpAfterError();
+  const partners = program.command('partners').description('the partner registry');
+  partners
+    .command('add')
+    .description('register a partner tenant (idempotent)')
+    .argument('<tenant>', 'the partner’s tenant GUID (its users’ tid)', guid)
+    .argument('<name>', 'the partner’s name')
+    .action(async (tenant: string, name: string) => {
+      const handle = await createEventStore({
+        databaseUrl: env.DATABASE_URL?.trim() || undefined,
+        eventStoreUrl: env.EVENTSTORE_URL?.trim() || undefined,
+        dataDir: env.DATA_DIR?.trim() || './data',
+        streamPrefixes: STREAM_PREFIXES,
+      });
+      try {
+        const operator = `cli:${userInfo().username}`;
+        const result = await registerPartner(handle.store, () => defaultDomainContext(new Date()), {
+          partnerTenantId: tenant,
+          name,
+          source: 'cli',
+          metadata: { userId: operator, upn: operator, tenantId: tenant },
+        });
+        print(
+          result.written
+            ? `partner ${tenant} registered as "${result.partner.name}"`
+            : `partner ${tenant} was registered already (as "${result.partner.name}"); nothing written`,
+        );
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        print(`refused: ${error.detail}`);
+        code = 1;
+      } finally {
+        await handle.close();
+      }
+    });
+  await program.parseAsync(argv);
+  return code;
+}
+
+if (require.main === module) {
+  runCli(process.argv).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      console.error(`cli failed: ${error instanceof Error ? error.message : String(error)}`);
+      process.exit(2);
+    },
+  );
+}

@@ -1,0 +1,27 @@
+import { Global, Module } from '@nestjs/common';
+import { TENANT_DIRECTORY } from '@csp/platform';
+import { CustomerAccess } from '../shared/customer-access';
+import { domainDataProvider } from '../shared/domain-data.provider';
+import { StreamCommandExecutor } from '../shared/stream-command.executor';
+import { PartnerRegistry } from './partner-registry';
+import { PartnerSeeding } from './partner-seeding';
+import { TenantDirectoryService } from './tenant-directory.service';
+
+/**
+ * Who is a partner and who a customer: the partner registry, its start-up seeding, and the tenant directory the
+ * platform's AuthGuard asks (global, so the guard, provided by PlatformModule, can inject it).
+ */
+@Global()
+@Module({
+  providers: [
+    domainDataProvider,
+    StreamCommandExecutor,
+    CustomerAccess,
+    PartnerRegistry,
+    PartnerSeeding,
+    TenantDirectoryService,
+    { provide: TENANT_DIRECTORY, useExisting: TenantDirectoryService },
+  ],
+  exports: [PartnerRegistry, TENANT_DIRECTORY],
+})
+export class TenancyModule {}

@@ -4,7 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ControllableClock } from '@csp/application';
-import { createHttpApp, loadConfig, signLocalToken } from '@csp/platform';
+import { customerDecider, defaultDomainContext, foldEvents, streamIdOf } from '@csp/domain';
+import { EVENT_STORE, type EventStore } from '@csp/event-store';
+import { createHttpApp, isGuid, loadConfig, signLocalToken } from '@csp/platform';
+import { registerPartner } from '../../libs/application/src/partners/register-partner/register-partner';
 import { ApiModule } from '../../apps/api/src/api.module';
 import { createTestDatabase, dropQueueKeys, TestDatabase } from './database';
 
@@ -15,6 +18,12 @@ export interface Caller {
   roles: string[];
   upn?: string;
   userId?: string;
+  /**
+   * Leave the tenant unregistered. By default the test app registers a caller's tenant as a partner, the way an
+   * operator would (`npm run cli -- partners add`), unless it is a registered customer: suites make up partner
+   * tenants as they go, so they cannot all be listed in PARTNER_TENANTS up front.
+   */
+  unregistered?: boolean;
 }
 
 export interface TestApp {
@@ -66,13 +75,39 @@ export async function startTestApp(
     ...options.env,
   });
   const app = await createHttpApp(ApiModule.forRoot(config, { withWorker: true, clock }), config, { swagger: {} });
-  await app.listen({ port: 0, host: '127.0.0.1' });
+  try {
+    await app.listen({ port: 0, host: '127.0.0.1' });
+  } catch (error) {
+    // A start-up that refuses (say a bad PARTNER_TENANTS) must not leave its connections behind.
+    await app.close().catch(() => undefined);
+    await db.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  }
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : 0;
   const baseUrl = `http://127.0.0.1:${port}`;
 
-  const token = (caller: Caller, ttl: string | number = '1h'): Promise<string> =>
-    signLocalToken(
+  const store = app.get<EventStore>(EVENT_STORE);
+  const partners = new Set<string>();
+  const registerTenant = async (caller: Caller): Promise<void> => {
+    const tid = caller.tenantId.toLowerCase();
+    if (caller.unregistered || !isGuid(tid) || partners.has(tid)) return;
+    const customer = await store.readStream(streamIdOf('customer', tid));
+    const state = foldEvents(customerDecider.evolve, customerDecider.initialState(), customer.events as never[]);
+    if (state.status === 'registered') return;
+    await registerPartner(store, () => defaultDomainContext(clock.now()), {
+      partnerTenantId: tid,
+      name: `Test partner ${tid.slice(0, 8)}`,
+      source: 'cli',
+      metadata: { userId: 'test-setup', upn: 'test-setup', tenantId: tid },
+    });
+    partners.add(tid);
+  };
+
+  const token = async (caller: Caller, ttl: string | number = '1h'): Promise<string> => {
+    await registerTenant(caller);
+    return signLocalToken(
       {
         sub: caller.userId ?? `user-${caller.roles.join('-')}`,
         upn: caller.upn ?? `${caller.roles[0] ?? 'user'}@example.test`,
@@ -81,6 +116,7 @@ export async function startTestApp(
       },
       { secret: TEST_SECRET, ttl },
     );
+  };
 
   const request = async (method: string, path: string, o: RequestOptions = {}): Promise<TestResponse> => {
     const headers: Record<string, string> = { ...o.headers };

@@ -14,7 +14,8 @@ import { isGuid } from '../../../libs/platform/src/auth/principal';
 import { registerPartner } from '../../../libs/application/src/partners/register-partner/register-partner';
 
 const guid = (value: string): string => {
-  if (!isGuid(value)) throw new InvalidArgumentError('must be a tenant GUID, e.g. 3f2b8c1e-5d4a-4e7b-9c0d-1a2b3c4d5e6f');
+  if (!isGuid(value))
+    throw new InvalidArgumentError('must be a tenant GUID, e.g. 3f2b8c1e-5d4a-4e7b-9c0d-1a2b3c4d5e6f');
   return value.toLowerCase();
 };
 

@@ -28,10 +28,16 @@ export interface RegisterPartnerResult {
 export const partnerStreamId = (tenantId: string): string => streamIdOf('partner', tenantId.toLowerCase());
 
 /** Reads a partner's stream: registered or not. */
-export async function loadPartner(store: EventStore, tenantId: string): Promise<{ state: PartnerState; version: number }> {
+export async function loadPartner(
+  store: EventStore,
+  tenantId: string,
+): Promise<{ state: PartnerState; version: number }> {
   const read = await store.readStream(partnerStreamId(tenantId));
   const events = read.events as unknown as Parameters<typeof partnerDecider.evolve>[1][];
-  return { state: foldEvents(partnerDecider.evolve, partnerDecider.initialState(), events), version: read.currentVersion };
+  return {
+    state: foldEvents(partnerDecider.evolve, partnerDecider.initialState(), events),
+    version: read.currentVersion,
+  };
 }
 
 /**

@@ -160,13 +160,13 @@ describe('customers and offers over HTTP', () => {
       expectProblem(upper, 409, 'domain_taken');
     });
 
-    it('refuses the calling partner’s own tenant as the customer’s tenant id', async () => {
+    it('refuses the calling partner’s own tenant as the customer’s tenant id (a partner tenant is never a customer)', async () => {
       const partner = adminAgent();
       const res = await t.request('POST', '/v1/customers', {
         as: partner,
         body: { companyName: 'Self', domain: uniqueDomain('self'), country: 'PL', tenantId: partner.tenantId },
       });
-      expectProblem(res, 400);
+      expectProblem(res, 409, 'tenant_is_partner');
       expect(fieldsOf(res)).toEqual(['tenantId']);
     });
 

@@ -96,8 +96,10 @@ export class EventFeedService {
 
   private async partnerOf(customerId: string): Promise<string | null> {
     if (this.partnerOfCustomer.has(customerId)) return this.partnerOfCustomer.get(customerId) ?? null;
-    const stream = await this.store.readStream(streamIdOf('customer', customerId), { to: 1 });
-    const partner = (stream.events[0]?.data as { partnerTenantId?: unknown } | undefined)?.partnerTenantId;
+    // Not always the first event: a registration that lost its domain claim leaves CustomerDomainClaimLapsed first.
+    const stream = await this.store.readStream(streamIdOf('customer', customerId));
+    const registered = stream.events.find((e) => e.type === 'CustomerRegistered');
+    const partner = (registered?.data as { partnerTenantId?: unknown } | undefined)?.partnerTenantId;
     const value = typeof partner === 'string' ? partner.toLowerCase() : null;
     // Only a known answer is cached: a customer not registered yet may be soon.
     if (value) this.partnerOfCustomer.set(customerId, value);

@@ -66,7 +66,7 @@ describe('GET /v1/downloads/{token}: every download recorded, maxDownloads exact
 
     const events = await downloadedEvents(orderId);
     expect(events.map((e) => e.data.downloadNumber)).toEqual([1, 2, 3, 4, 5]);
-    expect(new Set(events.map((e) => e.id)).size).toBe(MAX);
+    expect(new Set(events.map((e) => e.eventId)).size).toBe(MAX);
     const positions = results.slice(0, MAX).map((r) => r.position);
     expect(positions).toEqual(events.map((e) => e.globalPosition));
     const records = await activity(orderId, Math.max(...positions));
@@ -108,7 +108,10 @@ describe('GET /v1/downloads/{token}: every download recorded, maxDownloads exact
     const before = await streamEvents(t, `order-${orderId}`);
     t.clock.advance({ days: 15 });
     try {
-      for (const headers of [{ 'MS-RequestId': requestId }, { 'MS-RequestId': randomUUID() }, {}]) {
+      for (const headers of [{ 'MS-RequestId': requestId }, { 'MS-RequestId': randomUUID() }, {}] as Record<
+        string,
+        string
+      >[]) {
         const res = await download(path, headers);
         expect(res.status).toBe(410);
         expect(res.body.code).toBe('link_expired');
@@ -116,6 +119,6 @@ describe('GET /v1/downloads/{token}: every download recorded, maxDownloads exact
     } finally {
       t.clock.advance({ days: -15 });
     }
-    expect((await streamEvents(t, `order-${orderId}`)).map((e) => e.id)).toEqual(before.map((e) => e.id));
+    expect((await streamEvents(t, `order-${orderId}`)).map((e) => e.eventId)).toEqual(before.map((e) => e.eventId));
   });
 });

@@ -74,8 +74,11 @@ export class StreamCommandExecutor {
        * command goes the usual way: read, recognise the retry, answer with the first result.
        */
       expectNewStream?: boolean;
+      /** Version conflicts to absorb before giving up (default 8): a hot stream's racers may need more. */
+      maxAttempts?: number;
     } = {},
   ): Promise<StreamCommandResult<S>> {
+    const maxAttempts = options.maxAttempts ?? StreamCommandExecutor.MAX_ATTEMPTS;
     for (let attempt = 1; ; attempt++) {
       const loaded: LoadedStream<S> =
         attempt === 1 && options.expectNewStream
@@ -121,9 +124,9 @@ export class StreamCommandExecutor {
         return { events: decided, state, position: result.lastGlobalPosition, streamEvents: [...read, ...decided] };
       } catch (error) {
         if (error instanceof WrongExpectedVersionError && attempt === 1 && options.expectNewStream) continue;
-        if (error instanceof WrongExpectedVersionError && attempt < StreamCommandExecutor.MAX_ATTEMPTS) {
+        if (error instanceof WrongExpectedVersionError && attempt < maxAttempts) {
           // Racers that lost retry after a short, growing, jittered pause so they do not collide again.
-          await sleep(Math.random() * 5 * attempt);
+          await sleep(Math.random() * 5 * Math.min(attempt, 10));
           continue;
         }
         throw error;

@@ -33,6 +33,8 @@ export class AppConfig {
   readonly linkSigningSecret!: string;
   readonly downloadLinkTtlDays!: number;
   readonly downloadLinkMaxDownloads!: number;
+  /** How long a first response is kept for MS-RequestId retries before the purge job forgets it. */
+  readonly idempotencyRetentionHours!: number;
   /** Absolute path. */
   readonly artifactsDir!: string;
   /** Without a trailing slash. */
@@ -137,6 +139,7 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
 
   const downloadLinkTtlDays = int(get, 'DOWNLOAD_LINK_TTL_DAYS', 14, 1, 3650);
   const downloadLinkMaxDownloads = int(get, 'DOWNLOAD_LINK_MAX_DOWNLOADS', 50, 1, 1_000_000);
+  const idempotencyRetentionHours = int(get, 'IDEMPOTENCY_RETENTION_HOURS', 24, 1, 24 * 366);
   const artifactsDir = absolute(get('ARTIFACTS_DIR') ?? join(dataDir, 'artifacts'), cwd);
   const publicBaseUrl = (url(get, 'PUBLIC_BASE_URL', ['http:', 'https:'], true) ?? `http://localhost:${port}`).replace(
     /\/+$/,
@@ -175,6 +178,7 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
     linkSigningSecret,
     downloadLinkTtlDays,
     downloadLinkMaxDownloads,
+    idempotencyRetentionHours,
     artifactsDir,
     publicBaseUrl,
     rateLimitPerMinute,

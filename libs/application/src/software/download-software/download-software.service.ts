@@ -68,8 +68,8 @@ export class DownloadSoftwareService {
       { type: 'RecordDownload', data: { linkId, sha256: digest.sha256, bytes: digest.bytes, client } },
       {
         // One id per served download, fixed across conflict retries: the event id derives from it, so a
-        // retry can find (never repeat) its own append; the client's id stays in causationId.
-        metadata: { requestId: randomUUID() },
+        // retry can find (never repeat) its own append. The client's MS-RequestId stays in the metadata only.
+        commandId: randomUUID(),
         // Every racer on a hot link decides again on the fresher stream; each loss means another download
         // was recorded, so the link's own limit bounds the conflicts one download can meet.
         maxAttempts: DOWNLOAD_MAX_ATTEMPTS,

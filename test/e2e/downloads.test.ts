@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { orderDecider } from '@csp/domain';
+import { StreamCommandExecutor } from '@csp/application/shared/stream-command.executor';
 import { Caller, startTestApp, TestApp } from '../support/app';
 import { adminAgent, Json, OFFERS, placeOrderOk, registerCustomer, softwareIdOf, streamEvents } from './e2e-helpers';
 
@@ -101,6 +103,27 @@ describe('GET /v1/downloads/{token}: every download recorded, maxDownloads exact
     const before = (await streamEvents(t, `order-${orderId}`)).length;
     expect((await download(path)).status).toBe(410);
     expect((await streamEvents(t, `order-${orderId}`)).length).toBe(before);
+  });
+
+  it('a record retried with the same download id (a conflict retry, a lost response) appends nothing twice', async () => {
+    const { orderId, path } = await newLink();
+    expect((await download(path)).status).toBe(200);
+    const linkId = (await streamEvents(t, `order-${orderId}`)).find((e) => e.type === 'DownloadLinkIssued')!.data
+      .linkId as string;
+    const executor = t.app.get(StreamCommandExecutor, { strict: false });
+    const commandId = randomUUID();
+    const record = () =>
+      executor.execute(
+        `order-${orderId}`,
+        orderDecider,
+        { type: 'RecordDownload', data: { linkId, sha256: 'c'.repeat(64), bytes: 3 } },
+        { commandId },
+      );
+    const first = await record();
+    const again = await record();
+    expect(again.replayed).toBe(true);
+    expect(again.position).toBe(first.position);
+    expect((await downloadedEvents(orderId)).map((e) => e.data.downloadNumber)).toEqual([1, 2]);
   });
 
   it('an expired link is refused (410) and writes nothing, with or without a request id', async () => {

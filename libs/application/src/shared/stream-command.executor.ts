@@ -74,8 +74,17 @@ export class StreamCommandExecutor {
        * command goes the usual way: read, recognise the retry, answer with the first result.
        */
       expectNewStream?: boolean;
+      /** Version conflicts to absorb before giving up (default 8): a hot stream's racers may need more. */
+      maxAttempts?: number;
+      /**
+       * A server-chosen id of this one command, for commands the caller's MS-RequestId must not deduplicate
+       * (anonymous downloads): event ids derive from it, fixed across conflict retries, and only events
+       * with those ids count as already done.
+       */
+      commandId?: string;
     } = {},
   ): Promise<StreamCommandResult<S>> {
+    const maxAttempts = options.maxAttempts ?? StreamCommandExecutor.MAX_ATTEMPTS;
     for (let attempt = 1; ; attempt++) {
       const loaded: LoadedStream<S> =
         attempt === 1 && options.expectNewStream
@@ -84,14 +93,16 @@ export class StreamCommandExecutor {
       const metadata = commandMetadata(options.metadata);
       // A retried request whose events are already in the stream (say the response was lost): answer
       // with what it did the first time instead of deciding again.
-      const earlier = metadata.requestId
-        ? loaded.events.filter(
-            (e) =>
-              e.metadata.requestId === metadata.requestId &&
-              e.metadata.userId === metadata.userId &&
-              e.metadata.tenantId === metadata.tenantId,
-          )
-        : [];
+      const earlier = options.commandId
+        ? eventsOfCommand(loaded.events, options.commandId, streamId)
+        : metadata.requestId
+          ? loaded.events.filter(
+              (e) =>
+                e.metadata.requestId === metadata.requestId &&
+                e.metadata.userId === metadata.userId &&
+                e.metadata.tenantId === metadata.tenantId,
+            )
+          : [];
       const read: AnyEvent[] = loaded.events.map((e) => ({ type: e.type, data: e.data }));
       if (earlier.length > 0) {
         return {
@@ -106,9 +117,10 @@ export class StreamCommandExecutor {
       const cmd =
         typeof command === 'function' ? (command as (s: S, c: DomainContext) => C)(loaded.state, context) : command;
       const decided = decider.decide(cmd, loaded.state, context);
+      const idSeed = options.commandId ?? metadata.requestId;
       if (decided.length === 0) return { events: [], state: loaded.state, streamEvents: read };
       const events: NewEvent[] = decided.map((e, index) => ({
-        id: metadata.requestId ? deriveEventId(metadata.requestId, streamId, index) : undefined,
+        id: idSeed ? deriveEventId(idSeed, streamId, index) : undefined,
         type: e.type,
         data: e.data,
         metadata: { ...metadata, ...(policyVersionOf(e) ? { policyVersion: policyVersionOf(e) } : {}) },
@@ -121,15 +133,24 @@ export class StreamCommandExecutor {
         return { events: decided, state, position: result.lastGlobalPosition, streamEvents: [...read, ...decided] };
       } catch (error) {
         if (error instanceof WrongExpectedVersionError && attempt === 1 && options.expectNewStream) continue;
-        if (error instanceof WrongExpectedVersionError && attempt < StreamCommandExecutor.MAX_ATTEMPTS) {
+        if (error instanceof WrongExpectedVersionError && attempt < maxAttempts) {
           // Racers that lost retry after a short, growing, jittered pause so they do not collide again.
-          await sleep(Math.random() * 5 * attempt);
+          await sleep(Math.random() * 5 * Math.min(attempt, 10));
           continue;
         }
         throw error;
       }
     }
   }
+}
+
+/** The events a command with this id appended (ids `deriveEventId(commandId, streamId, 0..n)`), if any. */
+function eventsOfCommand(events: RecordedEvent[], commandId: string, streamId: string): RecordedEvent[] {
+  const start = events.findIndex((e) => e.eventId === deriveEventId(commandId, streamId, 0));
+  if (start < 0) return [];
+  let end = start + 1;
+  while (end < events.length && events[end].eventId === deriveEventId(commandId, streamId, end - start)) end++;
+  return events.slice(start, end);
 }
 
 function policyVersionOf(event: AnyEvent): string | undefined {

@@ -157,6 +157,8 @@ describe('loadConfig', () => {
     const c = load({
       NODE_ENV: 'production',
       AUTH_JWKS_URL: 'https://login.example.com/keys',
+      AUTH_ISSUER: 'https://login.example.com/',
+      AUTH_AUDIENCE: 'api://csp-orders',
       KEY_DERIVATION_SECRET: SECRET,
       LINK_SIGNING_SECRET: SECRET,
       ...partners,
@@ -223,5 +225,16 @@ describe('loadConfig', () => {
 
   it('treats empty values as unset', () => {
     expect(load({ ...secrets, PORT: '', REDIS_URL: '  ' })).toMatchObject({ port: 3000, redisUrl: undefined });
+  });
+
+  it('keeps idempotency records 24 hours unless IDEMPOTENCY_RETENTION_HOURS says otherwise (1 hour to a year)', () => {
+    expect(load({ ...secrets }).idempotencyRetentionHours).toBe(24);
+    expect(load({ ...secrets, IDEMPOTENCY_RETENTION_HOURS: '72' }).idempotencyRetentionHours).toBe(72);
+    expect(() => load({ ...secrets, IDEMPOTENCY_RETENTION_HOURS: '0' })).toThrow(
+      /^Configuration error: IDEMPOTENCY_RETENTION_HOURS must be between 1 and 8784 \(got 0\)$/,
+    );
+    expect(() => load({ ...secrets, IDEMPOTENCY_RETENTION_HOURS: '1.5' })).toThrow(
+      /^Configuration error: IDEMPOTENCY_RETENTION_HOURS must be a whole number/,
+    );
   });
 });

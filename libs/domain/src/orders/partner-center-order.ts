@@ -1,0 +1,199 @@
+import type { Offer } from '../catalog/catalog.types';
+import { DomainError, type IssueCollector } from '../shared/domain-error';
+import type { OfferKind } from '../shared/types';
+import type { CustomerSnapshot, OrderLineItemInput, PartnerCenterOrderInput } from './order.commands';
+import type { OrderCancellationState, OrderLineState } from './order.state';
+
+/** Partner Center's BillingCycleType values as its REST API spells them. */
+export const BILLING_CYCLES = ['one_time', 'monthly', 'annual', 'none'] as const;
+export type BillingCycle = (typeof BILLING_CYCLES)[number];
+
+/**
+ * [decision] How each kind is billed; the first is the default. Software (perpetual and subscriptions) is paid
+ * up front, as in Partner Center; reservations and plans may also be paid monthly. `none` in a request names no
+ * cycle: the offers' default applies.
+ */
+export const BILLING_CYCLES_BY_KIND: Readonly<Record<OfferKind, readonly BillingCycle[]>> = {
+  perpetual: ['one_time'],
+  softwareSubscription: ['one_time'],
+  azureReservation: ['one_time', 'monthly'],
+  softwarePlan: ['one_time', 'monthly'],
+};
+
+export const MAX_PROVISIONING_CONTEXT_ENTRIES = 50;
+const MAX_TEXT = 1000;
+
+/** What the Partner Center fields of a PlaceOrder decide (recorded in OrderPlaced). */
+export type PartnerCenterOrderFields = {
+  billingCycle: BillingCycle;
+  clientOrderId?: string;
+  partnerOnRecordAttestationAccepted?: boolean;
+};
+
+const same = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
+
+/**
+ * Checks Partner Center's optional order and line fields against the path's customer and the offers (undefined
+ * where the offer is unknown, already reported). Adds one issue per bad field; returns the recorded values.
+ */
+export const checkPartnerCenterOrder = (
+  input: PartnerCenterOrderInput | undefined,
+  lineItems: readonly OrderLineItemInput[],
+  offers: readonly (Offer | undefined)[],
+  customer: CustomerSnapshot,
+  issues: IssueCollector,
+): PartnerCenterOrderFields => {
+  const pc = input ?? {};
+  if (pc.referenceCustomerId !== undefined && !same(pc.referenceCustomerId, customer.customerId)) {
+    issues.add(
+      'referenceCustomerId',
+      'reference_customer_mismatch',
+      `referenceCustomerId must be the customer of the path (${customer.customerId})`,
+    );
+  }
+  if (pc.currencyCode !== undefined && pc.currencyCode.toUpperCase() !== customer.currencyCode) {
+    issues.add(
+      'currencyCode',
+      'currency_mismatch',
+      `the customer's market (${customer.country}) is billed in ${customer.currencyCode}, not ${pc.currencyCode}`,
+    );
+  }
+  if (pc.attributes?.objectType !== undefined && pc.attributes.objectType !== 'Order') {
+    issues.add('attributes.objectType', 'invalid_object_type', 'attributes.objectType of an order is "Order"');
+  }
+  const billingCycle = checkBillingCycle(pc.billingCycle, offers, issues);
+  lineItems.forEach((li, i) => checkLine(li, offers[i], `lineItems[${i}]`, issues));
+  return {
+    billingCycle,
+    ...(pc.id !== undefined ? { clientOrderId: pc.id } : {}),
+    ...(pc.partnerOnRecordAttestationAccepted !== undefined
+      ? { partnerOnRecordAttestationAccepted: pc.partnerOnRecordAttestationAccepted }
+      : {}),
+  };
+};
+
+const checkBillingCycle = (
+  given: string | undefined,
+  offers: readonly (Offer | undefined)[],
+  issues: IssueCollector,
+): BillingCycle => {
+  if (given === undefined || given === 'none') return 'one_time';
+  if (!(BILLING_CYCLES as readonly string[]).includes(given)) {
+    issues.add('billingCycle', 'invalid_billing_cycle', `billingCycle must be one of ${BILLING_CYCLES.join(', ')}`);
+    return 'one_time';
+  }
+  const contradicted = offers.find((o) => o && !BILLING_CYCLES_BY_KIND[o.kind].includes(given as BillingCycle));
+  if (contradicted) {
+    issues.add(
+      'billingCycle',
+      'billing_cycle_mismatch',
+      `offer ${contradicted.id} (${contradicted.friendlyName}) is billed ${BILLING_CYCLES_BY_KIND[contradicted.kind].join(' or ')}, not ${given}`,
+    );
+  }
+  return given as BillingCycle;
+};
+
+const checkLine = (li: OrderLineItemInput, offer: Offer | undefined, at: string, issues: IssueCollector): void => {
+  if (offer && li.termDuration !== undefined && li.termDuration !== offer.termDuration) {
+    issues.add(
+      `${at}.termDuration`,
+      'term_duration_mismatch',
+      offer.termDuration
+        ? `offer ${offer.id} has the term ${offer.termDuration}, not ${li.termDuration}`
+        : `offer ${offer.id} is perpetual software: it has no termDuration`,
+    );
+  }
+  const context = li.provisioningContext;
+  if (context !== undefined) {
+    const entries = typeof context === 'object' && context !== null ? Object.entries(context) : null;
+    if (!entries || Array.isArray(context)) {
+      issues.add(`${at}.provisioningContext`, 'invalid_provisioning_context', 'provisioningContext is an object of strings');
+    } else if (entries.length > MAX_PROVISIONING_CONTEXT_ENTRIES) {
+      issues.add(
+        `${at}.provisioningContext`,
+        'invalid_provisioning_context',
+        `provisioningContext has at most ${MAX_PROVISIONING_CONTEXT_ENTRIES} entries`,
+      );
+    } else {
+      for (const [key, value] of entries) {
+        if (typeof value !== 'string' || value.length > MAX_TEXT || key.length > 100)
+          issues.add(
+            `${at}.provisioningContext.${key.slice(0, 100)}`,
+            'invalid_provisioning_context',
+            `provisioningContext values are strings of at most ${MAX_TEXT} characters`,
+          );
+      }
+    }
+  }
+};
+
+/** The Partner Center fields of a line as OrderPlaced records them (only those given). */
+export const partnerCenterLineFields = (li: OrderLineItemInput) => ({
+  ...(li.friendlyName !== undefined ? { partnerFriendlyName: li.friendlyName } : {}),
+  ...(li.partnerIdOnRecord !== undefined ? { partnerIdOnRecord: li.partnerIdOnRecord } : {}),
+  ...(li.additionalPartnerIdsOnRecord !== undefined
+    ? { additionalPartnerIdsOnRecord: [...li.additionalPartnerIdsOnRecord] }
+    : {}),
+  ...(li.provisioningContext !== undefined ? { provisioningContext: { ...li.provisioningContext } } : {}),
+});
+
+/**
+ * The cancellation notice: optional; an explicit `false` is refused, and so is its absence where the deployment
+ * requires it. One 422 with one message.
+ */
+export const checkCancellationNotice = (acknowledged: boolean | undefined, required: boolean | undefined): void => {
+  if (acknowledged === true || (acknowledged === undefined && !required)) return;
+  throw new DomainError({
+    code: 'cancellation_notice_not_acknowledged',
+    kind: 'unprocessable',
+    field: 'acknowledgedCancellationNotice',
+    detail:
+      acknowledged === false
+        ? 'acknowledgedCancellationNotice is false: the cancellation notice was not acknowledged, so nothing was cancelled'
+        : 'this deployment requires acknowledgedCancellationNotice: true (confirm the cancellation notice was read)',
+  });
+};
+
+/** Partner Center's cancel body repeats the order id and may name each line's offer: both must match. */
+export const checkCancelReferences = (
+  order: { orderId: string; lineItems: readonly { lineItemNumber: number; offerId: string }[] },
+  orderId: string | undefined,
+  lineItemNumbers: readonly number[] | undefined,
+  offerIds: readonly (string | undefined)[] | undefined,
+  issues: IssueCollector,
+): void => {
+  if (orderId !== undefined && !same(orderId, order.orderId))
+    issues.add('id', 'order_id_mismatch', `id must be the order of the path (${order.orderId})`);
+  (offerIds ?? []).forEach((offerId, i) => {
+    const line = order.lineItems.find((l) => l.lineItemNumber === lineItemNumbers?.[i]);
+    if (offerId !== undefined && line && line.offerId !== offerId)
+      issues.add(
+        `lineItems[${i}].offerId`,
+        'offer_mismatch',
+        `line item ${line.lineItemNumber} is offer ${line.offerId}, not ${offerId}`,
+      );
+  });
+};
+
+/** Partner Center's provisioning status of a line: fulfilled, or cancelled once the cancellation propagated. */
+export type LineProvisioningStatus = 'fulfilled' | 'cancellationPending' | 'cancelled';
+
+export const lineProvisioningStatus = (
+  line: Pick<OrderLineState, 'cancelled'>,
+  cancellation: Pick<OrderCancellationState, 'propagatedAt'> | null,
+): LineProvisioningStatus => {
+  if (!line.cancelled) return 'fulfilled';
+  return cancellation?.propagatedAt ? 'cancelled' : 'cancellationPending';
+};
+
+/** The symbol of an ISO 4217 currency ("$", "zł", "€"), as Partner Center's currencySymbol shows it. */
+export const currencySymbol = (currencyCode: string): string => {
+  const part = new Intl.NumberFormat('en-US', {
+    style: 'currency',
+    currency: currencyCode,
+    currencyDisplay: 'narrowSymbol',
+  })
+    .formatToParts(0)
+    .find((p) => p.type === 'currency');
+  return part?.value ?? currencyCode;
+};

@@ -3,12 +3,12 @@ import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
-  Equals,
   IsArray,
   IsBoolean,
   IsIn,
   IsInt,
   IsOptional,
+  IsString,
   Max,
   Min,
   ValidateNested,
@@ -20,10 +20,23 @@ export class CancelLineItemRequestDto {
   @Min(0)
   @Max(99)
   lineItemNumber!: number;
+
+  @ApiPropertyOptional({ description: 'Partner Center: the line’s offer; must match it.' })
+  @IsOptional()
+  @IsString()
+  offerId?: string;
 }
 
-/** Partner Center's cancellation: PATCH the order with status "cancelled" and the line items to cancel. */
+/**
+ * Partner Center's cancellation: PATCH the order with status "cancelled" and the line items to cancel. Field
+ * names are read case-insensitively, as Partner Center does.
+ */
 export class CancelOrderRequestDto {
+  @ApiPropertyOptional({ description: 'Partner Center repeats the order id; it must be the order of the path.' })
+  @IsOptional()
+  @IsString()
+  id?: string;
+
   @ApiProperty({ enum: ['cancelled'] })
   @IsIn(['cancelled'], { message: 'status must be "cancelled"' })
   status!: 'cancelled';
@@ -37,11 +50,13 @@ export class CancelOrderRequestDto {
   @Type(() => CancelLineItemRequestDto)
   lineItems?: CancelLineItemRequestDto[];
 
-  @ApiProperty({
-    description: 'The caller confirms it has read the cancellation notice: must be true.',
+  @ApiPropertyOptional({
+    description:
+      'Optional confirmation that the cancellation notice was read, recorded as given; false is refused (422), ' +
+      'and a deployment may require true (REQUIRE_CANCELLATION_ACK).',
     example: true,
   })
-  @IsBoolean()
-  @Equals(true, { message: 'acknowledgedCancellationNotice must be true: confirm the cancellation notice was read' })
-  acknowledgedCancellationNotice!: boolean;
+  @IsOptional()
+  @IsBoolean({ message: 'acknowledgedCancellationNotice must be true or false' })
+  acknowledgedCancellationNotice?: boolean;
 }

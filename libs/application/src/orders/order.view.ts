@@ -52,7 +52,10 @@ export function toOrderResource(view: OrderView): OrderResource {
       return {
         ...l,
         links: isSoftwareKind(l.kind)
-          ? { key: link(`${software}/${id}/key`, 'POST'), downloadLinks: link(`${software}/${id}/downloadlinks`, 'POST') }
+          ? {
+              key: link(`${software}/${id}/key`, 'POST'),
+              downloadLinks: link(`${software}/${id}/downloadlinks`, 'POST'),
+            }
           : {},
         attributes: { objectType: 'OrderLineItem' },
       };

@@ -11,11 +11,7 @@ import { CancelOrderCommand } from './cancel-order/cancel-order.command';
 import { CancelOrderRequestDto } from './cancel-order/cancel-order.request.dto';
 import { orderUri, OrderResource, orderResourceFromEvents } from './order.view';
 import { parseIfMatch, setEtag } from './order-etag';
-import {
-  CANCEL_ORDER_KEYS,
-  PartnerCenterKeysInterceptor,
-  PLACE_ORDER_KEYS,
-} from './partner-center-keys.interceptor';
+import { CANCEL_ORDER_KEYS, PartnerCenterKeysInterceptor, PLACE_ORDER_KEYS } from './partner-center-keys.interceptor';
 import { PlaceOrderCommand } from './place-order/place-order.command';
 import { PlaceOrderRequestDto } from './place-order/place-order.request.dto';
 import { ReadOrdersService } from './get-order/read-orders.service';

@@ -117,8 +117,7 @@ export class StreamCommandExecutor {
       const cmd =
         typeof command === 'function' ? (command as (s: S, c: DomainContext) => C)(loaded.state, context) : command;
       const decided = decider.decide(cmd, loaded.state, context);
-      if (decided.length === 0)
-        return { events: [], state: loaded.state, streamEvents: read, version: loaded.version };
+      if (decided.length === 0) return { events: [], state: loaded.state, streamEvents: read, version: loaded.version };
       const events: NewEvent[] = decided.map((e, index) => ({
         id: metadata.requestId ? deriveEventId(metadata.requestId, streamId, index) : undefined,
         type: e.type,

@@ -789,14 +789,11 @@ describe('CancelOrder', () => {
       .thenThrows({ code: 'unknown_line_item', kind: 'validation', field: 'lineItems[0].lineItemNumber' }));
 
   it('refuses an explicit false acknowledgement of the cancellation notice (422)', () =>
-    specAt(at(T0, H))
-      .given(perpetual())
-      .when(cancel(undefined, false))
-      .thenThrows({
-        code: 'cancellation_notice_not_acknowledged',
-        kind: 'unprocessable',
-        field: 'acknowledgedCancellationNotice',
-      }));
+    specAt(at(T0, H)).given(perpetual()).when(cancel(undefined, false)).thenThrows({
+      code: 'cancellation_notice_not_acknowledged',
+      kind: 'unprocessable',
+      field: 'acknowledgedCancellationNotice',
+    }));
 
   it('an unknown order is 404', () =>
     specAt(at(T0, H)).given([]).when(cancel()).thenThrows({ code: 'order_not_found', kind: 'not_found' }));

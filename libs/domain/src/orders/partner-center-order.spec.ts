@@ -1,5 +1,16 @@
 import { deciderSpec } from '../testing/decider-spec';
-import { ADMIN_AGENT, at, CUSTOMER, ctxAt, DAY, OFFERS, ORDER, placedEvents, placeOrder, T0 } from '../testing/fixtures';
+import {
+  ADMIN_AGENT,
+  at,
+  CUSTOMER,
+  ctxAt,
+  DAY,
+  OFFERS,
+  ORDER,
+  placedEvents,
+  placeOrder,
+  T0,
+} from '../testing/fixtures';
 import type { CancelOrder, PartnerCenterOrderInput, PlaceOrder } from './order.commands';
 import { orderDecider } from './order.decide';
 import type { OrderCancelled, OrderPlaced } from './order.events';
@@ -34,7 +45,12 @@ describe('PlaceOrder with Partner Center fields', () => {
       .when(
         withPc(
           placeOrder('PL', [[OFFERS.wsStdP1Y, 1]]),
-          { id: 'client-1', referenceCustomerId: CUSTOMER.toUpperCase(), billingCycle: 'one_time', currencyCode: 'pln' },
+          {
+            id: 'client-1',
+            referenceCustomerId: CUSTOMER.toUpperCase(),
+            billingCycle: 'one_time',
+            currencyCode: 'pln',
+          },
           [
             {
               friendlyName: 'Branch office',
@@ -100,13 +116,13 @@ describe('PlaceOrder with Partner Center fields', () => {
       )
       .thenThrows({ code: 'reference_customer_mismatch', kind: 'validation', field: 'referenceCustomerId' }));
 
-  it('refuses a currency that is not the customer market\'s', () =>
+  it("refuses a currency that is not the customer market's", () =>
     spec
       .given([])
       .when(withPc(placeOrder('PL', [[OFFERS.wsStdPerpetual, 1]]), { currencyCode: 'USD' }))
       .thenThrows({ code: 'currency_mismatch', kind: 'validation', field: 'currencyCode' }));
 
-  it('refuses a term that is not the offer\'s, and any term on perpetual software', () => {
+  it("refuses a term that is not the offer's, and any term on perpetual software", () => {
     spec
       .given([])
       .when(withPc(placeOrder('PL', [[OFFERS.wsStdP1Y, 1]]), {}, [{ termDuration: 'P3Y' }]))
@@ -167,9 +183,7 @@ describe('CancelOrder with Partner Center references and the notice', () => {
     later
       .given(given)
       .when(cancel({ acknowledgedNotice: true }))
-      .thenMatches((events) =>
-        expect((events[0] as OrderCancelled).data.acknowledgedCancellationNotice).toBe(true),
-      ));
+      .thenMatches((events) => expect((events[0] as OrderCancelled).data.acknowledgedCancellationNotice).toBe(true)));
 
   it('where the deployment requires it, refuses a cancellation without it (422)', () =>
     later
@@ -177,7 +191,7 @@ describe('CancelOrder with Partner Center references and the notice', () => {
       .when(cancel({ requireAcknowledgement: true }))
       .thenThrows({ code: 'cancellation_notice_not_acknowledged', kind: 'unprocessable' }));
 
-  it('accepts Partner Center\'s body: the order id and each line\'s offer', () =>
+  it("accepts Partner Center's body: the order id and each line's offer", () =>
     later
       .given(given)
       .when(cancel({ orderId: ORDER.toUpperCase(), lineItemNumbers: [1], offerIds: [OFFERS.sqlStdPerpetual] }))
@@ -185,13 +199,13 @@ describe('CancelOrder with Partner Center references and the notice', () => {
         expect((events[0] as OrderCancelled).data.lineItems.map((l) => l.lineItemNumber)).toEqual([1]),
       ));
 
-  it('refuses another order\'s id, naming id', () =>
+  it("refuses another order's id, naming id", () =>
     later
       .given(given)
       .when(cancel({ orderId: '44444444-4444-4444-8444-444444444444' }))
       .thenThrows({ code: 'order_id_mismatch', kind: 'validation', field: 'id' }));
 
-  it('refuses an offer that is not the line\'s, naming it', () =>
+  it("refuses an offer that is not the line's, naming it", () =>
     later
       .given(given)
       .when(cancel({ lineItemNumbers: [0, 1], offerIds: [OFFERS.wsStdPerpetual, OFFERS.wsStdPerpetual] }))

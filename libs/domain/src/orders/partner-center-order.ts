@@ -107,7 +107,11 @@ const checkLine = (li: OrderLineItemInput, offer: Offer | undefined, at: string,
   if (context !== undefined) {
     const entries = typeof context === 'object' && context !== null ? Object.entries(context) : null;
     if (!entries || Array.isArray(context)) {
-      issues.add(`${at}.provisioningContext`, 'invalid_provisioning_context', 'provisioningContext is an object of strings');
+      issues.add(
+        `${at}.provisioningContext`,
+        'invalid_provisioning_context',
+        'provisioningContext is an object of strings',
+      );
     } else if (entries.length > MAX_PROVISIONING_CONTEXT_ENTRIES) {
       issues.add(
         `${at}.provisioningContext`,

@@ -63,7 +63,10 @@ export class OrderLineItemRequestDto {
   @IsObject()
   provisioningContext?: Record<string, string>;
 
-  @ApiPropertyOptional({ example: 'P1Y', description: 'Partner Center: must be the offer’s term (none for perpetual).' })
+  @ApiPropertyOptional({
+    example: 'P1Y',
+    description: 'Partner Center: must be the offer’s term (none for perpetual).',
+  })
   @IsOptional()
   @IsString()
   termDuration?: string;

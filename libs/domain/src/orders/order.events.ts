@@ -1,5 +1,5 @@
 import type { SoftwareMedia } from '../catalog/catalog.types';
-import type { BillingCycle } from './partner-center-order';
+import type { BillingCycle } from './billing-cycle';
 import type { AccessChannel, Bitness, IsoDateTime, KeyType, OfferKind, TermDuration } from '../shared/types';
 
 /** A line item as recorded at purchase: enough to rebuild the order without the catalog. */

@@ -4,9 +4,9 @@ import type { OfferKind } from '../shared/types';
 import type { CustomerSnapshot, OrderLineItemInput, PartnerCenterOrderInput } from './order.commands';
 import type { OrderCancellationState, OrderLineState } from './order.state';
 
-/** Partner Center's BillingCycleType values as its REST API spells them. */
-export const BILLING_CYCLES = ['one_time', 'monthly', 'annual', 'none'] as const;
-export type BillingCycle = (typeof BILLING_CYCLES)[number];
+import { BILLING_CYCLES, type BillingCycle } from './billing-cycle';
+
+export { BILLING_CYCLES, type BillingCycle };
 
 /**
  * [decision] How each kind is billed; the first is the default. Software (perpetual and subscriptions) is paid

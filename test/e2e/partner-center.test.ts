@@ -239,6 +239,12 @@ describe('Partner Center and API.md clients over HTTP', () => {
     expect([...seen].sort()).toEqual([200, 403, 404]);
   });
 
+  it('documents the provisioning status response in /docs-json', async () => {
+    const doc = await t.request('GET', '/docs-json');
+    const op = doc.body.paths['/v1/customers/{customerId}/orders/{orderId}/provisioningstatus'].get;
+    expect(op.responses['200'].content['application/json'].schema.$ref).toMatch(/OrderProvisioningStatusCollection$/);
+  });
+
   describe('ETag and If-Match', () => {
     it('a stale If-Match is 412 and writes nothing; a current one cancels; a replay answers the same ETag', async () => {
       const placed = await placeOrderOk(t, partner, us.id, [{ offerId: OFFERS.perpetual }]);

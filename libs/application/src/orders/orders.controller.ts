@@ -11,6 +11,7 @@ import { CancelOrderCommand } from './cancel-order/cancel-order.command';
 import { CancelOrderRequestDto } from './cancel-order/cancel-order.request.dto';
 import { orderUri, OrderResource, orderResourceFromEvents } from './order.view';
 import { parseIfMatch, setEtag } from './order-etag';
+import { OrderProvisioningStatusCollectionDto } from './order-partner-center.response.dto';
 import { CANCEL_ORDER_KEYS, PartnerCenterKeysInterceptor, PLACE_ORDER_KEYS } from './partner-center-keys.interceptor';
 import { PlaceOrderCommand } from './place-order/place-order.command';
 import { PlaceOrderRequestDto } from './place-order/place-order.request.dto';
@@ -97,6 +98,7 @@ export class OrdersController {
   @ApiOperation({
     summary: 'Partner Center’s provisioning status per line item: fulfilled, cancellationPending or cancelled',
   })
+  @ApiOkResponse({ type: OrderProvisioningStatusCollectionDto })
   @ApiProblemResponses(401, 403, 404)
   async provisioningStatus(
     @CurrentPrincipal() principal: Principal,

@@ -94,6 +94,7 @@ const checkBillingCycle = (
 };
 
 const checkLine = (li: OrderLineItemInput, offer: Offer | undefined, at: string, issues: IssueCollector): void => {
+  if (typeof li !== 'object' || li === null) return; // reported with its other fields
   if (offer && li.termDuration !== undefined && li.termDuration !== offer.termDuration) {
     issues.add(
       `${at}.termDuration`,

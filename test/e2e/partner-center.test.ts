@@ -130,6 +130,23 @@ describe('Partner Center and API.md clients over HTTP', () => {
     expect(placed.data).toMatchObject({ billingCycle: 'monthly', partnerOnRecordAttestationAccepted: true });
   });
 
+  it('takes null for an unset Partner Center field, as its SDK may send it', async () => {
+    const res = await t.request('POST', ordersOf(us.id), {
+      as: partner,
+      body: {
+        id: null,
+        referenceCustomerId: null,
+        billingCycle: null,
+        currencyCode: null,
+        lineItems: [
+          { lineItemNumber: 0, offerId: OFFERS.perpetual, quantity: 1, termDuration: null, friendlyName: null },
+        ],
+      },
+    });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ billingCycle: 'one_time', referenceCustomerId: us.id });
+  });
+
   it('takes the "Cancel software purchases" request example: one line cancelled, the order stays completed', async () => {
     const placed = await placeOrderOk(t, partner, us.id, [
       { offerId: OFFERS.sqlPerpetual },

@@ -88,6 +88,27 @@ describe('PlaceOrder with Partner Center fields', () => {
       .when(withPc(placeOrder('PL', [[OFFERS.wsStdPerpetual, 1]]), { billingCycle: 'none' }))
       .thenMatches((events) => expect(placed(events).billingCycle).toBe('one_time')));
 
+  it('takes a null field as not given (JSON clients may send null for unset fields)', () =>
+    spec
+      .given([])
+      .when(
+        withPc(
+          placeOrder('PL', [[OFFERS.wsStdPerpetual, 1]]),
+          {
+            id: null,
+            referenceCustomerId: null,
+            billingCycle: null,
+            currencyCode: null,
+          } as unknown as PartnerCenterOrderInput,
+          [{ termDuration: null, friendlyName: null, provisioningContext: null } as never],
+        ),
+      )
+      .thenMatches((events) => {
+        expect(placed(events)).not.toHaveProperty('clientOrderId');
+        expect(placed(events).billingCycle).toBe('one_time');
+        expect(placed(events).lineItems[0]).not.toHaveProperty('partnerFriendlyName');
+      }));
+
   it('a reservation may be billed monthly', () =>
     spec
       .given([])

@@ -31,6 +31,8 @@ export type PartnerCenterOrderFields = {
 };
 
 const same = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
+/** JSON clients (Partner Center's SDK among them) may send null for a field they leave unset. */
+const given = <T>(v: T | null | undefined): v is T => v !== undefined && v !== null;
 
 /**
  * Checks Partner Center's optional order and line fields against the path's customer and the offers (undefined
@@ -44,58 +46,58 @@ export const checkPartnerCenterOrder = (
   issues: IssueCollector,
 ): PartnerCenterOrderFields => {
   const pc = input ?? {};
-  if (pc.referenceCustomerId !== undefined && !same(pc.referenceCustomerId, customer.customerId)) {
+  if (given(pc.referenceCustomerId) && !same(pc.referenceCustomerId, customer.customerId)) {
     issues.add(
       'referenceCustomerId',
       'reference_customer_mismatch',
       `referenceCustomerId must be the customer of the path (${customer.customerId})`,
     );
   }
-  if (pc.currencyCode !== undefined && pc.currencyCode.toUpperCase() !== customer.currencyCode) {
+  if (given(pc.currencyCode) && pc.currencyCode.toUpperCase() !== customer.currencyCode) {
     issues.add(
       'currencyCode',
       'currency_mismatch',
       `the customer's market (${customer.country}) is billed in ${customer.currencyCode}, not ${pc.currencyCode}`,
     );
   }
-  if (pc.attributes?.objectType !== undefined && pc.attributes.objectType !== 'Order') {
+  if (given(pc.attributes?.objectType) && pc.attributes.objectType !== 'Order') {
     issues.add('attributes.objectType', 'invalid_object_type', 'attributes.objectType of an order is "Order"');
   }
   const billingCycle = checkBillingCycle(pc.billingCycle, offers, issues);
   lineItems.forEach((li, i) => checkLine(li, offers[i], `lineItems[${i}]`, issues));
   return {
     billingCycle,
-    ...(pc.id !== undefined ? { clientOrderId: pc.id } : {}),
-    ...(pc.partnerOnRecordAttestationAccepted !== undefined
+    ...(given(pc.id) ? { clientOrderId: pc.id } : {}),
+    ...(given(pc.partnerOnRecordAttestationAccepted)
       ? { partnerOnRecordAttestationAccepted: pc.partnerOnRecordAttestationAccepted }
       : {}),
   };
 };
 
 const checkBillingCycle = (
-  given: string | undefined,
+  cycle: string | undefined,
   offers: readonly (Offer | undefined)[],
   issues: IssueCollector,
 ): BillingCycle => {
-  if (given === undefined || given === 'none') return 'one_time';
-  if (!(BILLING_CYCLES as readonly string[]).includes(given)) {
+  if (!given(cycle) || cycle === 'none') return 'one_time';
+  if (!(BILLING_CYCLES as readonly string[]).includes(cycle)) {
     issues.add('billingCycle', 'invalid_billing_cycle', `billingCycle must be one of ${BILLING_CYCLES.join(', ')}`);
     return 'one_time';
   }
-  const contradicted = offers.find((o) => o && !BILLING_CYCLES_BY_KIND[o.kind].includes(given as BillingCycle));
+  const contradicted = offers.find((o) => o && !BILLING_CYCLES_BY_KIND[o.kind].includes(cycle as BillingCycle));
   if (contradicted) {
     issues.add(
       'billingCycle',
       'billing_cycle_mismatch',
-      `offer ${contradicted.id} (${contradicted.friendlyName}) is billed ${BILLING_CYCLES_BY_KIND[contradicted.kind].join(' or ')}, not ${given}`,
+      `offer ${contradicted.id} (${contradicted.friendlyName}) is billed ${BILLING_CYCLES_BY_KIND[contradicted.kind].join(' or ')}, not ${cycle}`,
     );
   }
-  return given as BillingCycle;
+  return cycle as BillingCycle;
 };
 
 const checkLine = (li: OrderLineItemInput, offer: Offer | undefined, at: string, issues: IssueCollector): void => {
   if (typeof li !== 'object' || li === null) return; // reported with its other fields
-  if (offer && li.termDuration !== undefined && li.termDuration !== offer.termDuration) {
+  if (offer && given(li.termDuration) && li.termDuration !== offer.termDuration) {
     issues.add(
       `${at}.termDuration`,
       'term_duration_mismatch',
@@ -105,7 +107,7 @@ const checkLine = (li: OrderLineItemInput, offer: Offer | undefined, at: string,
     );
   }
   const context = li.provisioningContext;
-  if (context !== undefined) {
+  if (given(context)) {
     const entries = typeof context === 'object' && context !== null ? Object.entries(context) : null;
     if (!entries || Array.isArray(context)) {
       issues.add(
@@ -134,12 +136,12 @@ const checkLine = (li: OrderLineItemInput, offer: Offer | undefined, at: string,
 
 /** The Partner Center fields of a line as OrderPlaced records them (only those given). */
 export const partnerCenterLineFields = (li: OrderLineItemInput) => ({
-  ...(li.friendlyName !== undefined ? { partnerFriendlyName: li.friendlyName } : {}),
-  ...(li.partnerIdOnRecord !== undefined ? { partnerIdOnRecord: li.partnerIdOnRecord } : {}),
-  ...(li.additionalPartnerIdsOnRecord !== undefined
+  ...(given(li.friendlyName) ? { partnerFriendlyName: li.friendlyName } : {}),
+  ...(given(li.partnerIdOnRecord) ? { partnerIdOnRecord: li.partnerIdOnRecord } : {}),
+  ...(given(li.additionalPartnerIdsOnRecord)
     ? { additionalPartnerIdsOnRecord: [...li.additionalPartnerIdsOnRecord] }
     : {}),
-  ...(li.provisioningContext !== undefined ? { provisioningContext: { ...li.provisioningContext } } : {}),
+  ...(given(li.provisioningContext) ? { provisioningContext: { ...li.provisioningContext } } : {}),
 });
 
 /**
@@ -167,11 +169,11 @@ export const checkCancelReferences = (
   offerIds: readonly (string | undefined)[] | undefined,
   issues: IssueCollector,
 ): void => {
-  if (orderId !== undefined && !same(orderId, order.orderId))
+  if (given(orderId) && !same(orderId, order.orderId))
     issues.add('id', 'order_id_mismatch', `id must be the order of the path (${order.orderId})`);
   (offerIds ?? []).forEach((offerId, i) => {
     const line = order.lineItems.find((l) => l.lineItemNumber === lineItemNumbers?.[i]);
-    if (offerId !== undefined && line && line.offerId !== offerId)
+    if (given(offerId) && line && line.offerId !== offerId)
       issues.add(
         `lineItems[${i}].offerId`,
         'offer_mismatch',

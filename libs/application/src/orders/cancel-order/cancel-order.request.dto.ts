@@ -11,6 +11,7 @@ import {
   IsString,
   Max,
   Min,
+  ValidateIf,
   ValidateNested,
 } from 'class-validator';
 
@@ -56,7 +57,8 @@ export class CancelOrderRequestDto {
       'and a deployment may require true (REQUIRE_CANCELLATION_ACK).',
     example: true,
   })
-  @IsOptional()
+  // Absent is fine; null is a wrong type like any other.
+  @ValidateIf((o: CancelOrderRequestDto) => o.acknowledgedCancellationNotice !== undefined)
   @IsBoolean({ message: 'acknowledgedCancellationNotice must be true or false' })
   acknowledgedCancellationNotice?: boolean;
 }

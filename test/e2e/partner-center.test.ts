@@ -172,6 +172,36 @@ describe('Partner Center and API.md clients over HTTP', () => {
     expect(res.body.attributes).toEqual({ objectType: 'Order' });
   });
 
+  it('cancels the order it read when sent back whole, as Partner Center’s SDK does (Get, set status, Patch)', async () => {
+    const placed = await placeOrderOk(t, partner, us.id, [
+      { offerId: OFFERS.perpetual, quantity: 2 },
+      { offerId: OFFERS.sqlPerpetual },
+    ]);
+    const path = orderPath(us.id, placed.id);
+    const read: Json = (await t.request('GET', path, { as: partner })).body;
+
+    const changed = await t.request('PATCH', path, {
+      as: partner,
+      body: { ...read, status: 'cancelled', currencyCode: 'EUR', lineItems: [read.lineItems[0]] },
+    });
+    expectProblem(changed, 400);
+    expect(fieldsOf(changed)).toEqual(['currencyCode']);
+    const partial = await t.request('PATCH', path, {
+      as: partner,
+      body: { ...read, status: 'cancelled', lineItems: [{ ...read.lineItems[0], quantity: 1 }] },
+    });
+    expectProblem(partial, 400);
+    expect(fieldsOf(partial)).toEqual(['lineItems[0].quantity']);
+    expect(await eventTypes(placed.id)).toEqual(['OrderPlaced']);
+
+    const res = await t.request('PATCH', path, {
+      as: partner,
+      body: { ...read, status: 'cancelled', lineItems: [read.lineItems[0]] },
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.lineItems.map((l: Json) => l.cancelled)).toEqual([true, false]);
+  });
+
   it('refuses Partner Center fields that contradict the path, the customer or the offer, naming each; writes nothing', async () => {
     const line = { lineItemNumber: 0, offerId: OFFERS.subscription1y, quantity: 1 };
     const cases: [Json, string][] = [

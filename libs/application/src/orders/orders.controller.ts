@@ -164,10 +164,16 @@ export class OrdersController {
         principal,
         customerId,
         orderId,
-        body.lineItems?.map((l) => ({ lineItemNumber: l.lineItemNumber, offerId: l.offerId })),
-        body.acknowledgedCancellationNotice ?? undefined,
+        body.lineItems?.map((l) => ({ lineItemNumber: l.lineItemNumber, offerId: l.offerId, quantity: l.quantity })),
+        body.acknowledgedCancellationNotice,
         body.id,
         parseIfMatch(ifMatch),
+        {
+          customerId: body.customerId,
+          referenceCustomerId: body.referenceCustomerId,
+          currencyCode: body.currencyCode,
+          billingCycle: body.billingCycle,
+        },
       ),
     );
     setPositionHeader(reply, position);

@@ -58,9 +58,17 @@ export const PLACE_ORDER_KEYS: KeyShape = {
   },
 };
 
+const names = (...list: string[]): KeyShape => Object.fromEntries(list.map((n) => [n, true]));
+
+// The cancel body, and the rest of an order resource a client may send back with it (see the request DTO).
 export const CANCEL_ORDER_KEYS: KeyShape = {
-  id: true,
-  status: true,
-  acknowledgedCancellationNotice: true,
-  lineItems: { lineItemNumber: true, offerId: true },
+  ...names('id', 'status', 'acknowledgedCancellationNotice', 'customerId', 'referenceCustomerId', 'currencyCode'),
+  ...names('billingCycle', 'alternateId', 'creationDate', 'taxInclusive', 'total', 'totalPrice', 'cancellations'),
+  ...names('currencySymbol', 'transactionType', 'links', 'attributes', 'client', 'partnerOnRecordAttestationAccepted'),
+  lineItems: {
+    ...names('lineItemNumber', 'offerId', 'quantity', 'friendlyName', 'kind', 'originalQuantity', 'unitPrice'),
+    ...names('termDuration', 'cancelled', 'credit', 'partnerIdOnRecord', 'additionalPartnerIdsOnRecord'),
+    ...names('provisioningContext', 'subscriptionId', 'parentSubscriptionId', 'transactionType', 'renewsTo'),
+    ...names('links', 'attributes'),
+  },
 };

@@ -89,6 +89,8 @@ export type CancelOrder = {
     lineItemNumbers?: number[];
     /** Partner Center's cancel body may name each line's offer (same order as lineItemNumbers). */
     offerIds?: (string | undefined)[];
+    /** A round-tripped order resource repeats each line's quantity: a line is cancelled whole, so it must be it. */
+    quantities?: (number | undefined)[];
     /** Partner Center's cancel body repeats the order id; it must be this order's. */
     orderId?: string;
     /** Optional confirmation that the cancellation notice was read; `false` is refused, absent is fine. */

@@ -466,7 +466,8 @@ const cancelOrder = (command: CancelOrder, state: OrderState, ctx: DomainContext
   const order = requirePlaced(state);
   const issues = new IssueCollector();
   checkActor(issues, requestedBy, 'requestedBy');
-  checkCancelReferences(order, command.data.orderId, lineItemNumbers, command.data.offerIds, issues);
+  const { orderId, offerIds, quantities } = command.data;
+  checkCancelReferences(order, orderId, lineItemNumbers, offerIds, issues, quantities);
   issues.throwIfAny();
   checkCancellationNotice(acknowledgedNotice, requireAcknowledgement);
   if (order.cancellation) {

@@ -226,6 +226,17 @@ describe('CancelOrder with Partner Center references and the notice', () => {
       .when(cancel({ orderId: '44444444-4444-4444-8444-444444444444' }))
       .thenThrows({ code: 'order_id_mismatch', kind: 'validation', field: 'id' }));
 
+  it("a line is cancelled whole: a quantity sent back must be the line's", () => {
+    later
+      .given(given)
+      .when(cancel({ lineItemNumbers: [0], quantities: [1] }))
+      .thenMatches((events) => expect(events[0].type).toBe('OrderCancelled'));
+    later
+      .given(placedEvents('PL', [[OFFERS.wsStdPerpetual, 3]]))
+      .when(cancel({ lineItemNumbers: [0], quantities: [1] }))
+      .thenThrows({ code: 'partial_cancellation', kind: 'validation', field: 'lineItems[0].quantity' });
+  });
+
   it("refuses an offer that is not the line's, naming it", () =>
     later
       .given(given)

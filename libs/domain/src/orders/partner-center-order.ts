@@ -161,13 +161,20 @@ export const checkCancellationNotice = (acknowledged: boolean | undefined, requi
   });
 };
 
-/** Partner Center's cancel body repeats the order id and may name each line's offer: both must match. */
+/**
+ * Partner Center's cancel body repeats the order id and may name each line's offer (and, when a client sends back
+ * the order it read, each line's quantity): all must be the order's. A line is cancelled whole.
+ */
 export const checkCancelReferences = (
-  order: { orderId: string; lineItems: readonly { lineItemNumber: number; offerId: string }[] },
+  order: {
+    orderId: string;
+    lineItems: readonly { lineItemNumber: number; offerId: string; quantity: number; cancelled: boolean }[];
+  },
   orderId: string | undefined,
   lineItemNumbers: readonly number[] | undefined,
   offerIds: readonly (string | undefined)[] | undefined,
   issues: IssueCollector,
+  quantities: readonly (number | undefined)[] = [],
 ): void => {
   if (given(orderId) && !same(orderId, order.orderId))
     issues.add('id', 'order_id_mismatch', `id must be the order of the path (${order.orderId})`);
@@ -178,6 +185,15 @@ export const checkCancelReferences = (
         `lineItems[${i}].offerId`,
         'offer_mismatch',
         `line item ${line.lineItemNumber} is offer ${line.offerId}, not ${offerId}`,
+      );
+  });
+  quantities.forEach((quantity, i) => {
+    const line = order.lineItems.find((l) => l.lineItemNumber === lineItemNumbers?.[i]);
+    if (given(quantity) && line && !line.cancelled && quantity !== line.quantity)
+      issues.add(
+        `lineItems[${i}].quantity`,
+        'partial_cancellation',
+        `a line item is cancelled whole: quantity must be ${line.quantity} (line item ${line.lineItemNumber}) or left out`,
       );
   });
 };

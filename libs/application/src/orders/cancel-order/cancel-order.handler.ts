@@ -6,6 +6,7 @@ import { OrderAccess, orderStreamId } from '../../shared/order-access';
 import { StreamCommandExecutor } from '../../shared/stream-command.executor';
 import { OrderResource, orderResourceFromEvents } from '../order.view';
 import { CancelOrderCommand } from './cancel-order.command';
+import { checkEchoedOrderFields } from './echoed-order-fields';
 
 /**
  * Cancels line items of an order. OrderCancelled takes effect on the write side at once: from then on
@@ -24,7 +25,9 @@ export class CancelOrderHandler implements ICommandHandler<
   ) {}
 
   async execute(c: CancelOrderCommand): Promise<{ order: OrderResource; position?: number; version: number }> {
-    const { order: placed } = await this.orders.authorize(c.principal, c.customerId, c.orderId, ACCESS.cancel);
+    const { order: placed, stream } = await this.orders.authorize(c.principal, c.customerId, c.orderId, ACCESS.cancel);
+    const read = orderResourceFromEvents(stream.events);
+    if (read) checkEchoedOrderFields(c.echoed, read);
     const streamId = orderStreamId(placed.orderId);
     const result = await this.executor.execute(
       streamId,
@@ -34,6 +37,7 @@ export class CancelOrderHandler implements ICommandHandler<
         data: {
           lineItemNumbers: c.lineItems?.map((l) => l.lineItemNumber),
           offerIds: c.lineItems?.map((l) => l.offerId),
+          quantities: c.lineItems?.map((l) => l.quantity),
           ...(c.bodyOrderId !== undefined ? { orderId: c.bodyOrderId } : {}),
           ...(c.acknowledgedNotice !== undefined ? { acknowledgedNotice: c.acknowledgedNotice } : {}),
           requireAcknowledgement: this.config.requireCancellationAck,

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
+  Allow,
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
@@ -26,6 +27,32 @@ export class CancelLineItemRequestDto {
   @IsOptional()
   @IsString()
   offerId?: string;
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    description: 'When the order read is sent back: the line’s quantity (a line is cancelled whole).',
+  })
+  @IsOptional()
+  @IsInt()
+  quantity?: number;
+
+  // The rest of a line as GET gave it (Partner Center's SDK sends the order back): read-only, not acted on.
+  @Allow() friendlyName?: unknown;
+  @Allow() kind?: unknown;
+  @Allow() originalQuantity?: unknown;
+  @Allow() unitPrice?: unknown;
+  @Allow() termDuration?: unknown;
+  @Allow() cancelled?: unknown;
+  @Allow() credit?: unknown;
+  @Allow() partnerIdOnRecord?: unknown;
+  @Allow() additionalPartnerIdsOnRecord?: unknown;
+  @Allow() provisioningContext?: unknown;
+  @Allow() subscriptionId?: unknown;
+  @Allow() parentSubscriptionId?: unknown;
+  @Allow() transactionType?: unknown;
+  @Allow() renewsTo?: unknown;
+  @Allow() links?: unknown;
+  @Allow() attributes?: unknown;
 }
 
 /**
@@ -50,6 +77,37 @@ export class CancelOrderRequestDto {
   @ValidateNested({ each: true })
   @Type(() => CancelLineItemRequestDto)
   lineItems?: CancelLineItemRequestDto[];
+
+  @ApiPropertyOptional({ description: 'When the order read is sent back: must be the order’s.' })
+  @IsOptional()
+  @IsString()
+  customerId?: string;
+  @ApiPropertyOptional({ description: 'When the order read is sent back: must be the order’s.' })
+  @IsOptional()
+  @IsString()
+  referenceCustomerId?: string;
+  @ApiPropertyOptional({ description: 'When the order read is sent back: must be the order’s.' })
+  @IsOptional()
+  @IsString()
+  currencyCode?: string;
+  @ApiPropertyOptional({ description: 'When the order read is sent back: must be the order’s.' })
+  @IsOptional()
+  @IsString()
+  billingCycle?: string;
+
+  // The rest of the order as GET gave it: read-only, not acted on.
+  @Allow() alternateId?: unknown;
+  @Allow() creationDate?: unknown;
+  @Allow() taxInclusive?: unknown;
+  @Allow() total?: unknown;
+  @Allow() totalPrice?: unknown;
+  @Allow() cancellations?: unknown;
+  @Allow() currencySymbol?: unknown;
+  @Allow() transactionType?: unknown;
+  @Allow() links?: unknown;
+  @Allow() attributes?: unknown;
+  @Allow() client?: unknown;
+  @Allow() partnerOnRecordAttestationAccepted?: unknown;
 
   @ApiPropertyOptional({
     description:

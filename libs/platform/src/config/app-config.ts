@@ -47,6 +47,8 @@ export class AppConfig {
   readonly trustProxy!: boolean;
   /** Cancellation propagation, worker side (PROPAGATION_*). */
   readonly propagation!: PropagationSettings;
+  /** REQUIRE_CANCELLATION_ACK: a cancel must carry acknowledgedCancellationNotice: true. */
+  readonly requireCancellationAck!: boolean;
   /** /admin/queues and /metrics credentials (OPERATOR_TOKEN, METRICS_TOKEN, QUEUE_DASHBOARD_WRITE). */
   readonly operator!: OperatorSettings;
 
@@ -163,6 +165,7 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
     throw new ConfigError('ROLE', `must be one of ${PROCESS_ROLES.join(', ')} (got "${role}")`);
   }
   const trustProxy = bool(get, 'TRUST_PROXY', false);
+  const requireCancellationAck = bool(get, 'REQUIRE_CANCELLATION_ACK', false);
   const propagation: PropagationSettings = Object.freeze({
     concurrency: int(get, 'PROPAGATION_CONCURRENCY', 16, 1, 100),
     attempts: int(get, 'PROPAGATION_ATTEMPTS', 8, 1, 50),
@@ -197,6 +200,7 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
     role: role as ProcessRole,
     trustProxy,
     propagation,
+    requireCancellationAck,
     operator,
   });
 }

@@ -9,6 +9,7 @@ import {
   WrongExpectedVersionError,
 } from '@csp/event-store';
 import { createDomainContext, Decider, DomainContext, DomainData, foldEvents } from '@csp/domain';
+import { ProblemException } from '@csp/platform';
 import { CLOCK, Clock } from '../ports/clock.port';
 import { DOMAIN_DATA } from './domain-data.provider';
 import { commandMetadata } from './command-metadata';
@@ -26,6 +27,8 @@ export interface StreamCommandResult<S> {
   replayed?: boolean;
   /** The whole stream after the command (what was read plus what was appended), for building a response. */
   streamEvents: AnyEvent[];
+  /** The stream's revision after the command (its ETag). */
+  version: number;
 }
 
 export interface LoadedStream<S> {
@@ -82,6 +85,11 @@ export class StreamCommandExecutor {
        * with those ids count as already done.
        */
       commandId?: string;
+      /**
+       * Optimistic concurrency for callers (If-Match): decide only on this revision of the stream, else
+       * 412. A retried request already carried out still answers with its first result.
+       */
+      expectedRevision?: number;
     } = {},
   ): Promise<StreamCommandResult<S>> {
     const maxAttempts = options.maxAttempts ?? StreamCommandExecutor.MAX_ATTEMPTS;
@@ -111,14 +119,17 @@ export class StreamCommandExecutor {
           state: loaded.state,
           position: earlier[earlier.length - 1].globalPosition,
           replayed: true,
+          version: loaded.version,
         };
       }
+      if (options.expectedRevision !== undefined && options.expectedRevision !== loaded.version)
+        throw stale(options.expectedRevision, loaded.version);
       const context = this.context();
       const cmd =
         typeof command === 'function' ? (command as (s: S, c: DomainContext) => C)(loaded.state, context) : command;
       const decided = decider.decide(cmd, loaded.state, context);
       const idSeed = options.commandId ?? metadata.requestId;
-      if (decided.length === 0) return { events: [], state: loaded.state, streamEvents: read };
+      if (decided.length === 0) return { events: [], state: loaded.state, streamEvents: read, version: loaded.version };
       const events: NewEvent[] = decided.map((e, index) => ({
         id: idSeed ? deriveEventId(idSeed, streamId, index) : undefined,
         type: e.type,
@@ -130,7 +141,13 @@ export class StreamCommandExecutor {
           expectedVersion: loaded.version === 0 ? 'no_stream' : loaded.version,
         });
         const state = decided.reduce(decider.evolve, loaded.state);
-        return { events: decided, state, position: result.lastGlobalPosition, streamEvents: [...read, ...decided] };
+        return {
+          events: decided,
+          state,
+          position: result.lastGlobalPosition,
+          streamEvents: [...read, ...decided],
+          version: loaded.version + decided.length,
+        };
       } catch (error) {
         if (error instanceof WrongExpectedVersionError && attempt === 1 && options.expectNewStream) continue;
         if (error instanceof WrongExpectedVersionError && attempt < maxAttempts) {
@@ -151,6 +168,15 @@ function eventsOfCommand(events: RecordedEvent[], commandId: string, streamId: s
   let end = start + 1;
   while (end < events.length && events[end].eventId === deriveEventId(commandId, streamId, end - start)) end++;
   return events.slice(start, end);
+}
+
+function stale(expected: number, current: number): ProblemException {
+  return new ProblemException(
+    412,
+    'precondition_failed',
+    `If-Match names revision ${expected}, but the resource is at revision ${current}: read it again and retry`,
+    { headers: { ETag: `"${current}"` } },
+  );
 }
 
 function policyVersionOf(event: AnyEvent): string | undefined {

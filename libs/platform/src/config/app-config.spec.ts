@@ -223,6 +223,12 @@ describe('loadConfig', () => {
     expect(Object.isFrozen(c.propagation)).toBe(true);
   });
 
+  it('reads REQUIRE_CANCELLATION_ACK (off by default) and refuses a value that is not a boolean', () => {
+    expect(load(secrets).requireCancellationAck).toBe(false);
+    expect(load({ ...secrets, REQUIRE_CANCELLATION_ACK: 'true' }).requireCancellationAck).toBe(true);
+    expect(() => load({ ...secrets, REQUIRE_CANCELLATION_ACK: 'maybe' })).toThrow(/REQUIRE_CANCELLATION_ACK/);
+  });
+
   it('treats empty values as unset', () => {
     expect(load({ ...secrets, PORT: '', REDIS_URL: '  ' })).toMatchObject({ port: 3000, redisUrl: undefined });
   });

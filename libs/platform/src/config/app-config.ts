@@ -50,6 +50,8 @@ export class AppConfig {
   readonly propagation!: PropagationSettings;
   /** PARTNER_TENANTS: partners registered at start (the operator CLI adds more). */
   readonly partnerTenants!: readonly PartnerTenantSetting[];
+  /** REQUIRE_CANCELLATION_ACK: a cancel must carry acknowledgedCancellationNotice: true. */
+  readonly requireCancellationAck!: boolean;
   /** /admin/queues and /metrics credentials (OPERATOR_TOKEN, METRICS_TOKEN, QUEUE_DASHBOARD_WRITE). */
   readonly operator!: OperatorSettings;
 
@@ -166,6 +168,7 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
     throw new ConfigError('ROLE', `must be one of ${PROCESS_ROLES.join(', ')} (got "${role}")`);
   }
   const trustProxy = bool(get, 'TRUST_PROXY', false);
+  const requireCancellationAck = bool(get, 'REQUIRE_CANCELLATION_ACK', false);
   const propagation: PropagationSettings = Object.freeze({
     concurrency: int(get, 'PROPAGATION_CONCURRENCY', 16, 1, 100),
     attempts: int(get, 'PROPAGATION_ATTEMPTS', 8, 1, 50),
@@ -203,6 +206,7 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
     trustProxy,
     propagation,
     partnerTenants,
+    requireCancellationAck,
     operator,
   });
 }

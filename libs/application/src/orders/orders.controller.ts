@@ -3,7 +3,8 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOkResponse, ApiCreatedResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { cancellationEligibility, DomainError } from '@csp/domain';
-import { ApiProblemResponses, CurrentPrincipal, Idempotent, Principal, Role, Roles } from '@csp/platform';
+import { ApiProblemResponses, CurrentPrincipal, Idempotent, Principal } from '@csp/platform';
+import { Permit } from '../shared/access.guard';
 import { ACCESS } from '../shared/customer-access';
 import { OrderAccess, orderNotFound } from '../shared/order-access';
 import { setPositionHeader } from '../shared/position-header';
@@ -26,7 +27,7 @@ export class OrdersController {
 
   @Post()
   @Idempotent()
-  @Roles(Role.AdminAgent, Role.GlobalAdmin)
+  @Permit(ACCESS.placeOrder)
   @ApiOperation({ summary: 'Place an order on behalf of a customer (paid by invoice: completed at once)' })
   @ApiCreatedResponse({ description: 'The order' })
   @ApiProblemResponses(400, 401, 403, 404, 409, 422)
@@ -49,7 +50,7 @@ export class OrdersController {
   }
 
   @Get()
-  @Roles(Role.AdminAgent, Role.GlobalAdmin)
+  @Permit(ACCESS.readOrders)
   @ApiOperation({ summary: 'A customer’s orders, newest first' })
   @ApiProblemResponses(400, 401, 403, 404)
   list(
@@ -63,7 +64,7 @@ export class OrdersController {
   }
 
   @Get(':orderId')
-  @Roles(Role.AdminAgent, Role.GlobalAdmin)
+  @Permit(ACCESS.readOrders)
   @ApiOperation({ summary: 'One order; with ?asOf, its state as it was at that instant (folded from its events)' })
   @ApiQuery({ name: 'asOf', required: false, description: 'ISO 8601 instant' })
   @ApiOkResponse({ description: 'The order' })
@@ -84,7 +85,7 @@ export class OrdersController {
   }
 
   @Get(':orderId/cancellationeligibility')
-  @Roles(Role.AdminAgent, Role.GlobalAdmin)
+  @Permit(ACCESS.readOrders)
   @ApiOperation({
     summary: 'Days remaining to cancel, whether the window has passed, and the credit each line would get',
   })
@@ -106,7 +107,7 @@ export class OrdersController {
 
   @Patch(':orderId')
   @Idempotent()
-  @Roles(Role.AdminAgent)
+  @Permit(ACCESS.cancel)
   @ApiOperation({ summary: 'Cancel line items of an order (status "cancelled"); within 30 days of purchase' })
   @ApiOkResponse({ description: 'The order with its cancellation' })
   @ApiProblemResponses(400, 401, 403, 404, 409)

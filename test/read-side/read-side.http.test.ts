@@ -352,9 +352,9 @@ describe('read side over HTTP', () => {
       expect(JSON.stringify(all.events)).not.toContain(productKey);
     });
 
-    it('an order’s whole history: the partner’s Auditor, AdminAgent and GlobalAdmin; 404 for another tenant', async () => {
+    it('an order’s whole history: the partner’s Auditor only; 404 for another tenant', async () => {
       const path = `${orderPath(customerId, orderId)}/events`;
-      for (const role of ['Auditor', 'AdminAgent', 'GlobalAdmin']) {
+      for (const role of ['Auditor']) {
         const res = await t.request('GET', path, { as: as(role) });
         expect({ role, status: res.status }).toEqual({ role, status: 200 });
         expect(res.body.items.slice(0, 5).map((e: { type: string }) => e.type)).toEqual([
@@ -369,7 +369,8 @@ describe('read side over HTTP', () => {
         );
         expect(res.text).not.toContain(productKey);
       }
-      expectProblem(await t.request('GET', path, { as: as('BillingAdmin') }), 403, 'forbidden');
+      for (const role of ['AdminAgent', 'GlobalAdmin', 'BillingAdmin'])
+        expectProblem(await t.request('GET', path, { as: as(role) }), 403, 'forbidden');
       expectProblem(
         await t.request('GET', path, { as: { tenantId: customerId, roles: ['GlobalAdmin'] } }),
         403,

@@ -64,9 +64,11 @@ export const MATRIX: readonly RouteSpec[] = [
   { route: 'GET /v1/downloads/{token}',                            ok: 200, partner: 'any',           customer: 'any',          foreign: 'own', public: true },
   // activity log, event history, credits: partner roles only, each about the caller's own tenant
   { route: 'GET /v1/auditrecords',                                 ok: 200, partner: ACTIVITY_LOG,    customer: NONE,           foreign: 'own' },
+  { route: 'GET /v1/auditrecords?customerId={customerId}',         ok: 200, partner: ACTIVITY_LOG,    customer: NONE,           foreign: 404 },
   { route: 'GET /v1/events',                                       ok: 200, partner: ['Auditor'],     customer: NONE,           foreign: 'own' },
   { route: `GET ${o}/events`,                                      ok: 200, partner: ['Auditor'],     customer: NONE,           foreign: 404 },
   { route: 'GET /v1/credits?period={period}',                      ok: 200, partner: ['BillingAdmin'], customer: NONE,          foreign: 'own' },
+  { route: 'GET /v1/credits?period={period}&customerId={customerId}', ok: 200, partner: ['BillingAdmin'], customer: NONE,       foreign: 404 },
   // support: the partner's AdminAgent, about its own customer and order (named in the body)
   { route: 'POST /v1/supportrequests',                             ok: 201, partner: ['AdminAgent'],  customer: NONE,           foreign: 404 },
   // KMS → MAK migration: read by the partner's AdminAgent and the customer's GlobalAdmin, changed by AdminAgent

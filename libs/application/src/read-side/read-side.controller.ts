@@ -1,11 +1,11 @@
 import { Controller, Get, Headers, Param, Query, Res, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { ApiProblemResponses, CurrentPrincipal, Principal } from '@csp/platform';
+import { ApiProblemResponses, CurrentPrincipal, isGuid, Principal } from '@csp/platform';
 import { AUDIT_OPERATION_TYPES, CheckpointWatcher, PROJECTION_NAMES } from '@csp/read-models';
 import { Collection, parseSize } from '../shared/collection';
 import { Permit } from '../shared/access.guard';
-import { ACCESS } from '../shared/customer-access';
+import { ACCESS, CustomerAccess } from '../shared/customer-access';
 import { OrderAccess } from '../shared/order-access';
 import { setPositionHeader } from '../shared/position-header';
 import { CHECKPOINT_WATCHER } from '../shared/read-your-writes';
@@ -30,6 +30,7 @@ const MIN_POSITION_QUERY = {
 export class AuditRecordsController {
   constructor(
     private readonly records: AuditRecordsService,
+    private readonly customers: CustomerAccess,
     @Inject(CHECKPOINT_WATCHER) private readonly watcher: CheckpointWatcher,
   ) {}
 
@@ -50,7 +51,7 @@ export class AuditRecordsController {
   @ApiQuery(MIN_POSITION_QUERY)
   @ApiProduces('application/json', 'text/csv')
   @ApiOkResponse({ description: 'A collection of audit records, or CSV' })
-  @ApiProblemResponses(400, 401, 403, 503)
+  @ApiProblemResponses(400, 401, 403, 404, 503)
   async list(
     @CurrentPrincipal() principal: Principal,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -64,6 +65,8 @@ export class AuditRecordsController {
     @Query('minPosition') minPosition?: string,
   ): Promise<Collection<unknown> | StreamableFile> {
     const q = { startDate, endDate, customerId, operationType, size, continuationToken, minPosition };
+    // Another tenant's customer is 404, as everywhere (a malformed id is the service's 400).
+    if (isGuid(customerId)) await this.customers.authorize(principal, customerId, 'readActivityLog');
     // The position the rows are at least at, read before them.
     setPositionHeader(reply, await this.watcher.checkpoint(PROJECTION_NAMES.auditRecords));
     return wantsCsv(accept) ? this.records.csv(principal, q) : this.records.list(principal, q);
@@ -76,6 +79,7 @@ export class AuditRecordsController {
 export class CreditsController {
   constructor(
     private readonly credits: CreditsService,
+    private readonly customers: CustomerAccess,
     @Inject(CHECKPOINT_WATCHER) private readonly watcher: CheckpointWatcher,
   ) {}
 
@@ -94,7 +98,7 @@ export class CreditsController {
   @ApiQuery(MIN_POSITION_QUERY)
   @ApiProduces('application/json', 'text/csv')
   @ApiOkResponse({ description: 'A collection of credit lines with `totals`, or CSV' })
-  @ApiProblemResponses(400, 401, 403, 503)
+  @ApiProblemResponses(400, 401, 403, 404, 503)
   async list(
     @CurrentPrincipal() principal: Principal,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -106,6 +110,7 @@ export class CreditsController {
     @Query('minPosition') minPosition?: string,
   ): Promise<unknown> {
     const q = { period, customerId, size, continuationToken, minPosition };
+    if (isGuid(customerId)) await this.customers.authorize(principal, customerId, 'readCredits');
     setPositionHeader(reply, await this.watcher.checkpoint(PROJECTION_NAMES.credits));
     return wantsCsv(accept) ? this.credits.csv(principal, q) : this.credits.list(principal, q);
   }

@@ -147,12 +147,12 @@ describe('read side over HTTP', () => {
       );
     });
 
-    it('a partner sees only its own customers’ records; a customer id of another partner yields nothing', async () => {
+    it('a partner sees only its own customers’ records; a customer id of another partner is 404', async () => {
       const foreign = await auditRecords(as('Auditor', other.tenantId));
       expect(foreign.status).toBe(200);
       expect(foreign.body.items.map((r: { customerId: string }) => r.customerId)).toEqual([otherCustomerId]);
       const probe = await auditRecords(as('Auditor', other.tenantId), `&customerId=${customerId}`);
-      expect(probe.body).toMatchObject({ totalCount: 0, items: [] });
+      expectProblem(probe, 404, 'customer_not_found');
     });
 
     it('returns CSV on Accept: text/csv, every record with a header row, parsed back strictly', async () => {
@@ -268,8 +268,10 @@ describe('read side over HTTP', () => {
         items: [],
         totals: [],
       });
-      expect((await credits(as('BillingAdmin'), `period=${period}&customerId=${otherCustomerId}`)).body.items).toEqual(
-        [],
+      expectProblem(
+        await credits(as('BillingAdmin'), `period=${period}&customerId=${otherCustomerId}`),
+        404,
+        'customer_not_found',
       );
       expect((await credits(as('BillingAdmin', other.tenantId), `period=${period}`)).body.items).toEqual([]);
     });

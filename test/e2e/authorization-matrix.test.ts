@@ -1,7 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { Caller, newTenant, startTestApp, TestApp, TestResponse } from '../support/app';
 import { dropWarningsQueue } from '../kms-migration/kms-migration-helpers';
-import { CALLERS, callerName, CallerSpec, expectedStatus, MATRIX, RouteSpec, Side } from './authorization-matrix';
+import {
+  CALLERS,
+  callerName,
+  CallerSpec,
+  expectedStatus,
+  MATRIX,
+  OPERATOR_ROUTES,
+  operationOf,
+  RouteSpec,
+  Side,
+} from './authorization-matrix';
 import {
   cancelBody,
   eventStore,
@@ -183,6 +193,17 @@ describe('authorization matrix (DOMAIN.md role table)', () => {
       expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
       expect(await newRequestEvents()).toEqual([]);
     }
+  });
+
+  it('covers every operation the service publishes (its OpenAPI document), the operator’s aside', async () => {
+    const doc = await t.request('GET', '/docs-json');
+    const published = Object.entries(doc.body.paths as Record<string, Record<string, unknown>>).flatMap(([path, ops]) =>
+      Object.keys(ops).map((method) => `${method.toUpperCase()} ${path}`),
+    );
+    const declared = new Set([...MATRIX.map((spec) => operationOf(spec.route)), ...OPERATOR_ROUTES]);
+    expect(published.filter((op) => !declared.has(op))).toEqual([]);
+    // The document does not list itself.
+    expect([...declared].filter((op) => !published.includes(op))).toEqual(['GET /docs-json']);
   });
 
   it('answers a foreign caller the same for another tenant’s customer as for one that does not exist', async () => {

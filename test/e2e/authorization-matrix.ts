@@ -80,8 +80,15 @@ export const MATRIX: readonly RouteSpec[] = [
   { route: `POST ${kms}/devicegroups/{groupId}/makdeployments`,    ok: 201, partner: ['AdminAgent'],  customer: NONE,           foreign: 404 },
   // operations (the operator surface, /metrics and /admin/queues, has its own credential and suite)
   { route: 'GET /health/live',                                     ok: 200, partner: 'any',           customer: 'any',          foreign: 'own', public: true },
+  { route: 'GET /health/ready',                                    ok: 200, partner: 'any',           customer: 'any',          foreign: 'own', public: true },
   { route: 'GET /docs-json',                                       ok: 200, partner: 'any',           customer: 'any',          foreign: 'own', public: true },
 ];
+
+/** Routes of the app outside the tenant role table: the operator's (OPERATOR_TOKEN, METRICS_TOKEN; own suite). */
+export const OPERATOR_ROUTES: readonly string[] = ['GET /metrics'];
+
+/** `GET /v1/credits?period={period}` → `GET /v1/credits`: the operation of a route, as the OpenAPI document names it. */
+export const operationOf = (route: string): string => route.split('?')[0]!;
 
 const allows = (roles: readonly RoleName[] | 'any', role: RoleName | 'no role'): boolean =>
   roles === 'any' || (role !== 'no role' && roles.includes(role));

@@ -195,6 +195,25 @@ describe('authorization matrix (DOMAIN.md role table)', () => {
     }
   });
 
+  // A refusal is decided before the body is read: a bad body gets 400 only from a caller allowed to send it.
+  const writeRows = MATRIX.filter((spec) => /^(POST|PATCH) /.test(spec.route)).flatMap((spec) =>
+    CALLERS.map((caller) => {
+      const status = expectedStatus(spec, caller);
+      const bad = spec.route.endsWith('/import') ? 415 : 400;
+      // A support request names its customer in the body: with a bad body there is none to look up.
+      const namedInBody = spec.route === 'POST /v1/supportrequests' && status === 404;
+      return [spec.route, callerName(caller), status === spec.ok || namedInBody ? bad : status, spec, caller] as const;
+    }),
+  );
+
+  it.each(writeRows)('%s with a bad body as %s → %i', async (_route, _name, status, spec, caller) => {
+    await newRequestEvents();
+    const call = requestOf(spec.route);
+    const res = await t.request(call.method, call.path, { as: callerOf(caller), body: { unexpected: true } });
+    expect(res.status).toBe(status);
+    expect(await newRequestEvents()).toEqual([]);
+  });
+
   it('covers every operation the service publishes (its OpenAPI document), the operator’s aside', async () => {
     const doc = await t.request('GET', '/docs-json');
     const published = Object.entries(doc.body.paths as Record<string, Record<string, unknown>>).flatMap(([path, ops]) =>

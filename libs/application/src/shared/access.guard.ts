@@ -1,9 +1,9 @@
 import { applyDecorators, CanActivate, ExecutionContext, Injectable, SetMetadata, UseGuards } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
-import { decideTenantAccess, mayBePermitted, PERMISSIONS, type Permission } from '@csp/domain';
+import { decideTenantAccess, PERMISSIONS, type Permission } from '@csp/domain';
 import { unauthorized } from '@csp/platform';
-import { forbiddenFor } from './customer-access';
+import { CustomerAccess, forbiddenFor } from './customer-access';
 import { TenantDirectory } from './tenant-directory';
 
 export const PERMISSION_KEY = 'csp:auth:permission';
@@ -16,15 +16,16 @@ export const Permit = (permission: Permission): MethodDecorator =>
   applyDecorators(SetMetadata(PERMISSION_KEY, permission), UseGuards(AccessGuard));
 
 /**
- * After the global AuthGuard: a route about the caller's own tenant is decided here in full (the tenant's
- * kind from the TenantDirectory, then the policy). A route naming a customer is refused here when no kind of
- * tenant could do it with these roles; CustomerAccess decides the rest once it knows the customer (404 vs 403).
+ * After the global AuthGuard, before any pipe reads the body: a route naming a customer in its path is decided in
+ * full by CustomerAccess (403 by the caller's roles, 404 unless the customer is its own); any other route by the
+ * caller's tenant kind (TenantDirectory) and the policy. The handlers authorize again with the same functions.
  */
 @Injectable()
 export class AccessGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly tenants: TenantDirectory,
+    private readonly customers: CustomerAccess,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -32,10 +33,14 @@ export class AccessGuard implements CanActivate {
     if (!permission) return true;
     const principal = context.switchToHttp().getRequest<FastifyRequest>().principal;
     if (!principal) throw unauthorized('This operation needs a bearer token.');
-    if (PERMISSIONS[permission].scope === 'customer') {
-      if (mayBePermitted(permission, principal.roles)) return true;
-      throw forbiddenFor(permission, 'partner');
+    const request = context.switchToHttp().getRequest<FastifyRequest<{ Params: { customerId?: string } }>>();
+    const customerId = request.params?.customerId;
+    if (PERMISSIONS[permission].scope === 'customer' && typeof customerId === 'string') {
+      // Decided before the body is read: 403 / 404 never turn into a 400 (the customer is remembered for the handler).
+      await this.customers.authorize(principal, customerId, permission);
+      return true;
     }
+    // Scope `tenant`, or a customer named in the body (support requests: checked after its fields).
     const kind = await this.tenants.kindOf(principal.tenantId);
     if (decideTenantAccess(permission, principal.roles, kind) === 'allow') return true;
     throw forbiddenFor(permission, kind);

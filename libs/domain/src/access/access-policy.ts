@@ -78,11 +78,6 @@ export function isPermitted(permission: Permission, kind: TenantKind, roles: rea
   return grants(kind === 'partner' ? rule.partner : rule.customer, roles);
 }
 
-/** Could these roles allow it for some kind of tenant? (A guard's check before it knows the tenant's kind.) */
-export function mayBePermitted(permission: Permission, roles: readonly string[]): boolean {
-  return isPermitted(permission, 'partner', roles) || isPermitted(permission, 'customer', roles);
-}
-
 /** The roles that allow a permission, for error messages: partner's first, then a customer's own. */
 export function rolesFor(permission: Permission, kind: 'partner' | 'customer'): readonly string[] | 'any' {
   const rule: PermissionRule = PERMISSIONS[permission];

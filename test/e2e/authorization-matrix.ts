@@ -56,6 +56,7 @@ export const MATRIX: readonly RouteSpec[] = [
   { route: `GET ${o}`,                                             ok: 200, partner: PARTNER_ADMINS,  customer: NONE,           foreign: 404 },
   { route: `GET ${o}?asOf={now}`,                                  ok: 200, partner: PARTNER_ADMINS,  customer: NONE,           foreign: 404 },
   { route: `GET ${o}/cancellationeligibility`,                     ok: 200, partner: PARTNER_ADMINS,  customer: NONE,           foreign: 404 },
+  { route: `GET ${o}/provisioningstatus`,                          ok: 200, partner: PARTNER_ADMINS,  customer: NONE,           foreign: 404 },
   { route: `PATCH ${o}`,                                           ok: 200, partner: ['AdminAgent'],  customer: NONE,           foreign: 404 },
   // software: the partner's AdminAgent, or the customer's own GlobalAdmin (admin center path)
   { route: `GET ${c}/software`,                                    ok: 200, partner: ['AdminAgent'],  customer: ['GlobalAdmin'], foreign: 404 },

@@ -6,11 +6,12 @@ export class EmbeddedPostgresUnavailableError extends Error {
   readonly reason: string;
 
   constructor(reason: string) {
+    const oneLine = reason.replace(/\s+/g, ' ').trim();
     super(
-      `embedded PostgreSQL cannot run here: ${reason}. ` +
+      `embedded PostgreSQL cannot run here: ${oneLine}. ` +
         'Set DATABASE_URL to a PostgreSQL of your own (postgres://user:password@host:5432/database) and start again.',
     );
     this.name = 'EmbeddedPostgresUnavailableError';
-    this.reason = reason.replace(/\s+/g, ' ').trim();
+    this.reason = oneLine;
   }
 }

@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import { Client } from 'pg';
 import { describeError, logInfo, silentLogger, type EventStoreLogger } from '../event-store.logger';
 import { EmbeddedPostgresUnavailableError } from './embedded-postgres-unavailable.error';
+import { RELOCATION_BASE } from './embedded-postgres.paths';
 import { prepareDataDir } from './postgres-data-dir';
 import { postgresIdentity } from './postgres-identity';
 import { locatePostgresInstall, reachableInstall } from './postgres-install';
@@ -22,6 +23,8 @@ export interface EmbeddedPostgresOptions {
   /** Trade durability for speed (no fsync): for tests and throw-away data only. */
   ephemeral?: boolean;
   logger?: EventStoreLogger;
+  /** As root: where copies go that the PostgreSQL user cannot reach in place. Default /var/lib/csp-orders. */
+  relocationBase?: string;
 }
 
 export interface EmbeddedPostgresHandle {
@@ -108,8 +111,10 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
   const port = options.port ?? (await freePort());
 
   const identity = await postgresIdentity(logger);
-  const install = await reachableInstall(locatePostgresInstall(), identity, logger);
-  const { dataDir, initialised } = await prepareDataDir(resolve(options.dataDir ?? './data/pg'), identity, logger);
+  const base = options.relocationBase ?? RELOCATION_BASE;
+  const install = await reachableInstall(locatePostgresInstall(), identity, logger, base);
+  const requested = resolve(options.dataDir ?? './data/pg');
+  const { dataDir, initialised } = await prepareDataDir(requested, identity, logger, base);
   if (initialised) await clearStalePostmaster(dataDir, logger);
 
   const output = new OutputTail();

@@ -93,7 +93,7 @@ export async function runInitdb(
 
 export interface PostgresProcess {
   pid: number;
-  /** Fast shutdown (SIGINT), escalating if it hangs; resolves once the server has exited. */
+  /** Smart shutdown, then fast after a grace period, escalating if it hangs; resolves once the server has exited. */
   stop(): Promise<void>;
 }
 
@@ -103,7 +103,7 @@ export async function startPostgresProcess(
   identity: PostgresIdentity | undefined,
   args: string[],
   output: OutputTail,
-  timeoutMs = 60_000,
+  { timeoutMs = 60_000, graceMs = 2_000 } = {},
 ): Promise<PostgresProcess> {
   const child = spawnAs(identity, install.postgres, args, output, true);
   const exited = new Promise<void>((resolve) => {
@@ -117,11 +117,14 @@ export async function startPostgresProcess(
 
   const stop = async (): Promise<void> => {
     if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
-    child.kill('SIGINT');
+    // Smart shutdown first: sessions whose pool is closing them (a Terminate in flight) end on their own
+    // instead of being cut with 57P01. Anything still connected after the grace period is cut (fast shutdown).
+    child.kill('SIGTERM');
     const escalate = (signal: NodeJS.Signals, ms: number) =>
       setTimeout(() => child.exitCode === null && child.signalCode === null && child.kill(signal), ms).unref();
-    escalate('SIGQUIT', 20_000);
-    escalate('SIGKILL', 30_000);
+    escalate('SIGINT', graceMs);
+    escalate('SIGQUIT', graceMs + 20_000);
+    escalate('SIGKILL', graceMs + 30_000);
     await exited;
   };
 

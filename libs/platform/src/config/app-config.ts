@@ -1,6 +1,7 @@
 import { isAbsolute, join, resolve } from 'node:path';
 import { ConfigError } from './config.error';
 import { checkSecretLength, resolveSecret } from './local-secret';
+import { loadOperatorSettings, OperatorSettings } from './operator-config';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -33,6 +34,8 @@ export class AppConfig {
   readonly linkSigningSecret!: string;
   readonly downloadLinkTtlDays!: number;
   readonly downloadLinkMaxDownloads!: number;
+  /** How long a first response is kept for MS-RequestId retries before the purge job forgets it. */
+  readonly idempotencyRetentionHours!: number;
   /** Absolute path. */
   readonly artifactsDir!: string;
   /** Without a trailing slash. */
@@ -44,6 +47,10 @@ export class AppConfig {
   readonly trustProxy!: boolean;
   /** Cancellation propagation, worker side (PROPAGATION_*). */
   readonly propagation!: PropagationSettings;
+  /** REQUIRE_CANCELLATION_ACK: a cancel must carry acknowledgedCancellationNotice: true. */
+  readonly requireCancellationAck!: boolean;
+  /** /admin/queues and /metrics credentials (OPERATOR_TOKEN, METRICS_TOKEN, QUEUE_DASHBOARD_WRITE). */
+  readonly operator!: OperatorSettings;
 
   constructor(values: AppConfigValues) {
     Object.assign(this, values);
@@ -115,6 +122,13 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
   }
   const issuer = get('AUTH_ISSUER');
   const audience = get('AUTH_AUDIENCE');
+  if (production && jwksUrl) {
+    // Keys of a shared identity provider sign tokens for other apps too: only iss + aud make them ours.
+    if (new URL(jwksUrl).protocol !== 'https:')
+      throw new ConfigError('AUTH_JWKS_URL', 'must be https:// in production');
+    if (!issuer) throw new ConfigError('AUTH_ISSUER', 'is required in production when AUTH_JWKS_URL is set');
+    if (!audience) throw new ConfigError('AUTH_AUDIENCE', 'is required in production when AUTH_JWKS_URL is set');
+  }
 
   const logLevel = (get('LOG_LEVEL') ?? 'info').toLowerCase();
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
@@ -137,6 +151,7 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
 
   const downloadLinkTtlDays = int(get, 'DOWNLOAD_LINK_TTL_DAYS', 14, 1, 3650);
   const downloadLinkMaxDownloads = int(get, 'DOWNLOAD_LINK_MAX_DOWNLOADS', 50, 1, 1_000_000);
+  const idempotencyRetentionHours = int(get, 'IDEMPOTENCY_RETENTION_HOURS', 24, 1, 24 * 366);
   const artifactsDir = absolute(get('ARTIFACTS_DIR') ?? join(dataDir, 'artifacts'), cwd);
   const publicBaseUrl = (url(get, 'PUBLIC_BASE_URL', ['http:', 'https:'], true) ?? `http://localhost:${port}`).replace(
     /\/+$/,
@@ -150,6 +165,7 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
     throw new ConfigError('ROLE', `must be one of ${PROCESS_ROLES.join(', ')} (got "${role}")`);
   }
   const trustProxy = bool(get, 'TRUST_PROXY', false);
+  const requireCancellationAck = bool(get, 'REQUIRE_CANCELLATION_ACK', false);
   const propagation: PropagationSettings = Object.freeze({
     concurrency: int(get, 'PROPAGATION_CONCURRENCY', 16, 1, 100),
     attempts: int(get, 'PROPAGATION_ATTEMPTS', 8, 1, 50),
@@ -159,6 +175,7 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
     stalledCheckMs: int(get, 'PROPAGATION_STALLED_CHECK_MS', 30_000, 500, 600_000),
     testStepDelayMs: int(get, 'PROPAGATION_TEST_STEP_DELAY_MS', 0, 0, 600_000),
   });
+  const operator = loadOperatorSettings(get, production, (n, f) => bool(get, n, f));
 
   return new AppConfig({
     nodeEnv,
@@ -175,6 +192,7 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
     linkSigningSecret,
     downloadLinkTtlDays,
     downloadLinkMaxDownloads,
+    idempotencyRetentionHours,
     artifactsDir,
     publicBaseUrl,
     rateLimitPerMinute,
@@ -182,6 +200,8 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
     role: role as ProcessRole,
     trustProxy,
     propagation,
+    requireCancellationAck,
+    operator,
   });
 }
 

@@ -10,4 +10,5 @@ export {
   type EmbeddedPostgresHandle,
   type EmbeddedPostgresOptions,
 } from './embedded/embedded-postgres';
+export { EmbeddedPostgresUnavailableError } from './embedded/embedded-postgres-unavailable.error';
 export { KurrentDbEventStore, type KurrentDbEventStoreOptions } from './kurrentdb/kurrentdb-event-store';

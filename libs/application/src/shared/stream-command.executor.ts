@@ -1,6 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
   deriveEventId,
+  DuplicateEventIdError,
+  EventIdScope,
   EVENT_STORE,
   EventMetadata,
   EventStore,
@@ -8,6 +10,7 @@ import {
   RecordedEvent,
   WrongExpectedVersionError,
 } from '@csp/event-store';
+import { ProblemException } from '@csp/platform';
 import { createDomainContext, Decider, DomainContext, DomainData, foldEvents } from '@csp/domain';
 import { CLOCK, Clock } from '../ports/clock.port';
 import { DOMAIN_DATA } from './domain-data.provider';
@@ -39,7 +42,8 @@ export interface LoadedStream<S> {
  * was decided on. A concurrent writer makes the append fail with a version conflict; the command is then
  * decided again on the fresher state (a few times), so racing reveals both succeed while racing
  * cancellations leave exactly one winner and `already_cancelled` for the rest.
- * Event ids derive from the request id, so a retried request appends nothing twice.
+ * Event ids derive from the caller, the request id and the command, so a retried request appends nothing twice
+ * and another caller's request with the same id can never pass for it.
  */
 @Injectable()
 export class StreamCommandExecutor {
@@ -74,16 +78,32 @@ export class StreamCommandExecutor {
        * command goes the usual way: read, recognise the retry, answer with the first result.
        */
       expectNewStream?: boolean;
+      /**
+       * Decide and append on every call, retries included (key reveals: every key shown is recorded), with
+       * fresh event ids; a retry is then told apart by the caller (the idempotency layer), not here.
+       */
+      decideEveryTime?: boolean;
+      /** Runs once the command is decided and before its events are appended; a rejection appends nothing. */
+      beforeAppend?: () => Promise<unknown> | undefined;
     } = {},
   ): Promise<StreamCommandResult<S>> {
+    let duplicateSeen = false;
     for (let attempt = 1; ; attempt++) {
       const loaded: LoadedStream<S> =
         attempt === 1 && options.expectNewStream
           ? { state: decider.initialState(), version: 0, events: [] }
           : await this.load(streamId, decider);
-      const metadata = commandMetadata(options.metadata);
+      const context = this.context();
+      const cmd =
+        typeof command === 'function' ? (command as (s: S, c: DomainContext) => C)(loaded.state, context) : command;
+      const commandName = (cmd as { type?: unknown }).type;
+      const metadata = commandMetadata({
+        ...options.metadata,
+        command: typeof commandName === 'string' ? commandName : undefined,
+      });
       // A retried request whose events are already in the stream (say the response was lost): answer
-      // with what it did the first time instead of deciding again.
+      // with what it did the first time instead of deciding again. Only the same caller's same command is
+      // that request; its id on another command is a reuse, never "already done".
       const earlier = metadata.requestId
         ? loaded.events.filter(
             (e) =>
@@ -92,8 +112,10 @@ export class StreamCommandExecutor {
               e.metadata.tenantId === metadata.tenantId,
           )
         : [];
+      if (earlier.some((e) => e.metadata.command !== undefined && e.metadata.command !== metadata.command))
+        throw requestIdReused(earlier[0]!);
       const read: AnyEvent[] = loaded.events.map((e) => ({ type: e.type, data: e.data }));
-      if (earlier.length > 0) {
+      if (earlier.length > 0 && !options.decideEveryTime) {
         return {
           streamEvents: read,
           events: earlier.map((e) => ({ type: e.type, data: e.data })),
@@ -102,17 +124,16 @@ export class StreamCommandExecutor {
           replayed: true,
         };
       }
-      const context = this.context();
-      const cmd =
-        typeof command === 'function' ? (command as (s: S, c: DomainContext) => C)(loaded.state, context) : command;
       const decided = decider.decide(cmd, loaded.state, context);
       if (decided.length === 0) return { events: [], state: loaded.state, streamEvents: read };
+      const scope = metadata.requestId && !options.decideEveryTime ? idScope(metadata) : undefined;
       const events: NewEvent[] = decided.map((e, index) => ({
-        id: metadata.requestId ? deriveEventId(metadata.requestId, streamId, index) : undefined,
+        id: scope ? deriveEventId(scope, streamId, index) : undefined,
         type: e.type,
         data: e.data,
         metadata: { ...metadata, ...(policyVersionOf(e) ? { policyVersion: policyVersionOf(e) } : {}) },
       }));
+      await options.beforeAppend?.();
       try {
         const result = await this.store.appendToStream(streamId, events, {
           expectedVersion: loaded.version === 0 ? 'no_stream' : loaded.version,
@@ -121,6 +142,12 @@ export class StreamCommandExecutor {
         return { events: decided, state, position: result.lastGlobalPosition, streamEvents: [...read, ...decided] };
       } catch (error) {
         if (error instanceof WrongExpectedVersionError && attempt === 1 && options.expectNewStream) continue;
+        // Our ids are stored with other content: once more from the stream, where a retry of this very
+        // command is recognised above; anything else stays a conflict (409), never success.
+        if (error instanceof DuplicateEventIdError && !duplicateSeen) {
+          duplicateSeen = true;
+          continue;
+        }
         if (error instanceof WrongExpectedVersionError && attempt < StreamCommandExecutor.MAX_ATTEMPTS) {
           // Racers that lost retry after a short, growing, jittered pause so they do not collide again.
           await sleep(Math.random() * 5 * attempt);
@@ -130,6 +157,24 @@ export class StreamCommandExecutor {
       }
     }
   }
+}
+
+function idScope(m: EventMetadata): EventIdScope {
+  return {
+    requestId: m.requestId!,
+    tenantId: m.tenantId ?? '-',
+    userId: m.userId ?? '-',
+    command: String(m.command ?? '-'),
+  };
+}
+
+function requestIdReused(first: RecordedEvent): ProblemException {
+  return new ProblemException(
+    422,
+    'request_id_reused',
+    `This MS-RequestId was already used by you for another command (${String(first.metadata.command)}, at ${first.recordedAt.toISOString()}); send a new MS-RequestId for a new request.`,
+    { extensions: { firstUse: { command: first.metadata.command, at: first.recordedAt.toISOString() } } },
+  );
 }
 
 function policyVersionOf(event: AnyEvent): string | undefined {

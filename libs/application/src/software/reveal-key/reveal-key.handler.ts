@@ -16,8 +16,9 @@ export interface RevealKeyResult {
 }
 
 /**
- * Shows a MAK product key. The reveal is recorded first (KeyRevealed: who, channel, version, never the key);
- * only then is the key fetched from the licensing port, so no key is ever shown without its audit record.
+ * Shows a MAK product key. Every call, a retry included, is decided (line item, version, not cancelled) and
+ * recorded (KeyRevealed: who, channel, version, never the key); the key is returned only once its record is
+ * stored. The licensing port is asked first, so that a vendor's refusal (410) records nothing.
  */
 @CommandHandler(RevealKeyCommand)
 export class RevealKeyHandler implements ICommandHandler<RevealKeyCommand, RevealKeyResult> {
@@ -30,23 +31,36 @@ export class RevealKeyHandler implements ICommandHandler<RevealKeyCommand, Revea
   async execute(c: RevealKeyCommand): Promise<RevealKeyResult> {
     const ref = parseSoftwareRef(c.softwareId);
     const { relation, order } = await this.orders.authorize(c.principal, c.customerId, ref.orderId, ACCESS.software);
-    const result = await this.executor.execute(orderStreamId(order.orderId), orderDecider, {
-      type: 'RevealKey',
-      data: {
-        lineItemNumber: ref.lineItemNumber,
-        version: c.version,
-        keyType: c.keyType,
-        user: { userId: c.principal.userId, upn: c.principal.upn, tenantId: c.principal.tenantId },
-        channel: channelFor(relation),
+    const line = order.lineItems.find((l) => l.lineItemNumber === ref.lineItemNumber);
+    // No such line: nothing to ask the vendor; the decision below refuses it (404).
+    const key = line
+      ? this.licensing.issueProductKey({
+          orderId: order.orderId,
+          lineItemNumber: ref.lineItemNumber,
+          offerId: line.offerId,
+          version: c.version,
+        })
+      : undefined;
+    // Not awaited yet: a refusal of the decision must win over the vendor's answer.
+    key?.catch(() => undefined);
+    const result = await this.executor.execute(
+      orderStreamId(order.orderId),
+      orderDecider,
+      {
+        type: 'RevealKey',
+        data: {
+          lineItemNumber: ref.lineItemNumber,
+          version: c.version,
+          keyType: c.keyType,
+          user: { userId: c.principal.userId, upn: c.principal.upn, tenantId: c.principal.tenantId },
+          channel: channelFor(relation),
+          ...(c.retry ? { retry: true } : {}),
+        },
       },
-    });
-    const line = order.lineItems.find((l) => l.lineItemNumber === ref.lineItemNumber)!;
-    const key = await this.licensing.issueProductKey({
-      orderId: order.orderId,
-      lineItemNumber: ref.lineItemNumber,
-      offerId: line.offerId,
-      version: c.version,
-    });
-    return { productKey: key.productKey, keyType: key.keyType, version: c.version, position: result.position };
+      { decideEveryTime: true, beforeAppend: () => key },
+    );
+    if (!key) throw new Error('a key reveal was decided for a line item the order does not have');
+    const issued = await key;
+    return { productKey: issued.productKey, keyType: issued.keyType, version: c.version, position: result.position };
   }
 }

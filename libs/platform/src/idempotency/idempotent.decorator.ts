@@ -23,7 +23,10 @@ export const Idempotent = (options: IdempotentOptions = {}): MethodDecorator =>
     ApiHeader({
       name: 'MS-RequestId',
       required: false,
-      description: 'GUID. A retry with the same value returns the first response and has no second effect.',
+      description:
+        options.replay === false
+          ? 'GUID. A retry with the same value, route and body runs again and is recorded as a retry; the same value with another route or body is 422 request_id_reused.'
+          : 'GUID. A retry with the same value, route and body returns the first response and has no second effect; the same value with another route or body is 422 request_id_reused.',
       schema: { type: 'string', format: 'uuid' },
     }),
   );

@@ -58,6 +58,28 @@ describe('idempotent commands (PostgreSQL)', () => {
     expect(rows[0].n).toBe(1);
   });
 
+  it('migrate() brings a table from before (one row per route) to one row per caller and request id', async () => {
+    const table = 'idem_migrate_old';
+    await pool.query(`CREATE TABLE ${table} (LIKE idempotency_records INCLUDING DEFAULTS)`);
+    await pool.query(`ALTER TABLE ${table} ADD PRIMARY KEY (tenant_id, user_id, request_id, operation)`);
+    const requestId = randomUUID();
+    await pool.query(
+      `INSERT INTO ${table} (tenant_id, user_id, request_id, operation, body_hash, state, created_at)
+       VALUES ('t', 'u', $1, 'POST /a', 'h', 'completed', now() - interval '1 minute'),
+              ('t', 'u', $1, 'PATCH /b', 'h', 'completed', now())`,
+      [requestId],
+    );
+    const store = new IdempotencyStore(pool, { table });
+    await store.migrate();
+    const { rows } = await pool.query(`SELECT operation FROM ${table} WHERE request_id = $1`, [requestId]);
+    expect(rows).toEqual([{ operation: 'POST /a' }]);
+    expect(await store.begin({ tenantId: 't', userId: 'u', requestId, operation: 'PATCH /b' }, 'h')).toMatchObject({
+      outcome: 'mismatch',
+      firstUse: { operation: 'POST /a' },
+    });
+    await store.migrate();
+  });
+
   it('a retry with the same MS-RequestId returns the first response and does not run the handler again', async () => {
     const requestId = randomUUID();
     const before = calls.placeOrder;

@@ -274,6 +274,22 @@ describe('exact idempotency when the idempotency record is gone (purged)', () =>
     expect((await streamEvents(t, `order-${order.id}`)).map((e) => e.type)).toEqual(['OrderPlaced', 'KeyRevealed']);
   });
 
+  it('a reveal retried after its record is gone is still decided, recorded and marked as a retry', async () => {
+    const order = await placeOrderOk(t, partner, customer.id, [{ offerId: OFFERS.perpetual }]);
+    const requestId = randomUUID();
+    const send = () =>
+      t.request('POST', `/v1/customers/${customer.id}/software/${softwareIdOf(order.id, 0)}/key`, {
+        as: partner,
+        body: { version: '2022' },
+        headers: { 'MS-RequestId': requestId },
+      });
+    expect((await send()).status).toBe(200);
+    await forget(requestId);
+    expect((await send()).status).toBe(200);
+    const revealed = (await streamEvents(t, `order-${order.id}`)).filter((e) => e.type === 'KeyRevealed');
+    expect(revealed.map((e) => e.data.retry)).toEqual([undefined, true]);
+  });
+
   it('a cancellation retried after its record is gone answers the first result and is not cancelled twice', async () => {
     const order = await placeOrderOk(t, partner, customer.id, [{ offerId: OFFERS.perpetual }]);
     const requestId = randomUUID();

@@ -2,6 +2,7 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { orderDecider } from '@csp/domain';
 import { LICENSING, LicensingPort } from '../../ports/licensing.port';
+import { commandMetadata } from '../../shared/command-metadata';
 import { ACCESS } from '../../shared/customer-access';
 import { OrderAccess, orderStreamId } from '../../shared/order-access';
 import { StreamCommandExecutor } from '../../shared/stream-command.executor';
@@ -30,7 +31,23 @@ export class RevealKeyHandler implements ICommandHandler<RevealKeyCommand, Revea
 
   async execute(c: RevealKeyCommand): Promise<RevealKeyResult> {
     const ref = parseSoftwareRef(c.softwareId);
-    const { relation, order } = await this.orders.authorize(c.principal, c.customerId, ref.orderId, ACCESS.software);
+    const { relation, order, stream } = await this.orders.authorize(
+      c.principal,
+      c.customerId,
+      ref.orderId,
+      ACCESS.software,
+    );
+    // A retry also when its idempotency record is gone (purged): the stream knows this caller's request id.
+    const { requestId, userId, tenantId } = commandMetadata();
+    const retry =
+      c.retry ||
+      stream.events.some(
+        (e) =>
+          e.type === 'KeyRevealed' &&
+          e.metadata.requestId === requestId &&
+          e.metadata.userId === userId &&
+          e.metadata.tenantId === tenantId,
+      );
     const line = order.lineItems.find((l) => l.lineItemNumber === ref.lineItemNumber);
     // No such line: nothing to ask the vendor; the decision below refuses it (404).
     const key = line
@@ -54,7 +71,7 @@ export class RevealKeyHandler implements ICommandHandler<RevealKeyCommand, Revea
           keyType: c.keyType,
           user: { userId: c.principal.userId, upn: c.principal.upn, tenantId: c.principal.tenantId },
           channel: channelFor(relation),
-          ...(c.retry ? { retry: true } : {}),
+          ...(retry ? { retry: true } : {}),
         },
       },
       { decideEveryTime: true, beforeAppend: () => key },

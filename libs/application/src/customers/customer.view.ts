@@ -10,6 +10,7 @@ export interface CustomerView {
   taxInclusivePricing: boolean;
   registeredAt: string;
   links: { self: { uri: string; method: 'GET' } };
+  attributes: { objectType: 'Customer' };
 }
 
 export function toCustomerView(c: RegisteredCustomer): CustomerView {
@@ -22,5 +23,6 @@ export function toCustomerView(c: RegisteredCustomer): CustomerView {
     taxInclusivePricing: c.taxInclusivePricing,
     registeredAt: c.registeredAt,
     links: { self: { uri: `/v1/customers/${c.customerId}`, method: 'GET' } },
+    attributes: { objectType: 'Customer' },
   };
 }

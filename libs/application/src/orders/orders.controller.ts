@@ -1,15 +1,18 @@
-import { Body, Controller, Get, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, Param, Patch, Post, Query, Res, UseInterceptors } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOkResponse, ApiCreatedResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { cancellationEligibility, DomainError } from '@csp/domain';
+import { cancellationEligibility, DomainError, lineProvisioningStatus } from '@csp/domain';
 import { ApiProblemResponses, CurrentPrincipal, Idempotent, Principal, Role, Roles } from '@csp/platform';
 import { ACCESS } from '../shared/customer-access';
 import { OrderAccess, orderNotFound } from '../shared/order-access';
 import { setPositionHeader } from '../shared/position-header';
 import { CancelOrderCommand } from './cancel-order/cancel-order.command';
 import { CancelOrderRequestDto } from './cancel-order/cancel-order.request.dto';
-import { OrderResource, orderResourceFromEvents } from './order.view';
+import { orderUri, OrderResource, orderResourceFromEvents } from './order.view';
+import { parseIfMatch, setEtag } from './order-etag';
+import { OrderProvisioningStatusCollectionDto } from './order-partner-center.response.dto';
+import { CANCEL_ORDER_KEYS, PartnerCenterKeysInterceptor, PLACE_ORDER_KEYS } from './partner-center-keys.interceptor';
 import { PlaceOrderCommand } from './place-order/place-order.command';
 import { PlaceOrderRequestDto } from './place-order/place-order.request.dto';
 import { ReadOrdersService } from './get-order/read-orders.service';
@@ -26,6 +29,7 @@ export class OrdersController {
 
   @Post()
   @Idempotent()
+  @UseInterceptors(new PartnerCenterKeysInterceptor(PLACE_ORDER_KEYS))
   @Roles(Role.AdminAgent, Role.GlobalAdmin)
   @ApiOperation({ summary: 'Place an order on behalf of a customer (paid by invoice: completed at once)' })
   @ApiCreatedResponse({ description: 'The order' })
@@ -36,14 +40,17 @@ export class OrdersController {
     @Body() body: PlaceOrderRequestDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<OrderResource> {
-    const { order, position } = await this.commands.execute(
+    const { lineItems, ...partnerCenter } = body;
+    const { order, position, version } = await this.commands.execute(
       new PlaceOrderCommand(
         principal,
         customerId,
-        body.lineItems.map((l) => ({ ...l })),
+        lineItems.map((l) => ({ ...l })),
+        { ...partnerCenter, attributes: partnerCenter.attributes ? { ...partnerCenter.attributes } : undefined },
       ),
     );
     setPositionHeader(reply, position);
+    setEtag(reply, version);
     reply.header('Location', order.links.self.uri);
     return order;
   }
@@ -72,6 +79,7 @@ export class OrdersController {
     @CurrentPrincipal() principal: Principal,
     @Param('customerId') customerId: string,
     @Param('orderId') orderId: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
     @Query('asOf') asOf?: string,
   ): Promise<OrderResource> {
     const at = asOf === undefined ? undefined : parseInstant(asOf, 'asOf');
@@ -80,7 +88,39 @@ export class OrdersController {
     const events = at ? stream.events.filter((e) => e.recordedAt.getTime() <= at.getTime()) : stream.events;
     const order = orderResourceFromEvents(events);
     if (!order) throw orderNotFound(orderId);
+    // The revision is the stream position of the last event folded in (the whole stream without asOf).
+    setEtag(reply, events.length ? events[events.length - 1].streamPosition : 0);
     return order;
+  }
+
+  @Get(':orderId/provisioningstatus')
+  @Roles(Role.AdminAgent, Role.GlobalAdmin)
+  @ApiOperation({
+    summary: 'Partner Center’s provisioning status per line item: fulfilled, cancellationPending or cancelled',
+  })
+  @ApiOkResponse({ type: OrderProvisioningStatusCollectionDto })
+  @ApiProblemResponses(401, 403, 404)
+  async provisioningStatus(
+    @CurrentPrincipal() principal: Principal,
+    @Param('customerId') customerId: string,
+    @Param('orderId') orderId: string,
+  ): Promise<unknown> {
+    const { order } = await this.orders.authorize(principal, customerId, orderId, ACCESS.readOrders);
+    const items = order.lineItems.map((l) => {
+      const status = lineProvisioningStatus(l, order.cancellation);
+      return {
+        lineItemNumber: l.lineItemNumber,
+        status,
+        quantityProvisioningInformation: [{ quantity: l.quantity, status }],
+        attributes: { objectType: 'OrderLineItemProvisioningStatus' },
+      };
+    });
+    return {
+      totalCount: items.length,
+      items,
+      links: { self: { uri: `${orderUri(order.customerId, order.orderId)}/provisioningstatus`, method: 'GET' } },
+      attributes: { objectType: 'Collection' },
+    };
   }
 
   @Get(':orderId/cancellationeligibility')
@@ -106,27 +146,38 @@ export class OrdersController {
 
   @Patch(':orderId')
   @Idempotent()
+  @UseInterceptors(new PartnerCenterKeysInterceptor(CANCEL_ORDER_KEYS))
   @Roles(Role.AdminAgent)
   @ApiOperation({ summary: 'Cancel line items of an order (status "cancelled"); within 30 days of purchase' })
   @ApiOkResponse({ description: 'The order with its cancellation' })
-  @ApiProblemResponses(400, 401, 403, 404, 409)
+  @ApiProblemResponses(400, 401, 403, 404, 409, 412, 422)
   async cancel(
     @CurrentPrincipal() principal: Principal,
     @Param('customerId') customerId: string,
     @Param('orderId') orderId: string,
     @Body() body: CancelOrderRequestDto,
     @Res({ passthrough: true }) reply: FastifyReply,
+    @Headers('if-match') ifMatch?: string,
   ): Promise<OrderResource> {
-    const { order, position } = await this.commands.execute(
+    const { order, position, version } = await this.commands.execute(
       new CancelOrderCommand(
         principal,
         customerId,
         orderId,
-        body.lineItems?.map((l) => l.lineItemNumber),
+        body.lineItems?.map((l) => ({ lineItemNumber: l.lineItemNumber, offerId: l.offerId, quantity: l.quantity })),
         body.acknowledgedCancellationNotice,
+        body.id,
+        parseIfMatch(ifMatch),
+        {
+          customerId: body.customerId,
+          referenceCustomerId: body.referenceCustomerId,
+          currencyCode: body.currencyCode,
+          billingCycle: body.billingCycle,
+        },
       ),
     );
     setPositionHeader(reply, position);
+    setEtag(reply, version);
     return order;
   }
 }

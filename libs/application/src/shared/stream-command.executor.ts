@@ -10,8 +10,8 @@ import {
   RecordedEvent,
   WrongExpectedVersionError,
 } from '@csp/event-store';
-import { ProblemException } from '@csp/platform';
 import { createDomainContext, Decider, DomainContext, DomainData, foldEvents } from '@csp/domain';
+import { ProblemException } from '@csp/platform';
 import { CLOCK, Clock } from '../ports/clock.port';
 import { DOMAIN_DATA } from './domain-data.provider';
 import { commandMetadata } from './command-metadata';
@@ -29,6 +29,8 @@ export interface StreamCommandResult<S> {
   replayed?: boolean;
   /** The whole stream after the command (what was read plus what was appended), for building a response. */
   streamEvents: AnyEvent[];
+  /** The stream's revision after the command (its ETag). */
+  version: number;
 }
 
 export interface LoadedStream<S> {
@@ -78,6 +80,19 @@ export class StreamCommandExecutor {
        * command goes the usual way: read, recognise the retry, answer with the first result.
        */
       expectNewStream?: boolean;
+      /** Version conflicts to absorb before giving up (default 8): a hot stream's racers may need more. */
+      maxAttempts?: number;
+      /**
+       * A server-chosen id of this one command, for commands the caller's MS-RequestId must not deduplicate
+       * (anonymous downloads): event ids derive from it, fixed across conflict retries, and only events
+       * with those ids count as already done.
+       */
+      commandId?: string;
+      /**
+       * Optimistic concurrency for callers (If-Match): decide only on this revision of the stream, else
+       * 412. A retried request already carried out still answers with its first result.
+       */
+      expectedRevision?: number;
       /**
        * Decide and append on every call, retries included (key reveals: every key shown is recorded), with
        * fresh event ids; a retry is then told apart by the caller (the idempotency layer), not here.
@@ -87,6 +102,7 @@ export class StreamCommandExecutor {
       beforeAppend?: () => Promise<unknown> | undefined;
     } = {},
   ): Promise<StreamCommandResult<S>> {
+    const maxAttempts = options.maxAttempts ?? StreamCommandExecutor.MAX_ATTEMPTS;
     let duplicateSeen = false;
     for (let attempt = 1; ; attempt++) {
       const loaded: LoadedStream<S> =
@@ -104,14 +120,17 @@ export class StreamCommandExecutor {
       // A retried request whose events are already in the stream (say the response was lost): answer
       // with what it did the first time instead of deciding again. Only the same caller's same command is
       // that request; its id on another command is a reuse, never "already done".
-      const earlier = metadata.requestId
-        ? loaded.events.filter(
-            (e) =>
-              e.metadata.requestId === metadata.requestId &&
-              e.metadata.userId === metadata.userId &&
-              e.metadata.tenantId === metadata.tenantId,
-          )
-        : [];
+      const scope = idScope(metadata, options.commandId);
+      const earlier = options.commandId
+        ? eventsOfCommand(loaded.events, scope!, streamId)
+        : metadata.requestId
+          ? loaded.events.filter(
+              (e) =>
+                e.metadata.requestId === metadata.requestId &&
+                e.metadata.userId === metadata.userId &&
+                e.metadata.tenantId === metadata.tenantId,
+            )
+          : [];
       if (earlier.some((e) => e.metadata.command !== undefined && e.metadata.command !== metadata.command))
         throw requestIdReused(earlier[0]!);
       const read: AnyEvent[] = loaded.events.map((e) => ({ type: e.type, data: e.data }));
@@ -122,13 +141,16 @@ export class StreamCommandExecutor {
           state: loaded.state,
           position: earlier[earlier.length - 1].globalPosition,
           replayed: true,
+          version: loaded.version,
         };
       }
+      if (options.expectedRevision !== undefined && options.expectedRevision !== loaded.version)
+        throw stale(options.expectedRevision, loaded.version);
       const decided = decider.decide(cmd, loaded.state, context);
-      if (decided.length === 0) return { events: [], state: loaded.state, streamEvents: read };
-      const scope = metadata.requestId && !options.decideEveryTime ? idScope(metadata) : undefined;
+      if (decided.length === 0) return { events: [], state: loaded.state, streamEvents: read, version: loaded.version };
+      const idOf = scope && !options.decideEveryTime ? scope : undefined;
       const events: NewEvent[] = decided.map((e, index) => ({
-        id: scope ? deriveEventId(scope, streamId, index) : undefined,
+        id: idOf ? deriveEventId(idOf, streamId, index) : undefined,
         type: e.type,
         data: e.data,
         metadata: { ...metadata, ...(policyVersionOf(e) ? { policyVersion: policyVersionOf(e) } : {}) },
@@ -139,7 +161,13 @@ export class StreamCommandExecutor {
           expectedVersion: loaded.version === 0 ? 'no_stream' : loaded.version,
         });
         const state = decided.reduce(decider.evolve, loaded.state);
-        return { events: decided, state, position: result.lastGlobalPosition, streamEvents: [...read, ...decided] };
+        return {
+          events: decided,
+          state,
+          position: result.lastGlobalPosition,
+          streamEvents: [...read, ...decided],
+          version: loaded.version + decided.length,
+        };
       } catch (error) {
         if (error instanceof WrongExpectedVersionError && attempt === 1 && options.expectNewStream) continue;
         // Our ids are stored with other content: once more from the stream, where a retry of this very
@@ -148,9 +176,9 @@ export class StreamCommandExecutor {
           duplicateSeen = true;
           continue;
         }
-        if (error instanceof WrongExpectedVersionError && attempt < StreamCommandExecutor.MAX_ATTEMPTS) {
+        if (error instanceof WrongExpectedVersionError && attempt < maxAttempts) {
           // Racers that lost retry after a short, growing, jittered pause so they do not collide again.
-          await sleep(Math.random() * 5 * attempt);
+          await sleep(Math.random() * 5 * Math.min(attempt, 10));
           continue;
         }
         throw error;
@@ -159,13 +187,11 @@ export class StreamCommandExecutor {
   }
 }
 
-function idScope(m: EventMetadata): EventIdScope {
-  return {
-    requestId: m.requestId!,
-    tenantId: m.tenantId ?? '-',
-    userId: m.userId ?? '-',
-    command: String(m.command ?? '-'),
-  };
+/** Whose command the event ids belong to: the caller's request id, or a server-chosen command id. */
+function idScope(m: EventMetadata, commandId: string | undefined): EventIdScope | undefined {
+  const requestId = commandId ? `command:${commandId}` : m.requestId;
+  if (!requestId) return undefined;
+  return { requestId, tenantId: m.tenantId ?? '-', userId: m.userId ?? '-', command: String(m.command ?? '-') };
 }
 
 function requestIdReused(first: RecordedEvent): ProblemException {
@@ -174,6 +200,24 @@ function requestIdReused(first: RecordedEvent): ProblemException {
     'request_id_reused',
     `This MS-RequestId was already used by you for another command (${String(first.metadata.command)}, at ${first.recordedAt.toISOString()}); send a new MS-RequestId for a new request.`,
     { extensions: { firstUse: { command: first.metadata.command, at: first.recordedAt.toISOString() } } },
+  );
+}
+
+/** The events a command with this id scope appended (ids `deriveEventId(scope, streamId, 0..n)`), if any. */
+function eventsOfCommand(events: RecordedEvent[], scope: EventIdScope, streamId: string): RecordedEvent[] {
+  const start = events.findIndex((e) => e.eventId === deriveEventId(scope, streamId, 0));
+  if (start < 0) return [];
+  let end = start + 1;
+  while (end < events.length && events[end].eventId === deriveEventId(scope, streamId, end - start)) end++;
+  return events.slice(start, end);
+}
+
+function stale(expected: number, current: number): ProblemException {
+  return new ProblemException(
+    412,
+    'precondition_failed',
+    `If-Match names revision ${expected}, but the resource is at revision ${current}: read it again and retry`,
+    { headers: { ETag: `"${current}"` } },
   );
 }
 

@@ -208,13 +208,14 @@ describe('cross-cutting HTTP behaviour', () => {
     });
 
     it('support request: the same request again, no second event', async () => {
+      const order = await placeOrderOk(t, partner, customer.id, [{ offerId: OFFERS.perpetual }]);
       const r = await twice('POST', '/v1/supportrequests', {
         problemType: 'CSP Purchase/Refund on behalf of customers',
         impact: 'minimal',
         title: 'Retry',
         description: {
           customerTenantIdOrDomain: customer.id,
-          orderIdOrSubscriptionId: randomUUID(),
+          orderIdOrSubscriptionId: order.id,
           refundReason: 'Retry test',
           amountRequested: { amount: '1.00', currencyCode: 'PLN' },
         },

@@ -44,7 +44,8 @@ export class SoftwareController {
 
   @Post(':softwareId/key')
   @HttpCode(200)
-  @Idempotent()
+  // Never answered from the idempotency store: every key shown is decided and recorded, a retry included.
+  @Idempotent({ replay: false })
   @Permit(ACCESS.software)
   @ApiOperation({ summary: 'Get the MAK product key (recorded in the activity log; KMS is never issued)' })
   @ApiOkResponse({ type: ProductKeyResponseDto })
@@ -54,10 +55,12 @@ export class SoftwareController {
     @Param('customerId') customerId: string,
     @Param('softwareId') softwareId: string,
     @Body() body: RevealKeyRequestDto,
+    @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ProductKeyResponseDto> {
+    const retry = request.requestContext?.retry === true;
     const r: RevealKeyResult = await this.commands.execute(
-      new RevealKeyCommand(principal, customerId, softwareId, body.version, body.keyType),
+      new RevealKeyCommand(principal, customerId, softwareId, body.version, body.keyType, retry),
     );
     setPositionHeader(reply, r.position);
     // A key must not linger in shared caches.

@@ -52,3 +52,5 @@ export * from './kms-migration';
 export * from './partners';
 
 export * from './streams/stream-registry';
+
+export * from './access/access-policy';

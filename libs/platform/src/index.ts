@@ -31,7 +31,7 @@ export type { TenantDirectory, TenantKind } from './auth/tenant-directory';
 export { DEV_PARTNER_TENANT, parsePartnerTenants } from './config/partner-tenants';
 export type { PartnerTenantSetting } from './config/partner-tenants';
 export { RolesGuard } from './auth/roles.guard';
-export { JwtVerifier, toPrincipal } from './auth/jwt-verifier';
+export { JwtVerifier, toPrincipal, unauthorized } from './auth/jwt-verifier';
 export { LruMap } from './shared/lru-map';
 export type { JwtVerifierOptions } from './auth/jwt-verifier';
 export { signLocalToken } from './auth/token-signer';

@@ -2,7 +2,8 @@ import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { ApiProblemResponses, CurrentPrincipal, Idempotent, Principal, Role, Roles } from '@csp/platform';
+import { ApiProblemResponses, CurrentPrincipal, Idempotent, Principal } from '@csp/platform';
+import { Permit } from '../shared/access.guard';
 import { CustomersQuery, PROJECTION_NAMES } from '@csp/read-models';
 import { Collection, toCollection } from '../shared/collection';
 import { ACCESS, CustomerAccess } from '../shared/customer-access';
@@ -26,7 +27,7 @@ export class CustomersController {
 
   @Post()
   @Idempotent()
-  @Roles(Role.AdminAgent, Role.GlobalAdmin)
+  @Permit('registerCustomer')
   @ApiOperation({ summary: 'Register a customer under the calling partner' })
   @ApiCreatedResponse({ description: 'The customer; its id is the customer’s tenant GUID' })
   @ApiProblemResponses(400, 401, 403, 409, 422)
@@ -45,7 +46,7 @@ export class CustomersController {
   }
 
   @Get()
-  @Roles(Role.AdminAgent, Role.GlobalAdmin)
+  @Permit('listCustomers')
   @ApiOperation({ summary: 'The calling partner’s customers' })
   @ApiProblemResponses(400, 401, 403)
   async list(
@@ -63,7 +64,7 @@ export class CustomersController {
   }
 
   @Get(':customerId')
-  @Roles(Role.AdminAgent, Role.GlobalAdmin)
+  @Permit(ACCESS.readCustomer)
   @ApiOperation({ summary: 'One customer (the partner’s, or a customer admin’s own)' })
   @ApiProblemResponses(401, 403, 404)
   async get(@CurrentPrincipal() principal: Principal, @Param('customerId') customerId: string): Promise<CustomerView> {

@@ -3,7 +3,8 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOkResponse, ApiCreatedResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { cancellationEligibility, DomainError, lineProvisioningStatus } from '@csp/domain';
-import { ApiProblemResponses, CurrentPrincipal, Idempotent, Principal, Role, Roles } from '@csp/platform';
+import { ApiProblemResponses, CurrentPrincipal, Idempotent, Principal } from '@csp/platform';
+import { Permit } from '../shared/access.guard';
 import { ACCESS } from '../shared/customer-access';
 import { OrderAccess, orderNotFound } from '../shared/order-access';
 import { setPositionHeader } from '../shared/position-header';
@@ -30,7 +31,7 @@ export class OrdersController {
   @Post()
   @Idempotent()
   @UseInterceptors(new PartnerCenterKeysInterceptor(PLACE_ORDER_KEYS))
-  @Roles(Role.AdminAgent, Role.GlobalAdmin)
+  @Permit(ACCESS.placeOrder)
   @ApiOperation({ summary: 'Place an order on behalf of a customer (paid by invoice: completed at once)' })
   @ApiCreatedResponse({ description: 'The order' })
   @ApiProblemResponses(400, 401, 403, 404, 409, 422)
@@ -56,7 +57,7 @@ export class OrdersController {
   }
 
   @Get()
-  @Roles(Role.AdminAgent, Role.GlobalAdmin)
+  @Permit(ACCESS.readOrders)
   @ApiOperation({ summary: 'A customer’s orders, newest first' })
   @ApiProblemResponses(400, 401, 403, 404)
   list(
@@ -70,7 +71,7 @@ export class OrdersController {
   }
 
   @Get(':orderId')
-  @Roles(Role.AdminAgent, Role.GlobalAdmin)
+  @Permit(ACCESS.readOrders)
   @ApiOperation({ summary: 'One order; with ?asOf, its state as it was at that instant (folded from its events)' })
   @ApiQuery({ name: 'asOf', required: false, description: 'ISO 8601 instant' })
   @ApiOkResponse({ description: 'The order' })
@@ -94,7 +95,7 @@ export class OrdersController {
   }
 
   @Get(':orderId/provisioningstatus')
-  @Roles(Role.AdminAgent, Role.GlobalAdmin)
+  @Permit(ACCESS.readOrders)
   @ApiOperation({
     summary: 'Partner Center’s provisioning status per line item: fulfilled, cancellationPending or cancelled',
   })
@@ -124,7 +125,7 @@ export class OrdersController {
   }
 
   @Get(':orderId/cancellationeligibility')
-  @Roles(Role.AdminAgent, Role.GlobalAdmin)
+  @Permit(ACCESS.readOrders)
   @ApiOperation({
     summary: 'Days remaining to cancel, whether the window has passed, and the credit each line would get',
   })
@@ -147,7 +148,7 @@ export class OrdersController {
   @Patch(':orderId')
   @Idempotent()
   @UseInterceptors(new PartnerCenterKeysInterceptor(CANCEL_ORDER_KEYS))
-  @Roles(Role.AdminAgent)
+  @Permit(ACCESS.cancel)
   @ApiOperation({ summary: 'Cancel line items of an order (status "cancelled"); within 30 days of purchase' })
   @ApiOkResponse({ description: 'The order with its cancellation' })
   @ApiProblemResponses(400, 401, 403, 404, 409, 412, 422)

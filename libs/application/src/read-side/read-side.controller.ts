@@ -1,10 +1,11 @@
 import { Controller, Get, Headers, Param, Query, Res, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { ApiProblemResponses, CurrentPrincipal, Principal, Role, Roles } from '@csp/platform';
+import { ApiProblemResponses, CurrentPrincipal, isGuid, Principal } from '@csp/platform';
 import { AUDIT_OPERATION_TYPES, CheckpointWatcher, PROJECTION_NAMES } from '@csp/read-models';
 import { Collection, parseSize } from '../shared/collection';
-import { AccessRule } from '../shared/customer-access';
+import { Permit } from '../shared/access.guard';
+import { ACCESS, CustomerAccess } from '../shared/customer-access';
 import { OrderAccess } from '../shared/order-access';
 import { setPositionHeader } from '../shared/position-header';
 import { CHECKPOINT_WATCHER } from '../shared/read-your-writes';
@@ -14,21 +15,6 @@ import { CreditsService } from './credits.service';
 import { EventFeedService, FeedEvent, parseEventTypes, toFeedEvent } from './event-feed.service';
 import { parsePosition, wantsCsv } from './query-params';
 import { linkTo } from './read-side-collection';
-
-/** DOMAIN.md: who reads the key-access / download activity log. */
-export const ACTIVITY_LOG_ROLES = [
-  Role.GlobalAdmin,
-  Role.AccountAdmin,
-  Role.ReferralAdmin,
-  Role.MarketingContentAdmin,
-  Role.Auditor,
-] as const;
-
-/** An order's history: the partner's auditors and admins (never the customer's users). */
-const ORDER_HISTORY: AccessRule = {
-  partnerRoles: [Role.Auditor, Role.AdminAgent, Role.GlobalAdmin],
-  customerRoles: [],
-};
 
 const SIZE_QUERY = { name: 'size', required: false, description: '1..1000, default 100' } as const;
 const TOKEN_QUERY = { name: 'continuationToken', required: false, description: 'From links.next' } as const;
@@ -44,11 +30,12 @@ const MIN_POSITION_QUERY = {
 export class AuditRecordsController {
   constructor(
     private readonly records: AuditRecordsService,
+    private readonly customers: CustomerAccess,
     @Inject(CHECKPOINT_WATCHER) private readonly watcher: CheckpointWatcher,
   ) {}
 
   @Get()
-  @Roles(...ACTIVITY_LOG_ROLES)
+  @Permit('readActivityLog')
   @ApiOperation({
     summary: 'The activity log: key reveals, download links, downloads, orders created and updated',
     description:
@@ -64,7 +51,7 @@ export class AuditRecordsController {
   @ApiQuery(MIN_POSITION_QUERY)
   @ApiProduces('application/json', 'text/csv')
   @ApiOkResponse({ description: 'A collection of audit records, or CSV' })
-  @ApiProblemResponses(400, 401, 403, 503)
+  @ApiProblemResponses(400, 401, 403, 404, 503)
   async list(
     @CurrentPrincipal() principal: Principal,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -78,6 +65,8 @@ export class AuditRecordsController {
     @Query('minPosition') minPosition?: string,
   ): Promise<Collection<unknown> | StreamableFile> {
     const q = { startDate, endDate, customerId, operationType, size, continuationToken, minPosition };
+    // Another tenant's customer is 404, as everywhere (a malformed id is the service's 400).
+    if (isGuid(customerId)) await this.customers.authorize(principal, customerId, 'readActivityLog');
     // The position the rows are at least at, read before them.
     setPositionHeader(reply, await this.watcher.checkpoint(PROJECTION_NAMES.auditRecords));
     return wantsCsv(accept) ? this.records.csv(principal, q) : this.records.list(principal, q);
@@ -90,11 +79,12 @@ export class AuditRecordsController {
 export class CreditsController {
   constructor(
     private readonly credits: CreditsService,
+    private readonly customers: CustomerAccess,
     @Inject(CHECKPOINT_WATCHER) private readonly watcher: CheckpointWatcher,
   ) {}
 
   @Get()
-  @Roles(Role.BillingAdmin)
+  @Permit('readCredits')
   @ApiOperation({
     summary: 'Invoice credits of a billing period: one line per cancelled line item, totals per currency',
     description:
@@ -108,7 +98,7 @@ export class CreditsController {
   @ApiQuery(MIN_POSITION_QUERY)
   @ApiProduces('application/json', 'text/csv')
   @ApiOkResponse({ description: 'A collection of credit lines with `totals`, or CSV' })
-  @ApiProblemResponses(400, 401, 403, 503)
+  @ApiProblemResponses(400, 401, 403, 404, 503)
   async list(
     @CurrentPrincipal() principal: Principal,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -120,6 +110,7 @@ export class CreditsController {
     @Query('minPosition') minPosition?: string,
   ): Promise<unknown> {
     const q = { period, customerId, size, continuationToken, minPosition };
+    if (isGuid(customerId)) await this.customers.authorize(principal, customerId, 'readCredits');
     setPositionHeader(reply, await this.watcher.checkpoint(PROJECTION_NAMES.credits));
     return wantsCsv(accept) ? this.credits.csv(principal, q) : this.credits.list(principal, q);
   }
@@ -135,7 +126,7 @@ export class EventHistoryController {
   ) {}
 
   @Get('events')
-  @Roles(Role.Auditor)
+  @Permit('readEventHistory')
   @ApiOperation({
     summary: 'The event history in global order, for auditors',
     description:
@@ -176,8 +167,8 @@ export class EventHistoryController {
   }
 
   @Get('customers/:customerId/orders/:orderId/events')
-  @Roles(Role.Auditor, Role.AdminAgent, Role.GlobalAdmin)
-  @ApiOperation({ summary: 'An order’s whole history, oldest first (the partner’s auditors and admins)' })
+  @Permit(ACCESS.orderHistory)
+  @ApiOperation({ summary: 'An order’s whole history, oldest first (the partner’s auditors)' })
   @ApiOkResponse({ description: 'A collection of the order’s events' })
   @ApiProblemResponses(401, 403, 404)
   async orderEvents(
@@ -185,7 +176,12 @@ export class EventHistoryController {
     @Param('customerId') customerId: string,
     @Param('orderId') orderId: string,
   ): Promise<Collection<FeedEvent>> {
-    const { stream, customer, order } = await this.orders.authorize(principal, customerId, orderId, ORDER_HISTORY);
+    const { stream, customer, order } = await this.orders.authorize(
+      principal,
+      customerId,
+      orderId,
+      ACCESS.orderHistory,
+    );
     const items = stream.events.map(toFeedEvent);
     const path = `/v1/customers/${customer.customerId}/orders/${order.orderId}/events`;
     return {

@@ -3,16 +3,9 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
-import {
-  ApiProblemResponses,
-  CurrentPrincipal,
-  Idempotent,
-  Principal,
-  Public,
-  Role,
-  Roles,
-  SkipRateLimit,
-} from '@csp/platform';
+import { ApiProblemResponses, CurrentPrincipal, Idempotent, Principal, Public, SkipRateLimit } from '@csp/platform';
+import { Permit } from '../shared/access.guard';
+import { ACCESS } from '../shared/customer-access';
 import { setPositionHeader } from '../shared/position-header';
 import { DownloadSoftwareService } from './download-software/download-software.service';
 import { IssueDownloadLinkCommand } from './issue-download-link/issue-download-link.command';
@@ -36,7 +29,7 @@ export class SoftwareController {
   ) {}
 
   @Get()
-  @Roles(Role.AdminAgent, Role.GlobalAdmin)
+  @Permit(ACCESS.software)
   @ApiOperation({ summary: 'A customer’s purchased software; cancelled items stay listed without a key' })
   @ApiProblemResponses(400, 401, 403, 404)
   list(
@@ -51,8 +44,9 @@ export class SoftwareController {
 
   @Post(':softwareId/key')
   @HttpCode(200)
-  @Idempotent()
-  @Roles(Role.AdminAgent, Role.GlobalAdmin)
+  // Never answered from the idempotency store: every key shown is decided and recorded, a retry included.
+  @Idempotent({ replay: false })
+  @Permit(ACCESS.software)
   @ApiOperation({ summary: 'Get the MAK product key (recorded in the activity log; KMS is never issued)' })
   @ApiOkResponse({ type: ProductKeyResponseDto })
   @ApiProblemResponses(400, 401, 403, 404, 410)
@@ -61,10 +55,12 @@ export class SoftwareController {
     @Param('customerId') customerId: string,
     @Param('softwareId') softwareId: string,
     @Body() body: RevealKeyRequestDto,
+    @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ProductKeyResponseDto> {
+    const retry = request.requestContext?.retry === true;
     const r: RevealKeyResult = await this.commands.execute(
-      new RevealKeyCommand(principal, customerId, softwareId, body.version, body.keyType),
+      new RevealKeyCommand(principal, customerId, softwareId, body.version, body.keyType, retry),
     );
     setPositionHeader(reply, r.position);
     // A key must not linger in shared caches.
@@ -74,7 +70,7 @@ export class SoftwareController {
 
   @Post(':softwareId/downloadlinks')
   @Idempotent()
-  @Roles(Role.AdminAgent, Role.GlobalAdmin)
+  @Permit(ACCESS.software)
   @ApiOperation({ summary: 'Copy link: a signed link to the bits, expiring after 14 days or 50 downloads' })
   @ApiCreatedResponse({ type: DownloadLinkResponseDto })
   @ApiProblemResponses(400, 401, 403, 404, 410)

@@ -1,7 +1,8 @@
 import { Body, Controller, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { ApiProblemResponses, CurrentPrincipal, Idempotent, Principal, Role, Roles } from '@csp/platform';
+import { ApiProblemResponses, CurrentPrincipal, Idempotent, Principal } from '@csp/platform';
+import { Permit } from '../shared/access.guard';
 import { setPositionHeader } from '../shared/position-header';
 import { SubmitSupportRequestHandler } from './submit-support-request/submit-support-request.handler';
 import { SubmitSupportRequestDto } from './submit-support-request/submit-support-request.request.dto';
@@ -14,10 +15,10 @@ export class SupportController {
 
   @Post()
   @Idempotent()
-  @Roles(Role.AdminAgent)
+  @Permit('fileSupportRequest')
   @ApiOperation({ summary: 'File a "CSP Purchase/Refund on behalf of customers" support request' })
   @ApiCreatedResponse({ description: 'The support request, status "submitted"' })
-  @ApiProblemResponses(400, 401, 403)
+  @ApiProblemResponses(400, 401, 403, 404)
   async create(
     @CurrentPrincipal() principal: Principal,
     @Body() body: SubmitSupportRequestDto,

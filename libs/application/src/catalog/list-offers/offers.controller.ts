@@ -4,6 +4,7 @@ import { currentPolicy, DomainData, listOffersForCountry, MarketOffer } from '@c
 import { ApiProblemResponses } from '@csp/platform';
 import { Collection, toCollection, withObjectType } from '../../shared/collection';
 import { DOMAIN_DATA } from '../../shared/domain-data.provider';
+import { Permit } from '../../shared/access.guard';
 
 type OfferView = Omit<MarketOffer, 'unitPriceMinor' | 'media'>;
 
@@ -15,6 +16,7 @@ export class OffersController {
 
   /** Any authenticated caller may read the catalog; prices are list prices of the market. */
   @Get()
+  @Permit('readCatalog')
   @ApiOperation({ summary: 'The catalog for a market: prices in its currency, availability, cancellability' })
   @ApiQuery({ name: 'country', required: true, example: 'PL' })
   @ApiProblemResponses(400, 401, 422)

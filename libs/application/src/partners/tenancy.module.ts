@@ -1,8 +1,8 @@
 import { Global, Module } from '@nestjs/common';
 import { TENANT_DIRECTORY } from '@csp/platform';
-import { CustomerAccess } from '../shared/customer-access';
 import { domainDataProvider } from '../shared/domain-data.provider';
 import { StreamCommandExecutor } from '../shared/stream-command.executor';
+import { TenantDirectory } from '../shared/tenant-directory';
 import { PartnerRegistry } from './partner-registry';
 import { PartnerSeeding } from './partner-seeding';
 import { TenantDirectoryService } from './tenant-directory.service';
@@ -16,7 +16,7 @@ import { TenantDirectoryService } from './tenant-directory.service';
   providers: [
     domainDataProvider,
     StreamCommandExecutor,
-    CustomerAccess,
+    TenantDirectory,
     PartnerRegistry,
     PartnerSeeding,
     TenantDirectoryService,

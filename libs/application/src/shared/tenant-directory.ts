@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { customerDecider, CustomerRegistered, isGuid, streamIdOf, type TenantKind } from '@csp/domain';
 import { LruMap } from '@csp/platform';
+import { PartnerRegistry } from '../partners/partner-registry';
 import { StreamCommandExecutor } from './stream-command.executor';
 
 export type RegisteredCustomer = CustomerRegistered['data'];
@@ -22,7 +23,10 @@ export class TenantDirectory {
   static readonly CACHE_SIZE = 10_000;
   private readonly registered = new LruMap<string, RegisteredCustomer>(TenantDirectory.CACHE_SIZE);
 
-  constructor(private readonly executor: StreamCommandExecutor) {}
+  constructor(
+    private readonly executor: StreamCommandExecutor,
+    private readonly partners: PartnerRegistry,
+  ) {}
 
   /** The registered customer with this tenant id, if any. */
   async customer(customerId: string): Promise<RegisteredCustomer | undefined> {
@@ -38,6 +42,9 @@ export class TenantDirectory {
 
   /** What the caller's tenant is, for the role table (libs/domain access-policy). */
   async kindOf(tenantId: string): Promise<TenantKind> {
-    return (await this.customer(tenantId)) ? 'customer' : 'partner';
+    if (this.partners.isKnownPartner(tenantId)) return 'partner';
+    if (await this.customer(tenantId)) return 'customer';
+    // The partner registry is the only source of partner status (the AuthGuard refuses `unknown` first).
+    return (await this.partners.isPartner(tenantId)) ? 'partner' : 'unknown';
   }
 }

@@ -1,8 +1,9 @@
 import type { RegisteredCustomer } from '../shared/customer-access';
 
-/** API.md's customer resource. */
+/** API.md's customer resource (the same shape in a list and alone). */
 export interface CustomerView {
   id: string;
+  partnerTenantId: string;
   companyName: string;
   domain: string;
   country: string;
@@ -12,15 +13,20 @@ export interface CustomerView {
   links: { self: { uri: string; method: 'GET' } };
 }
 
+export const customerLinks = (customerId: string): CustomerView['links'] => ({
+  self: { uri: `/v1/customers/${customerId}`, method: 'GET' },
+});
+
 export function toCustomerView(c: RegisteredCustomer): CustomerView {
   return {
     id: c.customerId,
+    partnerTenantId: c.partnerTenantId,
     companyName: c.companyName,
     domain: c.domain,
     country: c.country,
     currencyCode: c.currencyCode,
     taxInclusivePricing: c.taxInclusivePricing,
     registeredAt: c.registeredAt,
-    links: { self: { uri: `/v1/customers/${c.customerId}`, method: 'GET' } },
+    links: customerLinks(c.customerId),
   };
 }

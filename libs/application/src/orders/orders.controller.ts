@@ -1,14 +1,25 @@
 import { Body, Controller, Get, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOkResponse, ApiCreatedResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiQuery,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { cancellationEligibility, DomainError } from '@csp/domain';
-import { ApiProblemResponses, CurrentPrincipal, Idempotent, Principal, Role, Roles } from '@csp/platform';
+import { ApiProblems, CurrentPrincipal, Idempotent, Principal, Role, Roles } from '@csp/platform';
+import type { Collection } from '../shared/collection';
 import { ACCESS } from '../shared/customer-access';
 import { OrderAccess, orderNotFound } from '../shared/order-access';
 import { setPositionHeader } from '../shared/position-header';
+import { CONTINUATION_TOKEN_QUERY, MIN_POSITION_QUERY, SIZE_QUERY } from '../shared/query.docs';
 import { CancelOrderCommand } from './cancel-order/cancel-order.command';
 import { CancelOrderRequestDto } from './cancel-order/cancel-order.request.dto';
+import { CancellationEligibilityDto, OrderCollectionDto, OrderResponseDto } from './order.response.dto';
 import { OrderResource, orderResourceFromEvents } from './order.view';
 import { PlaceOrderCommand } from './place-order/place-order.command';
 import { PlaceOrderRequestDto } from './place-order/place-order.request.dto';
@@ -28,8 +39,29 @@ export class OrdersController {
   @Idempotent()
   @Roles(Role.AdminAgent, Role.GlobalAdmin)
   @ApiOperation({ summary: 'Place an order on behalf of a customer (paid by invoice: completed at once)' })
-  @ApiCreatedResponse({ description: 'The order' })
-  @ApiProblemResponses(400, 401, 403, 404, 409, 422)
+  @ApiBody({
+    type: PlaceOrderRequestDto,
+    examples: {
+      software: {
+        summary: 'Perpetual software, two line items',
+        value: {
+          lineItems: [
+            { lineItemNumber: 0, offerId: 'DG7GMGF0D5RK:0002:DG7GMGF0D5SX', quantity: 2 },
+            { lineItemNumber: 1, offerId: 'DG7GMGF0D5RK:0001:DG7GMGF0D5SW', quantity: 1 },
+          ],
+        },
+      },
+    },
+  })
+  @ApiCreatedResponse({ type: OrderResponseDto, description: 'The order (Location: its URI)' })
+  @ApiProblems(
+    { status: 400, description: 'an unknown offer, a bad quantity, duplicate line numbers' },
+    401,
+    403,
+    404,
+    409,
+    { status: 422, description: '`offer_not_available_in_market`' },
+  )
   async place(
     @CurrentPrincipal() principal: Principal,
     @Param('customerId') customerId: string,
@@ -51,23 +83,32 @@ export class OrdersController {
   @Get()
   @Roles(Role.AdminAgent, Role.GlobalAdmin)
   @ApiOperation({ summary: 'A customer’s orders, newest first' })
-  @ApiProblemResponses(400, 401, 403, 404)
+  @ApiQuery(SIZE_QUERY)
+  @ApiQuery(CONTINUATION_TOKEN_QUERY)
+  @ApiQuery(MIN_POSITION_QUERY)
+  @ApiOkResponse({ type: OrderCollectionDto })
+  @ApiProblems(400, 401, 403, 404)
   list(
     @CurrentPrincipal() principal: Principal,
     @Param('customerId') customerId: string,
     @Query('size') size?: string,
     @Query('continuationToken') continuationToken?: string,
     @Query('minPosition') minPosition?: string,
-  ): Promise<unknown> {
+  ): Promise<Collection<OrderResource>> {
     return this.readOrders.list(principal, customerId, { size, continuationToken, minPosition });
   }
 
   @Get(':orderId')
   @Roles(Role.AdminAgent, Role.GlobalAdmin)
   @ApiOperation({ summary: 'One order; with ?asOf, its state as it was at that instant (folded from its events)' })
-  @ApiQuery({ name: 'asOf', required: false, description: 'ISO 8601 instant' })
-  @ApiOkResponse({ description: 'The order' })
-  @ApiProblemResponses(400, 401, 403, 404)
+  @ApiQuery({
+    name: 'asOf',
+    required: false,
+    schema: { type: 'string', format: 'date-time' },
+    description: 'ISO 8601 instant: the order as it was then',
+  })
+  @ApiOkResponse({ type: OrderResponseDto })
+  @ApiProblems({ status: 400, description: '`invalid_timestamp`' }, 401, 403, 404)
   async get(
     @CurrentPrincipal() principal: Principal,
     @Param('customerId') customerId: string,
@@ -88,7 +129,8 @@ export class OrdersController {
   @ApiOperation({
     summary: 'Days remaining to cancel, whether the window has passed, and the credit each line would get',
   })
-  @ApiProblemResponses(401, 403, 404)
+  @ApiOkResponse({ type: CancellationEligibilityDto })
+  @ApiProblems(401, 403, 404)
   async eligibility(
     @CurrentPrincipal() principal: Principal,
     @Param('customerId') customerId: string,
@@ -108,8 +150,31 @@ export class OrdersController {
   @Idempotent()
   @Roles(Role.AdminAgent)
   @ApiOperation({ summary: 'Cancel line items of an order (status "cancelled"); within 30 days of purchase' })
-  @ApiOkResponse({ description: 'The order with its cancellation' })
-  @ApiProblemResponses(400, 401, 403, 404, 409)
+  @ApiBody({
+    type: CancelOrderRequestDto,
+    examples: {
+      oneLine: {
+        summary: 'Cancel line item 0',
+        value: { status: 'cancelled', lineItems: [{ lineItemNumber: 0 }], acknowledgedCancellationNotice: true },
+      },
+      wholeOrder: {
+        summary: 'Cancel every remaining line item',
+        value: { status: 'cancelled', acknowledgedCancellationNotice: true },
+      },
+    },
+  })
+  @ApiOkResponse({ type: OrderResponseDto, description: 'The order with its cancellation' })
+  @ApiProblems(
+    400,
+    401,
+    { status: 403, description: 'only a partner AdminAgent cancels' },
+    404,
+    {
+      status: 409,
+      description: '`cancellation_window_passed` (with `closedAt`), `not_cancellable`, `already_cancelled`',
+    },
+    422,
+  )
   async cancel(
     @CurrentPrincipal() principal: Principal,
     @Param('customerId') customerId: string,

@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { Controller, Get, Header, Headers, UnauthorizedException } from '@nestjs/common';
-import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { Public, SkipRateLimit } from '@csp/platform';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiProblems, Public, SkipRateLimit } from '@csp/platform';
 import { PropagationMetrics } from '@csp/propagation';
 
 /**
@@ -21,8 +21,16 @@ export class MetricsController {
   @Get()
   @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
   @Header('Cache-Control', 'no-store')
-  @ApiOperation({ summary: 'Prometheus metrics: propagation latency, failures, overdue count, queue depth' })
-  @ApiProduces('text/plain')
+  @ApiOperation({
+    summary: 'Prometheus metrics: propagation latency, failures, overdue count, queue depth',
+    description: 'No JWT: open, or with METRICS_TOKEN set, `Authorization: Bearer <METRICS_TOKEN>`.',
+    security: [],
+  })
+  @ApiOkResponse({
+    description: 'Prometheus text format 0.0.4',
+    content: { 'text/plain': { schema: { type: 'string' } } },
+  })
+  @ApiProblems({ status: 401, description: 'METRICS_TOKEN is set and was not sent' })
   async scrape(@Headers('authorization') authorization?: string): Promise<string> {
     if (this.token && !matches(authorization, `Bearer ${this.token}`)) {
       throw new UnauthorizedException('METRICS_TOKEN is set: send Authorization: Bearer <METRICS_TOKEN>.');

@@ -1,0 +1,65 @@
+import type { Type } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
+
+// OpenAPI descriptions of the shapes every resource shares (documentation only: the views build the values).
+
+/** ISO 8601 durations of terms (null: perpetual). */
+export const TERM_DURATIONS = ['P1M', 'P1Y', 'P3Y', 'P5Y'];
+
+export const MONEY_AMOUNT_PATTERN = '^-?\\d+(\\.\\d+)?$';
+
+@ApiSchema({ name: 'Link', description: 'A Partner Center link: where and how to follow it.' })
+export class LinkDto {
+  @ApiProperty({ description: 'Path of the link, relative to the server', example: '/v1/customers' })
+  uri!: string;
+  @ApiProperty({ enum: ['GET', 'POST', 'PATCH'], example: 'GET' })
+  method!: string;
+}
+
+@ApiSchema({ name: 'Money', description: 'An amount with the currency’s minor digits, as a decimal string.' })
+export class MoneyResponseDto {
+  @ApiProperty({ pattern: MONEY_AMOUNT_PATTERN, example: '1234.50' })
+  amount!: string;
+  @ApiProperty({ description: 'ISO 4217', pattern: '^[A-Z]{3}$', example: 'PLN' })
+  currencyCode!: string;
+}
+
+@ApiSchema({ name: 'CollectionLinks' })
+export class CollectionLinksDto {
+  @ApiProperty({ type: LinkDto })
+  self!: LinkDto;
+  @ApiPropertyOptional({ type: LinkDto, description: 'The next page; absent on the last one' })
+  next?: LinkDto;
+}
+
+@ApiSchema({ name: 'CollectionAttributes' })
+export class CollectionAttributesDto {
+  @ApiProperty({ enum: ['Collection'] })
+  objectType!: 'Collection';
+}
+
+/**
+ * The collection shape (Partner Center's) of an item schema, named `{name}`:
+ * `{ totalCount, items, links: { self, next? }, attributes: { objectType: "Collection" } }`.
+ */
+export interface CollectionShape {
+  totalCount: number;
+  items: unknown[];
+  links: CollectionLinksDto;
+  attributes: CollectionAttributesDto;
+}
+
+export function CollectionDto(item: Type<unknown>, name: string, description?: string): Type<CollectionShape> {
+  @ApiSchema({ name, description })
+  class Collection implements CollectionShape {
+    @ApiProperty({ type: 'integer', minimum: 0, description: 'Items in the whole list (all pages)' })
+    totalCount!: number;
+    @ApiProperty({ type: [item] })
+    items!: unknown[];
+    @ApiProperty({ type: CollectionLinksDto })
+    links!: CollectionLinksDto;
+    @ApiProperty({ type: CollectionAttributesDto })
+    attributes!: CollectionAttributesDto;
+  }
+  return Collection;
+}

@@ -1,0 +1,81 @@
+import type { INestApplication } from '@nestjs/common';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { CORRELATION_ID_HEADER, REQUEST_ID_HEADER } from '../request-context/request-context';
+
+export interface OpenApiDocumentOptions {
+  title?: string;
+  description?: string;
+  version?: string;
+}
+
+export const BEARER_SCHEME = 'bearer';
+
+/** Relative: the service that serves the document (/docs-json), wherever it is deployed. */
+export const SERVER_URL = '/';
+
+const DESCRIPTION = [
+  'Event-sourced order backend for Microsoft CSP resellers, following the Partner Center REST conventions.',
+  '',
+  '- **Auth**: `Authorization: Bearer <JWT>` (claims `sub`, `upn`, `tid`, `roles`, `exp`). A signed download link ' +
+    '(`GET /v1/downloads/{token}`) and the operations endpoints need none.',
+  '- **Errors**: `application/problem+json` (RFC 9457) with a stable snake_case `code`; validation errors name ' +
+    'every bad field in `errors`.',
+  '- **Idempotency**: a command retried with the same `MS-RequestId` by the same caller returns the first result.',
+  '- **Collections**: `{ totalCount, items, links: { self, next? }, attributes: { objectType: "Collection" } }`, ' +
+    'paged with `size` and `continuationToken`.',
+].join('\n');
+
+const TAGS: { name: string; description: string }[] = [
+  { name: 'customers', description: 'A partner’s customers (the customer id is its tenant GUID).' },
+  { name: 'catalog', description: 'Offers of a market: prices in its currency, availability, cancellability.' },
+  { name: 'orders', description: 'Orders placed on behalf of customers, their cancellation window and cancellation.' },
+  { name: 'software', description: 'Purchased software: MAK keys and signed download links.' },
+  { name: 'activity log', description: 'Key reveals, download links, downloads and order changes, for auditors.' },
+  { name: 'event history', description: 'The event store’s history, read by auditors.' },
+  { name: 'credits', description: 'Invoice credits that cancellations produce, for finance.' },
+  { name: 'support', description: 'Support requests (e.g. a refund after the cancellation window).' },
+  { name: 'kms-migration', description: 'A customer’s KMS → MAK migration plan and device groups.' },
+  { name: 'operations', description: 'Health, metrics.' },
+];
+
+/**
+ * The OpenAPI document of the app's controllers: what /docs-json serves and what `npm run openapi` writes to
+ * openapi.json. It must not depend on the configuration, so that the committed file equals every running app's.
+ */
+export function buildOpenApiDocument(app: INestApplication, options: OpenApiDocumentOptions = {}): OpenAPIObject {
+  const builder = new DocumentBuilder()
+    .setTitle(options.title ?? 'csp-orders API')
+    .setDescription(options.description ?? DESCRIPTION)
+    .setVersion(options.version ?? '1')
+    .setLicense('UNLICENSED', 'https://choosealicense.com/no-permission/')
+    .addServer(SERVER_URL, 'This service (`npm start` locally: http://localhost:3000)')
+    .addBearerAuth(
+      {
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'JWT',
+        description:
+          'HS256 locally (AUTH_JWT_SECRET; `npm run token` mints one), RS256/ES256 from AUTH_JWKS_URL in production.',
+      },
+      BEARER_SCHEME,
+    )
+    .addSecurityRequirements(BEARER_SCHEME)
+    .addGlobalParameters(
+      {
+        in: 'header',
+        name: CORRELATION_ID_HEADER,
+        required: false,
+        schema: { type: 'string', format: 'uuid' },
+        description: 'Echoed; generated when absent.',
+      },
+      {
+        in: 'header',
+        name: REQUEST_ID_HEADER,
+        required: false,
+        schema: { type: 'string', format: 'uuid' },
+        description: 'Echoed; generated when absent. Retries of a command reuse it.',
+      },
+    );
+  for (const tag of TAGS) builder.addTag(tag.name, tag.description);
+  return SwaggerModule.createDocument(app, builder.build());
+}

@@ -13,7 +13,7 @@ import { ApiProblems, Public, SkipRateLimit } from '@csp/platform';
 import { QueueBackend, withTimeout } from '@csp/propagation';
 import { DATABASE_POOL } from '../infrastructure/database-pool';
 import { PropagationHealth } from '../propagation/propagation.health';
-import { LivenessDto } from './health.response.dto';
+import { LivenessDto, ReadinessDto } from './health.response.dto';
 
 const TIMEOUT_MS = 2000;
 
@@ -39,11 +39,13 @@ export class HealthController {
   }
 
   @Get('ready')
-  @HealthCheck()
+  // Our own documentation: a 503 is problem+json (the ProblemDetailsFilter), not terminus's result.
+  @HealthCheck({ noCache: true, swaggerDocumentation: false })
   @ApiOperation({
     summary: 'Database, queue backend and event store each reported; 503 when one is down',
     security: [],
   })
+  @ApiOkResponse({ type: ReadinessDto, description: 'Every dependency is up' })
   @ApiProblems({ status: 503, description: 'a dependency is down' })
   ready(): Promise<HealthCheckResult> {
     return this.health.check([

@@ -62,6 +62,21 @@ const MEANING: Record<number, string> = {
 
 export type ProblemResponse = number | { status: number; description: string };
 
+/** The OpenAPI response object of a problem status. */
+export function problemResponseObject(
+  status: number,
+  description?: string,
+): {
+  description: string;
+  content: Record<string, { schema: { $ref: string } }>;
+} {
+  const meaning = MEANING[status] ?? titleForStatus(status);
+  return {
+    description: description ? `${meaning}: ${description}` : meaning,
+    content: { [PROBLEM_MEDIA_TYPE]: { schema: { $ref: `#/components/schemas/${PROBLEM_SCHEMA}` } } },
+  };
+}
+
 /**
  * Documents problem+json responses with the shared `Problem` schema, e.g. `@ApiProblems(400, 404)` or, naming the
  * codes an operation gives, `@ApiProblems(400, { status: 409, description: '`domain_taken`' })`.
@@ -71,12 +86,7 @@ export function ApiProblems(...responses: ProblemResponse[]): MethodDecorator & 
     ApiExtraModels(ProblemDetailsDto, FieldErrorDto),
     ...responses.map((r) => {
       const { status, description } = typeof r === 'number' ? { status: r, description: undefined } : r;
-      const meaning = MEANING[status] ?? titleForStatus(status);
-      return ApiResponse({
-        status,
-        description: description ? `${meaning}: ${description}` : meaning,
-        content: { [PROBLEM_MEDIA_TYPE]: { schema: { $ref: `#/components/schemas/${PROBLEM_SCHEMA}` } } },
-      });
+      return ApiResponse({ status, ...problemResponseObject(status, description) });
     }),
   );
 }

@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { problemResponseObject } from '../errors/problem-details.dto';
 import { CORRELATION_ID_HEADER, REQUEST_ID_HEADER } from '../request-context/request-context';
 
 export interface OpenApiDocumentOptions {
@@ -77,5 +78,22 @@ export function buildOpenApiDocument(app: INestApplication, options: OpenApiDocu
       },
     );
   for (const tag of TAGS) builder.addTag(tag.name, tag.description);
-  return SwaggerModule.createDocument(app, builder.build());
+  return addCommonProblems(SwaggerModule.createDocument(app, builder.build()));
+}
+
+const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
+
+/**
+ * What every authenticated operation may answer besides its own problems: the per-tenant rate limit (the
+ * RateLimitGuard runs on every route that needs a token) and a backing service being down.
+ */
+function addCommonProblems(document: OpenAPIObject): OpenAPIObject {
+  for (const item of Object.values(document.paths)) {
+    for (const method of METHODS) {
+      const operation = item[method];
+      if (!operation || (operation.security && operation.security.length === 0)) continue;
+      for (const status of [429, 503]) operation.responses[String(status)] ??= problemResponseObject(status);
+    }
+  }
+  return document;
 }

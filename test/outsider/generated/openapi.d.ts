@@ -470,6 +470,8 @@ export interface components {
       requestId?: string;
       /** @description Validation: every bad field */
       errors?: components['schemas']['FieldError'][];
+    } & {
+      [key: string]: unknown;
     };
     Readiness: {
       /** @enum {string} */
@@ -621,14 +623,14 @@ export interface components {
     Offer: {
       /**
        * @description `{productId}:{skuId}:{availabilityId}`
-       * @example DG7GMGF0D5RK:0002:DG7GMGF0D5SX
+       * @example DG7GMGF0D7FV:0001:DG7GMGF0D7FW
        */
       id: string;
-      /** @example DG7GMGF0D5RK */
+      /** @example DG7GMGF0D7FV */
       productId: string;
-      /** @example 0002 */
+      /** @example 0001 */
       skuId: string;
-      /** @example DG7GMGF0D5SX */
+      /** @example DG7GMGF0D7FW */
       availabilityId: string;
       /** @example Windows Server 2022 Standard - 16 Core License Pack */
       friendlyName: string;
@@ -686,7 +688,7 @@ export interface components {
     OrderLineItem: {
       /** @example 0 */
       lineItemNumber: number;
-      /** @example DG7GMGF0D5RK:0002:DG7GMGF0D5SX */
+      /** @example DG7GMGF0D7FV:0001:DG7GMGF0D7FW */
       offerId: string;
       /** @example Windows Server 2022 Standard - 16 Core License Pack */
       friendlyName: string;
@@ -2414,13 +2416,17 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description The bits */
+      /** @description The bits (Content-Disposition: attachment), in the media type of the file */
       200: {
         headers: {
           [name: string]: unknown;
         };
         content: {
           'application/octet-stream': string;
+          'application/vnd.microsoft.portable-executable': string;
+          'application/x-iso9660-image': string;
+          'application/x-msi': string;
+          'application/zip': string;
         };
       };
       /** @description Redirect to the bits at the artifact store */
@@ -3098,8 +3104,7 @@ export interface operations {
         /** @description Read-your-writes: wait (bounded) until the list has applied this global position (a command’s X-Event-Position) */
         minPosition?: number;
       };
-      header: {
-        accept: string;
+      header?: {
         /** @description Echoed; generated when absent. */
         'MS-CorrelationId'?: string;
         /** @description Echoed; generated when absent. Retries of a command reuse it. */
@@ -3179,8 +3184,7 @@ export interface operations {
         /** @description Read-your-writes: wait (bounded) until the list has applied this global position (a command’s X-Event-Position) */
         minPosition?: number;
       };
-      header: {
-        accept: string;
+      header?: {
         /** @description Echoed; generated when absent. */
         'MS-CorrelationId'?: string;
         /** @description Echoed; generated when absent. Retries of a command reuse it. */
@@ -3400,8 +3404,7 @@ export interface operations {
   MetricsController_scrape: {
     parameters: {
       query?: never;
-      header: {
-        authorization: string;
+      header?: {
         /** @description Echoed; generated when absent. */
         'MS-CorrelationId'?: string;
         /** @description Echoed; generated when absent. Retries of a command reuse it. */

@@ -11,7 +11,7 @@ const BASES = ['full', 'prorated'];
 export class OrderLineItemResponseDto {
   @ApiProperty({ type: 'integer', minimum: 0, example: 0 })
   lineItemNumber!: number;
-  @ApiProperty({ example: 'DG7GMGF0D5RK:0002:DG7GMGF0D5SX' })
+  @ApiProperty({ example: 'DG7GMGF0D7FV:0001:DG7GMGF0D7FW' })
   offerId!: string;
   @ApiProperty({ example: 'Windows Server 2022 Standard - 16 Core License Pack' })
   friendlyName!: string;

@@ -46,8 +46,8 @@ export class OrdersController {
         summary: 'Perpetual software, two line items',
         value: {
           lineItems: [
-            { lineItemNumber: 0, offerId: 'DG7GMGF0D5RK:0002:DG7GMGF0D5SX', quantity: 2 },
-            { lineItemNumber: 1, offerId: 'DG7GMGF0D5RK:0001:DG7GMGF0D5SW', quantity: 1 },
+            { lineItemNumber: 0, offerId: 'DG7GMGF0D7FV:0001:DG7GMGF0D7FW', quantity: 2 },
+            { lineItemNumber: 1, offerId: 'DG7GMGF0FKZV:0001:DG7GMGF0FKZW', quantity: 1 },
           ],
         },
       },

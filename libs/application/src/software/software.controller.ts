@@ -25,6 +25,7 @@ import {
 } from '@csp/platform';
 import type { SoftwareItem } from '@csp/read-models';
 import type { Collection } from '../shared/collection';
+import { ARTIFACT_CONTENT_TYPES } from '../adapters/artifact-path';
 import { setPositionHeader } from '../shared/position-header';
 import { CONTINUATION_TOKEN_QUERY, MIN_POSITION_QUERY, SIZE_QUERY } from '../shared/query.docs';
 import { SoftwareCollectionDto } from './software.response.dto';
@@ -156,8 +157,10 @@ export class DownloadsController {
   })
   @ApiParam({ name: 'token', description: 'The signed token of a link from POST …/downloadlinks' })
   @ApiOkResponse({
-    description: 'The bits',
-    content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } },
+    description: 'The bits (Content-Disposition: attachment), in the media type of the file',
+    content: Object.fromEntries(
+      ARTIFACT_CONTENT_TYPES.map((type) => [type, { schema: { type: 'string', format: 'binary' } }]),
+    ),
   })
   @ApiFoundResponse({
     description: 'Redirect to the bits at the artifact store',

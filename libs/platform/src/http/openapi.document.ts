@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import { problemResponseObject } from '../errors/problem-details.dto';
+import { PROBLEM_SCHEMA, problemResponseObject } from '../errors/problem-details.dto';
 import { CORRELATION_ID_HEADER, REQUEST_ID_HEADER } from '../request-context/request-context';
 
 export interface OpenApiDocumentOptions {
@@ -78,20 +78,31 @@ export function buildOpenApiDocument(app: INestApplication, options: OpenApiDocu
       },
     );
   for (const tag of TAGS) builder.addTag(tag.name, tag.description);
-  return addCommonProblems(SwaggerModule.createDocument(app, builder.build()));
+  return completeOperations(SwaggerModule.createDocument(app, builder.build()));
 }
 
+const IGNORED_HEADERS = ['accept', 'content-type', 'authorization'];
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
 
 /**
- * What every authenticated operation may answer besides its own problems: the per-tenant rate limit (the
+ * Drops header parameters OpenAPI ignores, and adds what every authenticated operation may answer besides its
+ * own problems: the per-tenant rate limit (the
  * RateLimitGuard runs on every route that needs a token) and a backing service being down.
  */
-function addCommonProblems(document: OpenAPIObject): OpenAPIObject {
+function completeOperations(document: OpenAPIObject): OpenAPIObject {
+  // RFC 9457: a problem may carry extension members (e.g. `closedAt`); the schema says so.
+  const problem = document.components?.schemas?.[PROBLEM_SCHEMA];
+  if (problem && !('$ref' in problem)) problem.additionalProperties = true;
   for (const item of Object.values(document.paths)) {
     for (const method of METHODS) {
       const operation = item[method];
-      if (!operation || (operation.security && operation.security.length === 0)) continue;
+      if (!operation) continue;
+      // OpenAPI ignores these header parameters (`@Headers('accept')` would add one, required): content
+      // negotiation is the responses' media types, auth the security schemes.
+      operation.parameters = operation.parameters?.filter(
+        (p) => !('in' in p) || p.in !== 'header' || !IGNORED_HEADERS.includes(p.name.toLowerCase()),
+      );
+      if (operation.security && operation.security.length === 0) continue;
       for (const status of [429, 503]) operation.responses[String(status)] ??= problemResponseObject(status);
     }
   }

@@ -6,13 +6,13 @@ import { CollectionDto, MoneyResponseDto, TERM_DURATIONS } from '../../shared/re
 
 @ApiSchema({ name: 'Offer' })
 export class OfferResponseDto {
-  @ApiProperty({ description: '`{productId}:{skuId}:{availabilityId}`', example: 'DG7GMGF0D5RK:0002:DG7GMGF0D5SX' })
+  @ApiProperty({ description: '`{productId}:{skuId}:{availabilityId}`', example: 'DG7GMGF0D7FV:0001:DG7GMGF0D7FW' })
   id!: string;
-  @ApiProperty({ example: 'DG7GMGF0D5RK' })
+  @ApiProperty({ example: 'DG7GMGF0D7FV' })
   productId!: string;
-  @ApiProperty({ example: '0002' })
+  @ApiProperty({ example: '0001' })
   skuId!: string;
-  @ApiProperty({ example: 'DG7GMGF0D5SX' })
+  @ApiProperty({ example: 'DG7GMGF0D7FW' })
   availabilityId!: string;
   @ApiProperty({ example: 'Windows Server 2022 Standard - 16 Core License Pack' })
   friendlyName!: string;

@@ -1270,7 +1270,14 @@ export interface components {
   responses: never;
   parameters: never;
   requestBodies: never;
-  headers: never;
+  headers: {
+    /** @description The request’s MS-RequestId (generated when absent) */
+    RequestId: string;
+    /** @description The request’s MS-CorrelationId (generated when absent) */
+    CorrelationId: string;
+    /** @description The global position the command wrote: pass it as `minPosition` to read your writes */
+    EventPosition: number;
+  };
   pathItems: never;
 }
 export type $defs = Record<string, never>;
@@ -1291,6 +1298,8 @@ export interface operations {
     responses: {
       200: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -1316,6 +1325,8 @@ export interface operations {
       /** @description Every dependency is up */
       200: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -1325,6 +1336,8 @@ export interface operations {
       /** @description A backing service is unavailable; retry after `Retry-After` seconds: a dependency is down */
       503: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -1356,6 +1369,8 @@ export interface operations {
     responses: {
       200: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -1365,6 +1380,8 @@ export interface operations {
       /** @description Bad input: malformed JSON, an unknown field, a wrong type or an out-of-range value (`errors` names each field) */
       400: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -1374,6 +1391,8 @@ export interface operations {
       /** @description No bearer token, or a bad or expired one */
       401: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -1383,6 +1402,8 @@ export interface operations {
       /** @description The caller does not have a role this operation needs */
       403: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -1392,6 +1413,8 @@ export interface operations {
       /** @description Over the per-tenant rate limit; retry after `Retry-After` seconds */
       429: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -1401,6 +1424,8 @@ export interface operations {
       /** @description A backing service is unavailable; retry after `Retry-After` seconds */
       503: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -1430,6 +1455,9 @@ export interface operations {
       /** @description The customer; its id is the customer’s tenant GUID */
       201: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          'X-Event-Position': components['headers']['EventPosition'];
           [name: string]: unknown;
         };
         content: {
@@ -1439,6 +1467,8 @@ export interface operations {
       /** @description Bad input: malformed JSON, an unknown field, a wrong type or an out-of-range value (`errors` names each field): a missing or bad field, an unknown country */
       400: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -1448,6 +1478,8 @@ export interface operations {
       /** @description No bearer token, or a bad or expired one */
       401: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -1457,6 +1489,8 @@ export interface operations {
       /** @description The caller does not have a role this operation needs */
       403: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -1466,6 +1500,8 @@ export interface operations {
       /** @description The resource’s state refuses the command: `domain_taken`, or the tenant is already registered */
       409: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -1475,6 +1511,8 @@ export interface operations {
       /** @description Understood but refused by a business rule (`code` names it) */
       422: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -1484,6 +1522,8 @@ export interface operations {
       /** @description Over the per-tenant rate limit; retry after `Retry-After` seconds */
       429: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -1493,6 +1533,8 @@ export interface operations {
       /** @description A backing service is unavailable; retry after `Retry-After` seconds */
       503: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -1519,6 +1561,8 @@ export interface operations {
     responses: {
       200: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -1528,6 +1572,8 @@ export interface operations {
       /** @description No bearer token, or a bad or expired one */
       401: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -1537,6 +1583,8 @@ export interface operations {
       /** @description The caller does not have a role this operation needs */
       403: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -1546,6 +1594,8 @@ export interface operations {
       /** @description Not found (another tenant’s resources are not found either) */
       404: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -1555,6 +1605,8 @@ export interface operations {
       /** @description Over the per-tenant rate limit; retry after `Retry-After` seconds */
       429: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -1564,6 +1616,8 @@ export interface operations {
       /** @description A backing service is unavailable; retry after `Retry-After` seconds */
       503: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -1591,6 +1645,8 @@ export interface operations {
     responses: {
       200: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -1600,6 +1656,8 @@ export interface operations {
       /** @description Bad input: malformed JSON, an unknown field, a wrong type or an out-of-range value (`errors` names each field): a missing or unknown country */
       400: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -1609,6 +1667,8 @@ export interface operations {
       /** @description No bearer token, or a bad or expired one */
       401: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -1618,6 +1678,8 @@ export interface operations {
       /** @description Understood but refused by a business rule (`code` names it) */
       422: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -1627,6 +1689,8 @@ export interface operations {
       /** @description Over the per-tenant rate limit; retry after `Retry-After` seconds */
       429: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -1636,6 +1700,8 @@ export interface operations {
       /** @description A backing service is unavailable; retry after `Retry-After` seconds */
       503: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -1669,6 +1735,8 @@ export interface operations {
     responses: {
       200: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -1678,6 +1746,8 @@ export interface operations {
       /** @description Bad input: malformed JSON, an unknown field, a wrong type or an out-of-range value (`errors` names each field) */
       400: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -1687,6 +1757,8 @@ export interface operations {
       /** @description No bearer token, or a bad or expired one */
       401: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -1696,6 +1768,8 @@ export interface operations {
       /** @description The caller does not have a role this operation needs */
       403: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -1705,6 +1779,8 @@ export interface operations {
       /** @description Not found (another tenant’s resources are not found either) */
       404: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -1714,6 +1790,8 @@ export interface operations {
       /** @description Over the per-tenant rate limit; retry after `Retry-After` seconds */
       429: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -1723,6 +1801,8 @@ export interface operations {
       /** @description A backing service is unavailable; retry after `Retry-After` seconds */
       503: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -1754,6 +1834,9 @@ export interface operations {
       /** @description The order (Location: its URI) */
       201: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          'X-Event-Position': components['headers']['EventPosition'];
           [name: string]: unknown;
         };
         content: {
@@ -1763,6 +1846,8 @@ export interface operations {
       /** @description Bad input: malformed JSON, an unknown field, a wrong type or an out-of-range value (`errors` names each field): an unknown offer, a bad quantity, duplicate line numbers */
       400: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -1772,6 +1857,8 @@ export interface operations {
       /** @description No bearer token, or a bad or expired one */
       401: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -1781,6 +1868,8 @@ export interface operations {
       /** @description The caller does not have a role this operation needs */
       403: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -1790,6 +1879,8 @@ export interface operations {
       /** @description Not found (another tenant’s resources are not found either) */
       404: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -1799,6 +1890,8 @@ export interface operations {
       /** @description The resource’s state refuses the command */
       409: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -1808,6 +1901,8 @@ export interface operations {
       /** @description Understood but refused by a business rule (`code` names it): `offer_not_available_in_market` */
       422: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -1817,6 +1912,8 @@ export interface operations {
       /** @description Over the per-tenant rate limit; retry after `Retry-After` seconds */
       429: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -1826,6 +1923,8 @@ export interface operations {
       /** @description A backing service is unavailable; retry after `Retry-After` seconds */
       503: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -1856,6 +1955,8 @@ export interface operations {
     responses: {
       200: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -1865,6 +1966,8 @@ export interface operations {
       /** @description Bad input: malformed JSON, an unknown field, a wrong type or an out-of-range value (`errors` names each field): `invalid_timestamp` */
       400: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -1874,6 +1977,8 @@ export interface operations {
       /** @description No bearer token, or a bad or expired one */
       401: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -1883,6 +1988,8 @@ export interface operations {
       /** @description The caller does not have a role this operation needs */
       403: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -1892,6 +1999,8 @@ export interface operations {
       /** @description Not found (another tenant’s resources are not found either) */
       404: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -1901,6 +2010,8 @@ export interface operations {
       /** @description Over the per-tenant rate limit; retry after `Retry-After` seconds */
       429: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -1910,6 +2021,8 @@ export interface operations {
       /** @description A backing service is unavailable; retry after `Retry-After` seconds */
       503: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -1942,6 +2055,9 @@ export interface operations {
       /** @description The order with its cancellation */
       200: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          'X-Event-Position': components['headers']['EventPosition'];
           [name: string]: unknown;
         };
         content: {
@@ -1951,6 +2067,8 @@ export interface operations {
       /** @description Bad input: malformed JSON, an unknown field, a wrong type or an out-of-range value (`errors` names each field) */
       400: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -1960,6 +2078,8 @@ export interface operations {
       /** @description No bearer token, or a bad or expired one */
       401: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -1969,6 +2089,8 @@ export interface operations {
       /** @description The caller does not have a role this operation needs: only a partner AdminAgent cancels */
       403: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -1978,6 +2100,8 @@ export interface operations {
       /** @description Not found (another tenant’s resources are not found either) */
       404: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -1987,6 +2111,8 @@ export interface operations {
       /** @description The resource’s state refuses the command: `cancellation_window_passed` (with `closedAt`), `not_cancellable`, `already_cancelled` */
       409: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -1996,6 +2122,8 @@ export interface operations {
       /** @description Understood but refused by a business rule (`code` names it) */
       422: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -2005,6 +2133,8 @@ export interface operations {
       /** @description Over the per-tenant rate limit; retry after `Retry-After` seconds */
       429: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -2014,6 +2144,8 @@ export interface operations {
       /** @description A backing service is unavailable; retry after `Retry-After` seconds */
       503: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -2041,6 +2173,8 @@ export interface operations {
     responses: {
       200: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -2050,6 +2184,8 @@ export interface operations {
       /** @description No bearer token, or a bad or expired one */
       401: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -2059,6 +2195,8 @@ export interface operations {
       /** @description The caller does not have a role this operation needs */
       403: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -2068,6 +2206,8 @@ export interface operations {
       /** @description Not found (another tenant’s resources are not found either) */
       404: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -2077,6 +2217,8 @@ export interface operations {
       /** @description Over the per-tenant rate limit; retry after `Retry-After` seconds */
       429: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -2086,6 +2228,8 @@ export interface operations {
       /** @description A backing service is unavailable; retry after `Retry-After` seconds */
       503: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -2119,6 +2263,8 @@ export interface operations {
     responses: {
       200: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -2128,6 +2274,8 @@ export interface operations {
       /** @description Bad input: malformed JSON, an unknown field, a wrong type or an out-of-range value (`errors` names each field) */
       400: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -2137,6 +2285,8 @@ export interface operations {
       /** @description No bearer token, or a bad or expired one */
       401: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -2146,6 +2296,8 @@ export interface operations {
       /** @description The caller does not have a role this operation needs */
       403: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -2155,6 +2307,8 @@ export interface operations {
       /** @description Not found (another tenant’s resources are not found either) */
       404: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -2164,6 +2318,8 @@ export interface operations {
       /** @description Over the per-tenant rate limit; retry after `Retry-After` seconds */
       429: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -2173,6 +2329,8 @@ export interface operations {
       /** @description A backing service is unavailable; retry after `Retry-After` seconds */
       503: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -2206,6 +2364,9 @@ export interface operations {
       /** @description The key (Cache-Control: no-store) */
       200: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          'X-Event-Position': components['headers']['EventPosition'];
           [name: string]: unknown;
         };
         content: {
@@ -2215,6 +2376,8 @@ export interface operations {
       /** @description Bad input: malformed JSON, an unknown field, a wrong type or an out-of-range value (`errors` names each field): `kms_not_allowed` for keyType "KMS", a version the software does not have */
       400: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -2224,6 +2387,8 @@ export interface operations {
       /** @description No bearer token, or a bad or expired one */
       401: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -2233,6 +2398,8 @@ export interface operations {
       /** @description The caller does not have a role this operation needs */
       403: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -2242,6 +2409,8 @@ export interface operations {
       /** @description Not found (another tenant’s resources are not found either) */
       404: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -2251,6 +2420,8 @@ export interface operations {
       /** @description The resource’s state refuses the command: `key_pool_exhausted` */
       409: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -2260,6 +2431,8 @@ export interface operations {
       /** @description Gone: revoked by a cancellation, expired or used up: `revoked` after cancellation */
       410: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -2269,6 +2442,8 @@ export interface operations {
       /** @description Understood but refused by a business rule (`code` names it) */
       422: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -2278,6 +2453,8 @@ export interface operations {
       /** @description Over the per-tenant rate limit; retry after `Retry-After` seconds */
       429: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -2287,6 +2464,8 @@ export interface operations {
       /** @description A backing service is unavailable; retry after `Retry-After` seconds */
       503: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -2319,6 +2498,9 @@ export interface operations {
     responses: {
       201: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          'X-Event-Position': components['headers']['EventPosition'];
           [name: string]: unknown;
         };
         content: {
@@ -2328,6 +2510,8 @@ export interface operations {
       /** @description Bad input: malformed JSON, an unknown field, a wrong type or an out-of-range value (`errors` names each field): a version, language or bitness the offer does not have */
       400: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -2337,6 +2521,8 @@ export interface operations {
       /** @description No bearer token, or a bad or expired one */
       401: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -2346,6 +2532,8 @@ export interface operations {
       /** @description The caller does not have a role this operation needs */
       403: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -2355,6 +2543,8 @@ export interface operations {
       /** @description Not found (another tenant’s resources are not found either) */
       404: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -2364,6 +2554,8 @@ export interface operations {
       /** @description Gone: revoked by a cancellation, expired or used up: `revoked` after cancellation */
       410: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -2373,6 +2565,8 @@ export interface operations {
       /** @description Understood but refused by a business rule (`code` names it) */
       422: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -2382,6 +2576,8 @@ export interface operations {
       /** @description Over the per-tenant rate limit; retry after `Retry-After` seconds */
       429: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -2391,6 +2587,8 @@ export interface operations {
       /** @description A backing service is unavailable; retry after `Retry-After` seconds */
       503: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -2419,6 +2617,8 @@ export interface operations {
       /** @description The bits (Content-Disposition: attachment), in the media type of the file */
       200: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -2434,6 +2634,8 @@ export interface operations {
         headers: {
           /** @description Where the bits are */
           Location?: string;
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content?: never;
@@ -2441,6 +2643,8 @@ export interface operations {
       /** @description Not found (another tenant’s resources are not found either): a tampered or unknown link */
       404: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -2450,6 +2654,8 @@ export interface operations {
       /** @description Gone: revoked by a cancellation, expired or used up: expired, used up or revoked */
       410: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -2479,6 +2685,9 @@ export interface operations {
       /** @description The support request, status "submitted" */
       201: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          'X-Event-Position': components['headers']['EventPosition'];
           [name: string]: unknown;
         };
         content: {
@@ -2488,6 +2697,8 @@ export interface operations {
       /** @description Bad input: malformed JSON, an unknown field, a wrong type or an out-of-range value (`errors` names each field): names each missing or bad field */
       400: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -2497,6 +2708,8 @@ export interface operations {
       /** @description No bearer token, or a bad or expired one */
       401: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -2506,6 +2719,8 @@ export interface operations {
       /** @description The caller does not have a role this operation needs */
       403: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -2515,6 +2730,8 @@ export interface operations {
       /** @description Understood but refused by a business rule (`code` names it) */
       422: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -2524,6 +2741,8 @@ export interface operations {
       /** @description Over the per-tenant rate limit; retry after `Retry-After` seconds */
       429: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -2533,6 +2752,8 @@ export interface operations {
       /** @description A backing service is unavailable; retry after `Retry-After` seconds */
       503: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -2559,6 +2780,8 @@ export interface operations {
     responses: {
       200: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -2568,6 +2791,8 @@ export interface operations {
       /** @description No bearer token, or a bad or expired one */
       401: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -2577,6 +2802,8 @@ export interface operations {
       /** @description The caller does not have a role this operation needs */
       403: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -2586,6 +2813,8 @@ export interface operations {
       /** @description Not found (another tenant’s resources are not found either) */
       404: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -2595,6 +2824,8 @@ export interface operations {
       /** @description Over the per-tenant rate limit; retry after `Retry-After` seconds */
       429: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -2604,6 +2835,8 @@ export interface operations {
       /** @description A backing service is unavailable; retry after `Retry-After` seconds */
       503: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -2635,6 +2868,8 @@ export interface operations {
     responses: {
       200: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -2644,6 +2879,8 @@ export interface operations {
       /** @description Bad input: malformed JSON, an unknown field, a wrong type or an out-of-range value (`errors` names each field) */
       400: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -2653,6 +2890,8 @@ export interface operations {
       /** @description No bearer token, or a bad or expired one */
       401: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -2662,6 +2901,8 @@ export interface operations {
       /** @description The caller does not have a role this operation needs */
       403: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -2671,6 +2912,8 @@ export interface operations {
       /** @description Not found (another tenant’s resources are not found either) */
       404: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -2680,6 +2923,8 @@ export interface operations {
       /** @description Over the per-tenant rate limit; retry after `Retry-After` seconds */
       429: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -2689,6 +2934,8 @@ export interface operations {
       /** @description A backing service is unavailable; retry after `Retry-After` seconds */
       503: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -2719,6 +2966,9 @@ export interface operations {
     responses: {
       201: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          'X-Event-Position': components['headers']['EventPosition'];
           [name: string]: unknown;
         };
         content: {
@@ -2728,6 +2978,8 @@ export interface operations {
       /** @description Bad input: malformed JSON, an unknown field, a wrong type or an out-of-range value (`errors` names each field) */
       400: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -2737,6 +2989,8 @@ export interface operations {
       /** @description No bearer token, or a bad or expired one */
       401: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -2746,6 +3000,8 @@ export interface operations {
       /** @description The caller does not have a role this operation needs */
       403: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -2755,6 +3011,8 @@ export interface operations {
       /** @description Not found (another tenant’s resources are not found either) */
       404: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -2764,6 +3022,8 @@ export interface operations {
       /** @description The resource’s state refuses the command: a group of that name exists */
       409: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -2773,6 +3033,8 @@ export interface operations {
       /** @description Understood but refused by a business rule (`code` names it) */
       422: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -2782,6 +3044,8 @@ export interface operations {
       /** @description Over the per-tenant rate limit; retry after `Retry-After` seconds */
       429: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -2791,6 +3055,8 @@ export interface operations {
       /** @description A backing service is unavailable; retry after `Retry-After` seconds */
       503: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -2822,6 +3088,9 @@ export interface operations {
       /** @description The groups imported */
       201: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          'X-Event-Position': components['headers']['EventPosition'];
           [name: string]: unknown;
         };
         content: {
@@ -2831,6 +3100,8 @@ export interface operations {
       /** @description Bad input: malformed JSON, an unknown field, a wrong type or an out-of-range value (`errors` names each field) */
       400: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -2840,6 +3111,8 @@ export interface operations {
       /** @description No bearer token, or a bad or expired one */
       401: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -2849,6 +3122,8 @@ export interface operations {
       /** @description The caller does not have a role this operation needs */
       403: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -2858,6 +3133,8 @@ export interface operations {
       /** @description Not found (another tenant’s resources are not found either) */
       404: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -2867,6 +3144,8 @@ export interface operations {
       /** @description The resource’s state refuses the command */
       409: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -2876,6 +3155,8 @@ export interface operations {
       /** @description The request body’s media type is not accepted */
       415: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -2885,6 +3166,8 @@ export interface operations {
       /** @description Understood but refused by a business rule (`code` names it) */
       422: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -2894,6 +3177,8 @@ export interface operations {
       /** @description Over the per-tenant rate limit; retry after `Retry-After` seconds */
       429: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -2903,6 +3188,8 @@ export interface operations {
       /** @description A backing service is unavailable; retry after `Retry-After` seconds */
       503: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -2930,6 +3217,8 @@ export interface operations {
     responses: {
       200: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -2939,6 +3228,8 @@ export interface operations {
       /** @description No bearer token, or a bad or expired one */
       401: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -2948,6 +3239,8 @@ export interface operations {
       /** @description The caller does not have a role this operation needs */
       403: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -2957,6 +3250,8 @@ export interface operations {
       /** @description Not found (another tenant’s resources are not found either) */
       404: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -2966,6 +3261,8 @@ export interface operations {
       /** @description Over the per-tenant rate limit; retry after `Retry-After` seconds */
       429: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -2975,6 +3272,8 @@ export interface operations {
       /** @description A backing service is unavailable; retry after `Retry-After` seconds */
       503: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -3007,6 +3306,9 @@ export interface operations {
       /** @description The group, now migrated */
       201: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          'X-Event-Position': components['headers']['EventPosition'];
           [name: string]: unknown;
         };
         content: {
@@ -3016,6 +3318,8 @@ export interface operations {
       /** @description Bad input: malformed JSON, an unknown field, a wrong type or an out-of-range value (`errors` names each field) */
       400: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -3025,6 +3329,8 @@ export interface operations {
       /** @description No bearer token, or a bad or expired one */
       401: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -3034,6 +3340,8 @@ export interface operations {
       /** @description The caller does not have a role this operation needs */
       403: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -3043,6 +3351,8 @@ export interface operations {
       /** @description Not found (another tenant’s resources are not found either) */
       404: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -3052,6 +3362,8 @@ export interface operations {
       /** @description The resource’s state refuses the command: already migrated */
       409: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -3061,6 +3373,8 @@ export interface operations {
       /** @description Understood but refused by a business rule (`code` names it) */
       422: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -3070,6 +3384,8 @@ export interface operations {
       /** @description Over the per-tenant rate limit; retry after `Retry-After` seconds */
       429: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -3079,6 +3395,8 @@ export interface operations {
       /** @description A backing service is unavailable; retry after `Retry-After` seconds */
       503: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -3118,6 +3436,8 @@ export interface operations {
       /** @description A collection of audit records, or CSV (`Accept: text/csv`) */
       200: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -3128,6 +3448,8 @@ export interface operations {
       /** @description Bad input: malformed JSON, an unknown field, a wrong type or an out-of-range value (`errors` names each field): a start more than 90 days back, an end before the start */
       400: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -3137,6 +3459,8 @@ export interface operations {
       /** @description No bearer token, or a bad or expired one */
       401: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -3146,6 +3470,8 @@ export interface operations {
       /** @description The caller does not have a role this operation needs */
       403: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -3155,6 +3481,8 @@ export interface operations {
       /** @description Over the per-tenant rate limit; retry after `Retry-After` seconds */
       429: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -3164,6 +3492,8 @@ export interface operations {
       /** @description A backing service is unavailable; retry after `Retry-After` seconds */
       503: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -3198,6 +3528,8 @@ export interface operations {
       /** @description A collection of credit lines with `totals`, or CSV (`Accept: text/csv`) */
       200: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -3208,6 +3540,8 @@ export interface operations {
       /** @description Bad input: malformed JSON, an unknown field, a wrong type or an out-of-range value (`errors` names each field): a missing or bad period */
       400: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -3217,6 +3551,8 @@ export interface operations {
       /** @description No bearer token, or a bad or expired one */
       401: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -3226,6 +3562,8 @@ export interface operations {
       /** @description The caller does not have a role this operation needs */
       403: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -3235,6 +3573,8 @@ export interface operations {
       /** @description Over the per-tenant rate limit; retry after `Retry-After` seconds */
       429: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -3244,6 +3584,8 @@ export interface operations {
       /** @description A backing service is unavailable; retry after `Retry-After` seconds */
       503: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -3275,6 +3617,8 @@ export interface operations {
     responses: {
       200: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -3284,6 +3628,8 @@ export interface operations {
       /** @description Bad input: malformed JSON, an unknown field, a wrong type or an out-of-range value (`errors` names each field) */
       400: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -3293,6 +3639,8 @@ export interface operations {
       /** @description No bearer token, or a bad or expired one */
       401: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -3302,6 +3650,8 @@ export interface operations {
       /** @description The caller does not have a role this operation needs */
       403: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -3311,6 +3661,8 @@ export interface operations {
       /** @description Over the per-tenant rate limit; retry after `Retry-After` seconds */
       429: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -3320,6 +3672,8 @@ export interface operations {
       /** @description A backing service is unavailable; retry after `Retry-After` seconds */
       503: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -3348,6 +3702,8 @@ export interface operations {
       /** @description The order’s events, oldest first */
       200: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -3357,6 +3713,8 @@ export interface operations {
       /** @description No bearer token, or a bad or expired one */
       401: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -3366,6 +3724,8 @@ export interface operations {
       /** @description The caller does not have a role this operation needs */
       403: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -3375,6 +3735,8 @@ export interface operations {
       /** @description Not found (another tenant’s resources are not found either) */
       404: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -3384,6 +3746,8 @@ export interface operations {
       /** @description Over the per-tenant rate limit; retry after `Retry-After` seconds */
       429: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -3393,6 +3757,8 @@ export interface operations {
       /** @description A backing service is unavailable; retry after `Retry-After` seconds */
       503: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -3418,6 +3784,8 @@ export interface operations {
       /** @description Prometheus text format 0.0.4 */
       200: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
@@ -3427,6 +3795,8 @@ export interface operations {
       /** @description No bearer token, or a bad or expired one: METRICS_TOKEN is set and was not sent */
       401: {
         headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {

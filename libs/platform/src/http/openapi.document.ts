@@ -81,6 +81,8 @@ export function buildOpenApiDocument(app: INestApplication, options: OpenApiDocu
   return completeOperations(SwaggerModule.createDocument(app, builder.build()));
 }
 
+/** Set by commands (libs/application's setPositionHeader). */
+const POSITION_HEADER = 'X-Event-Position';
 const IGNORED_HEADERS = ['accept', 'content-type', 'authorization'];
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
 
@@ -90,6 +92,24 @@ const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'tr
  * RateLimitGuard runs on every route that needs a token) and a backing service being down.
  */
 function completeOperations(document: OpenAPIObject): OpenAPIObject {
+  document.components = {
+    ...document.components,
+    headers: {
+      ...document.components?.headers,
+      RequestId: {
+        description: 'The request’s MS-RequestId (generated when absent)',
+        schema: { type: 'string', format: 'uuid' },
+      },
+      CorrelationId: {
+        description: 'The request’s MS-CorrelationId (generated when absent)',
+        schema: { type: 'string', format: 'uuid' },
+      },
+      EventPosition: {
+        description: 'The global position the command wrote: pass it as `minPosition` to read your writes',
+        schema: { type: 'integer', minimum: 0 },
+      },
+    },
+  };
   // RFC 9457: a problem may carry extension members (e.g. `closedAt`); the schema says so.
   const problem = document.components?.schemas?.[PROBLEM_SCHEMA];
   if (problem && !('$ref' in problem)) problem.additionalProperties = true;
@@ -102,8 +122,20 @@ function completeOperations(document: OpenAPIObject): OpenAPIObject {
       operation.parameters = operation.parameters?.filter(
         (p) => !('in' in p) || p.in !== 'header' || !IGNORED_HEADERS.includes(p.name.toLowerCase()),
       );
-      if (operation.security && operation.security.length === 0) continue;
-      for (const status of [429, 503]) operation.responses[String(status)] ??= problemResponseObject(status);
+      if (!operation.security || operation.security.length > 0) {
+        for (const status of [429, 503]) operation.responses[String(status)] ??= problemResponseObject(status);
+      }
+      for (const [status, response] of Object.entries(operation.responses)) {
+        if (!response || '$ref' in response) continue;
+        response.headers = {
+          ...response.headers,
+          [REQUEST_ID_HEADER]: { $ref: '#/components/headers/RequestId' },
+          [CORRELATION_ID_HEADER]: { $ref: '#/components/headers/CorrelationId' },
+          ...(method !== 'get' && /^2/.test(status)
+            ? { [POSITION_HEADER]: { $ref: '#/components/headers/EventPosition' } }
+            : {}),
+        };
+      }
     }
   }
   return document;

@@ -42,7 +42,7 @@ export {
   titleForStatus,
 } from './errors/problem-details';
 export type { ProblemDetails, FieldError, ProblemOptions } from './errors/problem-details';
-export { mapErrorToProblem, MalformedJsonError, isConnectionError } from './errors/error-mapping';
+export { mapErrorToProblem, MalformedJsonError, BodyTooDeepError, isConnectionError } from './errors/error-mapping';
 export type { MappedProblem } from './errors/error-mapping';
 export { ProblemDetailsFilter } from './errors/problem-details.filter';
 export { createValidationPipe, flattenValidationErrors, validationProblem } from './errors/validation.pipe';
@@ -97,6 +97,7 @@ export type { SwaggerSetupOptions } from './http/swagger.setup';
 export { RateLimitGuard, SkipRateLimit } from './http/rate-limit.guard';
 export { TokenBucketLimiter } from './http/token-bucket';
 export { registerJsonBodyParser } from './http/json-body.parser';
+export { jsonDepthExceeds, MAX_JSON_DEPTH } from './http/json-depth';
 
 export { PlatformModule, PINO_LOGGER } from './platform.module';
 export type { PlatformModuleOptions } from './platform.module';

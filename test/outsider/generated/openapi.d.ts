@@ -406,7 +406,7 @@ export interface paths {
     };
     /**
      * Prometheus metrics: propagation latency, failures, overdue count, queue depth
-     * @description No JWT: open, or with METRICS_TOKEN set, `Authorization: Bearer <METRICS_TOKEN>`.
+     * @description No JWT: with METRICS_TOKEN set, `Authorization: Bearer <METRICS_TOKEN>`; without it open, except in production, where it is then not served.
      */
     get: operations['MetricsController_scrape'];
     put?: never;
@@ -3794,6 +3794,17 @@ export interface operations {
       };
       /** @description No bearer token, or a bad or expired one: METRICS_TOKEN is set and was not sent */
       401: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (another tenant’s resources are not found either): production without METRICS_TOKEN */
+      404: {
         headers: {
           'MS-RequestId': components['headers']['RequestId'];
           'MS-CorrelationId': components['headers']['CorrelationId'];

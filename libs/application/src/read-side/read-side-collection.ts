@@ -2,6 +2,7 @@ import { StreamableFile } from '@nestjs/common';
 import { stringify } from 'csv-stringify';
 import { pipeline, Readable } from 'node:stream';
 import type { Collection } from '../shared/collection';
+import { CSV_STRINGIFY_OPTIONS, CsvValue, neutraliseCsvCell } from './csv-cell';
 
 /** A link to the same list with these query parameters (undefined ones left out). */
 export function linkTo(path: string, query: Record<string, string | number | undefined>): string {
@@ -31,20 +32,20 @@ export function filteredCollection<T>(
 
 export interface CsvColumn<T> {
   header: string;
-  value: (row: T) => string | number | boolean | null;
+  value: (row: T) => CsvValue;
 }
 
 /**
- * A CSV download streamed from rows read in chunks: header row, RFC 4180 quoting by csv-stringify,
- * UTF-8. A failure mid-way ends the stream (the client sees a truncated download, not a wrong one).
+ * A CSV download streamed from rows read in chunks: header row, every cell quoted (RFC 4180, by
+ * csv-stringify) and neutralised against spreadsheet formulas, UTF-8. A failure mid-way ends the stream (the client sees a truncated download, not a wrong one).
  */
 export function csvFile<T>(rows: AsyncIterable<T>, columns: CsvColumn<T>[], fileName: string): StreamableFile {
   const source = Readable.from(
     (async function* () {
-      for await (const row of rows) yield columns.map((c) => c.value(row));
+      for await (const row of rows) yield columns.map((c) => neutraliseCsvCell(c.value(row)));
     })(),
   );
-  const csv = stringify({ header: true, columns: columns.map((c) => c.header), record_delimiter: '\r\n' });
+  const csv = stringify({ ...CSV_STRINGIFY_OPTIONS, header: true, columns: columns.map((c) => c.header) });
   pipeline(source, csv, () => undefined);
   return new StreamableFile(csv, {
     type: 'text/csv; charset=utf-8',

@@ -155,6 +155,8 @@ describe('loadConfig', () => {
     const c = load({
       NODE_ENV: 'production',
       AUTH_JWKS_URL: 'https://login.example.com/keys',
+      AUTH_ISSUER: 'https://login.example.com/',
+      AUTH_AUDIENCE: 'api://csp-orders',
       KEY_DERIVATION_SECRET: SECRET,
       LINK_SIGNING_SECRET: SECRET,
     });

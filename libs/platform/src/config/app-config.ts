@@ -1,6 +1,7 @@
 import { isAbsolute, join, resolve } from 'node:path';
 import { ConfigError } from './config.error';
 import { checkSecretLength, resolveSecret } from './local-secret';
+import { loadOperatorSettings, OperatorSettings } from './operator-config';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -44,6 +45,8 @@ export class AppConfig {
   readonly trustProxy!: boolean;
   /** Cancellation propagation, worker side (PROPAGATION_*). */
   readonly propagation!: PropagationSettings;
+  /** /admin/queues and /metrics credentials (OPERATOR_TOKEN, METRICS_TOKEN, QUEUE_DASHBOARD_WRITE). */
+  readonly operator!: OperatorSettings;
 
   constructor(values: AppConfigValues) {
     Object.assign(this, values);
@@ -115,6 +118,13 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
   }
   const issuer = get('AUTH_ISSUER');
   const audience = get('AUTH_AUDIENCE');
+  if (production && jwksUrl) {
+    // Keys of a shared identity provider sign tokens for other apps too: only iss + aud make them ours.
+    if (new URL(jwksUrl).protocol !== 'https:')
+      throw new ConfigError('AUTH_JWKS_URL', 'must be https:// in production');
+    if (!issuer) throw new ConfigError('AUTH_ISSUER', 'is required in production when AUTH_JWKS_URL is set');
+    if (!audience) throw new ConfigError('AUTH_AUDIENCE', 'is required in production when AUTH_JWKS_URL is set');
+  }
 
   const logLevel = (get('LOG_LEVEL') ?? 'info').toLowerCase();
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
@@ -159,6 +169,7 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
     stalledCheckMs: int(get, 'PROPAGATION_STALLED_CHECK_MS', 30_000, 500, 600_000),
     testStepDelayMs: int(get, 'PROPAGATION_TEST_STEP_DELAY_MS', 0, 0, 600_000),
   });
+  const operator = loadOperatorSettings(get, production, (n, f) => bool(get, n, f));
 
   return new AppConfig({
     nodeEnv,
@@ -182,6 +193,7 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
     role: role as ProcessRole,
     trustProxy,
     propagation,
+    operator,
   });
 }
 

@@ -1,5 +1,5 @@
 import { BadRequestException, ConflictException, HttpException, NotFoundException } from '@nestjs/common';
-import { mapErrorToProblem, MalformedJsonError } from './error-mapping';
+import { BodyTooDeepError, mapErrorToProblem, MalformedJsonError } from './error-mapping';
 import { ProblemException } from './problem-details';
 import { redactPath, scrubSecrets } from './scrub-secrets';
 
@@ -109,6 +109,15 @@ describe('mapErrorToProblem', () => {
 
   it('maps malformed JSON to malformed_json', () => {
     expect(mapErrorToProblem(new MalformedJsonError())).toMatchObject({ status: 400, code: 'malformed_json' });
+  });
+
+  it('maps a too deeply nested body to body_too_deep, naming the limit', () => {
+    expect(mapErrorToProblem(new BodyTooDeepError(32))).toMatchObject({
+      status: 400,
+      code: 'body_too_deep',
+      detail: expect.stringContaining('32'),
+      unexpected: false,
+    });
   });
 
   it('hides everything about unexpected errors', () => {

@@ -10,6 +10,14 @@ export class MalformedJsonError extends Error {
   }
 }
 
+/** The body of a JSON request nests deeper than the limit (thrown by our JSON content-type parser). */
+export class BodyTooDeepError extends Error {
+  constructor(readonly maxDepth: number) {
+    super(`The request body nests objects or arrays deeper than ${maxDepth} levels.`);
+    this.name = 'BodyTooDeepError';
+  }
+}
+
 /** What an error becomes on the wire, before the request's own members (instance, ids) are added. */
 export interface MappedProblem {
   status: number;
@@ -75,6 +83,9 @@ export function mapErrorToProblem(error: unknown): MappedProblem {
   }
   if (error instanceof MalformedJsonError) {
     return problem(400, 'malformed_json', error.message);
+  }
+  if (error instanceof BodyTooDeepError) {
+    return problem(400, 'body_too_deep', error.message);
   }
   if (isApplicationError(error)) {
     const status = KIND_STATUS[error.kind]!;

@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { DownloadLinkIssued, orderDecider } from '@csp/domain';
-import { AppConfig } from '@csp/platform';
+import { AppConfig, ProblemException } from '@csp/platform';
 import { CLOCK, Clock } from '../../ports/clock.port';
 import { DOWNLOAD_LINK_SIGNER, DownloadLinkSigner } from '../../ports/download-link-signer.port';
 import { ACCESS } from '../../shared/customer-access';
@@ -50,7 +50,11 @@ export class IssueDownloadLinkHandler implements ICommandHandler<IssueDownloadLi
       },
     });
     // On a replayed request the link recorded the first time is handed out again.
-    const issued = result.events.find((e): e is DownloadLinkIssued => e.type === 'DownloadLinkIssued')!;
+    const issued = result.events.find((e): e is DownloadLinkIssued => e.type === 'DownloadLinkIssued');
+    // The "replay" found another command of this request id (say a key reveal): a reuse, never a 500.
+    if (!issued) {
+      throw new ProblemException(422, 'request_id_reused', 'This MS-RequestId was used for another command.');
+    }
     const token = this.signer.sign({
       linkId: issued.data.linkId,
       orderId: order.orderId,

@@ -1,0 +1,93 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const ROOT = resolve(__dirname, '../..');
+const SECRET = 'production-secret-for-the-start-up-test-0123456789';
+/** apps/api/src/main.ts as `npm start` runs it, compiled on the fly by swc (the jest transform). */
+const BOOTSTRAP = `
+const swc = require('@swc/core');
+const fs = require('fs');
+const root = ${JSON.stringify(ROOT)};
+const cfg = JSON.parse(fs.readFileSync(root + '/.swcrc', 'utf8'));
+delete cfg.$schema;
+cfg.jsc.baseUrl = root;
+cfg.swcrc = false;
+cfg.sourceMaps = false;
+require.extensions['.ts'] = (module, filename) => {
+  module._compile(swc.transformSync(fs.readFileSync(filename, 'utf8'), { ...cfg, filename }).code, filename);
+};
+require(root + '/apps/api/src/main.ts');
+`;
+
+function start(env: Record<string, string>): Promise<{ code: number | null; stderr: string; stdout: string }> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'csp-prod-'));
+  const child = spawn(process.execPath, ['-e', BOOTSTRAP], {
+    cwd: ROOT,
+    env: {
+      PATH: process.env.PATH ?? '',
+      NODE_ENV: 'production',
+      DATA_DIR: dataDir,
+      // Unreachable on purpose: a start that got past the config would fail later, differently.
+      DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none',
+      KEY_DERIVATION_SECRET: SECRET,
+      LINK_SIGNING_SECRET: SECRET,
+      // The partner registry's own production setting, so that only the setting under test is missing.
+      PARTNER_TENANTS: '6f1c3a52-0d5e-4d2b-9a53-6a4c5d1e8b01',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  return new Promise((res) =>
+    child.on('exit', (code) => {
+      rmSync(dataDir, { recursive: true, force: true });
+      res({ code, stderr, stdout });
+    }),
+  );
+}
+
+const JWKS = {
+  AUTH_JWKS_URL: 'https://login.example.com/keys',
+  AUTH_ISSUER: 'https://login.example.com/',
+  AUTH_AUDIENCE: 'api://csp-orders',
+};
+
+// Production refuses to start on an unsafe identity or operator setting: exit 1, one line naming the variable.
+describe('production start-up refuses unsafe settings', () => {
+  it.each([
+    [
+      { ...JWKS, AUTH_ISSUER: '' },
+      'Configuration error: AUTH_ISSUER is required in production when AUTH_JWKS_URL is set',
+    ],
+    [
+      { ...JWKS, AUTH_AUDIENCE: '' },
+      'Configuration error: AUTH_AUDIENCE is required in production when AUTH_JWKS_URL is set',
+    ],
+    [
+      { ...JWKS, AUTH_JWKS_URL: 'http://login.example.com/keys' },
+      'Configuration error: AUTH_JWKS_URL must be https:// in production',
+    ],
+    [
+      { ...JWKS, OPERATOR_TOKEN: 'too-short' },
+      'Configuration error: OPERATOR_TOKEN must be at least 32 characters in production (got 9)',
+    ],
+    [
+      { ...JWKS, METRICS_TOKEN: 'too-short' },
+      'Configuration error: METRICS_TOKEN must be at least 32 characters in production (got 9)',
+    ],
+  ])(
+    '%j',
+    async (env, line) => {
+      const { code, stderr } = await start(env);
+      expect(code).toBe(1);
+      expect(stderr.trim().split('\n')).toEqual([line]);
+      expect(stderr).not.toContain('too-short');
+    },
+    60_000,
+  );
+});

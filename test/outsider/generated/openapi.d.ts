@@ -1341,6 +1341,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:service_unavailable",
+           *       "title": "Service Unavailable",
+           *       "status": 503,
+           *       "detail": "A backing service is unavailable; retry shortly.",
+           *       "code": "service_unavailable"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -1385,6 +1394,21 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:validation_failed",
+           *       "title": "Bad Request",
+           *       "status": 400,
+           *       "detail": "lineItems[0].quantity must not be less than 1",
+           *       "code": "validation_failed",
+           *       "errors": [
+           *         {
+           *           "field": "lineItems[0].quantity",
+           *           "message": "lineItems[0].quantity must not be less than 1"
+           *         }
+           *       ]
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -1396,6 +1420,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:unauthorized",
+           *       "title": "Unauthorized",
+           *       "status": 401,
+           *       "detail": "This operation needs a bearer token.",
+           *       "code": "unauthorized"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -1407,6 +1440,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This operation needs one of the roles AdminAgent.",
+           *       "code": "forbidden"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -1418,6 +1460,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:rate_limited",
+           *       "title": "Too Many Requests",
+           *       "status": 429,
+           *       "detail": "Too many requests: the limit is 500 per minute.",
+           *       "code": "rate_limited"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -1429,6 +1480,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:service_unavailable",
+           *       "title": "Service Unavailable",
+           *       "status": 503,
+           *       "detail": "A backing service is unavailable; retry shortly.",
+           *       "code": "service_unavailable"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -1472,6 +1532,21 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:validation_failed",
+           *       "title": "Bad Request",
+           *       "status": 400,
+           *       "detail": "lineItems[0].quantity must not be less than 1",
+           *       "code": "validation_failed",
+           *       "errors": [
+           *         {
+           *           "field": "lineItems[0].quantity",
+           *           "message": "lineItems[0].quantity must not be less than 1"
+           *         }
+           *       ]
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -1483,6 +1558,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:unauthorized",
+           *       "title": "Unauthorized",
+           *       "status": 401,
+           *       "detail": "This operation needs a bearer token.",
+           *       "code": "unauthorized"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -1494,6 +1578,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This operation needs one of the roles AdminAgent.",
+           *       "code": "forbidden"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -1505,6 +1598,16 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:cancellation_window_passed",
+           *       "title": "Conflict",
+           *       "status": 409,
+           *       "detail": "The cancellation window closed at 2024-07-01T10:00:00.000Z.",
+           *       "code": "cancellation_window_passed",
+           *       "closedAt": "2024-07-01T10:00:00.000Z"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -1516,6 +1619,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:request_id_reused",
+           *       "title": "Unprocessable Content",
+           *       "status": 422,
+           *       "detail": "This MS-RequestId was used for another request.",
+           *       "code": "request_id_reused"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -1527,6 +1639,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:rate_limited",
+           *       "title": "Too Many Requests",
+           *       "status": 429,
+           *       "detail": "Too many requests: the limit is 500 per minute.",
+           *       "code": "rate_limited"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -1538,6 +1659,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:service_unavailable",
+           *       "title": "Service Unavailable",
+           *       "status": 503,
+           *       "detail": "A backing service is unavailable; retry shortly.",
+           *       "code": "service_unavailable"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -1577,6 +1707,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:unauthorized",
+           *       "title": "Unauthorized",
+           *       "status": 401,
+           *       "detail": "This operation needs a bearer token.",
+           *       "code": "unauthorized"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -1588,6 +1727,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This operation needs one of the roles AdminAgent.",
+           *       "code": "forbidden"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -1599,6 +1747,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:order_not_found",
+           *       "title": "Not Found",
+           *       "status": 404,
+           *       "detail": "No order 3f2b8c1e-5d4a-4e7b-9c0d-1a2b3c4d5e6f was found.",
+           *       "code": "order_not_found"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -1610,6 +1767,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:rate_limited",
+           *       "title": "Too Many Requests",
+           *       "status": 429,
+           *       "detail": "Too many requests: the limit is 500 per minute.",
+           *       "code": "rate_limited"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -1621,6 +1787,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:service_unavailable",
+           *       "title": "Service Unavailable",
+           *       "status": 503,
+           *       "detail": "A backing service is unavailable; retry shortly.",
+           *       "code": "service_unavailable"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -1661,6 +1836,21 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:validation_failed",
+           *       "title": "Bad Request",
+           *       "status": 400,
+           *       "detail": "lineItems[0].quantity must not be less than 1",
+           *       "code": "validation_failed",
+           *       "errors": [
+           *         {
+           *           "field": "lineItems[0].quantity",
+           *           "message": "lineItems[0].quantity must not be less than 1"
+           *         }
+           *       ]
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -1672,6 +1862,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:unauthorized",
+           *       "title": "Unauthorized",
+           *       "status": 401,
+           *       "detail": "This operation needs a bearer token.",
+           *       "code": "unauthorized"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -1683,6 +1882,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:request_id_reused",
+           *       "title": "Unprocessable Content",
+           *       "status": 422,
+           *       "detail": "This MS-RequestId was used for another request.",
+           *       "code": "request_id_reused"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -1694,6 +1902,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:rate_limited",
+           *       "title": "Too Many Requests",
+           *       "status": 429,
+           *       "detail": "Too many requests: the limit is 500 per minute.",
+           *       "code": "rate_limited"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -1705,6 +1922,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:service_unavailable",
+           *       "title": "Service Unavailable",
+           *       "status": 503,
+           *       "detail": "A backing service is unavailable; retry shortly.",
+           *       "code": "service_unavailable"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -1751,6 +1977,21 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:validation_failed",
+           *       "title": "Bad Request",
+           *       "status": 400,
+           *       "detail": "lineItems[0].quantity must not be less than 1",
+           *       "code": "validation_failed",
+           *       "errors": [
+           *         {
+           *           "field": "lineItems[0].quantity",
+           *           "message": "lineItems[0].quantity must not be less than 1"
+           *         }
+           *       ]
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -1762,6 +2003,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:unauthorized",
+           *       "title": "Unauthorized",
+           *       "status": 401,
+           *       "detail": "This operation needs a bearer token.",
+           *       "code": "unauthorized"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -1773,6 +2023,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This operation needs one of the roles AdminAgent.",
+           *       "code": "forbidden"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -1784,6 +2043,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:order_not_found",
+           *       "title": "Not Found",
+           *       "status": 404,
+           *       "detail": "No order 3f2b8c1e-5d4a-4e7b-9c0d-1a2b3c4d5e6f was found.",
+           *       "code": "order_not_found"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -1795,6 +2063,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:rate_limited",
+           *       "title": "Too Many Requests",
+           *       "status": 429,
+           *       "detail": "Too many requests: the limit is 500 per minute.",
+           *       "code": "rate_limited"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -1806,6 +2083,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:service_unavailable",
+           *       "title": "Service Unavailable",
+           *       "status": 503,
+           *       "detail": "A backing service is unavailable; retry shortly.",
+           *       "code": "service_unavailable"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -1851,6 +2137,21 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:validation_failed",
+           *       "title": "Bad Request",
+           *       "status": 400,
+           *       "detail": "lineItems[0].quantity must not be less than 1",
+           *       "code": "validation_failed",
+           *       "errors": [
+           *         {
+           *           "field": "lineItems[0].quantity",
+           *           "message": "lineItems[0].quantity must not be less than 1"
+           *         }
+           *       ]
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -1862,6 +2163,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:unauthorized",
+           *       "title": "Unauthorized",
+           *       "status": 401,
+           *       "detail": "This operation needs a bearer token.",
+           *       "code": "unauthorized"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -1873,6 +2183,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This operation needs one of the roles AdminAgent.",
+           *       "code": "forbidden"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -1884,6 +2203,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:order_not_found",
+           *       "title": "Not Found",
+           *       "status": 404,
+           *       "detail": "No order 3f2b8c1e-5d4a-4e7b-9c0d-1a2b3c4d5e6f was found.",
+           *       "code": "order_not_found"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -1895,6 +2223,16 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:cancellation_window_passed",
+           *       "title": "Conflict",
+           *       "status": 409,
+           *       "detail": "The cancellation window closed at 2024-07-01T10:00:00.000Z.",
+           *       "code": "cancellation_window_passed",
+           *       "closedAt": "2024-07-01T10:00:00.000Z"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -1906,6 +2244,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:request_id_reused",
+           *       "title": "Unprocessable Content",
+           *       "status": 422,
+           *       "detail": "This MS-RequestId was used for another request.",
+           *       "code": "request_id_reused"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -1917,6 +2264,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:rate_limited",
+           *       "title": "Too Many Requests",
+           *       "status": 429,
+           *       "detail": "Too many requests: the limit is 500 per minute.",
+           *       "code": "rate_limited"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -1928,6 +2284,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:service_unavailable",
+           *       "title": "Service Unavailable",
+           *       "status": 503,
+           *       "detail": "A backing service is unavailable; retry shortly.",
+           *       "code": "service_unavailable"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -1971,6 +2336,21 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:validation_failed",
+           *       "title": "Bad Request",
+           *       "status": 400,
+           *       "detail": "lineItems[0].quantity must not be less than 1",
+           *       "code": "validation_failed",
+           *       "errors": [
+           *         {
+           *           "field": "lineItems[0].quantity",
+           *           "message": "lineItems[0].quantity must not be less than 1"
+           *         }
+           *       ]
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -1982,6 +2362,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:unauthorized",
+           *       "title": "Unauthorized",
+           *       "status": 401,
+           *       "detail": "This operation needs a bearer token.",
+           *       "code": "unauthorized"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -1993,6 +2382,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This operation needs one of the roles AdminAgent.",
+           *       "code": "forbidden"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2004,6 +2402,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:order_not_found",
+           *       "title": "Not Found",
+           *       "status": 404,
+           *       "detail": "No order 3f2b8c1e-5d4a-4e7b-9c0d-1a2b3c4d5e6f was found.",
+           *       "code": "order_not_found"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2015,6 +2422,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:rate_limited",
+           *       "title": "Too Many Requests",
+           *       "status": 429,
+           *       "detail": "Too many requests: the limit is 500 per minute.",
+           *       "code": "rate_limited"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2026,6 +2442,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:service_unavailable",
+           *       "title": "Service Unavailable",
+           *       "status": 503,
+           *       "detail": "A backing service is unavailable; retry shortly.",
+           *       "code": "service_unavailable"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2072,6 +2497,21 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:validation_failed",
+           *       "title": "Bad Request",
+           *       "status": 400,
+           *       "detail": "lineItems[0].quantity must not be less than 1",
+           *       "code": "validation_failed",
+           *       "errors": [
+           *         {
+           *           "field": "lineItems[0].quantity",
+           *           "message": "lineItems[0].quantity must not be less than 1"
+           *         }
+           *       ]
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2083,6 +2523,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:unauthorized",
+           *       "title": "Unauthorized",
+           *       "status": 401,
+           *       "detail": "This operation needs a bearer token.",
+           *       "code": "unauthorized"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2094,6 +2543,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This operation needs one of the roles AdminAgent.",
+           *       "code": "forbidden"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2105,6 +2563,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:order_not_found",
+           *       "title": "Not Found",
+           *       "status": 404,
+           *       "detail": "No order 3f2b8c1e-5d4a-4e7b-9c0d-1a2b3c4d5e6f was found.",
+           *       "code": "order_not_found"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2116,6 +2583,16 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:cancellation_window_passed",
+           *       "title": "Conflict",
+           *       "status": 409,
+           *       "detail": "The cancellation window closed at 2024-07-01T10:00:00.000Z.",
+           *       "code": "cancellation_window_passed",
+           *       "closedAt": "2024-07-01T10:00:00.000Z"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2127,6 +2604,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:request_id_reused",
+           *       "title": "Unprocessable Content",
+           *       "status": 422,
+           *       "detail": "This MS-RequestId was used for another request.",
+           *       "code": "request_id_reused"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2138,6 +2624,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:rate_limited",
+           *       "title": "Too Many Requests",
+           *       "status": 429,
+           *       "detail": "Too many requests: the limit is 500 per minute.",
+           *       "code": "rate_limited"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2149,6 +2644,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:service_unavailable",
+           *       "title": "Service Unavailable",
+           *       "status": 503,
+           *       "detail": "A backing service is unavailable; retry shortly.",
+           *       "code": "service_unavailable"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2189,6 +2693,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:unauthorized",
+           *       "title": "Unauthorized",
+           *       "status": 401,
+           *       "detail": "This operation needs a bearer token.",
+           *       "code": "unauthorized"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2200,6 +2713,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This operation needs one of the roles AdminAgent.",
+           *       "code": "forbidden"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2211,6 +2733,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:order_not_found",
+           *       "title": "Not Found",
+           *       "status": 404,
+           *       "detail": "No order 3f2b8c1e-5d4a-4e7b-9c0d-1a2b3c4d5e6f was found.",
+           *       "code": "order_not_found"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2222,6 +2753,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:rate_limited",
+           *       "title": "Too Many Requests",
+           *       "status": 429,
+           *       "detail": "Too many requests: the limit is 500 per minute.",
+           *       "code": "rate_limited"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2233,6 +2773,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:service_unavailable",
+           *       "title": "Service Unavailable",
+           *       "status": 503,
+           *       "detail": "A backing service is unavailable; retry shortly.",
+           *       "code": "service_unavailable"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2279,6 +2828,21 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:validation_failed",
+           *       "title": "Bad Request",
+           *       "status": 400,
+           *       "detail": "lineItems[0].quantity must not be less than 1",
+           *       "code": "validation_failed",
+           *       "errors": [
+           *         {
+           *           "field": "lineItems[0].quantity",
+           *           "message": "lineItems[0].quantity must not be less than 1"
+           *         }
+           *       ]
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2290,6 +2854,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:unauthorized",
+           *       "title": "Unauthorized",
+           *       "status": 401,
+           *       "detail": "This operation needs a bearer token.",
+           *       "code": "unauthorized"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2301,6 +2874,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This operation needs one of the roles AdminAgent.",
+           *       "code": "forbidden"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2312,6 +2894,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:order_not_found",
+           *       "title": "Not Found",
+           *       "status": 404,
+           *       "detail": "No order 3f2b8c1e-5d4a-4e7b-9c0d-1a2b3c4d5e6f was found.",
+           *       "code": "order_not_found"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2323,6 +2914,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:rate_limited",
+           *       "title": "Too Many Requests",
+           *       "status": 429,
+           *       "detail": "Too many requests: the limit is 500 per minute.",
+           *       "code": "rate_limited"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2334,6 +2934,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:service_unavailable",
+           *       "title": "Service Unavailable",
+           *       "status": 503,
+           *       "detail": "A backing service is unavailable; retry shortly.",
+           *       "code": "service_unavailable"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2381,6 +2990,21 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:validation_failed",
+           *       "title": "Bad Request",
+           *       "status": 400,
+           *       "detail": "lineItems[0].quantity must not be less than 1",
+           *       "code": "validation_failed",
+           *       "errors": [
+           *         {
+           *           "field": "lineItems[0].quantity",
+           *           "message": "lineItems[0].quantity must not be less than 1"
+           *         }
+           *       ]
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2392,6 +3016,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:unauthorized",
+           *       "title": "Unauthorized",
+           *       "status": 401,
+           *       "detail": "This operation needs a bearer token.",
+           *       "code": "unauthorized"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2403,6 +3036,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This operation needs one of the roles AdminAgent.",
+           *       "code": "forbidden"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2414,6 +3056,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:order_not_found",
+           *       "title": "Not Found",
+           *       "status": 404,
+           *       "detail": "No order 3f2b8c1e-5d4a-4e7b-9c0d-1a2b3c4d5e6f was found.",
+           *       "code": "order_not_found"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2425,6 +3076,16 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:cancellation_window_passed",
+           *       "title": "Conflict",
+           *       "status": 409,
+           *       "detail": "The cancellation window closed at 2024-07-01T10:00:00.000Z.",
+           *       "code": "cancellation_window_passed",
+           *       "closedAt": "2024-07-01T10:00:00.000Z"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2436,6 +3097,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:revoked",
+           *       "title": "Gone",
+           *       "status": 410,
+           *       "detail": "The software was cancelled: its key and links are revoked.",
+           *       "code": "revoked"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2447,6 +3117,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:request_id_reused",
+           *       "title": "Unprocessable Content",
+           *       "status": 422,
+           *       "detail": "This MS-RequestId was used for another request.",
+           *       "code": "request_id_reused"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2458,6 +3137,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:rate_limited",
+           *       "title": "Too Many Requests",
+           *       "status": 429,
+           *       "detail": "Too many requests: the limit is 500 per minute.",
+           *       "code": "rate_limited"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2469,6 +3157,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:service_unavailable",
+           *       "title": "Service Unavailable",
+           *       "status": 503,
+           *       "detail": "A backing service is unavailable; retry shortly.",
+           *       "code": "service_unavailable"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2515,6 +3212,21 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:validation_failed",
+           *       "title": "Bad Request",
+           *       "status": 400,
+           *       "detail": "lineItems[0].quantity must not be less than 1",
+           *       "code": "validation_failed",
+           *       "errors": [
+           *         {
+           *           "field": "lineItems[0].quantity",
+           *           "message": "lineItems[0].quantity must not be less than 1"
+           *         }
+           *       ]
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2526,6 +3238,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:unauthorized",
+           *       "title": "Unauthorized",
+           *       "status": 401,
+           *       "detail": "This operation needs a bearer token.",
+           *       "code": "unauthorized"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2537,6 +3258,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This operation needs one of the roles AdminAgent.",
+           *       "code": "forbidden"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2548,6 +3278,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:order_not_found",
+           *       "title": "Not Found",
+           *       "status": 404,
+           *       "detail": "No order 3f2b8c1e-5d4a-4e7b-9c0d-1a2b3c4d5e6f was found.",
+           *       "code": "order_not_found"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2559,6 +3298,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:revoked",
+           *       "title": "Gone",
+           *       "status": 410,
+           *       "detail": "The software was cancelled: its key and links are revoked.",
+           *       "code": "revoked"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2570,6 +3318,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:request_id_reused",
+           *       "title": "Unprocessable Content",
+           *       "status": 422,
+           *       "detail": "This MS-RequestId was used for another request.",
+           *       "code": "request_id_reused"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2581,6 +3338,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:rate_limited",
+           *       "title": "Too Many Requests",
+           *       "status": 429,
+           *       "detail": "Too many requests: the limit is 500 per minute.",
+           *       "code": "rate_limited"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2592,6 +3358,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:service_unavailable",
+           *       "title": "Service Unavailable",
+           *       "status": 503,
+           *       "detail": "A backing service is unavailable; retry shortly.",
+           *       "code": "service_unavailable"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2648,6 +3423,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:order_not_found",
+           *       "title": "Not Found",
+           *       "status": 404,
+           *       "detail": "No order 3f2b8c1e-5d4a-4e7b-9c0d-1a2b3c4d5e6f was found.",
+           *       "code": "order_not_found"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2659,6 +3443,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:revoked",
+           *       "title": "Gone",
+           *       "status": 410,
+           *       "detail": "The software was cancelled: its key and links are revoked.",
+           *       "code": "revoked"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2702,6 +3495,21 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:validation_failed",
+           *       "title": "Bad Request",
+           *       "status": 400,
+           *       "detail": "lineItems[0].quantity must not be less than 1",
+           *       "code": "validation_failed",
+           *       "errors": [
+           *         {
+           *           "field": "lineItems[0].quantity",
+           *           "message": "lineItems[0].quantity must not be less than 1"
+           *         }
+           *       ]
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2713,6 +3521,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:unauthorized",
+           *       "title": "Unauthorized",
+           *       "status": 401,
+           *       "detail": "This operation needs a bearer token.",
+           *       "code": "unauthorized"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2724,6 +3541,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This operation needs one of the roles AdminAgent.",
+           *       "code": "forbidden"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2735,6 +3561,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:request_id_reused",
+           *       "title": "Unprocessable Content",
+           *       "status": 422,
+           *       "detail": "This MS-RequestId was used for another request.",
+           *       "code": "request_id_reused"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2746,6 +3581,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:rate_limited",
+           *       "title": "Too Many Requests",
+           *       "status": 429,
+           *       "detail": "Too many requests: the limit is 500 per minute.",
+           *       "code": "rate_limited"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2757,6 +3601,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:service_unavailable",
+           *       "title": "Service Unavailable",
+           *       "status": 503,
+           *       "detail": "A backing service is unavailable; retry shortly.",
+           *       "code": "service_unavailable"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2796,6 +3649,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:unauthorized",
+           *       "title": "Unauthorized",
+           *       "status": 401,
+           *       "detail": "This operation needs a bearer token.",
+           *       "code": "unauthorized"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2807,6 +3669,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This operation needs one of the roles AdminAgent.",
+           *       "code": "forbidden"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2818,6 +3689,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:order_not_found",
+           *       "title": "Not Found",
+           *       "status": 404,
+           *       "detail": "No order 3f2b8c1e-5d4a-4e7b-9c0d-1a2b3c4d5e6f was found.",
+           *       "code": "order_not_found"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2829,6 +3709,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:rate_limited",
+           *       "title": "Too Many Requests",
+           *       "status": 429,
+           *       "detail": "Too many requests: the limit is 500 per minute.",
+           *       "code": "rate_limited"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2840,6 +3729,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:service_unavailable",
+           *       "title": "Service Unavailable",
+           *       "status": 503,
+           *       "detail": "A backing service is unavailable; retry shortly.",
+           *       "code": "service_unavailable"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2884,6 +3782,21 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:validation_failed",
+           *       "title": "Bad Request",
+           *       "status": 400,
+           *       "detail": "lineItems[0].quantity must not be less than 1",
+           *       "code": "validation_failed",
+           *       "errors": [
+           *         {
+           *           "field": "lineItems[0].quantity",
+           *           "message": "lineItems[0].quantity must not be less than 1"
+           *         }
+           *       ]
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2895,6 +3808,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:unauthorized",
+           *       "title": "Unauthorized",
+           *       "status": 401,
+           *       "detail": "This operation needs a bearer token.",
+           *       "code": "unauthorized"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2906,6 +3828,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This operation needs one of the roles AdminAgent.",
+           *       "code": "forbidden"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2917,6 +3848,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:order_not_found",
+           *       "title": "Not Found",
+           *       "status": 404,
+           *       "detail": "No order 3f2b8c1e-5d4a-4e7b-9c0d-1a2b3c4d5e6f was found.",
+           *       "code": "order_not_found"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2928,6 +3868,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:rate_limited",
+           *       "title": "Too Many Requests",
+           *       "status": 429,
+           *       "detail": "Too many requests: the limit is 500 per minute.",
+           *       "code": "rate_limited"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2939,6 +3888,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:service_unavailable",
+           *       "title": "Service Unavailable",
+           *       "status": 503,
+           *       "detail": "A backing service is unavailable; retry shortly.",
+           *       "code": "service_unavailable"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2983,6 +3941,21 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:validation_failed",
+           *       "title": "Bad Request",
+           *       "status": 400,
+           *       "detail": "lineItems[0].quantity must not be less than 1",
+           *       "code": "validation_failed",
+           *       "errors": [
+           *         {
+           *           "field": "lineItems[0].quantity",
+           *           "message": "lineItems[0].quantity must not be less than 1"
+           *         }
+           *       ]
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2994,6 +3967,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:unauthorized",
+           *       "title": "Unauthorized",
+           *       "status": 401,
+           *       "detail": "This operation needs a bearer token.",
+           *       "code": "unauthorized"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3005,6 +3987,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This operation needs one of the roles AdminAgent.",
+           *       "code": "forbidden"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3016,6 +4007,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:order_not_found",
+           *       "title": "Not Found",
+           *       "status": 404,
+           *       "detail": "No order 3f2b8c1e-5d4a-4e7b-9c0d-1a2b3c4d5e6f was found.",
+           *       "code": "order_not_found"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3027,6 +4027,16 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:cancellation_window_passed",
+           *       "title": "Conflict",
+           *       "status": 409,
+           *       "detail": "The cancellation window closed at 2024-07-01T10:00:00.000Z.",
+           *       "code": "cancellation_window_passed",
+           *       "closedAt": "2024-07-01T10:00:00.000Z"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3038,6 +4048,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:request_id_reused",
+           *       "title": "Unprocessable Content",
+           *       "status": 422,
+           *       "detail": "This MS-RequestId was used for another request.",
+           *       "code": "request_id_reused"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3049,6 +4068,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:rate_limited",
+           *       "title": "Too Many Requests",
+           *       "status": 429,
+           *       "detail": "Too many requests: the limit is 500 per minute.",
+           *       "code": "rate_limited"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3060,6 +4088,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:service_unavailable",
+           *       "title": "Service Unavailable",
+           *       "status": 503,
+           *       "detail": "A backing service is unavailable; retry shortly.",
+           *       "code": "service_unavailable"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3105,6 +4142,21 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:validation_failed",
+           *       "title": "Bad Request",
+           *       "status": 400,
+           *       "detail": "lineItems[0].quantity must not be less than 1",
+           *       "code": "validation_failed",
+           *       "errors": [
+           *         {
+           *           "field": "lineItems[0].quantity",
+           *           "message": "lineItems[0].quantity must not be less than 1"
+           *         }
+           *       ]
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3116,6 +4168,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:unauthorized",
+           *       "title": "Unauthorized",
+           *       "status": 401,
+           *       "detail": "This operation needs a bearer token.",
+           *       "code": "unauthorized"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3127,6 +4188,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This operation needs one of the roles AdminAgent.",
+           *       "code": "forbidden"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3138,6 +4208,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:order_not_found",
+           *       "title": "Not Found",
+           *       "status": 404,
+           *       "detail": "No order 3f2b8c1e-5d4a-4e7b-9c0d-1a2b3c4d5e6f was found.",
+           *       "code": "order_not_found"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3149,6 +4228,16 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:cancellation_window_passed",
+           *       "title": "Conflict",
+           *       "status": 409,
+           *       "detail": "The cancellation window closed at 2024-07-01T10:00:00.000Z.",
+           *       "code": "cancellation_window_passed",
+           *       "closedAt": "2024-07-01T10:00:00.000Z"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3160,6 +4249,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:unsupported_media_type",
+           *       "title": "Unsupported Media Type",
+           *       "status": 415,
+           *       "detail": "Unsupported Media Type.",
+           *       "code": "unsupported_media_type"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3171,6 +4269,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:request_id_reused",
+           *       "title": "Unprocessable Content",
+           *       "status": 422,
+           *       "detail": "This MS-RequestId was used for another request.",
+           *       "code": "request_id_reused"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3182,6 +4289,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:rate_limited",
+           *       "title": "Too Many Requests",
+           *       "status": 429,
+           *       "detail": "Too many requests: the limit is 500 per minute.",
+           *       "code": "rate_limited"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3193,6 +4309,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:service_unavailable",
+           *       "title": "Service Unavailable",
+           *       "status": 503,
+           *       "detail": "A backing service is unavailable; retry shortly.",
+           *       "code": "service_unavailable"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3233,6 +4358,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:unauthorized",
+           *       "title": "Unauthorized",
+           *       "status": 401,
+           *       "detail": "This operation needs a bearer token.",
+           *       "code": "unauthorized"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3244,6 +4378,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This operation needs one of the roles AdminAgent.",
+           *       "code": "forbidden"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3255,6 +4398,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:order_not_found",
+           *       "title": "Not Found",
+           *       "status": 404,
+           *       "detail": "No order 3f2b8c1e-5d4a-4e7b-9c0d-1a2b3c4d5e6f was found.",
+           *       "code": "order_not_found"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3266,6 +4418,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:rate_limited",
+           *       "title": "Too Many Requests",
+           *       "status": 429,
+           *       "detail": "Too many requests: the limit is 500 per minute.",
+           *       "code": "rate_limited"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3277,6 +4438,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:service_unavailable",
+           *       "title": "Service Unavailable",
+           *       "status": 503,
+           *       "detail": "A backing service is unavailable; retry shortly.",
+           *       "code": "service_unavailable"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3323,6 +4493,21 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:validation_failed",
+           *       "title": "Bad Request",
+           *       "status": 400,
+           *       "detail": "lineItems[0].quantity must not be less than 1",
+           *       "code": "validation_failed",
+           *       "errors": [
+           *         {
+           *           "field": "lineItems[0].quantity",
+           *           "message": "lineItems[0].quantity must not be less than 1"
+           *         }
+           *       ]
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3334,6 +4519,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:unauthorized",
+           *       "title": "Unauthorized",
+           *       "status": 401,
+           *       "detail": "This operation needs a bearer token.",
+           *       "code": "unauthorized"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3345,6 +4539,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This operation needs one of the roles AdminAgent.",
+           *       "code": "forbidden"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3356,6 +4559,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:order_not_found",
+           *       "title": "Not Found",
+           *       "status": 404,
+           *       "detail": "No order 3f2b8c1e-5d4a-4e7b-9c0d-1a2b3c4d5e6f was found.",
+           *       "code": "order_not_found"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3367,6 +4579,16 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:cancellation_window_passed",
+           *       "title": "Conflict",
+           *       "status": 409,
+           *       "detail": "The cancellation window closed at 2024-07-01T10:00:00.000Z.",
+           *       "code": "cancellation_window_passed",
+           *       "closedAt": "2024-07-01T10:00:00.000Z"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3378,6 +4600,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:request_id_reused",
+           *       "title": "Unprocessable Content",
+           *       "status": 422,
+           *       "detail": "This MS-RequestId was used for another request.",
+           *       "code": "request_id_reused"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3389,6 +4620,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:rate_limited",
+           *       "title": "Too Many Requests",
+           *       "status": 429,
+           *       "detail": "Too many requests: the limit is 500 per minute.",
+           *       "code": "rate_limited"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3400,6 +4640,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:service_unavailable",
+           *       "title": "Service Unavailable",
+           *       "status": 503,
+           *       "detail": "A backing service is unavailable; retry shortly.",
+           *       "code": "service_unavailable"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3453,6 +4702,21 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:validation_failed",
+           *       "title": "Bad Request",
+           *       "status": 400,
+           *       "detail": "lineItems[0].quantity must not be less than 1",
+           *       "code": "validation_failed",
+           *       "errors": [
+           *         {
+           *           "field": "lineItems[0].quantity",
+           *           "message": "lineItems[0].quantity must not be less than 1"
+           *         }
+           *       ]
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3464,6 +4728,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:unauthorized",
+           *       "title": "Unauthorized",
+           *       "status": 401,
+           *       "detail": "This operation needs a bearer token.",
+           *       "code": "unauthorized"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3475,6 +4748,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This operation needs one of the roles AdminAgent.",
+           *       "code": "forbidden"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3486,6 +4768,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:rate_limited",
+           *       "title": "Too Many Requests",
+           *       "status": 429,
+           *       "detail": "Too many requests: the limit is 500 per minute.",
+           *       "code": "rate_limited"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3497,6 +4788,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:service_unavailable",
+           *       "title": "Service Unavailable",
+           *       "status": 503,
+           *       "detail": "A backing service is unavailable; retry shortly.",
+           *       "code": "service_unavailable"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3545,6 +4845,21 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:validation_failed",
+           *       "title": "Bad Request",
+           *       "status": 400,
+           *       "detail": "lineItems[0].quantity must not be less than 1",
+           *       "code": "validation_failed",
+           *       "errors": [
+           *         {
+           *           "field": "lineItems[0].quantity",
+           *           "message": "lineItems[0].quantity must not be less than 1"
+           *         }
+           *       ]
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3556,6 +4871,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:unauthorized",
+           *       "title": "Unauthorized",
+           *       "status": 401,
+           *       "detail": "This operation needs a bearer token.",
+           *       "code": "unauthorized"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3567,6 +4891,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This operation needs one of the roles AdminAgent.",
+           *       "code": "forbidden"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3578,6 +4911,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:rate_limited",
+           *       "title": "Too Many Requests",
+           *       "status": 429,
+           *       "detail": "Too many requests: the limit is 500 per minute.",
+           *       "code": "rate_limited"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3589,6 +4931,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:service_unavailable",
+           *       "title": "Service Unavailable",
+           *       "status": 503,
+           *       "detail": "A backing service is unavailable; retry shortly.",
+           *       "code": "service_unavailable"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3633,6 +4984,21 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:validation_failed",
+           *       "title": "Bad Request",
+           *       "status": 400,
+           *       "detail": "lineItems[0].quantity must not be less than 1",
+           *       "code": "validation_failed",
+           *       "errors": [
+           *         {
+           *           "field": "lineItems[0].quantity",
+           *           "message": "lineItems[0].quantity must not be less than 1"
+           *         }
+           *       ]
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3644,6 +5010,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:unauthorized",
+           *       "title": "Unauthorized",
+           *       "status": 401,
+           *       "detail": "This operation needs a bearer token.",
+           *       "code": "unauthorized"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3655,6 +5030,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This operation needs one of the roles AdminAgent.",
+           *       "code": "forbidden"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3666,6 +5050,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:rate_limited",
+           *       "title": "Too Many Requests",
+           *       "status": 429,
+           *       "detail": "Too many requests: the limit is 500 per minute.",
+           *       "code": "rate_limited"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3677,6 +5070,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:service_unavailable",
+           *       "title": "Service Unavailable",
+           *       "status": 503,
+           *       "detail": "A backing service is unavailable; retry shortly.",
+           *       "code": "service_unavailable"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3718,6 +5120,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:unauthorized",
+           *       "title": "Unauthorized",
+           *       "status": 401,
+           *       "detail": "This operation needs a bearer token.",
+           *       "code": "unauthorized"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3729,6 +5140,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This operation needs one of the roles AdminAgent.",
+           *       "code": "forbidden"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3740,6 +5160,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:order_not_found",
+           *       "title": "Not Found",
+           *       "status": 404,
+           *       "detail": "No order 3f2b8c1e-5d4a-4e7b-9c0d-1a2b3c4d5e6f was found.",
+           *       "code": "order_not_found"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3751,6 +5180,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:rate_limited",
+           *       "title": "Too Many Requests",
+           *       "status": 429,
+           *       "detail": "Too many requests: the limit is 500 per minute.",
+           *       "code": "rate_limited"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3762,6 +5200,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:service_unavailable",
+           *       "title": "Service Unavailable",
+           *       "status": 503,
+           *       "detail": "A backing service is unavailable; retry shortly.",
+           *       "code": "service_unavailable"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3800,6 +5247,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:unauthorized",
+           *       "title": "Unauthorized",
+           *       "status": 401,
+           *       "detail": "This operation needs a bearer token.",
+           *       "code": "unauthorized"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3811,6 +5267,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:order_not_found",
+           *       "title": "Not Found",
+           *       "status": 404,
+           *       "detail": "No order 3f2b8c1e-5d4a-4e7b-9c0d-1a2b3c4d5e6f was found.",
+           *       "code": "order_not_found"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };

@@ -1,6 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiExtraModels, ApiProperty, ApiPropertyOptional, ApiResponse, ApiSchema } from '@nestjs/swagger';
-import { titleForStatus } from './problem-details';
+import { codeForStatus, problemType, titleForStatus } from './problem-details';
 
 export const PROBLEM_SCHEMA = 'Problem';
 export const PROBLEM_MEDIA_TYPE = 'application/problem+json';
@@ -68,14 +68,45 @@ export function problemResponseObject(
   description?: string,
 ): {
   description: string;
-  content: Record<string, { schema: { $ref: string } }>;
+  content: Record<string, { schema: { $ref: string }; example: Record<string, unknown> }>;
 } {
   const meaning = MEANING[status] ?? titleForStatus(status);
   return {
     description: description ? `${meaning}: ${description}` : meaning,
-    content: { [PROBLEM_MEDIA_TYPE]: { schema: { $ref: `#/components/schemas/${PROBLEM_SCHEMA}` } } },
+    content: {
+      [PROBLEM_MEDIA_TYPE]: {
+        schema: { $ref: `#/components/schemas/${PROBLEM_SCHEMA}` },
+        example: EXAMPLES[status] ?? exampleOf(status, codeForStatus(status), `${titleForStatus(status)}.`),
+      },
+    },
   };
 }
+
+const exampleOf = (status: number, code: string, detail: string, extra: object = {}): Record<string, unknown> => ({
+  type: problemType(code),
+  title: titleForStatus(status),
+  status,
+  detail,
+  code,
+  ...extra,
+});
+
+/** A typical problem of each status, as the document's example. */
+const EXAMPLES: Record<number, Record<string, unknown>> = {
+  400: exampleOf(400, 'validation_failed', 'lineItems[0].quantity must not be less than 1', {
+    errors: [{ field: 'lineItems[0].quantity', message: 'lineItems[0].quantity must not be less than 1' }],
+  }),
+  401: exampleOf(401, 'unauthorized', 'This operation needs a bearer token.'),
+  403: exampleOf(403, 'forbidden', 'This operation needs one of the roles AdminAgent.'),
+  404: exampleOf(404, 'order_not_found', 'No order 3f2b8c1e-5d4a-4e7b-9c0d-1a2b3c4d5e6f was found.'),
+  409: exampleOf(409, 'cancellation_window_passed', 'The cancellation window closed at 2024-07-01T10:00:00.000Z.', {
+    closedAt: '2024-07-01T10:00:00.000Z',
+  }),
+  410: exampleOf(410, 'revoked', 'The software was cancelled: its key and links are revoked.'),
+  422: exampleOf(422, 'request_id_reused', 'This MS-RequestId was used for another request.'),
+  429: exampleOf(429, 'rate_limited', 'Too many requests: the limit is 500 per minute.'),
+  503: exampleOf(503, 'service_unavailable', 'A backing service is unavailable; retry shortly.'),
+};
 
 /**
  * Documents problem+json responses with the shared `Problem` schema, e.g. `@ApiProblems(400, 404)` or, naming the

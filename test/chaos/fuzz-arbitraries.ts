@@ -120,14 +120,16 @@ export function bodyArb(template: Template | undefined): fc.Arbitrary<{ body: Bo
   ];
   if (template) {
     const { required } = template;
+    // Optional fields may be left out, but never sent with a wrong type.
+    const typed = [...required, ...(template.optional ?? [])];
     modes.push(
       fc
-        .integer({ min: 0, max: required.length - 1 })
-        .chain((i) => wrongTypeArb(required[i]!.kind).map((v) => ({ i, v })))
+        .integer({ min: 0, max: typed.length - 1 })
+        .chain((i) => wrongTypeArb(typed[i]!.kind).map((v) => ({ i, v })))
         .map(({ i, v }) => {
           const value = clone(template.base);
-          setAt(value, required[i]!.path, v);
-          return { body: { kind: 'json', value } as Body, mode: `wrong-type ${required[i]!.path.join('.')}` };
+          setAt(value, typed[i]!.path, v);
+          return { body: { kind: 'json', value } as Body, mode: `wrong-type ${typed[i]!.path.join('.')}` };
         }),
       fc.integer({ min: 0, max: required.length - 1 }).map((i) => {
         const value = clone(template.base);

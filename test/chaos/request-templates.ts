@@ -9,6 +9,8 @@ export interface Template {
   base: Record<string, unknown>;
   /** Required fields: each must be present and of its kind, so a wrong type or its absence is a 400. */
   required: Field[];
+  /** Optional fields: absent is fine, a wrong type (null included) is a 400. */
+  optional?: Field[];
 }
 
 // Valid bodies of the command endpoints we know; the fuzz only ever sends broken variants of them.
@@ -32,10 +34,8 @@ export const TEMPLATES: Record<string, Template> = {
   },
   'patch /v1/customers/{customerId}/orders/{orderId}': {
     base: { status: 'cancelled', acknowledgedCancellationNotice: true },
-    required: [
-      { path: ['status'], kind: 'enum' },
-      { path: ['acknowledgedCancellationNotice'], kind: 'bool' },
-    ],
+    required: [{ path: ['status'], kind: 'enum' }],
+    optional: [{ path: ['acknowledgedCancellationNotice'], kind: 'bool' }],
   },
   'post /v1/customers/{customerId}/software/{softwareId}/key': {
     base: { version: '2022' },

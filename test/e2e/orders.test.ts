@@ -507,20 +507,19 @@ describe('orders over HTTP', () => {
       expectProblem(await cancel(pl.id, placed.id), 409, 'already_cancelled');
     });
 
-    it('needs the acknowledgement, status "cancelled" and existing line items (400 naming the field)', async () => {
+    it('refuses a false acknowledgement (422), a non-boolean one, another status and unknown line items (400 naming the field)', async () => {
       const placed = await placeOrderOk(t, partner, pl.id, [{ offerId: OFFERS.perpetual }]);
-      const missing = await cancel(pl.id, placed.id, { status: 'cancelled' });
-      expectProblem(missing, 400);
-      expect(fieldsOf(missing)).toContain('acknowledgedCancellationNotice');
       const no = await cancel(pl.id, placed.id, { status: 'cancelled', acknowledgedCancellationNotice: false });
-      expectProblem(no, 400);
-      expect(fieldsOf(no)).toEqual(['acknowledgedCancellationNotice']);
+      expectProblem(no, 422, 'cancellation_notice_not_acknowledged');
       const stringTrue = await cancel(pl.id, placed.id, {
         status: 'cancelled',
         acknowledgedCancellationNotice: 'true',
       });
       expectProblem(stringTrue, 400);
-      expect(fieldsOf(stringTrue)).toContain('acknowledgedCancellationNotice');
+      // One clear message for the field, not one per failed constraint.
+      expect(stringTrue.body.errors).toEqual([
+        { field: 'acknowledgedCancellationNotice', message: 'acknowledgedCancellationNotice must be true or false' },
+      ]);
       const status = await cancel(pl.id, placed.id, { status: 'completed', acknowledgedCancellationNotice: true });
       expectProblem(status, 400);
       expect(fieldsOf(status)).toEqual(['status']);

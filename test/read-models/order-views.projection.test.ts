@@ -84,6 +84,7 @@ describe('order views projection', () => {
         credit: null,
       })),
       cancellations: [],
+      billingCycle: 'one_time',
     });
     expect(view?.total.amount).toMatch(/^\d+\.\d{2}$/);
   });

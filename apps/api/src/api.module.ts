@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import {
   ApplicationModule,
   DATABASE_POOL,
+  HousekeepingWorkerModule,
   InfrastructureModule,
   InfrastructureOptions,
   ProjectionsModule,
@@ -27,7 +28,9 @@ export class ApiModule {
         InfrastructureModule.forRoot(options),
         IdempotencyModule.forRootAsync({ inject: [DATABASE_POOL], useFactory: (pool: Pool) => ({ pool }) }),
         ApplicationModule,
-        ...(options.withWorker ? [ProjectionsModule, KmsMigrationWorkerModule, PropagationModule] : []),
+        ...(options.withWorker
+          ? [ProjectionsModule, KmsMigrationWorkerModule, PropagationModule, HousekeepingWorkerModule]
+          : []),
       ],
     };
   }

@@ -1,5 +1,11 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { InfrastructureModule, InfrastructureOptions, ProjectionsModule, PropagationModule } from '@csp/application';
+import {
+  HousekeepingWorkerModule,
+  InfrastructureModule,
+  InfrastructureOptions,
+  ProjectionsModule,
+  PropagationModule,
+} from '@csp/application';
 import { KmsMigrationWorkerModule } from '@csp/application/kms-migration';
 import { AppConfig, PlatformModule } from '@csp/platform';
 
@@ -15,6 +21,7 @@ export class WorkerModule {
         ProjectionsModule,
         KmsMigrationWorkerModule,
         PropagationModule,
+        HousekeepingWorkerModule,
       ],
     };
   }

@@ -7,3 +7,4 @@ export * from './shared/position-header';
 export * from './shared/domain-data.provider';
 export * from './projections/projections.module';
 export * from './propagation';
+export * from './housekeeping';

@@ -40,6 +40,7 @@ export * from './orders/order.commands';
 export * from './orders/order.state';
 export * from './orders/order.decide';
 export * from './orders/cancellation-eligibility';
+export * from './orders/partner-center-order';
 
 export * from './support/support-request.events';
 export * from './support/support-request.commands';

@@ -126,6 +126,23 @@ export interface paths {
     patch: operations['OrdersController_cancel'];
     trace?: never;
   };
+  '/v1/customers/{customerId}/orders/{orderId}/provisioningstatus': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Partner Center’s provisioning status per line item: fulfilled, cancellationPending or cancelled */
+    get: operations['OrdersController_provisioningStatus'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/customers/{customerId}/orders/{orderId}/cancellationeligibility': {
     parameters: {
       query?: never;
@@ -563,6 +580,10 @@ export interface components {
     CustomerLinks: {
       self: components['schemas']['Link'];
     };
+    CustomerAttributes: {
+      /** @enum {string} */
+      objectType: 'Customer';
+    };
     Customer: {
       /**
        * Format: uuid
@@ -593,6 +614,7 @@ export interface components {
       /** Format: date-time */
       registeredAt: string;
       links: components['schemas']['CustomerLinks'];
+      attributes: components['schemas']['CustomerAttributes'];
     };
     CollectionLinks: {
       self: components['schemas']['Link'];
@@ -619,6 +641,10 @@ export interface components {
        * @example PLN
        */
       currencyCode: string;
+    };
+    OfferAttributes: {
+      /** @enum {string} */
+      objectType: 'Offer';
     };
     Offer: {
       /**
@@ -663,6 +689,7 @@ export interface components {
       unavailableReason: string | null;
       /** @description Version of the catalog the offer comes from */
       catalogVersion: string;
+      attributes: components['schemas']['OfferAttributes'];
     };
     OfferCollection: {
       /** @description Items in the whole list (all pages) */
@@ -681,16 +708,84 @@ export interface components {
       offerId: string;
       /** @example 1 */
       quantity: number;
+      /** @description Partner Center: the partner’s own name for the line. */
+      friendlyName?: string;
+      /** @description Partner Center: the indirect reseller’s partner id. */
+      partnerIdOnRecord?: string;
+      /** @description Partner Center: further partner ids on record. */
+      additionalPartnerIdsOnRecord?: string[];
+      /**
+       * @description Partner Center: provisioning information (strings), stored with the line.
+       * @example {
+       *       "scope": "shared"
+       *     }
+       */
+      provisioningContext?: {
+        [key: string]: string;
+      };
+      /**
+       * @description Partner Center: must be the offer’s term (none for perpetual).
+       * @example P1Y
+       */
+      termDuration?: string;
+    };
+    OrderAttributesRequestDto: {
+      /** @enum {string} */
+      objectType?: 'Order';
     };
     PlaceOrderRequestDto: {
       lineItems: components['schemas']['OrderLineItemRequestDto'][];
+      /** @description Partner Center: a client order id, recorded; the service assigns the id. */
+      id?: string;
+      /**
+       * Format: uuid
+       * @description Partner Center: must be the customer of the path.
+       */
+      referenceCustomerId?: string;
+      /**
+       * @description Must be one the offers are billed with; none: default.
+       * @enum {string}
+       */
+      billingCycle?: 'one_time' | 'monthly' | 'annual' | 'none';
+      /**
+       * @description Must be the currency of the customer’s market.
+       * @example PLN
+       */
+      currencyCode?: string;
+      /** @description Partner Center: the partner-of-record attestation, recorded. */
+      partnerOnRecordAttestationAccepted?: boolean;
+      attributes?: components['schemas']['OrderAttributesRequestDto'];
+    };
+    LinkHeader: {
+      key: string;
+      value: string;
+    };
+    /** @description A Partner Center link with the headers to send (none today). */
+    ResourceLink: {
+      /** @example /v1/customers/6f1c3a52-0d5e-4d2b-9a53-6a4c5d1e8b01/orders */
+      uri: string;
+      /** @enum {string} */
+      method: 'GET' | 'POST' | 'PATCH';
+      headers: components['schemas']['LinkHeader'][];
+    };
+    /** @description Software lines only: where to get a key or a link. */
+    OrderLineItemLinks: {
+      key?: components['schemas']['ResourceLink'];
+      downloadLinks?: components['schemas']['ResourceLink'];
+    };
+    OrderLineItemAttributes: {
+      /** @enum {string} */
+      objectType: 'OrderLineItem';
     };
     OrderLineItem: {
       /** @example 0 */
       lineItemNumber: number;
       /** @example DG7GMGF0D7FV:0001:DG7GMGF0D7FW */
       offerId: string;
-      /** @example Windows Server 2022 Standard - 16 Core License Pack */
+      /**
+       * @description The offer’s name, or the partner’s own name for the line when the order gave one
+       * @example Windows Server 2022 Standard - 16 Core License Pack
+       */
       friendlyName: string;
       /** @enum {string} */
       kind: 'perpetual' | 'softwareSubscription' | 'azureReservation' | 'softwarePlan';
@@ -706,6 +801,13 @@ export interface components {
       cancelled: boolean;
       /** @description The line’s credit once cancelled */
       credit: components['schemas']['Money'] | null;
+      links: components['schemas']['OrderLineItemLinks'];
+      attributes: components['schemas']['OrderLineItemAttributes'];
+      partnerIdOnRecord?: string;
+      additionalPartnerIdsOnRecord?: string[];
+      provisioningContext?: {
+        [key: string]: string;
+      };
     };
     OrderCancellationLineItem: {
       lineItemNumber: number;
@@ -735,9 +837,16 @@ export interface components {
       credit: components['schemas']['Money'];
       lineItems: components['schemas']['OrderCancellationLineItem'][];
     };
-    OrderLinks: {
-      self: components['schemas']['Link'];
-      cancellationEligibility: components['schemas']['Link'];
+    OrderResourceLinks: {
+      self: components['schemas']['ResourceLink'];
+      provisioningStatus: components['schemas']['ResourceLink'];
+      /** @description PATCH here to cancel */
+      patchOperation: components['schemas']['ResourceLink'];
+      cancellationEligibility: components['schemas']['ResourceLink'];
+    };
+    OrderAttributes: {
+      /** @enum {string} */
+      objectType: 'Order';
     };
     Order: {
       /** Format: uuid */
@@ -758,7 +867,21 @@ export interface components {
       total: components['schemas']['Money'];
       lineItems: components['schemas']['OrderLineItem'][];
       cancellations: components['schemas']['OrderCancellation'][];
-      links: components['schemas']['OrderLinks'];
+      /** @description A friendly form of the id (its 32 hex digits) */
+      alternateId: string;
+      /**
+       * Format: uuid
+       * @description The customer (Partner Center’s name for customerId)
+       */
+      referenceCustomerId: string;
+      /** @enum {string} */
+      billingCycle: 'one_time' | 'monthly' | 'annual';
+      /** @example zł */
+      currencySymbol: string;
+      /** @enum {string} */
+      transactionType: 'UserPurchase';
+      links: components['schemas']['OrderResourceLinks'];
+      attributes: components['schemas']['OrderAttributes'];
     };
     /** @description Newest first */
     OrderCollection: {
@@ -766,6 +889,39 @@ export interface components {
       totalCount: number;
       items: components['schemas']['Order'][];
       links: components['schemas']['CollectionLinks'];
+      attributes: components['schemas']['CollectionAttributes'];
+    };
+    QuantityProvisioningStatus: {
+      quantity: number;
+      /** @enum {string} */
+      status: 'fulfilled' | 'cancellationPending' | 'cancelled';
+    };
+    OrderLineItemProvisioningStatusAttributes: {
+      /** @enum {string} */
+      objectType: 'OrderLineItemProvisioningStatus';
+    };
+    OrderLineItemProvisioningStatus: {
+      lineItemNumber: number;
+      /**
+       * @description cancellationPending until the cancellation has propagated
+       * @enum {string}
+       */
+      status: 'fulfilled' | 'cancellationPending' | 'cancelled';
+      quantityProvisioningInformation: components['schemas']['QuantityProvisioningStatus'][];
+      attributes: components['schemas']['OrderLineItemProvisioningStatusAttributes'];
+    };
+    SelfLink: {
+      uri: string;
+      /** @enum {string} */
+      method: 'GET';
+    };
+    SelfLinks: {
+      self: components['schemas']['SelfLink'];
+    };
+    OrderProvisioningStatusCollection: {
+      totalCount: number;
+      items: components['schemas']['OrderLineItemProvisioningStatus'][];
+      links: components['schemas']['SelfLinks'];
       attributes: components['schemas']['CollectionAttributes'];
     };
     LineItemEligibility: {
@@ -819,17 +975,35 @@ export interface components {
     CancelLineItemRequestDto: {
       /** @example 0 */
       lineItemNumber: number;
+      /** @description Partner Center: the line’s offer; must match it. */
+      offerId?: string;
+      /** @description When the order read is sent back: the line’s quantity (a line is cancelled whole). */
+      quantity?: number;
     };
     CancelOrderRequestDto: {
+      /** @description Partner Center repeats the order id; it must be the order of the path. */
+      id?: string;
       /** @enum {string} */
       status: 'cancelled';
       /** @description Absent: every remaining line item. */
       lineItems?: components['schemas']['CancelLineItemRequestDto'][];
+      /** @description When the order read is sent back: must be the order’s. */
+      customerId?: string;
+      /** @description When the order read is sent back: must be the order’s. */
+      referenceCustomerId?: string;
+      /** @description When the order read is sent back: must be the order’s. */
+      currencyCode?: string;
+      /** @description When the order read is sent back: must be the order’s. */
+      billingCycle?: string;
       /**
-       * @description The caller confirms it has read the cancellation notice: must be true.
+       * @description Optional confirmation that the cancellation notice was read, recorded as given; false is refused (422), and a deployment may require true (REQUIRE_CANCELLATION_ACK).
        * @example true
        */
-      acknowledgedCancellationNotice: boolean;
+      acknowledgedCancellationNotice?: boolean;
+    };
+    SoftwareAttributes: {
+      /** @enum {string} */
+      objectType: 'Software';
     };
     /** @description A purchased software line item (Billing > Your products > Software). */
     Software: {
@@ -867,6 +1041,7 @@ export interface components {
        */
       languages: string[];
       bitness: ('x64' | 'x86' | 'arm64')[];
+      attributes: components['schemas']['SoftwareAttributes'];
     };
     /** @description Oldest purchase first; cancelled items stay listed */
     SoftwareCollection: {
@@ -1165,6 +1340,10 @@ export interface components {
       /** @example 3f2b8c1e-5d4a-4e7b-9c0d-1a2b3c4d5e6f */
       value: string;
     };
+    AuditRecordAttributes: {
+      /** @enum {string} */
+      objectType: 'AuditRecord';
+    };
     /** @description One entry of the activity log (Partner Center’s audit record). */
     AuditRecord: {
       id: string;
@@ -1188,6 +1367,7 @@ export interface components {
       operationStatus: string;
       /** @description What the operation was about (never a product key) */
       customizedData: components['schemas']['CustomizedData'][];
+      attributes: components['schemas']['AuditRecordAttributes'];
     };
     /** @description Newest first */
     AuditRecordCollection: {
@@ -1196,6 +1376,10 @@ export interface components {
       items: components['schemas']['AuditRecord'][];
       links: components['schemas']['CollectionLinks'];
       attributes: components['schemas']['CollectionAttributes'];
+    };
+    CreditAttributes: {
+      /** @enum {string} */
+      objectType: 'Credit';
     };
     /** @description The invoice credit of one cancelled line item. */
     CreditLine: {
@@ -1224,6 +1408,7 @@ export interface components {
       status: 'pending' | 'posted';
       /** Format: date-time */
       postedAt: string | null;
+      attributes: components['schemas']['CreditAttributes'];
     };
     /** @description A billing period’s credit lines, totals per currency. */
     CreditCollection: {
@@ -2320,6 +2505,8 @@ export interface operations {
     responses: {
       200: {
         headers: {
+          /** @description The order’s revision; send it back as If-Match on PATCH */
+          ETag?: string;
           'MS-RequestId': components['headers']['RequestId'];
           'MS-CorrelationId': components['headers']['CorrelationId'];
           [name: string]: unknown;
@@ -2460,6 +2647,8 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
+        /** @description The ETag of the order as last read: 412 when it changed since (absent or `*`: no check) */
+        'if-match'?: string;
         /** @description GUID. A retry with the same value returns the first response and has no second effect. */
         'MS-RequestId'?: string;
         /** @description Echoed; generated when absent. */
@@ -2480,6 +2669,8 @@ export interface operations {
       /** @description The order with its cancellation */
       200: {
         headers: {
+          /** @description The order’s revision; send it back as If-Match on PATCH */
+          ETag?: string;
           'MS-RequestId': components['headers']['RequestId'];
           'MS-CorrelationId': components['headers']['CorrelationId'];
           'X-Event-Position': components['headers']['EventPosition'];
@@ -2489,7 +2680,7 @@ export interface operations {
           'application/json': components['schemas']['Order'];
         };
       };
-      /** @description Bad input: malformed JSON, an unknown field, a wrong type or an out-of-range value (`errors` names each field) */
+      /** @description Bad input: malformed JSON, an unknown field, a wrong type or an out-of-range value (`errors` names each field): a bad body or If-Match; `id` not the path’s, an `offerId` not the line’s */
       400: {
         headers: {
           'MS-RequestId': components['headers']['RequestId'];
@@ -2596,7 +2787,27 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Understood but refused by a business rule (`code` names it) */
+      /** @description `If-Match` does not match the resource’s current ETag: `precondition_failed`: If-Match is not the order’s current ETag */
+      412: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:precondition_failed",
+           *       "title": "Precondition Failed",
+           *       "status": 412,
+           *       "detail": "Precondition Failed.",
+           *       "code": "precondition_failed"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Understood but refused by a business rule (`code` names it): `cancellation_notice_not_acknowledged`, `request_id_reused` */
       422: {
         headers: {
           'MS-RequestId': components['headers']['RequestId'];
@@ -2611,6 +2822,135 @@ export interface operations {
            *       "status": 422,
            *       "detail": "This MS-RequestId was used for another request.",
            *       "code": "request_id_reused"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Over the per-tenant rate limit; retry after `Retry-After` seconds */
+      429: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:rate_limited",
+           *       "title": "Too Many Requests",
+           *       "status": 429,
+           *       "detail": "Too many requests: the limit is 500 per minute.",
+           *       "code": "rate_limited"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A backing service is unavailable; retry after `Retry-After` seconds */
+      503: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:service_unavailable",
+           *       "title": "Service Unavailable",
+           *       "status": 503,
+           *       "detail": "A backing service is unavailable; retry shortly.",
+           *       "code": "service_unavailable"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  OrdersController_provisioningStatus: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Echoed; generated when absent. */
+        'MS-CorrelationId'?: string;
+        /** @description Echoed; generated when absent. Retries of a command reuse it. */
+        'MS-RequestId'?: string;
+      };
+      path: {
+        customerId: string;
+        orderId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OrderProvisioningStatusCollection'];
+        };
+      };
+      /** @description No bearer token, or a bad or expired one */
+      401: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:unauthorized",
+           *       "title": "Unauthorized",
+           *       "status": 401,
+           *       "detail": "This operation needs a bearer token.",
+           *       "code": "unauthorized"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller does not have a role this operation needs */
+      403: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This operation needs one of the roles AdminAgent.",
+           *       "code": "forbidden"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (another tenant’s resources are not found either) */
+      404: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:order_not_found",
+           *       "title": "Not Found",
+           *       "status": 404,
+           *       "detail": "No order 3f2b8c1e-5d4a-4e7b-9c0d-1a2b3c4d5e6f was found.",
+           *       "code": "order_not_found"
            *     }
            */
           'application/problem+json': components['schemas']['Problem'];

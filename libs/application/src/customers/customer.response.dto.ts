@@ -1,5 +1,5 @@
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
-import { CollectionDto, LinkDto } from '../shared/response.dto';
+import { CollectionDto, LinkDto, objectTypeAttributes } from '../shared/response.dto';
 
 // OpenAPI description of API.md's customer resource (documentation only; customer.view.ts builds it).
 
@@ -29,6 +29,8 @@ export class CustomerResponseDto {
   registeredAt!: string;
   @ApiProperty({ type: CustomerLinksDto })
   links!: CustomerLinksDto;
+  @ApiProperty({ type: objectTypeAttributes('Customer') })
+  attributes!: { objectType: string };
 }
 
 export const CustomerCollectionDto = CollectionDto(CustomerResponseDto, 'CustomerCollection');

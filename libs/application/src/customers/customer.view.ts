@@ -11,7 +11,10 @@ export interface CustomerView {
   taxInclusivePricing: boolean;
   registeredAt: string;
   links: { self: { uri: string; method: 'GET' } };
+  attributes: { objectType: 'Customer' };
 }
+
+export const CUSTOMER_ATTRIBUTES: CustomerView['attributes'] = { objectType: 'Customer' };
 
 export const customerLinks = (customerId: string): CustomerView['links'] => ({
   self: { uri: `/v1/customers/${customerId}`, method: 'GET' },
@@ -28,5 +31,6 @@ export function toCustomerView(c: RegisteredCustomer): CustomerView {
     taxInclusivePricing: c.taxInclusivePricing,
     registeredAt: c.registeredAt,
     links: customerLinks(c.customerId),
+    attributes: CUSTOMER_ATTRIBUTES,
   };
 }

@@ -18,7 +18,7 @@ import { ACCESS, CustomerAccess } from '../shared/customer-access';
 import { setPositionHeader } from '../shared/position-header';
 import { ReadYourWrites } from '../shared/read-your-writes';
 import { CustomerCollectionDto, CustomerResponseDto } from './customer.response.dto';
-import { customerLinks, CustomerView, toCustomerView } from './customer.view';
+import { CUSTOMER_ATTRIBUTES, customerLinks, CustomerView, toCustomerView } from './customer.view';
 import { RegisterCustomerCommand } from './register-customer/register-customer.command';
 import { RegisterCustomerResult } from './register-customer/register-customer.handler';
 import { RegisterCustomerRequestDto } from './register-customer/register-customer.request.dto';
@@ -99,7 +99,10 @@ export class CustomersController {
     );
     return toCollection(
       '/v1/customers',
-      { ...page, items: page.items.map((c) => ({ ...c, links: customerLinks(c.id) })) },
+      {
+        ...page,
+        items: page.items.map((c) => ({ ...c, links: customerLinks(c.id), attributes: CUSTOMER_ATTRIBUTES })),
+      },
       n,
     );
   }

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import { OFFER_KINDS } from '@csp/domain';
 import { CollectionDto, LinkDto, MoneyResponseDto, TERM_DURATIONS } from '../shared/response.dto';
+import { documentPartnerCenterOrderFields } from './order-partner-center.response.dto';
 
 // OpenAPI description of API.md's order resource (documentation only; order.view.ts and the read model's
 // foldOrderView build it).
@@ -13,7 +14,10 @@ export class OrderLineItemResponseDto {
   lineItemNumber!: number;
   @ApiProperty({ example: 'DG7GMGF0D7FV:0001:DG7GMGF0D7FW' })
   offerId!: string;
-  @ApiProperty({ example: 'Windows Server 2022 Standard - 16 Core License Pack' })
+  @ApiProperty({
+    example: 'Windows Server 2022 Standard - 16 Core License Pack',
+    description: 'The offer’s name, or the partner’s own name for the line when the order gave one',
+  })
   friendlyName!: string;
   @ApiProperty({ enum: [...OFFER_KINDS] })
   kind!: string;
@@ -61,14 +65,6 @@ export class OrderCancellationDto {
   lineItems!: OrderCancellationLineItemDto[];
 }
 
-@ApiSchema({ name: 'OrderLinks' })
-export class OrderLinksDto {
-  @ApiProperty({ type: LinkDto })
-  self!: LinkDto;
-  @ApiProperty({ type: LinkDto })
-  cancellationEligibility!: LinkDto;
-}
-
 @ApiSchema({ name: 'Order' })
 export class OrderResponseDto {
   @ApiProperty({ format: 'uuid' })
@@ -89,9 +85,11 @@ export class OrderResponseDto {
   lineItems!: OrderLineItemResponseDto[];
   @ApiProperty({ type: [OrderCancellationDto] })
   cancellations!: OrderCancellationDto[];
-  @ApiProperty({ type: OrderLinksDto })
-  links!: OrderLinksDto;
 }
+
+// Partner Center's fields (alternateId, referenceCustomerId, billingCycle, currencySymbol, transactionType, links,
+// attributes; the line items' links, attributes and the partner's optional line fields).
+documentPartnerCenterOrderFields(OrderResponseDto, OrderLineItemResponseDto);
 
 export const OrderCollectionDto = CollectionDto(OrderResponseDto, 'OrderCollection', 'Newest first');
 

@@ -1,16 +1,17 @@
-import { Body, Controller, Get, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, Param, Patch, Post, Query, Res, UseInterceptors } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import {
   ApiBearerAuth,
   ApiBody,
   ApiCreatedResponse,
+  ApiHeader,
   ApiOkResponse,
   ApiOperation,
   ApiQuery,
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { cancellationEligibility, DomainError } from '@csp/domain';
+import { cancellationEligibility, DomainError, lineProvisioningStatus } from '@csp/domain';
 import { ApiProblems, CurrentPrincipal, Idempotent, Principal, Role, Roles } from '@csp/platform';
 import type { Collection } from '../shared/collection';
 import { ACCESS } from '../shared/customer-access';
@@ -20,10 +21,18 @@ import { CONTINUATION_TOKEN_QUERY, MIN_POSITION_QUERY, SIZE_QUERY } from '../sha
 import { CancelOrderCommand } from './cancel-order/cancel-order.command';
 import { CancelOrderRequestDto } from './cancel-order/cancel-order.request.dto';
 import { CancellationEligibilityDto, OrderCollectionDto, OrderResponseDto } from './order.response.dto';
-import { OrderResource, orderResourceFromEvents } from './order.view';
+import { orderUri, OrderResource, orderResourceFromEvents } from './order.view';
+import { parseIfMatch, setEtag } from './order-etag';
+import { OrderProvisioningStatusCollectionDto } from './order-partner-center.response.dto';
+import { CANCEL_ORDER_KEYS, PartnerCenterKeysInterceptor, PLACE_ORDER_KEYS } from './partner-center-keys.interceptor';
+
 import { PlaceOrderCommand } from './place-order/place-order.command';
 import { PlaceOrderRequestDto } from './place-order/place-order.request.dto';
 import { ReadOrdersService } from './get-order/read-orders.service';
+
+const ETAG_HEADER = {
+  ETag: { description: 'The order’s revision; send it back as If-Match on PATCH', schema: { type: 'string' } },
+};
 
 @ApiTags('orders')
 @ApiBearerAuth()
@@ -37,11 +46,30 @@ export class OrdersController {
 
   @Post()
   @Idempotent()
+  @UseInterceptors(new PartnerCenterKeysInterceptor(PLACE_ORDER_KEYS))
   @Roles(Role.AdminAgent, Role.GlobalAdmin)
   @ApiOperation({ summary: 'Place an order on behalf of a customer (paid by invoice: completed at once)' })
   @ApiBody({
     type: PlaceOrderRequestDto,
     examples: {
+      partnerCenter: {
+        summary: 'Partner Center’s body',
+        value: {
+          referenceCustomerId: '0b6e3f7a-5c1d-4e2f-8a9b-3c4d5e6f7a8b',
+          billingCycle: 'one_time',
+          currencyCode: 'PLN',
+          lineItems: [
+            {
+              lineItemNumber: 0,
+              offerId: 'DG7GMGF0D7FV:0001:DG7GMGF0D7FW',
+              quantity: 1,
+              friendlyName: 'File server licence',
+              provisioningContext: { note: 'branch office' },
+            },
+          ],
+          attributes: { objectType: 'Order' },
+        },
+      },
       software: {
         summary: 'Perpetual software, two line items',
         value: {
@@ -68,14 +96,17 @@ export class OrdersController {
     @Body() body: PlaceOrderRequestDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<OrderResource> {
-    const { order, position } = await this.commands.execute(
+    const { lineItems, ...partnerCenter } = body;
+    const { order, position, version } = await this.commands.execute(
       new PlaceOrderCommand(
         principal,
         customerId,
-        body.lineItems.map((l) => ({ ...l })),
+        lineItems.map((l) => ({ ...l })),
+        { ...partnerCenter, attributes: partnerCenter.attributes ? { ...partnerCenter.attributes } : undefined },
       ),
     );
     setPositionHeader(reply, position);
+    setEtag(reply, version);
     reply.header('Location', order.links.self.uri);
     return order;
   }
@@ -107,12 +138,13 @@ export class OrdersController {
     schema: { type: 'string', format: 'date-time' },
     description: 'ISO 8601 instant: the order as it was then',
   })
-  @ApiOkResponse({ type: OrderResponseDto })
+  @ApiOkResponse({ type: OrderResponseDto, headers: ETAG_HEADER })
   @ApiProblems({ status: 400, description: '`invalid_timestamp`' }, 401, 403, 404)
   async get(
     @CurrentPrincipal() principal: Principal,
     @Param('customerId') customerId: string,
     @Param('orderId') orderId: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
     @Query('asOf') asOf?: string,
   ): Promise<OrderResource> {
     const at = asOf === undefined ? undefined : parseInstant(asOf, 'asOf');
@@ -121,7 +153,39 @@ export class OrdersController {
     const events = at ? stream.events.filter((e) => e.recordedAt.getTime() <= at.getTime()) : stream.events;
     const order = orderResourceFromEvents(events);
     if (!order) throw orderNotFound(orderId);
+    // The revision is the stream position of the last event folded in (the whole stream without asOf).
+    setEtag(reply, events.length ? events[events.length - 1].streamPosition : 0);
     return order;
+  }
+
+  @Get(':orderId/provisioningstatus')
+  @Roles(Role.AdminAgent, Role.GlobalAdmin)
+  @ApiOperation({
+    summary: 'Partner Center’s provisioning status per line item: fulfilled, cancellationPending or cancelled',
+  })
+  @ApiOkResponse({ type: OrderProvisioningStatusCollectionDto })
+  @ApiProblems(401, 403, 404)
+  async provisioningStatus(
+    @CurrentPrincipal() principal: Principal,
+    @Param('customerId') customerId: string,
+    @Param('orderId') orderId: string,
+  ): Promise<unknown> {
+    const { order } = await this.orders.authorize(principal, customerId, orderId, ACCESS.readOrders);
+    const items = order.lineItems.map((l) => {
+      const status = lineProvisioningStatus(l, order.cancellation);
+      return {
+        lineItemNumber: l.lineItemNumber,
+        status,
+        quantityProvisioningInformation: [{ quantity: l.quantity, status }],
+        attributes: { objectType: 'OrderLineItemProvisioningStatus' },
+      };
+    });
+    return {
+      totalCount: items.length,
+      items,
+      links: { self: { uri: `${orderUri(order.customerId, order.orderId)}/provisioningstatus`, method: 'GET' } },
+      attributes: { objectType: 'Collection' },
+    };
   }
 
   @Get(':orderId/cancellationeligibility')
@@ -148,24 +212,33 @@ export class OrdersController {
 
   @Patch(':orderId')
   @Idempotent()
+  @UseInterceptors(new PartnerCenterKeysInterceptor(CANCEL_ORDER_KEYS))
   @Roles(Role.AdminAgent)
   @ApiOperation({ summary: 'Cancel line items of an order (status "cancelled"); within 30 days of purchase' })
   @ApiBody({
     type: CancelOrderRequestDto,
     examples: {
-      oneLine: {
-        summary: 'Cancel line item 0',
-        value: { status: 'cancelled', lineItems: [{ lineItemNumber: 0 }], acknowledgedCancellationNotice: true },
-      },
-      wholeOrder: {
-        summary: 'Cancel every remaining line item',
-        value: { status: 'cancelled', acknowledgedCancellationNotice: true },
+      oneLine: { summary: 'Cancel line item 0', value: { status: 'cancelled', lineItems: [{ lineItemNumber: 0 }] } },
+      wholeOrder: { summary: 'Cancel every remaining line item', value: { status: 'cancelled' } },
+      partnerCenter: {
+        summary: 'Partner Center’s body',
+        value: {
+          id: '3f2b8c1e-5d4a-4e7b-9c0d-1a2b3c4d5e6f',
+          status: 'cancelled',
+          lineItems: [{ lineItemNumber: 0, offerId: 'DG7GMGF0D7FV:0001:DG7GMGF0D7FW' }],
+        },
       },
     },
   })
-  @ApiOkResponse({ type: OrderResponseDto, description: 'The order with its cancellation' })
+  @ApiHeader({
+    name: 'if-match',
+    required: false,
+    description: 'The ETag of the order as last read: 412 when it changed since (absent or `*`: no check)',
+    schema: { type: 'string', example: '"3"' },
+  })
+  @ApiOkResponse({ type: OrderResponseDto, description: 'The order with its cancellation', headers: ETAG_HEADER })
   @ApiProblems(
-    400,
+    { status: 400, description: 'a bad body or If-Match; `id` not the path’s, an `offerId` not the line’s' },
     401,
     { status: 403, description: 'only a partner AdminAgent cancels' },
     404,
@@ -173,7 +246,8 @@ export class OrdersController {
       status: 409,
       description: '`cancellation_window_passed` (with `closedAt`), `not_cancellable`, `already_cancelled`',
     },
-    422,
+    { status: 412, description: '`precondition_failed`: If-Match is not the order’s current ETag' },
+    { status: 422, description: '`cancellation_notice_not_acknowledged`, `request_id_reused`' },
   )
   async cancel(
     @CurrentPrincipal() principal: Principal,
@@ -181,17 +255,27 @@ export class OrdersController {
     @Param('orderId') orderId: string,
     @Body() body: CancelOrderRequestDto,
     @Res({ passthrough: true }) reply: FastifyReply,
+    @Headers('if-match') ifMatch?: string,
   ): Promise<OrderResource> {
-    const { order, position } = await this.commands.execute(
+    const { order, position, version } = await this.commands.execute(
       new CancelOrderCommand(
         principal,
         customerId,
         orderId,
-        body.lineItems?.map((l) => l.lineItemNumber),
+        body.lineItems?.map((l) => ({ lineItemNumber: l.lineItemNumber, offerId: l.offerId, quantity: l.quantity })),
         body.acknowledgedCancellationNotice,
+        body.id,
+        parseIfMatch(ifMatch),
+        {
+          customerId: body.customerId,
+          referenceCustomerId: body.referenceCustomerId,
+          currencyCode: body.currencyCode,
+          billingCycle: body.billingCycle,
+        },
       ),
     );
     setPositionHeader(reply, position);
+    setEtag(reply, version);
     return order;
   }
 }

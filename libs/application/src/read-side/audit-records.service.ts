@@ -11,7 +11,7 @@ import {
   type AuditRecordFilter,
 } from '@csp/read-models';
 import { CLOCK, Clock } from '../ports/clock.port';
-import { Collection, parseMinPosition } from '../shared/collection';
+import { Collection, parseMinPosition, withObjectType } from '../shared/collection';
 import { ReadYourWrites } from '../shared/read-your-writes';
 import { parseAuditDateRange, parseGuidFilter } from './query-params';
 import { csvFile, CsvColumn, filteredCollection } from './read-side-collection';
@@ -83,7 +83,12 @@ export class AuditRecordsService {
     const { page, size } = await this.readYourWrites.page(PROJECTION_NAMES.auditRecords, q, (p) =>
       this.query.list(filter, p),
     );
-    return filteredCollection('/v1/auditrecords', query, page, size);
+    return filteredCollection(
+      '/v1/auditrecords',
+      query,
+      { ...page, items: page.items.map(withObjectType('AuditRecord')) },
+      size,
+    );
   }
 
   /** Every record of the range (not paged): what Partner Center's export gives. */

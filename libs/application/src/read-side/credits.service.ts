@@ -2,7 +2,7 @@ import { Injectable, StreamableFile } from '@nestjs/common';
 import type { Money } from '@csp/domain';
 import type { Principal } from '@csp/platform';
 import { CreditsQuery, PROJECTION_NAMES, type CreditFilter, type CreditLine } from '@csp/read-models';
-import { Collection, parseMinPosition } from '../shared/collection';
+import { Collection, parseMinPosition, withObjectType } from '../shared/collection';
 import { ReadYourWrites } from '../shared/read-your-writes';
 import { parseGuidFilter, parsePeriod } from './query-params';
 import { csvFile, CsvColumn, filteredCollection } from './read-side-collection';
@@ -57,7 +57,8 @@ export class CreditsService {
       this.query.list(filter, p),
     );
     const filters = { period: filter.period, customerId: filter.customerId };
-    return { ...filteredCollection('/v1/credits', filters, page, size), totals: page.totals };
+    const items = page.items.map(withObjectType('Credit'));
+    return { ...filteredCollection('/v1/credits', filters, { ...page, items }, size), totals: page.totals };
   }
 
   async csv(principal: Principal, q: CreditsRequest): Promise<StreamableFile> {

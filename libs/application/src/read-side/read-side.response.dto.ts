@@ -1,7 +1,7 @@
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import { OFFER_KINDS } from '@csp/domain';
 import { AUDIT_OPERATION_TYPES } from '@csp/read-models';
-import { CollectionDto, MoneyResponseDto } from '../shared/response.dto';
+import { CollectionDto, MoneyResponseDto, objectTypeAttributes } from '../shared/response.dto';
 
 // OpenAPI descriptions of the activity log, the event history and the credits (documentation only; the read
 // models and the event store build the values).
@@ -34,6 +34,8 @@ export class AuditRecordDto {
   operationStatus!: string;
   @ApiProperty({ type: [CustomizedDataDto], description: 'What the operation was about (never a product key)' })
   customizedData!: CustomizedDataDto[];
+  @ApiProperty({ type: objectTypeAttributes('AuditRecord') })
+  attributes!: { objectType: string };
 }
 
 export const AuditRecordCollectionDto = CollectionDto(AuditRecordDto, 'AuditRecordCollection', 'Newest first');
@@ -98,6 +100,8 @@ export class CreditLineDto {
   status!: string;
   @ApiProperty({ type: String, format: 'date-time', nullable: true })
   postedAt!: string | null;
+  @ApiProperty({ type: objectTypeAttributes('Credit') })
+  attributes!: { objectType: string };
 }
 
 @ApiSchema({ name: 'CreditCollection', description: 'A billing period’s credit lines, totals per currency.' })

@@ -33,6 +33,13 @@ export function toCollection<T>(
   };
 }
 
+/** Partner Center's resource attributes: each item of a collection says what it is. */
+export function withObjectType<T extends object>(
+  objectType: string,
+): (item: T) => T & { attributes: { objectType: string } } {
+  return (item) => ({ ...item, attributes: { objectType } });
+}
+
 /** `size`: 1..1000, default 100 (API.md). */
 export function parseSize(size: string | undefined): number {
   if (size === undefined || size === '') return 100;

@@ -32,11 +32,24 @@ export class CollectionLinksDto {
   next?: LinkDto;
 }
 
-@ApiSchema({ name: 'CollectionAttributes' })
-export class CollectionAttributesDto {
-  @ApiProperty({ enum: ['Collection'] })
-  objectType!: 'Collection';
+const ATTRIBUTES = new Map<string, Type<{ objectType: string }>>();
+
+/** Partner Center's `attributes: { objectType }` of a resource, as the schema `{objectType}Attributes`. */
+export function objectTypeAttributes(objectType: string): Type<{ objectType: string }> {
+  let dto = ATTRIBUTES.get(objectType);
+  if (!dto) {
+    @ApiSchema({ name: `${objectType}Attributes` })
+    class Attributes {
+      @ApiProperty({ enum: [objectType] })
+      objectType!: string;
+    }
+    dto = Attributes;
+    ATTRIBUTES.set(objectType, dto);
+  }
+  return dto;
 }
+
+export const CollectionAttributesDto = objectTypeAttributes('Collection');
 
 /**
  * The collection shape (Partner Center's) of an item schema, named `{name}`:
@@ -46,7 +59,7 @@ export interface CollectionShape {
   totalCount: number;
   items: unknown[];
   links: CollectionLinksDto;
-  attributes: CollectionAttributesDto;
+  attributes: { objectType: string };
 }
 
 export function CollectionDto(item: Type<unknown>, name: string, description?: string): Type<CollectionShape> {
@@ -59,7 +72,7 @@ export function CollectionDto(item: Type<unknown>, name: string, description?: s
     @ApiProperty({ type: CollectionLinksDto })
     links!: CollectionLinksDto;
     @ApiProperty({ type: CollectionAttributesDto })
-    attributes!: CollectionAttributesDto;
+    attributes!: { objectType: string };
   }
   return Collection;
 }

@@ -9,6 +9,7 @@ import {
   WrongExpectedVersionError,
 } from '@csp/event-store';
 import { createDomainContext, Decider, DomainContext, DomainData, foldEvents } from '@csp/domain';
+import { ProblemException } from '@csp/platform';
 import { CLOCK, Clock } from '../ports/clock.port';
 import { DOMAIN_DATA } from './domain-data.provider';
 import { commandMetadata } from './command-metadata';
@@ -26,6 +27,8 @@ export interface StreamCommandResult<S> {
   replayed?: boolean;
   /** The whole stream after the command (what was read plus what was appended), for building a response. */
   streamEvents: AnyEvent[];
+  /** The stream's revision after the command (its ETag). */
+  version: number;
 }
 
 export interface LoadedStream<S> {
@@ -74,8 +77,22 @@ export class StreamCommandExecutor {
        * command goes the usual way: read, recognise the retry, answer with the first result.
        */
       expectNewStream?: boolean;
+      /** Version conflicts to absorb before giving up (default 8): a hot stream's racers may need more. */
+      maxAttempts?: number;
+      /**
+       * A server-chosen id of this one command, for commands the caller's MS-RequestId must not deduplicate
+       * (anonymous downloads): event ids derive from it, fixed across conflict retries, and only events
+       * with those ids count as already done.
+       */
+      commandId?: string;
+      /**
+       * Optimistic concurrency for callers (If-Match): decide only on this revision of the stream, else
+       * 412. A retried request already carried out still answers with its first result.
+       */
+      expectedRevision?: number;
     } = {},
   ): Promise<StreamCommandResult<S>> {
+    const maxAttempts = options.maxAttempts ?? StreamCommandExecutor.MAX_ATTEMPTS;
     for (let attempt = 1; ; attempt++) {
       const loaded: LoadedStream<S> =
         attempt === 1 && options.expectNewStream
@@ -84,14 +101,16 @@ export class StreamCommandExecutor {
       const metadata = commandMetadata(options.metadata);
       // A retried request whose events are already in the stream (say the response was lost): answer
       // with what it did the first time instead of deciding again.
-      const earlier = metadata.requestId
-        ? loaded.events.filter(
-            (e) =>
-              e.metadata.requestId === metadata.requestId &&
-              e.metadata.userId === metadata.userId &&
-              e.metadata.tenantId === metadata.tenantId,
-          )
-        : [];
+      const earlier = options.commandId
+        ? eventsOfCommand(loaded.events, options.commandId, streamId)
+        : metadata.requestId
+          ? loaded.events.filter(
+              (e) =>
+                e.metadata.requestId === metadata.requestId &&
+                e.metadata.userId === metadata.userId &&
+                e.metadata.tenantId === metadata.tenantId,
+            )
+          : [];
       const read: AnyEvent[] = loaded.events.map((e) => ({ type: e.type, data: e.data }));
       if (earlier.length > 0) {
         return {
@@ -100,15 +119,19 @@ export class StreamCommandExecutor {
           state: loaded.state,
           position: earlier[earlier.length - 1].globalPosition,
           replayed: true,
+          version: loaded.version,
         };
       }
+      if (options.expectedRevision !== undefined && options.expectedRevision !== loaded.version)
+        throw stale(options.expectedRevision, loaded.version);
       const context = this.context();
       const cmd =
         typeof command === 'function' ? (command as (s: S, c: DomainContext) => C)(loaded.state, context) : command;
       const decided = decider.decide(cmd, loaded.state, context);
-      if (decided.length === 0) return { events: [], state: loaded.state, streamEvents: read };
+      const idSeed = options.commandId ?? metadata.requestId;
+      if (decided.length === 0) return { events: [], state: loaded.state, streamEvents: read, version: loaded.version };
       const events: NewEvent[] = decided.map((e, index) => ({
-        id: metadata.requestId ? deriveEventId(metadata.requestId, streamId, index) : undefined,
+        id: idSeed ? deriveEventId(idSeed, streamId, index) : undefined,
         type: e.type,
         data: e.data,
         metadata: { ...metadata, ...(policyVersionOf(e) ? { policyVersion: policyVersionOf(e) } : {}) },
@@ -118,18 +141,42 @@ export class StreamCommandExecutor {
           expectedVersion: loaded.version === 0 ? 'no_stream' : loaded.version,
         });
         const state = decided.reduce(decider.evolve, loaded.state);
-        return { events: decided, state, position: result.lastGlobalPosition, streamEvents: [...read, ...decided] };
+        return {
+          events: decided,
+          state,
+          position: result.lastGlobalPosition,
+          streamEvents: [...read, ...decided],
+          version: loaded.version + decided.length,
+        };
       } catch (error) {
         if (error instanceof WrongExpectedVersionError && attempt === 1 && options.expectNewStream) continue;
-        if (error instanceof WrongExpectedVersionError && attempt < StreamCommandExecutor.MAX_ATTEMPTS) {
+        if (error instanceof WrongExpectedVersionError && attempt < maxAttempts) {
           // Racers that lost retry after a short, growing, jittered pause so they do not collide again.
-          await sleep(Math.random() * 5 * attempt);
+          await sleep(Math.random() * 5 * Math.min(attempt, 10));
           continue;
         }
         throw error;
       }
     }
   }
+}
+
+/** The events a command with this id appended (ids `deriveEventId(commandId, streamId, 0..n)`), if any. */
+function eventsOfCommand(events: RecordedEvent[], commandId: string, streamId: string): RecordedEvent[] {
+  const start = events.findIndex((e) => e.eventId === deriveEventId(commandId, streamId, 0));
+  if (start < 0) return [];
+  let end = start + 1;
+  while (end < events.length && events[end].eventId === deriveEventId(commandId, streamId, end - start)) end++;
+  return events.slice(start, end);
+}
+
+function stale(expected: number, current: number): ProblemException {
+  return new ProblemException(
+    412,
+    'precondition_failed',
+    `If-Match names revision ${expected}, but the resource is at revision ${current}: read it again and retry`,
+    { headers: { ETag: `"${current}"` } },
+  );
 }
 
 function policyVersionOf(event: AnyEvent): string | undefined {

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import { BITNESS_VALUES, OFFER_KINDS } from '@csp/domain';
-import { CollectionDto } from '../shared/response.dto';
+import { CollectionDto, objectTypeAttributes } from '../shared/response.dto';
 
 // OpenAPI descriptions of the software responses (documentation only; the read model and handlers build them).
 
@@ -30,6 +30,8 @@ export class SoftwareResponseDto {
   languages!: string[];
   @ApiProperty({ enum: [...BITNESS_VALUES], isArray: true })
   bitness!: string[];
+  @ApiProperty({ type: objectTypeAttributes('Software') })
+  attributes!: { objectType: string };
 }
 
 export const SoftwareCollectionDto = CollectionDto(

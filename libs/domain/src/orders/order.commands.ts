@@ -9,7 +9,28 @@ export type CustomerSnapshot = {
   taxInclusive: boolean;
 };
 
-export type OrderLineItemInput = { lineItemNumber: number; offerId: string; quantity: number };
+export type OrderLineItemInput = {
+  lineItemNumber: number;
+  offerId: string;
+  quantity: number;
+  // Partner Center's optional line fields (see partner-center-order.ts).
+  friendlyName?: string;
+  partnerIdOnRecord?: string;
+  additionalPartnerIdsOnRecord?: string[];
+  provisioningContext?: Record<string, string>;
+  termDuration?: string;
+};
+
+/** Partner Center's optional order fields, as the caller gave them (checked by checkPartnerCenterOrder). */
+export type PartnerCenterOrderInput = {
+  /** Partner Center lets a client send the order id; we assign ours and record theirs. */
+  id?: string;
+  referenceCustomerId?: string;
+  billingCycle?: string;
+  currencyCode?: string;
+  attributes?: { objectType?: string };
+  partnerOnRecordAttestationAccepted?: boolean;
+};
 
 export type PlaceOrder = {
   type: 'PlaceOrder';
@@ -18,6 +39,7 @@ export type PlaceOrder = {
     customer: CustomerSnapshot;
     lineItems: OrderLineItemInput[];
     placedBy?: Actor;
+    partnerCenter?: PartnerCenterOrderInput;
   };
 };
 
@@ -65,8 +87,16 @@ export type CancelOrder = {
   data: {
     /** Absent or empty = every line item of the order. */
     lineItemNumbers?: number[];
-    /** The caller confirms it has read the cancellation notice; must be `true`. */
-    acknowledgedNotice: boolean;
+    /** Partner Center's cancel body may name each line's offer (same order as lineItemNumbers). */
+    offerIds?: (string | undefined)[];
+    /** A round-tripped order resource repeats each line's quantity: a line is cancelled whole, so it must be it. */
+    quantities?: (number | undefined)[];
+    /** Partner Center's cancel body repeats the order id; it must be this order's. */
+    orderId?: string;
+    /** Optional confirmation that the cancellation notice was read; `false` is refused, absent is fine. */
+    acknowledgedNotice?: boolean;
+    /** A deployment may require the confirmation (REQUIRE_CANCELLATION_ACK). */
+    requireAcknowledgement?: boolean;
     requestedBy: Actor;
   };
 };

@@ -610,6 +610,7 @@ describe('CancelOrder', () => {
             policyVersion: '2024-01',
             requestedBy: { userId: ADMIN_AGENT.userId, upn: ADMIN_AGENT.upn, tenantId: PARTNER },
             revokedLinkIds: [],
+            acknowledgedCancellationNotice: true,
           },
         },
       ]);
@@ -787,11 +788,12 @@ describe('CancelOrder', () => {
       .when(cancel([3]))
       .thenThrows({ code: 'unknown_line_item', kind: 'validation', field: 'lineItems[0].lineItemNumber' }));
 
-  it('needs the cancellation notice acknowledged', () =>
-    specAt(at(T0, H))
-      .given(perpetual())
-      .when(cancel(undefined, false))
-      .thenThrows({ code: 'notice_not_acknowledged', kind: 'validation', field: 'acknowledgedNotice' }));
+  it('refuses an explicit false acknowledgement of the cancellation notice (422)', () =>
+    specAt(at(T0, H)).given(perpetual()).when(cancel(undefined, false)).thenThrows({
+      code: 'cancellation_notice_not_acknowledged',
+      kind: 'unprocessable',
+      field: 'acknowledgedCancellationNotice',
+    }));
 
   it('an unknown order is 404', () =>
     specAt(at(T0, H)).given([]).when(cancel()).thenThrows({ code: 'order_not_found', kind: 'not_found' }));

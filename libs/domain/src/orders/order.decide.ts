@@ -48,6 +48,12 @@ import {
   type PlacedOrderState,
   windowWarningKey,
 } from './order.state';
+import {
+  checkCancellationNotice,
+  checkCancelReferences,
+  checkPartnerCenterOrder,
+  partnerCenterLineFields,
+} from './partner-center-order';
 
 /** Sane upper bounds (our decisions). */
 export const MAX_LINE_ITEMS = 100;
@@ -84,7 +90,7 @@ const placeOrder = (command: PlaceOrder, state: OrderState, ctx: DomainContext):
       data: { orderId: state.orderId },
     });
   }
-  const { orderId, customer, lineItems, placedBy } = command.data;
+  const { orderId, customer, lineItems, placedBy, partnerCenter } = command.data;
   const issues = new IssueCollector();
   if (typeof orderId !== 'string' || orderId.trim() === '')
     issues.add('orderId', 'invalid_order_id', 'orderId is required');
@@ -125,6 +131,7 @@ const placeOrder = (command: PlaceOrder, state: OrderState, ctx: DomainContext):
       issues.add(`${at}.quantity`, 'invalid_quantity', `quantity must be an integer from 1 to ${MAX_QUANTITY}`);
     }
   });
+  const pc = checkPartnerCenterOrder(partnerCenter, lineItems, offers, customer, issues);
   issues.throwIfAny();
 
   const currency = customer.currencyCode;
@@ -193,6 +200,7 @@ const placeOrder = (command: PlaceOrder, state: OrderState, ctx: DomainContext):
         cancellable: isCancellableKind(policy, offer.kind),
         media: software ? offer.media : [],
         ...mediaFacets(software ? offer.media : []),
+        ...partnerCenterLineFields(li),
       };
     })
     .sort((a, b) => a.lineItemNumber - b.lineItemNumber);
@@ -215,6 +223,7 @@ const placeOrder = (command: PlaceOrder, state: OrderState, ctx: DomainContext):
         policyVersion: policy.version,
         marketsVersion: ctx.markets.version,
         placedBy: placedBy ? { userId: placedBy.userId, upn: placedBy.upn } : null,
+        ...pc,
       },
     },
   ];
@@ -453,18 +462,14 @@ const recordDownload = (command: RecordDownload, state: OrderState, ctx: DomainC
 // ---------------------------------------------------------------- CancelOrder
 
 const cancelOrder = (command: CancelOrder, state: OrderState, ctx: DomainContext): OrderCancelled[] => {
-  const { lineItemNumbers, acknowledgedNotice, requestedBy } = command.data;
+  const { lineItemNumbers, acknowledgedNotice, requireAcknowledgement, requestedBy } = command.data;
   const order = requirePlaced(state);
   const issues = new IssueCollector();
-  if (acknowledgedNotice !== true) {
-    issues.add(
-      'acknowledgedNotice',
-      'notice_not_acknowledged',
-      'confirm that you have read the cancellation notice (acknowledgedNotice: true)',
-    );
-  }
   checkActor(issues, requestedBy, 'requestedBy');
+  const { orderId, offerIds, quantities } = command.data;
+  checkCancelReferences(order, orderId, lineItemNumbers, offerIds, issues, quantities);
   issues.throwIfAny();
+  checkCancellationNotice(acknowledgedNotice, requireAcknowledgement);
   if (order.cancellation) {
     throw new DomainError({
       code: 'already_cancelled',
@@ -562,6 +567,7 @@ const cancelOrder = (command: CancelOrder, state: OrderState, ctx: DomainContext
         revokedLinkIds: Object.values(order.links)
           .filter((k) => cancelledNumbers.has(k.lineItemNumber))
           .map((k) => k.linkId),
+        ...(typeof acknowledgedNotice === 'boolean' ? { acknowledgedCancellationNotice: acknowledgedNotice } : {}),
       },
     },
   ];

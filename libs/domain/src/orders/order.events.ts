@@ -1,4 +1,5 @@
 import type { SoftwareMedia } from '../catalog/catalog.types';
+import type { BillingCycle } from './billing-cycle';
 import type { AccessChannel, Bitness, IsoDateTime, KeyType, OfferKind, TermDuration } from '../shared/types';
 
 /** A line item as recorded at purchase: enough to rebuild the order without the catalog. */
@@ -23,6 +24,12 @@ export type PlacedLineItem = {
   versions: string[];
   languages: string[];
   bitness: Bitness[];
+  // Partner Center's line fields, present only when the caller gave them.
+  /** The partner's own name for the line (the offer's name stays in friendlyName). */
+  partnerFriendlyName?: string;
+  partnerIdOnRecord?: string;
+  additionalPartnerIdsOnRecord?: string[];
+  provisioningContext?: Record<string, string>;
 };
 
 export type OrderPlaced = {
@@ -43,6 +50,11 @@ export type OrderPlaced = {
     policyVersion: string;
     marketsVersion: string;
     placedBy: { userId: string; upn: string } | null;
+    /** Partner Center billing cycle (absent on events recorded before it existed: one_time). */
+    billingCycle?: BillingCycle;
+    /** The order id the caller sent, if any (Partner Center's body may carry one; ours is orderId). */
+    clientOrderId?: string;
+    partnerOnRecordAttestationAccepted?: boolean;
   };
 };
 
@@ -152,6 +164,8 @@ export type OrderCancelled = {
     requestedBy: { userId: string; upn: string; tenantId: string };
     /** Download links of the cancelled lines, now revoked. */
     revokedLinkIds: string[];
+    /** The caller's confirmation of the cancellation notice, as given (absent when not given). */
+    acknowledgedCancellationNotice?: boolean;
   };
 };
 

@@ -187,7 +187,24 @@ describe('loadConfig', () => {
     expect(Object.isFrozen(c.propagation)).toBe(true);
   });
 
+  it('reads REQUIRE_CANCELLATION_ACK (off by default) and refuses a value that is not a boolean', () => {
+    expect(load(secrets).requireCancellationAck).toBe(false);
+    expect(load({ ...secrets, REQUIRE_CANCELLATION_ACK: 'true' }).requireCancellationAck).toBe(true);
+    expect(() => load({ ...secrets, REQUIRE_CANCELLATION_ACK: 'maybe' })).toThrow(/REQUIRE_CANCELLATION_ACK/);
+  });
+
   it('treats empty values as unset', () => {
     expect(load({ ...secrets, PORT: '', REDIS_URL: '  ' })).toMatchObject({ port: 3000, redisUrl: undefined });
+  });
+
+  it('keeps idempotency records 24 hours unless IDEMPOTENCY_RETENTION_HOURS says otherwise (1 hour to a year)', () => {
+    expect(load({ ...secrets }).idempotencyRetentionHours).toBe(24);
+    expect(load({ ...secrets, IDEMPOTENCY_RETENTION_HOURS: '72' }).idempotencyRetentionHours).toBe(72);
+    expect(() => load({ ...secrets, IDEMPOTENCY_RETENTION_HOURS: '0' })).toThrow(
+      /^Configuration error: IDEMPOTENCY_RETENTION_HOURS must be between 1 and 8784 \(got 0\)$/,
+    );
+    expect(() => load({ ...secrets, IDEMPOTENCY_RETENTION_HOURS: '1.5' })).toThrow(
+      /^Configuration error: IDEMPOTENCY_RETENTION_HOURS must be a whole number/,
+    );
   });
 });

@@ -34,6 +34,8 @@ export class AppConfig {
   readonly linkSigningSecret!: string;
   readonly downloadLinkTtlDays!: number;
   readonly downloadLinkMaxDownloads!: number;
+  /** How long a first response is kept for MS-RequestId retries before the purge job forgets it. */
+  readonly idempotencyRetentionHours!: number;
   /** Absolute path. */
   readonly artifactsDir!: string;
   /** Without a trailing slash. */
@@ -45,6 +47,8 @@ export class AppConfig {
   readonly trustProxy!: boolean;
   /** Cancellation propagation, worker side (PROPAGATION_*). */
   readonly propagation!: PropagationSettings;
+  /** REQUIRE_CANCELLATION_ACK: a cancel must carry acknowledgedCancellationNotice: true. */
+  readonly requireCancellationAck!: boolean;
   /** /admin/queues and /metrics credentials (OPERATOR_TOKEN, METRICS_TOKEN, QUEUE_DASHBOARD_WRITE). */
   readonly operator!: OperatorSettings;
 
@@ -147,6 +151,7 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
 
   const downloadLinkTtlDays = int(get, 'DOWNLOAD_LINK_TTL_DAYS', 14, 1, 3650);
   const downloadLinkMaxDownloads = int(get, 'DOWNLOAD_LINK_MAX_DOWNLOADS', 50, 1, 1_000_000);
+  const idempotencyRetentionHours = int(get, 'IDEMPOTENCY_RETENTION_HOURS', 24, 1, 24 * 366);
   const artifactsDir = absolute(get('ARTIFACTS_DIR') ?? join(dataDir, 'artifacts'), cwd);
   const publicBaseUrl = (url(get, 'PUBLIC_BASE_URL', ['http:', 'https:'], true) ?? `http://localhost:${port}`).replace(
     /\/+$/,
@@ -160,6 +165,7 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
     throw new ConfigError('ROLE', `must be one of ${PROCESS_ROLES.join(', ')} (got "${role}")`);
   }
   const trustProxy = bool(get, 'TRUST_PROXY', false);
+  const requireCancellationAck = bool(get, 'REQUIRE_CANCELLATION_ACK', false);
   const propagation: PropagationSettings = Object.freeze({
     concurrency: int(get, 'PROPAGATION_CONCURRENCY', 16, 1, 100),
     attempts: int(get, 'PROPAGATION_ATTEMPTS', 8, 1, 50),
@@ -186,6 +192,7 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
     linkSigningSecret,
     downloadLinkTtlDays,
     downloadLinkMaxDownloads,
+    idempotencyRetentionHours,
     artifactsDir,
     publicBaseUrl,
     rateLimitPerMinute,
@@ -193,6 +200,7 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
     role: role as ProcessRole,
     trustProxy,
     propagation,
+    requireCancellationAck,
     operator,
   });
 }

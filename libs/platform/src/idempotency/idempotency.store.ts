@@ -149,12 +149,34 @@ export class IdempotencyStore {
     );
   }
 
-  /** Housekeeping: forget completed records older than `olderThanMs` (default 7 days). */
-  async purge(olderThanMs = 7 * 24 * 3600 * 1000): Promise<number> {
-    const result = await this.pool.query(
-      `DELETE FROM ${this.table} WHERE created_at < now() - make_interval(secs => $1::double precision / 1000)`,
-      [olderThanMs],
-    );
-    return result.rowCount ?? 0;
+  /**
+   * Retention: forgets every record created more than `olderThanHours` ago (by the database's clock, which
+   * also stamped created_at), so a retry after that is a new request. Deletes `batchSize` rows per
+   * statement along the created_at index, so a large backlog never holds one long lock; SKIP LOCKED lets
+   * two purgers share the work. Returns how many rows went.
+   */
+  async purgeOlderThan(
+    olderThanHours: number,
+    options: { batchSize?: number; maxBatches?: number } = {},
+  ): Promise<number> {
+    const batchSize = options.batchSize ?? 1000;
+    const maxBatches = options.maxBatches ?? 1000;
+    let total = 0;
+    for (let batch = 0; batch < maxBatches; batch++) {
+      const result = await this.pool.query(
+        `DELETE FROM ${this.table}
+          WHERE ctid = ANY(ARRAY(
+            SELECT ctid FROM ${this.table}
+             WHERE created_at < now() - make_interval(hours => $1::int)
+             ORDER BY created_at
+             LIMIT $2
+               FOR UPDATE SKIP LOCKED))`,
+        [olderThanHours, batchSize],
+      );
+      const deleted = result.rowCount ?? 0;
+      total += deleted;
+      if (deleted < batchSize) break;
+    }
+    return total;
   }
 }

@@ -21,6 +21,10 @@ export interface OrderViewLineItem {
   cancelled: boolean;
   /** The line's credit once cancelled (null before). */
   credit: Money | null;
+  // Partner Center's line fields, only when the order gave them (friendlyName is then the partner's name).
+  partnerIdOnRecord?: string;
+  additionalPartnerIdsOnRecord?: string[];
+  provisioningContext?: Record<string, string>;
 }
 
 export interface OrderViewCancellation {
@@ -44,6 +48,8 @@ export interface OrderView {
   total: Money;
   lineItems: OrderViewLineItem[];
   cancellations: OrderViewCancellation[];
+  /** Partner Center billing cycle; absent on documents folded before it existed (one_time). */
+  billingCycle?: string;
 }
 
 /** Pure folds of the order events onto the view (the projection decides which events are new). */
@@ -58,7 +64,7 @@ export const orderViewPlaced = (d: OrderPlaced['data']): OrderView => ({
   lineItems: d.lineItems.map((l) => ({
     lineItemNumber: l.lineItemNumber,
     offerId: l.offerId,
-    friendlyName: l.friendlyName,
+    friendlyName: l.partnerFriendlyName ?? l.friendlyName,
     kind: l.kind,
     quantity: l.quantity,
     originalQuantity: l.quantity,
@@ -66,8 +72,14 @@ export const orderViewPlaced = (d: OrderPlaced['data']): OrderView => ({
     termDuration: l.termDuration,
     cancelled: false,
     credit: null,
+    ...(l.partnerIdOnRecord !== undefined ? { partnerIdOnRecord: l.partnerIdOnRecord } : {}),
+    ...(l.additionalPartnerIdsOnRecord !== undefined
+      ? { additionalPartnerIdsOnRecord: l.additionalPartnerIdsOnRecord }
+      : {}),
+    ...(l.provisioningContext !== undefined ? { provisioningContext: l.provisioningContext } : {}),
   })),
   cancellations: [],
+  billingCycle: d.billingCycle ?? 'one_time',
 });
 
 export const orderViewCancelled = (view: OrderView, d: OrderCancelled['data']): OrderView => {

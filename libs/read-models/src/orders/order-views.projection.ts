@@ -30,8 +30,8 @@ const COLUMNS = ['id', 'customerId', 'partnerTenantId', 'position'] as const;
  */
 export const orderViewsProjection: Projection = {
   name: 'order-views',
-  // 2: line items carry their credit.
-  version: 2,
+  // 2: line items carry their credit. 3: Partner Center's billing cycle and line fields.
+  version: 3,
   eventTypes: EVENT_TYPES,
   migrate: (client: PoolClient, options?: MigrateOptions) =>
     migrateDdl(client, ORDER_VIEWS_DDL, ORDER_VIEWS_QUERY_INDEXES, options),

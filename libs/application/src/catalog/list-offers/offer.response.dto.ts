@@ -1,6 +1,6 @@
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import { BITNESS_VALUES, OFFER_KINDS } from '@csp/domain';
-import { CollectionDto, MoneyResponseDto, TERM_DURATIONS } from '../../shared/response.dto';
+import { CollectionDto, MoneyResponseDto, objectTypeAttributes, TERM_DURATIONS } from '../../shared/response.dto';
 
 // OpenAPI description of an offer of a market (documentation only; the domain's listOffersForCountry builds it).
 
@@ -44,6 +44,8 @@ export class OfferResponseDto {
   unavailableReason!: string | null;
   @ApiProperty({ description: 'Version of the catalog the offer comes from' })
   catalogVersion!: string;
+  @ApiProperty({ type: objectTypeAttributes('Offer') })
+  attributes!: { objectType: string };
 }
 
 export const OfferCollectionDto = CollectionDto(OfferResponseDto, 'OfferCollection');

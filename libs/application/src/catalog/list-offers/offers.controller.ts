@@ -2,7 +2,7 @@ import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { currentPolicy, DomainData, listOffersForCountry, MarketOffer } from '@csp/domain';
 import { ApiProblems } from '@csp/platform';
-import { Collection, toCollection } from '../../shared/collection';
+import { Collection, toCollection, withObjectType } from '../../shared/collection';
 import { DOMAIN_DATA } from '../../shared/domain-data.provider';
 import { OfferCollectionDto } from './offer.response.dto';
 
@@ -27,7 +27,9 @@ export class OffersController {
       currentPolicy(this.data.policies),
       country,
     );
-    const items = offers.map(({ unitPriceMinor: _p, media: _m, ...rest }) => rest);
+    const items = offers.map(({ unitPriceMinor: _p, media: _m, ...rest }) =>
+      withObjectType<typeof rest>('Offer')(rest),
+    );
     return toCollection(
       `/v1/offers?country=${encodeURIComponent(String(country ?? ''))}`,
       { items, totalCount: items.length, continuationToken: null },

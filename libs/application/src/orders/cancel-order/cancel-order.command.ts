@@ -1,11 +1,19 @@
 import type { Principal } from '@csp/platform';
+import type { EchoedOrderField } from './echoed-order-fields';
 
 export class CancelOrderCommand {
   constructor(
     readonly principal: Principal,
     readonly customerId: string,
     readonly orderId: string,
-    readonly lineItemNumbers: number[] | undefined,
-    readonly acknowledgedNotice: boolean,
+    readonly lineItems: { lineItemNumber: number; offerId?: string; quantity?: number }[] | undefined,
+    /** Absent when the body did not carry acknowledgedCancellationNotice. */
+    readonly acknowledgedNotice: boolean | undefined,
+    /** Partner Center's body repeats the order id. */
+    readonly bodyOrderId?: string,
+    /** The revision named by If-Match, if any. */
+    readonly expectedRevision?: number,
+    /** Read-only order fields sent back with the order the client read (they must be the order's). */
+    readonly echoed: Partial<Record<EchoedOrderField, string>> = {},
   ) {}
 }

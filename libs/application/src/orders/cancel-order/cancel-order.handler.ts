@@ -1,10 +1,12 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { orderDecider } from '@csp/domain';
+import { AppConfig } from '@csp/platform';
 import { ACCESS } from '../../shared/customer-access';
 import { OrderAccess, orderStreamId } from '../../shared/order-access';
 import { StreamCommandExecutor } from '../../shared/stream-command.executor';
 import { OrderResource, orderResourceFromEvents } from '../order.view';
 import { CancelOrderCommand } from './cancel-order.command';
+import { checkEchoedOrderFields } from './echoed-order-fields';
 
 /**
  * Cancels line items of an order. OrderCancelled takes effect on the write side at once: from then on
@@ -14,27 +16,39 @@ import { CancelOrderCommand } from './cancel-order.command';
 @CommandHandler(CancelOrderCommand)
 export class CancelOrderHandler implements ICommandHandler<
   CancelOrderCommand,
-  { order: OrderResource; position?: number }
+  { order: OrderResource; position?: number; version: number }
 > {
   constructor(
     private readonly orders: OrderAccess,
     private readonly executor: StreamCommandExecutor,
+    private readonly config: AppConfig,
   ) {}
 
-  async execute(c: CancelOrderCommand): Promise<{ order: OrderResource; position?: number }> {
-    const { order: placed } = await this.orders.authorize(c.principal, c.customerId, c.orderId, ACCESS.cancel);
+  async execute(c: CancelOrderCommand): Promise<{ order: OrderResource; position?: number; version: number }> {
+    const { order: placed, stream } = await this.orders.authorize(c.principal, c.customerId, c.orderId, ACCESS.cancel);
+    const read = orderResourceFromEvents(stream.events);
+    if (read) checkEchoedOrderFields(c.echoed, read);
     const streamId = orderStreamId(placed.orderId);
-    const result = await this.executor.execute(streamId, orderDecider, {
-      type: 'CancelOrder',
-      data: {
-        lineItemNumbers: c.lineItemNumbers,
-        acknowledgedNotice: c.acknowledgedNotice,
-        requestedBy: { userId: c.principal.userId, upn: c.principal.upn, tenantId: c.principal.tenantId },
+    const result = await this.executor.execute(
+      streamId,
+      orderDecider,
+      {
+        type: 'CancelOrder',
+        data: {
+          lineItemNumbers: c.lineItems?.map((l) => l.lineItemNumber),
+          offerIds: c.lineItems?.map((l) => l.offerId),
+          quantities: c.lineItems?.map((l) => l.quantity),
+          ...(c.bodyOrderId !== undefined ? { orderId: c.bodyOrderId } : {}),
+          ...(c.acknowledgedNotice !== undefined ? { acknowledgedNotice: c.acknowledgedNotice } : {}),
+          requireAcknowledgement: this.config.requireCancellationAck,
+          requestedBy: { userId: c.principal.userId, upn: c.principal.upn, tenantId: c.principal.tenantId },
+        },
       },
-    });
+      { expectedRevision: c.expectedRevision },
+    );
     // The response is the order as its events now say (the same fold the order list uses).
     const order = orderResourceFromEvents(result.streamEvents);
     if (!order) throw new Error('order vanished during cancellation');
-    return { order, position: result.position };
+    return { order, position: result.position, version: result.version };
   }
 }

@@ -1,10 +1,11 @@
 import type { Principal } from '@csp/platform';
-import type { OrderLineItemInput } from '@csp/domain';
+import type { OrderLineItemInput, PartnerCenterOrderInput } from '@csp/domain';
 
 export class PlaceOrderCommand {
   constructor(
     readonly principal: Principal,
     readonly customerId: string,
     readonly lineItems: OrderLineItemInput[],
+    readonly partnerCenter: PartnerCenterOrderInput = {},
   ) {}
 }

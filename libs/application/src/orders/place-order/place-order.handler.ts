@@ -10,7 +10,7 @@ import { PlaceOrderCommand } from './place-order.command';
 @CommandHandler(PlaceOrderCommand)
 export class PlaceOrderHandler implements ICommandHandler<
   PlaceOrderCommand,
-  { order: OrderResource; position?: number }
+  { order: OrderResource; position?: number; version: number }
 > {
   constructor(
     private readonly customers: CustomerAccess,
@@ -21,7 +21,8 @@ export class PlaceOrderHandler implements ICommandHandler<
     principal,
     customerId,
     lineItems,
-  }: PlaceOrderCommand): Promise<{ order: OrderResource; position?: number }> {
+    partnerCenter,
+  }: PlaceOrderCommand): Promise<{ order: OrderResource; position?: number; version: number }> {
     const { customer } = await this.customers.authorize(principal, customerId, ACCESS.placeOrder);
     const orderId = newEntityId('order');
     const result = await this.executor.execute(
@@ -40,6 +41,7 @@ export class PlaceOrderHandler implements ICommandHandler<
           },
           lineItems,
           placedBy: { userId: principal.userId, upn: principal.upn, tenantId: principal.tenantId },
+          partnerCenter,
         },
       },
       { expectNewStream: true },
@@ -47,6 +49,6 @@ export class PlaceOrderHandler implements ICommandHandler<
     // The response is the order as its events now say (the same fold the order list uses).
     const order = orderResourceFromEvents(result.streamEvents);
     if (!order) throw new Error('placing the order produced no order');
-    return { order, position: result.position };
+    return { order, position: result.position, version: result.version };
   }
 }

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { assertDownloadAllowed, DomainError, isPlacedOrder, orderDecider, OrderState } from '@csp/domain';
 import { createHashingStream } from '../../adapters/hashing.stream';
 import { ARTIFACT_STORE, ArtifactStore, OpenedArtifact } from '../../ports/artifact-store.port';
@@ -6,6 +7,8 @@ import { CLOCK, Clock } from '../../ports/clock.port';
 import { DOWNLOAD_LINK_SIGNER, DownloadLinkSigner, isDownloadLinkError } from '../../ports/download-link-signer.port';
 import { orderStreamId } from '../../shared/order-access';
 import { StreamCommandExecutor } from '../../shared/stream-command.executor';
+
+const DOWNLOAD_MAX_ATTEMPTS = 64;
 
 export type DownloadOutcome =
   | { kind: 'stream'; artifact: OpenedArtifact; position?: number }
@@ -16,6 +19,8 @@ export type DownloadOutcome =
  * the write side decides whether it is still good (not revoked by a cancellation, not expired, not used up).
  * The download is recorded (SoftwareDownloaded, with the SHA-256 of the bytes) before the bits go out, so
  * no download escapes the audit trail and the download count cannot be outrun by parallel requests.
+ * The caller's MS-RequestId plays no part: an anonymous link has no caller to scope it to, and a constant
+ * one would otherwise turn every later download into a "replay" that is neither counted nor recorded.
  */
 @Injectable()
 export class DownloadSoftwareService {
@@ -57,10 +62,19 @@ export class DownloadSoftwareService {
     digest: { sha256: string; bytes: number },
     client: { userAgent?: string; ipHash?: string },
   ): Promise<{ position?: number }> {
-    return this.executor.execute(streamId, orderDecider, {
-      type: 'RecordDownload',
-      data: { linkId, sha256: digest.sha256, bytes: digest.bytes, client },
-    });
+    return this.executor.execute(
+      streamId,
+      orderDecider,
+      { type: 'RecordDownload', data: { linkId, sha256: digest.sha256, bytes: digest.bytes, client } },
+      {
+        // One id per served download, fixed across conflict retries: the event id derives from it, so a
+        // retry can find (never repeat) its own append. The client's MS-RequestId stays in the metadata only.
+        commandId: randomUUID(),
+        // Every racer on a hot link decides again on the fresher stream; each loss means another download
+        // was recorded, so the link's own limit bounds the conflicts one download can meet.
+        maxAttempts: DOWNLOAD_MAX_ATTEMPTS,
+      },
+    );
   }
 }
 

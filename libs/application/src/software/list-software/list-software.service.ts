@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '@csp/platform';
 import { PROJECTION_NAMES, SoftwareListQuery, type SoftwareItem } from '@csp/read-models';
-import { Collection, PagingQuery, toCollection } from '../../shared/collection';
+import { Collection, PagingQuery, toCollection, withObjectType } from '../../shared/collection';
 import { ACCESS, CustomerAccess } from '../../shared/customer-access';
 import { ReadYourWrites } from '../../shared/read-your-writes';
 
@@ -19,6 +19,7 @@ export class ListSoftwareService {
     const { page, size } = await this.readYourWrites.page(PROJECTION_NAMES.softwareList, q, (p) =>
       this.query.list(customer.customerId, p),
     );
-    return toCollection(`/v1/customers/${customer.customerId}/software`, page, size);
+    const items = page.items.map(withObjectType('Software'));
+    return toCollection(`/v1/customers/${customer.customerId}/software`, { ...page, items }, size);
   }
 }

@@ -6,8 +6,9 @@
  * Needs the machine's PostgreSQL (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres) and
  * Redis (BENCH_REDIS_URL, default redis://127.0.0.1:6379); sends traffic to 127.0.0.1 only. Everything it
  * creates (databases, temp dirs, the service's child process) is removed at the end.
- * A workload whose feature is missing prints "skipped: <why>" and leaves its keys out of results.json;
- * the run's context (load average, skips, warnings) goes to bench/results.meta.json.
+ * A run of some workloads merges into results.json: their figures are replaced, the others' kept. A workload
+ * whose feature is missing prints "skipped: <why>" and leaves its keys out; each workload's context (load
+ * average, skips, notes) goes to bench/results.meta.json. Both files are written in Prettier's format.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
@@ -18,6 +19,7 @@ import { runHttpBench } from './workloads/http.bench';
 import { runLagBench } from './workloads/lag.bench';
 import { runPropagationBench } from './workloads/propagation.bench';
 import { runReplayBench } from './workloads/replay.bench';
+import { formatJson, mergeBenchMeta, mergeBenchResults, type WorkloadRunMeta } from './support/bench-results';
 import { WorkloadSkipped } from './support/skipped';
 
 type Outcome = { results: Record<string, number>; notes: string[] };
@@ -87,7 +89,11 @@ async function main(): Promise<void> {
     throw new Error(`unknown workload(s) ${unknown.join(', ')}; known: ${Object.keys(workloads).join(', ')}`);
   // A full run also measures the store on the embedded PostgreSQL.
   const selected = names.length ? names : Object.keys(workloads);
-  const runs: [string, Workload][] = selected.map((n) => [n, workloads[n]!]);
+  // Named as a full run names them, so each keeps one entry in results.meta.json.
+  const runs: [string, Workload][] = selected.map((n) => [
+    n === 'store' && store === 'embedded' ? 'store --store embedded' : n,
+    workloads[n]!,
+  ]);
   if (!names.length && store === 'postgres') {
     runs.splice(1, 0, [
       'store --store embedded',
@@ -108,10 +114,18 @@ async function main(): Promise<void> {
   const results: Record<string, number> = {};
   const skipped: Record<string, string> = {};
   const failed: Record<string, string> = {};
-  const notes: string[] = [];
-  const measuredKeys = new Set<string>();
+  const runMeta: Record<string, WorkloadRunMeta> = {};
+  const attemptedKeys = new Set<string>();
   for (const [name, w] of runs) {
     const t0 = Date.now();
+    const meta: WorkloadRunMeta = {
+      date: new Date(t0).toISOString(),
+      node: process.version,
+      cores: cpus().length,
+      loadAverageBefore: loadavg(),
+      loadAverageAfter: [],
+      notes: [],
+    };
     console.log(`\n▶ ${name}`);
     try {
       const out = await w.run((m) => console.log(`  ${m}`));
@@ -119,50 +133,38 @@ async function main(): Promise<void> {
         const v = out.results[k];
         if (typeof v === 'number' && Number.isFinite(v)) results[k] = v;
       }
-      notes.push(...out.notes);
+      meta.notes.push(...out.notes);
       out.notes.forEach((n) => console.log(`  note: ${n}`));
       console.log(`  done in ${((Date.now() - t0) / 1000).toFixed(0)} s, load average ${loadavg()[0]!.toFixed(2)}`);
     } catch (error) {
       const why = error instanceof Error ? error.message : String(error);
       if (error instanceof WorkloadSkipped) {
-        skipped[name] = why;
+        skipped[name] = meta.skipped = why;
         console.log(`  skipped: ${why}`);
       } else {
-        failed[name] = why;
+        failed[name] = meta.failed = why;
         console.log(`  FAILED: ${why}`);
       }
     }
-    w.keys.forEach((k) => measuredKeys.add(k));
+    meta.loadAverageAfter = loadavg();
+    runMeta[name] = meta;
+    w.keys.forEach((k) => attemptedKeys.add(k));
   }
 
-  // A partial run updates its own keys only; keys of workloads that were skipped or failed now are removed.
+  // A partial run replaces its own figures only; a full run starts afresh.
   const file = join(__dirname, 'results.json');
-  let merged: Record<string, number> = {};
-  if (names.length) {
-    merged = JSON.parse(await readFile(file, 'utf8').catch(() => '{}')) as Record<string, number>;
-    for (const k of measuredKeys) delete merged[k];
-  }
-  Object.assign(merged, results);
-  await writeFile(file, `${JSON.stringify(merged, null, 2)}\n`);
+  const metaFile = join(__dirname, 'results.meta.json');
+  const readJson = async (f: string): Promise<unknown> =>
+    names.length ? JSON.parse(await readFile(f, 'utf8').catch(() => '{}')) : {};
+  const order = [
+    ...STORE_KEYS,
+    ...STORE_KEYS.map((k) => `embedded_${k}`),
+    ...Object.entries(workloads).flatMap(([n, w]) => (n === 'store' ? [] : w.keys)),
+  ];
+  const merged = mergeBenchResults((await readJson(file)) as Record<string, number>, results, attemptedKeys, order);
+  await writeFile(file, await formatJson(merged, file));
+  await writeFile(metaFile, await formatJson(mergeBenchMeta(await readJson(metaFile), runMeta, new Date()), metaFile));
   const loadAfter = loadavg();
-  await writeFile(
-    join(__dirname, 'results.meta.json'),
-    `${JSON.stringify(
-      {
-        date: new Date().toISOString(),
-        node: process.version,
-        cores: cpus().length,
-        loadAverageBefore: loadBefore,
-        loadAverageAfter: loadAfter,
-        workloads: runs.map(([n]) => n),
-        skipped,
-        failed,
-        notes,
-      },
-      null,
-      2,
-    )}\n`,
-  );
 
   console.log('\n| key | value | target |\n|---|---:|---|');
   for (const [, w] of runs) {

@@ -159,7 +159,7 @@ describe('cross-cutting HTTP behaviour', () => {
       expect(ofRequest.map((e) => e.type)).toEqual(['OrderPlaced']);
     });
 
-    it('reveal key: the same key again, no second KeyRevealed', async () => {
+    it('reveal key: the same key again, and recorded again as a retry (every key shown is recorded)', async () => {
       const order = await placeOrderOk(t, partner, customer.id, [{ offerId: OFFERS.perpetual }]);
       const r = await twice('POST', `/v1/customers/${customer.id}/software/${softwareIdOf(order.id, 0)}/key`, {
         version: '2022',
@@ -167,7 +167,12 @@ describe('cross-cutting HTTP behaviour', () => {
       expect(r.first.status).toBe(200);
       expect(r.second.status).toBe(200);
       expect(r.second.body).toEqual(r.first.body);
-      expect(r.eventsAfterSecond).toBe(r.eventsAfterFirst);
+      expect(r.eventsAfterSecond).toBe(r.eventsAfterFirst + 1);
+      const revealed = (await readAllEvents(t)).filter((e) => e.metadata.requestId === r.requestId);
+      expect(revealed.map((e) => [e.type, e.data.retry])).toEqual([
+        ['KeyRevealed', undefined],
+        ['KeyRevealed', true],
+      ]);
     });
 
     it('issue download link: the same link again, no second DownloadLinkIssued', async () => {
@@ -203,13 +208,14 @@ describe('cross-cutting HTTP behaviour', () => {
     });
 
     it('support request: the same request again, no second event', async () => {
+      const order = await placeOrderOk(t, partner, customer.id, [{ offerId: OFFERS.perpetual }]);
       const r = await twice('POST', '/v1/supportrequests', {
         problemType: 'CSP Purchase/Refund on behalf of customers',
         impact: 'minimal',
         title: 'Retry',
         description: {
           customerTenantIdOrDomain: customer.id,
-          orderIdOrSubscriptionId: randomUUID(),
+          orderIdOrSubscriptionId: order.id,
           refundReason: 'Retry test',
           amountRequested: { amount: '1.00', currencyCode: 'PLN' },
         },
@@ -234,7 +240,7 @@ describe('cross-cutting HTTP behaviour', () => {
         body: { lineItems: [{ lineItemNumber: 0, offerId: OFFERS.perpetual, quantity: 2 }] },
         headers: { 'MS-RequestId': requestId },
       });
-      expectProblem(other, 422, 'idempotency_key_reused');
+      expectProblem(other, 422, 'request_id_reused');
       const colleague: Caller = {
         tenantId: partner.tenantId,
         roles: ['AdminAgent'],

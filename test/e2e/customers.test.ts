@@ -273,11 +273,11 @@ describe('customers and offers over HTTP', () => {
       expectProblem(garbage, 404);
     });
 
-    it('lets the customer’s own GlobalAdmin read it', async () => {
+    it('refuses the customer’s own users its record and the customer list (DOMAIN.md: software only)', async () => {
       const c = await registerCustomer(t, adminAgent(), 'PL');
-      const own = await t.request('GET', `/v1/customers/${c.id}`, { as: { tenantId: c.id, roles: ['GlobalAdmin'] } });
-      expect(own.status).toBe(200);
-      expect(own.body.id).toBe(c.id);
+      const as = { tenantId: c.id, roles: ['GlobalAdmin'] };
+      expectProblem(await t.request('GET', `/v1/customers/${c.id}`, { as }), 403, 'forbidden');
+      expectProblem(await t.request('GET', '/v1/customers', { as }), 403, 'forbidden');
     });
   });
 

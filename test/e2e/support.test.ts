@@ -1,16 +1,28 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
 import { DATABASE_POOL } from '@csp/application';
 import { Caller, startTestApp, TestApp } from '../support/app';
-import { adminAgent, expectProblem, fieldsOf, streamEvents, Json } from './e2e-helpers';
+import {
+  adminAgent,
+  expectProblem,
+  fieldsOf,
+  Json,
+  OFFERS,
+  placeOrderOk,
+  registerCustomer,
+  streamEvents,
+} from './e2e-helpers';
+
+/** The partner's own customer (by domain) and order: a support request names only those (else 404). */
+const refs = { domain: '', orderId: '' };
 
 const validRequest = () => ({
   problemType: 'CSP Purchase/Refund on behalf of customers',
   impact: 'moderate',
   title: 'Refund for an order past the cancellation window',
   description: {
-    customerTenantIdOrDomain: 'contoso.onmicrosoft.com',
-    orderIdOrSubscriptionId: randomUUID(),
+    customerTenantIdOrDomain: refs.domain,
+    orderIdOrSubscriptionId: refs.orderId,
     refundReason: 'The customer ordered the wrong edition and noticed on day 31.',
     amountRequested: { amount: '4276.00', currencyCode: 'PLN' },
   },
@@ -23,6 +35,9 @@ describe('support requests over HTTP', () => {
   beforeAll(async () => {
     t = await startTestApp();
     partner = adminAgent();
+    const customer = await registerCustomer(t, partner, 'PL');
+    refs.domain = customer.body.domain;
+    refs.orderId = (await placeOrderOk(t, partner, customer.id, [{ offerId: OFFERS.perpetual }])).id;
   });
   afterAll(async () => {
     await t?.close();

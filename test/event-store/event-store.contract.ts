@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import {
+  DuplicateEventIdError,
   WrongExpectedVersionError,
   deriveEventId,
   type EventStore,
@@ -42,6 +43,19 @@ export const ev = (type: string, data: Record<string, unknown> = {}, id?: string
   data,
   metadata: { correlationId: 'c-1', requestId: 'r-1', userId: 'u-1' },
 });
+
+/** A derived id as the command executor makes it (caller, request, command, stream, index). */
+const derivedId = (requestId: string, streamId: string, index: number, userId = 'u-1'): string =>
+  deriveEventId({ requestId, tenantId: 't-1', userId, command: 'Test' }, streamId, index);
+
+async function expectDuplicate(promise: Promise<unknown>): Promise<void> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(DuplicateEventIdError);
+  expect(error).toMatchObject({ code: 'event_id_conflict', kind: 'conflict' });
+}
 
 async function expectConflict(promise: Promise<unknown>, actual: number | 'no_stream'): Promise<void> {
   const error = await promise.then(
@@ -170,7 +184,7 @@ export function describeEventStoreContract(
           const requestId = randomUUID();
           if (expected !== 'no_stream') await store.appendToStream(id, [ev('Seed')], { expectedVersion: 'no_stream' });
           const events = [0, 1].map((i) =>
-            ev(i === 0 ? 'OrderPlaced' : 'OrderConfirmed', { i }, deriveEventId(requestId, id, i)),
+            ev(i === 0 ? 'OrderPlaced' : 'OrderConfirmed', { i }, derivedId(requestId, id, i)),
           );
           const first = await store.appendToStream(id, events, { expectedVersion: expected });
           const retry = await store.appendToStream(id, events, { expectedVersion: expected });
@@ -188,16 +202,56 @@ export function describeEventStoreContract(
         },
       );
 
-      it('derived ids are deterministic per request, stream and index', () => {
-        expect(deriveEventId('r', 'order-1', 0)).toBe(deriveEventId('r', 'order-1', 0));
-        expect(deriveEventId('r', 'order-1', 0)).not.toBe(deriveEventId('r', 'order-1', 1));
-        expect(deriveEventId('r', 'order-1', 0)).not.toBe(deriveEventId('r', 'order-2', 0));
-        expect(deriveEventId('r', 'order-1', 0)).toMatch(/^[0-9a-f-]{36}$/);
+      it('derived ids are deterministic per caller, request, command, stream and index', () => {
+        expect(derivedId('r', 'order-1', 0)).toBe(derivedId('r', 'order-1', 0));
+        expect(derivedId('r', 'order-1', 0)).not.toBe(derivedId('r', 'order-1', 1));
+        expect(derivedId('r', 'order-1', 0)).not.toBe(derivedId('r', 'order-2', 0));
+        expect(derivedId('r', 'order-1', 0)).not.toBe(derivedId('r', 'order-1', 0, 'u-2'));
+        expect(derivedId('r', 'order-1', 0)).toMatch(/^[0-9a-f-]{36}$/);
+      });
+
+      it.each<[string, ExpectedVersion]>([
+        ['the same exact version', 1],
+        ['no_stream', 'no_stream'],
+        ['any', 'any'],
+        ['stream_exists', 'stream_exists'],
+      ])(
+        'an id already stored with another type, data or caller is a DuplicateEventIdError (%s), never a replay',
+        async (_l, expected) => {
+          const id = stream();
+          if (expected !== 'no_stream') await store.appendToStream(id, [ev('Seed')], { expectedVersion: 'no_stream' });
+          const eventId = derivedId(randomUUID(), id, 0);
+          await store.appendToStream(id, [ev('KeyRevealed', { line: 0 }, eventId)], { expectedVersion: expected });
+          const version = (await store.readStream(id)).currentVersion;
+          await expectDuplicate(
+            store.appendToStream(id, [ev('OrderCancelled', { line: 0 }, eventId)], { expectedVersion: expected }),
+          );
+          await expectDuplicate(
+            store.appendToStream(id, [ev('KeyRevealed', { line: 1 }, eventId)], { expectedVersion: expected }),
+          );
+          const otherCaller = {
+            ...ev('KeyRevealed', { line: 0 }, eventId),
+            metadata: { requestId: 'r-1', userId: 'u-2' },
+          };
+          await expectDuplicate(store.appendToStream(id, [otherCaller], { expectedVersion: expected }));
+          const read = await store.readStream(id);
+          expect(read.currentVersion).toBe(version);
+          expect(read.events.filter((e) => e.eventId === eventId).map((e) => e.type)).toEqual(['KeyRevealed']);
+        },
+      );
+
+      it('an id already stored in another stream is a DuplicateEventIdError; nothing is written', async () => {
+        const first = stream();
+        const second = stream();
+        const eventId = derivedId(randomUUID(), first, 0);
+        await store.appendToStream(first, [ev('A', {}, eventId)], { expectedVersion: 'no_stream' });
+        await expectDuplicate(store.appendToStream(second, [ev('A', {}, eventId)], { expectedVersion: 'no_stream' }));
+        expect((await store.readStream(second)).streamExists).toBe(false);
       });
 
       it('a different append after the retried one still gets a conflict', async () => {
         const id = stream();
-        await store.appendToStream(id, [ev('A', {}, deriveEventId('req-x', id, 0))], { expectedVersion: 'no_stream' });
+        await store.appendToStream(id, [ev('A', {}, derivedId('req-x', id, 0))], { expectedVersion: 'no_stream' });
         await expectConflict(store.appendToStream(id, [ev('B')], { expectedVersion: 'no_stream' }), 1);
       });
     });

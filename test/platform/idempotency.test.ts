@@ -58,6 +58,28 @@ describe('idempotent commands (PostgreSQL)', () => {
     expect(rows[0].n).toBe(1);
   });
 
+  it('migrate() brings a table from before (one row per route) to one row per caller and request id', async () => {
+    const table = 'idem_migrate_old';
+    await pool.query(`CREATE TABLE ${table} (LIKE idempotency_records INCLUDING DEFAULTS)`);
+    await pool.query(`ALTER TABLE ${table} ADD PRIMARY KEY (tenant_id, user_id, request_id, operation)`);
+    const requestId = randomUUID();
+    await pool.query(
+      `INSERT INTO ${table} (tenant_id, user_id, request_id, operation, body_hash, state, created_at)
+       VALUES ('t', 'u', $1, 'POST /a', 'h', 'completed', now() - interval '1 minute'),
+              ('t', 'u', $1, 'PATCH /b', 'h', 'completed', now())`,
+      [requestId],
+    );
+    const store = new IdempotencyStore(pool, { table });
+    await store.migrate();
+    const { rows } = await pool.query(`SELECT operation FROM ${table} WHERE request_id = $1`, [requestId]);
+    expect(rows).toEqual([{ operation: 'POST /a' }]);
+    expect(await store.begin({ tenantId: 't', userId: 'u', requestId, operation: 'PATCH /b' }, 'h')).toMatchObject({
+      outcome: 'mismatch',
+      firstUse: { operation: 'POST /a' },
+    });
+    await store.migrate();
+  });
+
   it('a retry with the same MS-RequestId returns the first response and does not run the handler again', async () => {
     const requestId = randomUUID();
     const before = calls.placeOrder;
@@ -86,13 +108,57 @@ describe('idempotent commands (PostgreSQL)', () => {
     expect(responses.filter((r) => r.headers['x-idempotent-replay'] === 'true')).toHaveLength(9);
   });
 
-  it('the same MS-RequestId with a different body is 422 idempotency_key_reused', async () => {
+  it('the same MS-RequestId with a different body is 422 request_id_reused naming the first use', async () => {
     const requestId = randomUUID();
     expect((await placeOrder(requestId)).statusCode).toBe(201);
     const reused = await placeOrder(requestId, { lineItems: [{ ...order.lineItems[0], quantity: 3 }] });
     expect(reused.statusCode).toBe(422);
     expect(reused.headers['content-type']).toMatch(/problem\+json/);
-    expect(reused.json().code).toBe('idempotency_key_reused');
+    expect(reused.json()).toMatchObject({
+      code: 'request_id_reused',
+      firstUse: { method: 'POST', route: '/orders', at: expect.any(String) },
+    });
+  });
+
+  it('the same MS-RequestId on another route is 422 request_id_reused, and the handler does not run', async () => {
+    const requestId = randomUUID();
+    expect((await placeOrder(requestId)).statusCode).toBe(201);
+    const before = calls.cancel;
+    const other = await t.app.inject({
+      method: 'PATCH',
+      url: '/orders/o-1',
+      headers: { ...auth, 'content-type': 'application/json', 'MS-RequestId': requestId },
+      payload: { status: 'cancelled' },
+    });
+    expect(other.statusCode).toBe(422);
+    expect(other.json()).toMatchObject({ code: 'request_id_reused', firstUse: { method: 'POST', route: '/orders' } });
+    expect(other.json().detail).toContain('POST /orders');
+    expect(calls.cancel).toBe(before);
+  });
+
+  it('@Idempotent({ replay: false }): a retry runs again, told it is one; another body is still 422', async () => {
+    const requestId = randomUUID();
+    const send = (payload: unknown = {}) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/record',
+        headers: { ...auth, 'content-type': 'application/json', 'MS-RequestId': requestId },
+        payload: JSON.stringify(payload),
+      });
+    const before = calls.record;
+    const first = await send();
+    const retry = await send();
+    expect([first.statusCode, retry.statusCode]).toEqual([201, 201]);
+    expect([first.json().retry, retry.json().retry]).toEqual([false, true]);
+    expect(retry.headers['x-idempotent-replay']).toBeUndefined();
+    expect(calls.record).toBe(before + 2);
+    expect((await send({ other: true })).statusCode).toBe(422);
+    expect(calls.record).toBe(before + 2);
+    const { rows } = await pool.query(
+      `SELECT state, response_body::text AS b FROM idempotency_records WHERE request_id = $1`,
+      [requestId],
+    );
+    expect(rows).toEqual([{ state: 'completed', b: 'null' }]);
   });
 
   it('keys are per caller: another tenant or user with the same MS-RequestId runs its own command', async () => {
@@ -169,7 +235,8 @@ describe('idempotent commands (PostgreSQL)', () => {
     const key = { tenantId: 't', userId: 'u', requestId: randomUUID(), operation: 'POST /x' };
     expect(await store.begin(key, 'h')).toEqual({ outcome: 'started' });
     expect(await store.begin(key, 'h')).toEqual({ outcome: 'in_progress' });
-    expect(await store.begin(key, 'other')).toEqual({ outcome: 'mismatch' });
+    expect(await store.begin(key, 'other')).toMatchObject({ outcome: 'mismatch', firstUse: { operation: 'POST /x' } });
+    expect(await store.begin({ ...key, operation: 'PATCH /x' }, 'h')).toMatchObject({ outcome: 'mismatch' });
     await store.complete(key, { status: 201, body: { a: 1 }, headers: { location: '/x/1' } });
     expect(await store.begin(key, 'h')).toEqual({
       outcome: 'replay',

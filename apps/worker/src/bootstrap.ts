@@ -8,6 +8,6 @@ export async function bootstrapWorker(config: AppConfig): Promise<void> {
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), {
     logger: new PinoLoggerService(createPinoLogger({ level: config.logLevel })),
   });
-  app.enableShutdownHooks();
+  app.enableShutdownHooks([], { useProcessExit: true }); // exit 0 once closed, not the re-raised signal
   new Logger('Bootstrap').log('csp-orders worker started');
 }

@@ -22,6 +22,7 @@ import { ReadSideModule } from './read-side/read-side.module';
 import { PlaceOrderHandler } from './orders/place-order/place-order.handler';
 import { PropagationHttpModule } from './propagation/propagation-http.module';
 import { CustomerAccess } from './shared/customer-access';
+import { TenantDirectory } from './shared/tenant-directory';
 import { domainDataProvider } from './shared/domain-data.provider';
 import { OrderAccess } from './shared/order-access';
 import { CHECKPOINT_WATCHER, ReadYourWrites } from './shared/read-your-writes';
@@ -33,6 +34,7 @@ import { RevealKeyHandler } from './software/reveal-key/reveal-key.handler';
 import { DownloadsController, SoftwareController } from './software/software.controller';
 import { SubmitSupportRequestHandler } from './support/submit-support-request/submit-support-request.handler';
 import { SupportAttachmentStore } from './support/submit-support-request/support-attachment.store';
+import { SupportRequestReferences } from './support/submit-support-request/support-request-references';
 import { SupportController } from './support/support.controller';
 
 /**
@@ -53,6 +55,7 @@ import { SupportController } from './support/support.controller';
   providers: [
     domainDataProvider,
     StreamCommandExecutor,
+    TenantDirectory,
     CustomerAccess,
     OrderAccess,
     RegisterCustomerHandler,
@@ -65,6 +68,7 @@ import { SupportController } from './support/support.controller';
     ListSoftwareService,
     SubmitSupportRequestHandler,
     SupportAttachmentStore,
+    SupportRequestReferences,
     ReadYourWrites,
     { provide: CustomersQuery, inject: [DATABASE_POOL], useFactory: (pool: Pool) => new CustomersQuery(pool) },
     { provide: OrderViewsQuery, inject: [DATABASE_POOL], useFactory: (pool: Pool) => new OrderViewsQuery(pool) },

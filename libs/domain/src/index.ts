@@ -50,3 +50,5 @@ export * from './support/support-request.decide';
 export * from './kms-migration';
 
 export * from './streams/stream-registry';
+
+export * from './access/access-policy';

@@ -196,3 +196,20 @@ export class EventStoreUnavailableError extends Error {
     this.name = 'EventStoreUnavailableError';
   }
 }
+
+/**
+ * An event id of the append is already stored, but the stored event is not the one this append would write
+ * (another stream, type, data or caller): never a replay. The HTTP layer maps it to 409 (duck-typed `kind`).
+ */
+export class DuplicateEventIdError extends Error {
+  readonly code = 'event_id_conflict';
+  readonly kind = 'conflict';
+  readonly detail = 'This request collides with an event already recorded by another request; send a new MS-RequestId.';
+  constructor(
+    readonly streamId: string,
+    readonly eventId: string,
+  ) {
+    super(`Stream ${streamId}: event id ${eventId} is already stored with other content`);
+    this.name = 'DuplicateEventIdError';
+  }
+}

@@ -1,5 +1,5 @@
 export * from './event-store.port';
-export { deriveEventId, EVENT_ID_NAMESPACE } from './event-id';
+export { deriveEventId, eventIdName, EVENT_ID_NAMESPACE, type EventIdScope } from './event-id';
 export type { EventStoreLogger } from './event-store.logger';
 export { createEventStore, type EventStoreConfig, type EventStoreHandle } from './event-store.factory';
 export { PostgresEventStore, type PostgresEventStoreOptions } from './postgres/postgres-event-store';
@@ -10,4 +10,6 @@ export {
   type EmbeddedPostgresHandle,
   type EmbeddedPostgresOptions,
 } from './embedded/embedded-postgres';
+export { EmbeddedPostgresUnavailableError } from './embedded/embedded-postgres-unavailable.error';
 export { KurrentDbEventStore, type KurrentDbEventStoreOptions } from './kurrentdb/kurrentdb-event-store';
+export { isSameEvent } from './same-event';

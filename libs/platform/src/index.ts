@@ -27,7 +27,7 @@ export { hasAnyRole, tenantScope, isGuid } from './auth/principal';
 export { Public, Roles, CurrentPrincipal, IS_PUBLIC_KEY, ROLES_KEY } from './auth/auth.decorators';
 export { AuthGuard } from './auth/auth.guard';
 export { RolesGuard } from './auth/roles.guard';
-export { JwtVerifier, toPrincipal } from './auth/jwt-verifier';
+export { JwtVerifier, toPrincipal, unauthorized } from './auth/jwt-verifier';
 export { LruMap } from './shared/lru-map';
 export type { JwtVerifierOptions } from './auth/jwt-verifier';
 export { signLocalToken } from './auth/token-signer';

@@ -404,7 +404,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** An order’s whole history, oldest first (the partner’s auditors and admins) */
+    /** An order’s whole history, oldest first (the partner’s auditors) */
     get: operations['EventHistoryController_orderEvents'];
     put?: never;
     post?: never;
@@ -1683,7 +1683,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description GUID. A retry with the same value returns the first response and has no second effect. */
+        /** @description GUID. A retry with the same value, route and body returns the first response and has no second effect; the same value with another route or body is 422 request_id_reused. */
         'MS-RequestId'?: string;
         /** @description Echoed; generated when absent. */
         'MS-CorrelationId'?: string;
@@ -2286,7 +2286,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description GUID. A retry with the same value returns the first response and has no second effect. */
+        /** @description GUID. A retry with the same value, route and body returns the first response and has no second effect; the same value with another route or body is 422 request_id_reused. */
         'MS-RequestId'?: string;
         /** @description Echoed; generated when absent. */
         'MS-CorrelationId'?: string;
@@ -2649,7 +2649,7 @@ export interface operations {
       header?: {
         /** @description The ETag of the order as last read: 412 when it changed since (absent or `*`: no check) */
         'if-match'?: string;
-        /** @description GUID. A retry with the same value returns the first response and has no second effect. */
+        /** @description GUID. A retry with the same value, route and body returns the first response and has no second effect; the same value with another route or body is 422 request_id_reused. */
         'MS-RequestId'?: string;
         /** @description Echoed; generated when absent. */
         'MS-CorrelationId'?: string;
@@ -3292,7 +3292,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description GUID. A retry with the same value returns the first response and has no second effect. */
+        /** @description GUID. A retry with the same value, route and body runs again and is recorded as a retry; the same value with another route or body is 422 request_id_reused. */
         'MS-RequestId'?: string;
         /** @description Echoed; generated when absent. */
         'MS-CorrelationId'?: string;
@@ -3515,7 +3515,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description GUID. A retry with the same value returns the first response and has no second effect. */
+        /** @description GUID. A retry with the same value, route and body returns the first response and has no second effect; the same value with another route or body is 422 request_id_reused. */
         'MS-RequestId'?: string;
         /** @description Echoed; generated when absent. */
         'MS-CorrelationId'?: string;
@@ -3801,7 +3801,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description GUID. A retry with the same value returns the first response and has no second effect. */
+        /** @description GUID. A retry with the same value, route and body returns the first response and has no second effect; the same value with another route or body is 422 request_id_reused. */
         'MS-RequestId'?: string;
         /** @description Echoed; generated when absent. */
         'MS-CorrelationId'?: string;
@@ -3888,6 +3888,26 @@ export interface operations {
            *       "status": 403,
            *       "detail": "This operation needs one of the roles AdminAgent.",
            *       "code": "forbidden"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (another tenant’s resources are not found either) */
+      404: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:order_not_found",
+           *       "title": "Not Found",
+           *       "status": 404,
+           *       "detail": "No order 3f2b8c1e-5d4a-4e7b-9c0d-1a2b3c4d5e6f was found.",
+           *       "code": "order_not_found"
            *     }
            */
           'application/problem+json': components['schemas']['Problem'];
@@ -4246,7 +4266,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description GUID. A retry with the same value returns the first response and has no second effect. */
+        /** @description GUID. A retry with the same value, route and body returns the first response and has no second effect; the same value with another route or body is 422 request_id_reused. */
         'MS-RequestId'?: string;
         /** @description Echoed; generated when absent. */
         'MS-CorrelationId'?: string;
@@ -4446,7 +4466,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description GUID. A retry with the same value returns the first response and has no second effect. */
+        /** @description GUID. A retry with the same value, route and body returns the first response and has no second effect; the same value with another route or body is 422 request_id_reused. */
         'MS-RequestId'?: string;
         /** @description Echoed; generated when absent. */
         'MS-CorrelationId'?: string;
@@ -4796,7 +4816,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description GUID. A retry with the same value returns the first response and has no second effect. */
+        /** @description GUID. A retry with the same value, route and body returns the first response and has no second effect; the same value with another route or body is 422 request_id_reused. */
         'MS-RequestId'?: string;
         /** @description Echoed; generated when absent. */
         'MS-CorrelationId'?: string;
@@ -5100,6 +5120,26 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description Not found (another tenant’s resources are not found either) */
+      404: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:order_not_found",
+           *       "title": "Not Found",
+           *       "status": 404,
+           *       "detail": "No order 3f2b8c1e-5d4a-4e7b-9c0d-1a2b3c4d5e6f was found.",
+           *       "code": "order_not_found"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description Over the per-tenant rate limit; retry after `Retry-After` seconds */
       429: {
         headers: {
@@ -5238,6 +5278,26 @@ export interface operations {
            *       "status": 403,
            *       "detail": "This operation needs one of the roles AdminAgent.",
            *       "code": "forbidden"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (another tenant’s resources are not found either) */
+      404: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:order_not_found",
+           *       "title": "Not Found",
+           *       "status": 404,
+           *       "detail": "No order 3f2b8c1e-5d4a-4e7b-9c0d-1a2b3c4d5e6f was found.",
+           *       "code": "order_not_found"
            *     }
            */
           'application/problem+json': components['schemas']['Problem'];

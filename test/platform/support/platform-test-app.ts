@@ -48,7 +48,7 @@ export class CancelDto {
 }
 
 /** Counts handler runs so tests can see "no second effect". */
-export const calls = { placeOrder: 0, cancel: 0, fail: 0 };
+export const calls = { placeOrder: 0, cancel: 0, fail: 0, record: 0 };
 
 @Controller()
 export class TestController {
@@ -105,6 +105,14 @@ export class TestController {
   @Idempotent()
   reveal(): unknown {
     return { productKey: 'ABCDE-FGHIJ-KLMNO-PQRST-UVWXY', keyType: 'MAK' };
+  }
+
+  /** Never answered from the store: runs on every call and is told when it is a retry. */
+  @Post('record')
+  @Idempotent({ replay: false })
+  record(): unknown {
+    calls.record++;
+    return { productKey: 'ABCDE-FGHIJ-KLMNO-PQRST-UVWXY', retry: getRequestContext()?.retry === true };
   }
 
   @Get('boom')

@@ -10,7 +10,8 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { ApiProblems, CurrentPrincipal, Idempotent, Principal, Role, Roles } from '@csp/platform';
+import { ApiProblems, CurrentPrincipal, Idempotent, Principal } from '@csp/platform';
+import { Permit } from '../shared/access.guard';
 import { CustomersQuery, PROJECTION_NAMES } from '@csp/read-models';
 import { Collection, toCollection } from '../shared/collection';
 import { CONTINUATION_TOKEN_QUERY, MIN_POSITION_QUERY, SIZE_QUERY } from '../shared/query.docs';
@@ -36,7 +37,7 @@ export class CustomersController {
 
   @Post()
   @Idempotent()
-  @Roles(Role.AdminAgent, Role.GlobalAdmin)
+  @Permit('registerCustomer')
   @ApiOperation({ summary: 'Register a customer under the calling partner' })
   @ApiBody({
     type: RegisterCustomerRequestDto,
@@ -79,7 +80,7 @@ export class CustomersController {
   }
 
   @Get()
-  @Roles(Role.AdminAgent, Role.GlobalAdmin)
+  @Permit('listCustomers')
   @ApiOperation({ summary: 'The calling partner’s customers, in registration order' })
   @ApiQuery(SIZE_QUERY)
   @ApiQuery(CONTINUATION_TOKEN_QUERY)
@@ -108,7 +109,7 @@ export class CustomersController {
   }
 
   @Get(':customerId')
-  @Roles(Role.AdminAgent, Role.GlobalAdmin)
+  @Permit(ACCESS.readCustomer)
   @ApiOperation({ summary: 'One customer (the partner’s, or a customer admin’s own)' })
   @ApiOkResponse({ type: CustomerResponseDto })
   @ApiProblems(401, 403, 404)

@@ -1,7 +1,13 @@
 import { STREAM_PREFIXES } from '@csp/domain';
 import { DynamicModule, Global, Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import { Pool } from 'pg';
-import { createEventStore, EVENT_STORE, EventStore, EventStoreHandle } from '@csp/event-store';
+import {
+  createEventStore,
+  EmbeddedPostgresUnavailableError,
+  EVENT_STORE,
+  EventStore,
+  EventStoreHandle,
+} from '@csp/event-store';
 import { AppConfig } from '@csp/platform';
 import { QueueBackend } from '@csp/propagation';
 import { DerivedMakLicensingAdapter } from '../adapters/derived-mak-licensing.adapter';
@@ -19,6 +25,13 @@ export const EVENT_STORE_HANDLE = Symbol('EVENT_STORE_HANDLE');
 export interface InfrastructureOptions {
   /** Replace the system clock (tests, fault suites). */
   clock?: Clock;
+}
+
+/** No embedded PostgreSQL on this machine: one line saying why and what to set, not a stack trace. */
+function exitWhenEmbeddedUnavailable(error: unknown): never {
+  if (!(error instanceof EmbeddedPostgresUnavailableError)) throw error;
+  console.error(`csp-orders cannot start: ${error.message}`);
+  process.exit(1);
 }
 
 /** Closes what the module opened, in reverse order, when the app shuts down (SIGTERM). */
@@ -60,7 +73,8 @@ export class InfrastructureModule {
               eventStoreUrl: config.eventStoreUrl,
               dataDir: config.dataDir,
               streamPrefixes: STREAM_PREFIXES,
-            }),
+              logger: new Logger('EventStore'),
+            }).catch(exitWhenEmbeddedUnavailable),
         },
         {
           provide: EVENT_STORE,

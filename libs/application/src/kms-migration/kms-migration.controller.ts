@@ -12,7 +12,8 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { DEVICE_GROUP_STATUSES, MAX_IMPORT_ROWS } from '@csp/domain';
-import { ApiProblems, CurrentPrincipal, Idempotent, Principal, ProblemException, Role, Roles } from '@csp/platform';
+import { ApiProblems, CurrentPrincipal, Idempotent, Principal, ProblemException } from '@csp/platform';
+import { Permit } from '../shared/access.guard';
 import { Collection } from '../shared/collection';
 import { setPositionHeader } from '../shared/position-header';
 import { KmsMigrationPlanService } from './get-migration-plan/kms-migration-plan.service';
@@ -46,7 +47,7 @@ export class KmsMigrationController {
   ) {}
 
   @Get()
-  @Roles(Role.AdminAgent, Role.GlobalAdmin)
+  @Permit('readKmsMigration')
   @ApiOperation({ summary: 'The migration plan: every device group with its deadline and status, counts per status' })
   @ApiOkResponse({ type: KmsMigrationPlanResponseDto })
   @ApiProblems(401, 403, 404)
@@ -58,7 +59,7 @@ export class KmsMigrationController {
   }
 
   @Get('devicegroups')
-  @Roles(Role.AdminAgent, Role.GlobalAdmin)
+  @Permit('readKmsMigration')
   @ApiOperation({ summary: 'The device groups (a collection), optionally of one status' })
   @ApiQuery({ name: 'status', required: false, enum: DEVICE_GROUP_STATUSES })
   @ApiQuery({ name: 'size', required: false, description: '1..1000, default 100' })
@@ -77,7 +78,7 @@ export class KmsMigrationController {
 
   @Post('devicegroups')
   @Idempotent()
-  @Roles(Role.AdminAgent)
+  @Permit('writeKmsMigration')
   @ApiOperation({ summary: 'Register a device group: its last KMS activation fixes its renewal deadline' })
   @ApiBody({
     type: RegisterDeviceGroupRequestDto,
@@ -111,7 +112,7 @@ export class KmsMigrationController {
 
   @Post('devicegroups/import')
   @Idempotent()
-  @Roles(Role.AdminAgent)
+  @Permit('writeKmsMigration')
   @ApiOperation({
     summary: 'Import device groups from CSV: all rows or none',
     description:
@@ -146,7 +147,7 @@ export class KmsMigrationController {
   }
 
   @Get('devicegroups/:groupId')
-  @Roles(Role.AdminAgent, Role.GlobalAdmin)
+  @Permit('readKmsMigration')
   @ApiOperation({ summary: 'One device group with its renewal deadline and status' })
   @ApiOkResponse({ type: DeviceGroupResponseDto })
   @ApiProblems(401, 403, 404)
@@ -160,7 +161,7 @@ export class KmsMigrationController {
 
   @Post('devicegroups/:groupId/makdeployments')
   @Idempotent()
-  @Roles(Role.AdminAgent)
+  @Permit('writeKmsMigration')
   @ApiOperation({ summary: 'Record the MAK deployment of a group (by hand or with slmgr.vbs): the group is migrated' })
   @ApiBody({
     type: RecordMakDeploymentRequestDto,

@@ -2,6 +2,7 @@ import { Module, OnModuleInit, Optional } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
 import { CustomerAccess } from '../shared/customer-access';
+import { TenantDirectory } from '../shared/tenant-directory';
 import { domainDataProvider } from '../shared/domain-data.provider';
 import { StreamCommandExecutor } from '../shared/stream-command.executor';
 import { KmsMigrationPlanService } from './get-migration-plan/kms-migration-plan.service';
@@ -24,6 +25,7 @@ import { KmsRenewalWarningScheduler, kmsWarningsQueueProvider } from './warnings
     kmsMigrationPoliciesProvider,
     kmsWarningsQueueProvider,
     StreamCommandExecutor,
+    TenantDirectory,
     CustomerAccess,
     KmsMigrationPlans,
     KmsMigrationPlanService,

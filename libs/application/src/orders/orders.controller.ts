@@ -12,7 +12,8 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { cancellationEligibility, DomainError, lineProvisioningStatus } from '@csp/domain';
-import { ApiProblems, CurrentPrincipal, Idempotent, Principal, Role, Roles } from '@csp/platform';
+import { ApiProblems, CurrentPrincipal, Idempotent, Principal } from '@csp/platform';
+import { Permit } from '../shared/access.guard';
 import type { Collection } from '../shared/collection';
 import { ACCESS } from '../shared/customer-access';
 import { OrderAccess, orderNotFound } from '../shared/order-access';
@@ -47,7 +48,7 @@ export class OrdersController {
   @Post()
   @Idempotent()
   @UseInterceptors(new PartnerCenterKeysInterceptor(PLACE_ORDER_KEYS))
-  @Roles(Role.AdminAgent, Role.GlobalAdmin)
+  @Permit(ACCESS.placeOrder)
   @ApiOperation({ summary: 'Place an order on behalf of a customer (paid by invoice: completed at once)' })
   @ApiBody({
     type: PlaceOrderRequestDto,
@@ -112,7 +113,7 @@ export class OrdersController {
   }
 
   @Get()
-  @Roles(Role.AdminAgent, Role.GlobalAdmin)
+  @Permit(ACCESS.readOrders)
   @ApiOperation({ summary: 'A customer’s orders, newest first' })
   @ApiQuery(SIZE_QUERY)
   @ApiQuery(CONTINUATION_TOKEN_QUERY)
@@ -130,7 +131,7 @@ export class OrdersController {
   }
 
   @Get(':orderId')
-  @Roles(Role.AdminAgent, Role.GlobalAdmin)
+  @Permit(ACCESS.readOrders)
   @ApiOperation({ summary: 'One order; with ?asOf, its state as it was at that instant (folded from its events)' })
   @ApiQuery({
     name: 'asOf',
@@ -159,7 +160,7 @@ export class OrdersController {
   }
 
   @Get(':orderId/provisioningstatus')
-  @Roles(Role.AdminAgent, Role.GlobalAdmin)
+  @Permit(ACCESS.readOrders)
   @ApiOperation({
     summary: 'Partner Center’s provisioning status per line item: fulfilled, cancellationPending or cancelled',
   })
@@ -189,7 +190,7 @@ export class OrdersController {
   }
 
   @Get(':orderId/cancellationeligibility')
-  @Roles(Role.AdminAgent, Role.GlobalAdmin)
+  @Permit(ACCESS.readOrders)
   @ApiOperation({
     summary: 'Days remaining to cancel, whether the window has passed, and the credit each line would get',
   })
@@ -213,7 +214,7 @@ export class OrdersController {
   @Patch(':orderId')
   @Idempotent()
   @UseInterceptors(new PartnerCenterKeysInterceptor(CANCEL_ORDER_KEYS))
-  @Roles(Role.AdminAgent)
+  @Permit(ACCESS.cancel)
   @ApiOperation({ summary: 'Cancel line items of an order (status "cancelled"); within 30 days of purchase' })
   @ApiBody({
     type: CancelOrderRequestDto,

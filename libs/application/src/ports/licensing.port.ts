@@ -42,6 +42,8 @@ export const LICENSING = Symbol('LICENSING');
 /** The vendor-side refusal; the write side refuses first on OrderCancelled, this is the second line. */
 export class ProductKeyRevokedError extends Error {
   readonly code = 'revoked';
+  /** 410 on the wire (duck-typed by the HTTP layer's error mapping). */
+  readonly kind = 'gone';
 
   constructor(
     readonly orderId: string,

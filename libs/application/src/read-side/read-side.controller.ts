@@ -9,10 +9,11 @@ import {
   getSchemaPath,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { ApiProblems, CurrentPrincipal, Principal, Role, Roles } from '@csp/platform';
+import { ApiProblems, CurrentPrincipal, isGuid, Principal } from '@csp/platform';
 import { AUDIT_OPERATION_TYPES, CheckpointWatcher, PROJECTION_NAMES } from '@csp/read-models';
 import { Collection, parseSize } from '../shared/collection';
-import { AccessRule } from '../shared/customer-access';
+import { Permit } from '../shared/access.guard';
+import { ACCESS, CustomerAccess } from '../shared/customer-access';
 import { OrderAccess } from '../shared/order-access';
 import { setPositionHeader } from '../shared/position-header';
 import { CHECKPOINT_WATCHER } from '../shared/read-your-writes';
@@ -25,32 +26,18 @@ import { linkTo } from './read-side-collection';
 import { CONTINUATION_TOKEN_QUERY as TOKEN_QUERY, MIN_POSITION_QUERY, SIZE_QUERY } from '../shared/query.docs';
 import { AuditRecordCollectionDto, CreditCollectionDto, EventCollectionDto } from './read-side.response.dto';
 
-/** DOMAIN.md: who reads the key-access / download activity log. */
-export const ACTIVITY_LOG_ROLES = [
-  Role.GlobalAdmin,
-  Role.AccountAdmin,
-  Role.ReferralAdmin,
-  Role.MarketingContentAdmin,
-  Role.Auditor,
-] as const;
-
-/** An order's history: the partner's auditors and admins (never the customer's users). */
-const ORDER_HISTORY: AccessRule = {
-  partnerRoles: [Role.Auditor, Role.AdminAgent, Role.GlobalAdmin],
-  customerRoles: [],
-};
-
 @ApiTags('activity log')
 @ApiBearerAuth()
 @Controller('v1/auditrecords')
 export class AuditRecordsController {
   constructor(
     private readonly records: AuditRecordsService,
+    private readonly customers: CustomerAccess,
     @Inject(CHECKPOINT_WATCHER) private readonly watcher: CheckpointWatcher,
   ) {}
 
   @Get()
-  @Roles(...ACTIVITY_LOG_ROLES)
+  @Permit('readActivityLog')
   @ApiOperation({
     summary: 'The activity log: key reveals, download links, downloads, orders created and updated',
     description:
@@ -82,7 +69,7 @@ export class AuditRecordsController {
     },
   })
   @ApiExtraModels(AuditRecordCollectionDto)
-  @ApiProblems({ status: 400, description: 'a start more than 90 days back, an end before the start' }, 401, 403)
+  @ApiProblems({ status: 400, description: 'a start more than 90 days back, an end before the start' }, 401, 403, 404)
   async list(
     @CurrentPrincipal() principal: Principal,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -96,6 +83,8 @@ export class AuditRecordsController {
     @Query('minPosition') minPosition?: string,
   ): Promise<Collection<unknown> | StreamableFile> {
     const q = { startDate, endDate, customerId, operationType, size, continuationToken, minPosition };
+    // Another tenant's customer is 404, as everywhere (a malformed id is the service's 400).
+    if (isGuid(customerId)) await this.customers.authorize(principal, customerId, 'readActivityLog');
     // The position the rows are at least at, read before them.
     setPositionHeader(reply, await this.watcher.checkpoint(PROJECTION_NAMES.auditRecords));
     return wantsCsv(accept) ? this.records.csv(principal, q) : this.records.list(principal, q);
@@ -108,11 +97,12 @@ export class AuditRecordsController {
 export class CreditsController {
   constructor(
     private readonly credits: CreditsService,
+    private readonly customers: CustomerAccess,
     @Inject(CHECKPOINT_WATCHER) private readonly watcher: CheckpointWatcher,
   ) {}
 
   @Get()
-  @Roles(Role.BillingAdmin)
+  @Permit('readCredits')
   @ApiOperation({
     summary: 'Invoice credits of a billing period: one line per cancelled line item, totals per currency',
     description:
@@ -137,7 +127,7 @@ export class CreditsController {
     },
   })
   @ApiExtraModels(CreditCollectionDto)
-  @ApiProblems({ status: 400, description: 'a missing or bad period' }, 401, 403)
+  @ApiProblems({ status: 400, description: 'a missing or bad period' }, 401, 403, 404)
   async list(
     @CurrentPrincipal() principal: Principal,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -149,6 +139,7 @@ export class CreditsController {
     @Query('minPosition') minPosition?: string,
   ): Promise<CreditsCollection | StreamableFile> {
     const q = { period, customerId, size, continuationToken, minPosition };
+    if (isGuid(customerId)) await this.customers.authorize(principal, customerId, 'readCredits');
     setPositionHeader(reply, await this.watcher.checkpoint(PROJECTION_NAMES.credits));
     return wantsCsv(accept) ? this.credits.csv(principal, q) : this.credits.list(principal, q);
   }
@@ -164,7 +155,7 @@ export class EventHistoryController {
   ) {}
 
   @Get('events')
-  @Roles(Role.Auditor)
+  @Permit('readEventHistory')
   @ApiOperation({
     summary: 'The event history in global order, for auditors',
     description:
@@ -214,8 +205,8 @@ export class EventHistoryController {
   }
 
   @Get('customers/:customerId/orders/:orderId/events')
-  @Roles(Role.Auditor, Role.AdminAgent, Role.GlobalAdmin)
-  @ApiOperation({ summary: 'An order’s whole history, oldest first (the partner’s auditors and admins)' })
+  @Permit(ACCESS.orderHistory)
+  @ApiOperation({ summary: 'An order’s whole history, oldest first (the partner’s auditors)' })
   @ApiOkResponse({ type: EventCollectionDto, description: 'The order’s events, oldest first' })
   @ApiProblems(401, 403, 404)
   async orderEvents(
@@ -223,7 +214,12 @@ export class EventHistoryController {
     @Param('customerId') customerId: string,
     @Param('orderId') orderId: string,
   ): Promise<Collection<FeedEvent>> {
-    const { stream, customer, order } = await this.orders.authorize(principal, customerId, orderId, ORDER_HISTORY);
+    const { stream, customer, order } = await this.orders.authorize(
+      principal,
+      customerId,
+      orderId,
+      ACCESS.orderHistory,
+    );
     const items = stream.events.map(toFeedEvent);
     const path = `/v1/customers/${customer.customerId}/orders/${order.orderId}/events`;
     return {

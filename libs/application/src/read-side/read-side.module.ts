@@ -3,6 +3,7 @@ import type { Pool } from 'pg';
 import { AuditRecordsQuery, CheckpointWatcher, CreditsQuery } from '@csp/read-models';
 import { DATABASE_POOL } from '../infrastructure/database-pool';
 import { CustomerAccess } from '../shared/customer-access';
+import { TenantDirectory } from '../shared/tenant-directory';
 import { domainDataProvider } from '../shared/domain-data.provider';
 import { OrderAccess } from '../shared/order-access';
 import { CHECKPOINT_WATCHER, ReadYourWrites } from '../shared/read-your-writes';
@@ -22,6 +23,7 @@ import { AuditRecordsController, CreditsController, EventHistoryController } fro
   providers: [
     domainDataProvider,
     StreamCommandExecutor,
+    TenantDirectory,
     CustomerAccess,
     OrderAccess,
     ReadYourWrites,

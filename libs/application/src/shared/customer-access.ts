@@ -1,80 +1,63 @@
 import { Injectable } from '@nestjs/common';
-import { customerDecider, CustomerRegistered, DomainError, isGuid, streamIdOf } from '@csp/domain';
-import { LruMap, type Principal } from '@csp/platform';
-import { StreamCommandExecutor } from './stream-command.executor';
+import {
+  decideCustomerAccess,
+  DomainError,
+  type CustomerRelation,
+  type Permission,
+  relationTo,
+  rolesFor,
+} from '@csp/domain';
+import type { Principal } from '@csp/platform';
+import { RegisteredCustomer, TenantDirectory } from './tenant-directory';
 
-export type RegisteredCustomer = CustomerRegistered['data'];
+export { customerStreamId, type RegisteredCustomer } from './tenant-directory';
 
 /** Who the caller is with respect to one customer. */
-export type Relation = 'partner' | 'customer';
+export type Relation = CustomerRelation;
 
-/**
- * What each relation may do. A partner user acts on behalf of its customers; a customer's own user
- * (token `tid` = the customer's tenant) reaches only its own software (DOMAIN.md's role table).
- */
-export interface AccessRule {
-  partnerRoles: readonly string[];
-  /** Roles a customer's own user needs; empty = customer users may not do this. */
-  customerRoles: readonly string[];
-}
-
-export const customerStreamId = (customerId: string): string => streamIdOf('customer', customerId);
+/** A permission of DOMAIN.md's role table (libs/domain access-policy), named by the use case. */
+export type AccessRule = Permission;
 
 /**
  * Tenant isolation: resolves a customer for the caller or answers 404 (another tenant's ids do not leak),
- * then 403 when the caller is related but lacks the role for this action.
+ * 403 when the caller's roles do not allow the action (decided by the domain's access policy).
  */
 @Injectable()
 export class CustomerAccess {
-  /**
-   * Registered customers by id. A customer stream holds one event, CustomerRegistered, and nothing changes it
-   * afterwards, so a registered customer can be remembered for good (bounded, least recently used out). An
-   * unknown id is not remembered: it may be registered a moment later.
-   */
-  static readonly CACHE_SIZE = 10_000;
-  private readonly registered = new LruMap<string, RegisteredCustomer>(CustomerAccess.CACHE_SIZE);
+  constructor(private readonly tenants: TenantDirectory) {}
 
-  constructor(private readonly executor: StreamCommandExecutor) {}
-
-  async load(customerId: string): Promise<RegisteredCustomer | undefined> {
-    if (!isGuid(customerId)) return undefined;
-    const id = customerId.toLowerCase();
-    const known = this.registered.get(id);
-    if (known) return known;
-    const { state } = await this.executor.load(customerStreamId(id), customerDecider);
-    if (state.status !== 'registered') return undefined;
-    this.registered.set(id, state);
-    return state;
+  load(customerId: string): Promise<RegisteredCustomer | undefined> {
+    return this.tenants.customer(customerId);
   }
 
   async authorize(
     principal: Principal,
     customerId: string,
-    rule: AccessRule,
+    permission: Permission,
   ): Promise<{ customer: RegisteredCustomer; relation: Relation }> {
     const customer = await this.load(customerId);
-    const relation = customer ? relationOf(principal, customer) : undefined;
-    if (!customer || !relation) throw customerNotFound(customerId);
-    const needed = relation === 'partner' ? rule.partnerRoles : rule.customerRoles;
-    if (!needed.some((r) => principal.roles.includes(r))) {
-      throw new DomainError({
-        code: 'forbidden',
-        kind: 'forbidden',
-        detail:
-          needed.length === 0
-            ? 'This action is for the customer’s partner only.'
-            : `This action needs one of the roles ${needed.join(', ')}.`,
-      });
-    }
+    const relation = customer ? relationTo(principal.tenantId, customer) : undefined;
+    // The caller's own kind matters only when the customer is not its own (then 403 vs 404).
+    const kind = relation ?? (await this.tenants.kindOf(principal.tenantId));
+    const decision = decideCustomerAccess(permission, principal.roles, relation, kind);
+    if (decision === 'forbidden') throw forbiddenFor(permission, kind);
+    if (decision === 'not_found' || !customer || !relation) throw customerNotFound(customerId);
     return { customer, relation };
   }
 }
 
-export function relationOf(principal: Principal, customer: RegisteredCustomer): Relation | undefined {
-  const tid = principal.tenantId.toLowerCase();
-  if (tid === customer.partnerTenantId.toLowerCase()) return 'partner';
-  if (tid === customer.customerId.toLowerCase()) return 'customer';
-  return undefined;
+export function forbiddenFor(permission: Permission, kind: string): DomainError {
+  const needed = kind === 'partner' || kind === 'customer' ? rolesFor(permission, kind) : [];
+  return new DomainError({
+    code: 'forbidden',
+    kind: 'forbidden',
+    detail:
+      needed === 'any' || needed.length === 0
+        ? kind === 'customer'
+          ? 'This action is for the customer’s partner only.'
+          : 'This tenant may not do this.'
+        : `This action needs one of the roles ${needed.join(', ')}.`,
+  });
 }
 
 export function customerNotFound(customerId: string): DomainError {
@@ -85,11 +68,13 @@ export function customerNotFound(customerId: string): DomainError {
   });
 }
 
-/** Access rules per action, from DOMAIN.md's role table. */
+/** Permissions per use case, from DOMAIN.md's role table (libs/domain access-policy). */
 export const ACCESS = {
-  readCustomer: { partnerRoles: ['AdminAgent', 'GlobalAdmin'], customerRoles: ['GlobalAdmin'] },
-  placeOrder: { partnerRoles: ['AdminAgent', 'GlobalAdmin'], customerRoles: [] },
-  readOrders: { partnerRoles: ['AdminAgent', 'GlobalAdmin'], customerRoles: ['GlobalAdmin'] },
-  cancel: { partnerRoles: ['AdminAgent'], customerRoles: [] },
-  software: { partnerRoles: ['AdminAgent'], customerRoles: ['GlobalAdmin'] },
-} as const satisfies Record<string, AccessRule>;
+  readCustomer: 'readCustomer',
+  placeOrder: 'placeOrder',
+  readOrders: 'readOrders',
+  cancel: 'cancelOrder',
+  software: 'software',
+  orderHistory: 'readOrderHistory',
+  supportRequest: 'fileSupportRequest',
+} as const satisfies Record<string, Permission>;

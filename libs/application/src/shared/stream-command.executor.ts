@@ -1,6 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
   deriveEventId,
+  DuplicateEventIdError,
+  EventIdScope,
   EVENT_STORE,
   EventMetadata,
   EventStore,
@@ -42,7 +44,8 @@ export interface LoadedStream<S> {
  * was decided on. A concurrent writer makes the append fail with a version conflict; the command is then
  * decided again on the fresher state (a few times), so racing reveals both succeed while racing
  * cancellations leave exactly one winner and `already_cancelled` for the rest.
- * Event ids derive from the request id, so a retried request appends nothing twice.
+ * Event ids derive from the caller, the request id and the command, so a retried request appends nothing twice
+ * and another caller's request with the same id can never pass for it.
  */
 @Injectable()
 export class StreamCommandExecutor {
@@ -90,19 +93,36 @@ export class StreamCommandExecutor {
        * 412. A retried request already carried out still answers with its first result.
        */
       expectedRevision?: number;
+      /**
+       * Decide and append on every call, retries included (key reveals: every key shown is recorded), with
+       * fresh event ids; a retry is then told apart by the caller (the idempotency layer), not here.
+       */
+      decideEveryTime?: boolean;
+      /** Runs once the command is decided and before its events are appended; a rejection appends nothing. */
+      beforeAppend?: () => Promise<unknown> | undefined;
     } = {},
   ): Promise<StreamCommandResult<S>> {
     const maxAttempts = options.maxAttempts ?? StreamCommandExecutor.MAX_ATTEMPTS;
+    let duplicateSeen = false;
     for (let attempt = 1; ; attempt++) {
       const loaded: LoadedStream<S> =
         attempt === 1 && options.expectNewStream
           ? { state: decider.initialState(), version: 0, events: [] }
           : await this.load(streamId, decider);
-      const metadata = commandMetadata(options.metadata);
+      const context = this.context();
+      const cmd =
+        typeof command === 'function' ? (command as (s: S, c: DomainContext) => C)(loaded.state, context) : command;
+      const commandName = (cmd as { type?: unknown }).type;
+      const metadata = commandMetadata({
+        ...options.metadata,
+        command: typeof commandName === 'string' ? commandName : undefined,
+      });
       // A retried request whose events are already in the stream (say the response was lost): answer
-      // with what it did the first time instead of deciding again.
+      // with what it did the first time instead of deciding again. Only the same caller's same command is
+      // that request; its id on another command is a reuse, never "already done".
+      const scope = idScope(metadata, options.commandId);
       const earlier = options.commandId
-        ? eventsOfCommand(loaded.events, options.commandId, streamId)
+        ? eventsOfCommand(loaded.events, scope!, streamId)
         : metadata.requestId
           ? loaded.events.filter(
               (e) =>
@@ -111,8 +131,10 @@ export class StreamCommandExecutor {
                 e.metadata.tenantId === metadata.tenantId,
             )
           : [];
+      if (earlier.some((e) => e.metadata.command !== undefined && e.metadata.command !== metadata.command))
+        throw requestIdReused(earlier[0]!);
       const read: AnyEvent[] = loaded.events.map((e) => ({ type: e.type, data: e.data }));
-      if (earlier.length > 0) {
+      if (earlier.length > 0 && !options.decideEveryTime) {
         return {
           streamEvents: read,
           events: earlier.map((e) => ({ type: e.type, data: e.data })),
@@ -124,18 +146,16 @@ export class StreamCommandExecutor {
       }
       if (options.expectedRevision !== undefined && options.expectedRevision !== loaded.version)
         throw stale(options.expectedRevision, loaded.version);
-      const context = this.context();
-      const cmd =
-        typeof command === 'function' ? (command as (s: S, c: DomainContext) => C)(loaded.state, context) : command;
       const decided = decider.decide(cmd, loaded.state, context);
-      const idSeed = options.commandId ?? metadata.requestId;
       if (decided.length === 0) return { events: [], state: loaded.state, streamEvents: read, version: loaded.version };
+      const idOf = scope && !options.decideEveryTime ? scope : undefined;
       const events: NewEvent[] = decided.map((e, index) => ({
-        id: idSeed ? deriveEventId(idSeed, streamId, index) : undefined,
+        id: idOf ? deriveEventId(idOf, streamId, index) : undefined,
         type: e.type,
         data: e.data,
         metadata: { ...metadata, ...(policyVersionOf(e) ? { policyVersion: policyVersionOf(e) } : {}) },
       }));
+      await options.beforeAppend?.();
       try {
         const result = await this.store.appendToStream(streamId, events, {
           expectedVersion: loaded.version === 0 ? 'no_stream' : loaded.version,
@@ -150,6 +170,12 @@ export class StreamCommandExecutor {
         };
       } catch (error) {
         if (error instanceof WrongExpectedVersionError && attempt === 1 && options.expectNewStream) continue;
+        // Our ids are stored with other content: once more from the stream, where a retry of this very
+        // command is recognised above; anything else stays a conflict (409), never success.
+        if (error instanceof DuplicateEventIdError && !duplicateSeen) {
+          duplicateSeen = true;
+          continue;
+        }
         if (error instanceof WrongExpectedVersionError && attempt < maxAttempts) {
           // Racers that lost retry after a short, growing, jittered pause so they do not collide again.
           await sleep(Math.random() * 5 * Math.min(attempt, 10));
@@ -161,12 +187,28 @@ export class StreamCommandExecutor {
   }
 }
 
-/** The events a command with this id appended (ids `deriveEventId(commandId, streamId, 0..n)`), if any. */
-function eventsOfCommand(events: RecordedEvent[], commandId: string, streamId: string): RecordedEvent[] {
-  const start = events.findIndex((e) => e.eventId === deriveEventId(commandId, streamId, 0));
+/** Whose command the event ids belong to: the caller's request id, or a server-chosen command id. */
+function idScope(m: EventMetadata, commandId: string | undefined): EventIdScope | undefined {
+  const requestId = commandId ? `command:${commandId}` : m.requestId;
+  if (!requestId) return undefined;
+  return { requestId, tenantId: m.tenantId ?? '-', userId: m.userId ?? '-', command: String(m.command ?? '-') };
+}
+
+function requestIdReused(first: RecordedEvent): ProblemException {
+  return new ProblemException(
+    422,
+    'request_id_reused',
+    `This MS-RequestId was already used by you for another command (${String(first.metadata.command)}, at ${first.recordedAt.toISOString()}); send a new MS-RequestId for a new request.`,
+    { extensions: { firstUse: { command: first.metadata.command, at: first.recordedAt.toISOString() } } },
+  );
+}
+
+/** The events a command with this id scope appended (ids `deriveEventId(scope, streamId, 0..n)`), if any. */
+function eventsOfCommand(events: RecordedEvent[], scope: EventIdScope, streamId: string): RecordedEvent[] {
+  const start = events.findIndex((e) => e.eventId === deriveEventId(scope, streamId, 0));
   if (start < 0) return [];
   let end = start + 1;
-  while (end < events.length && events[end].eventId === deriveEventId(commandId, streamId, end - start)) end++;
+  while (end < events.length && events[end].eventId === deriveEventId(scope, streamId, end - start)) end++;
   return events.slice(start, end);
 }
 

@@ -13,16 +13,9 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
-import {
-  ApiProblems,
-  CurrentPrincipal,
-  Idempotent,
-  Principal,
-  Public,
-  Role,
-  Roles,
-  SkipRateLimit,
-} from '@csp/platform';
+import { ApiProblems, CurrentPrincipal, Idempotent, Principal, Public, SkipRateLimit } from '@csp/platform';
+import { Permit } from '../shared/access.guard';
+import { ACCESS } from '../shared/customer-access';
 import type { SoftwareItem } from '@csp/read-models';
 import type { Collection } from '../shared/collection';
 import { ARTIFACT_CONTENT_TYPES } from '../adapters/artifact-path';
@@ -51,7 +44,7 @@ export class SoftwareController {
   ) {}
 
   @Get()
-  @Roles(Role.AdminAgent, Role.GlobalAdmin)
+  @Permit(ACCESS.software)
   @ApiOperation({ summary: 'A customer’s purchased software; cancelled items stay listed without a key' })
   @ApiQuery(SIZE_QUERY)
   @ApiQuery(CONTINUATION_TOKEN_QUERY)
@@ -70,8 +63,9 @@ export class SoftwareController {
 
   @Post(':softwareId/key')
   @HttpCode(200)
-  @Idempotent()
-  @Roles(Role.AdminAgent, Role.GlobalAdmin)
+  // Never answered from the idempotency store: every key shown is decided and recorded, a retry included.
+  @Idempotent({ replay: false })
+  @Permit(ACCESS.software)
   @ApiOperation({ summary: 'Get the MAK product key (recorded in the activity log; KMS is never issued)' })
   @ApiParam({ name: 'softwareId', description: '`id` from the software list: `{orderId}_{lineItemNumber}`' })
   @ApiBody({
@@ -93,10 +87,12 @@ export class SoftwareController {
     @Param('customerId') customerId: string,
     @Param('softwareId') softwareId: string,
     @Body() body: RevealKeyRequestDto,
+    @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ProductKeyResponseDto> {
+    const retry = request.requestContext?.retry === true;
     const r: RevealKeyResult = await this.commands.execute(
-      new RevealKeyCommand(principal, customerId, softwareId, body.version, body.keyType),
+      new RevealKeyCommand(principal, customerId, softwareId, body.version, body.keyType, retry),
     );
     setPositionHeader(reply, r.position);
     // A key must not linger in shared caches.
@@ -106,7 +102,7 @@ export class SoftwareController {
 
   @Post(':softwareId/downloadlinks')
   @Idempotent()
-  @Roles(Role.AdminAgent, Role.GlobalAdmin)
+  @Permit(ACCESS.software)
   @ApiOperation({ summary: 'Copy link: a signed link to the bits, expiring after 14 days or 50 downloads' })
   @ApiParam({ name: 'softwareId', description: '`id` from the software list: `{orderId}_{lineItemNumber}`' })
   @ApiBody({

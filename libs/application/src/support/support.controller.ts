@@ -1,7 +1,8 @@
 import { Body, Controller, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { ApiProblems, CurrentPrincipal, Idempotent, Principal, Role, Roles } from '@csp/platform';
+import { ApiProblems, CurrentPrincipal, Idempotent, Principal } from '@csp/platform';
+import { Permit } from '../shared/access.guard';
 import { setPositionHeader } from '../shared/position-header';
 import { SubmitSupportRequestHandler } from './submit-support-request/submit-support-request.handler';
 import { SubmitSupportRequestDto } from './submit-support-request/submit-support-request.request.dto';
@@ -15,7 +16,7 @@ export class SupportController {
 
   @Post()
   @Idempotent()
-  @Roles(Role.AdminAgent)
+  @Permit('fileSupportRequest')
   @ApiOperation({ summary: 'File a "CSP Purchase/Refund on behalf of customers" support request' })
   @ApiBody({
     type: SubmitSupportRequestDto,
@@ -38,7 +39,7 @@ export class SupportController {
     },
   })
   @ApiCreatedResponse({ type: SupportRequestResponseDto, description: 'The support request, status "submitted"' })
-  @ApiProblems({ status: 400, description: 'names each missing or bad field' }, 401, 403, 422)
+  @ApiProblems({ status: 400, description: 'names each missing or bad field' }, 401, 403, 404, 422)
   async create(
     @CurrentPrincipal() principal: Principal,
     @Body() body: SubmitSupportRequestDto,

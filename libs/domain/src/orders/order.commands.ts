@@ -52,6 +52,8 @@ export type RevealKey = {
     keyType?: RequestedKeyType | string;
     user: Actor;
     channel: AccessChannel;
+    /** The caller's retry of an earlier reveal (same MS-RequestId): decided and recorded again, marked. */
+    retry?: boolean;
   };
 };
 

@@ -269,7 +269,7 @@ const revoked = (state: PlacedOrderState, line: OrderLineState, what: string): D
 // ---------------------------------------------------------------- RevealKey
 
 const revealKey = (command: RevealKey, state: OrderState, ctx: DomainContext): KeyRevealed[] => {
-  const { lineItemNumber, version, keyType, user, channel } = command.data;
+  const { lineItemNumber, version, keyType, user, channel, retry } = command.data;
   if (keyType !== undefined && keyType !== null && typeof keyType === 'string' && keyType.toUpperCase() === 'KMS') {
     throw new DomainError({
       code: 'kms_not_allowed',
@@ -307,6 +307,7 @@ const revealKey = (command: RevealKey, state: OrderState, ctx: DomainContext): K
         userTenantId: user.tenantId,
         channel,
         at: ctx.now.toISOString(),
+        ...(retry === true ? { retry: true as const } : {}),
       },
     },
   ];

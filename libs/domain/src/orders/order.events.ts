@@ -74,6 +74,8 @@ export type KeyRevealed = {
     userTenantId: string;
     channel: AccessChannel;
     at: IsoDateTime;
+    /** Present on a retried reveal (same MS-RequestId as an earlier one of the same caller). */
+    retry?: true;
   };
 };
 

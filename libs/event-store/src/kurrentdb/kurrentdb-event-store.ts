@@ -19,6 +19,7 @@ import {
 } from '@kurrent/kurrentdb-client';
 import { randomUUID } from 'node:crypto';
 import {
+  DuplicateEventIdError,
   EventStoreUnavailableError,
   WrongExpectedVersionError,
   type AppendOptions,
@@ -38,6 +39,7 @@ import {
   type Subscription,
 } from '../event-store.port';
 import { describeError, silentLogger, type EventStoreLogger } from '../event-store.logger';
+import { isSameEvent } from '../same-event';
 
 export interface KurrentDbEventStoreOptions {
   /** e.g. kurrentdb://localhost:2113?tls=false */
@@ -114,6 +116,12 @@ export class KurrentDbEventStore implements EventStore {
     if (data.length === 0) return this.appendNothing(streamId, expected);
     try {
       const result = await this.client.appendToStream(streamId, data, { streamState });
+      // KurrentDB takes known ids as a retry and writes nothing, whatever the content: check that what is
+      // stored there is what we meant to write (only ids we chose can be known; random ones are new).
+      if (events.every((e) => e.id)) {
+        const first = Number(result.nextExpectedRevision) + 1 - data.length;
+        await this.storedEvents(streamId, first, data.length).then((found) => this.assertSame(streamId, found, events));
+      }
       return {
         nextExpectedVersion: Number(result.nextExpectedRevision) + 1,
         lastGlobalPosition: Number(result.position?.commit ?? 0n),
@@ -125,7 +133,7 @@ export class KurrentDbEventStore implements EventStore {
         const replay = await this.storedReplay(
           streamId,
           expected,
-          data.map((d) => d.id),
+          events.map((e, i) => ({ ...e, id: data[i]!.id })),
         );
         if (replay) return replay;
         const actual = error.actualState;
@@ -294,29 +302,47 @@ export class KurrentDbEventStore implements EventStore {
   private async storedReplay(
     streamId: string,
     expected: ExpectedVersion,
-    ids: string[],
+    events: NewEvent[],
   ): Promise<AppendResult | undefined> {
     const start = typeof expected === 'number' ? expected : expected === 'no_stream' ? 0 : undefined;
     if (start === undefined) return undefined;
-    const found: RecordedEvent[] = [];
-    try {
-      const read = this.client.readStream(streamId, {
-        fromRevision: BigInt(start),
-        direction: FORWARDS,
-        maxCount: ids.length,
-      });
-      for await (const resolved of read) if (resolved.event) found.push(this.toRecorded(resolved.event));
-    } catch (error) {
-      if (error instanceof StreamNotFoundError) return undefined;
-      throw toStoreError(error, 'append');
-    }
-    if (found.length !== ids.length || found.some((e, i) => e.eventId !== ids[i])) return undefined;
-    const last = found[found.length - 1];
+    const found = await this.storedEvents(streamId, start, events.length);
+    if (!this.assertSame(streamId, found, events)) return undefined;
+    const last = found[found.length - 1]!;
     return {
       nextExpectedVersion: last.streamPosition,
       lastGlobalPosition: last.globalPosition,
       idempotentReplay: true,
     };
+  }
+
+  /** `count` events of the stream from 0-based revision `from` (fewer when the stream is shorter). */
+  private async storedEvents(streamId: string, from: number, count: number): Promise<RecordedEvent[]> {
+    const found: RecordedEvent[] = [];
+    if (from < 0) return found;
+    try {
+      const read = this.client.readStream(streamId, {
+        fromRevision: BigInt(from),
+        direction: FORWARDS,
+        maxCount: count,
+      });
+      for await (const resolved of read) if (resolved.event) found.push(this.toRecorded(resolved.event));
+    } catch (error) {
+      if (error instanceof StreamNotFoundError) return found;
+      throw toStoreError(error, 'append');
+    }
+    return found;
+  }
+
+  /**
+   * True when `found` holds exactly `events` (ids, in order, same content); false when the ids are not
+   * there; a DuplicateEventIdError when an id is there with other content (never a replay).
+   */
+  private assertSame(streamId: string, found: RecordedEvent[], events: NewEvent[]): boolean {
+    if (found.length !== events.length || found.some((e, i) => e.eventId !== events[i]!.id)) return false;
+    const clash = events.find((e, i) => !isSameEvent(found[i]!, streamId, e));
+    if (clash) throw new DuplicateEventIdError(streamId, clash.id!);
+    return true;
   }
 
   private async appendNothing(streamId: string, expected: ExpectedVersion): Promise<AppendResult> {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Pool, type PoolConfig, type QueryResultRow } from 'pg';
 import {
+  DuplicateEventIdError,
   WrongExpectedVersionError,
   type AppendOptions,
   type AppendResult,
@@ -17,6 +18,7 @@ import {
   type Subscription,
 } from '../event-store.port';
 import { describeError, silentLogger, type EventStoreLogger } from '../event-store.logger';
+import { isSameEvent } from '../same-event';
 import { CatchUpSubscription } from '../subscription/catch-up-subscription';
 import { toStoreError } from './postgres-errors';
 import {
@@ -284,9 +286,9 @@ export class PostgresEventStore implements EventStore {
       notify: `SELECT pg_notify($1, '')`,
       version: `SELECT st.version, (SELECT max(global_position) FROM ${s}.es_events e WHERE e.stream_id = st.stream_id) AS last_position
         FROM ${s}.es_streams st WHERE st.stream_id = $1`,
-      storedIds: `SELECT count(*)::int AS count, max(stream_position) AS last_stream_position, max(global_position) AS last_position,
-          (SELECT version FROM ${s}.es_streams WHERE stream_id = $1) AS version
-        FROM ${s}.es_events WHERE stream_id = $1 AND event_id = ANY($2::uuid[])`,
+      // Every stored event with one of the ids, in any stream: a replay only if each is the one we would write.
+      storedIds: `SELECT ${EVENT_COLUMNS}, (SELECT version FROM ${s}.es_streams WHERE stream_id = $1) AS version
+        FROM ${s}.es_events e WHERE e.event_id = ANY($2::uuid[])`,
     };
   }
 
@@ -348,11 +350,7 @@ export class PostgresEventStore implements EventStore {
       const { code, constraint } = error as { code?: string; constraint?: string };
       // Two copies of one retried append raced past the version check: answer as a replay.
       if (code === '23505' && constraint === 'es_events_event_id_key') {
-        return this.replayOrConflict(
-          streamId,
-          expected,
-          payload.map((p) => p.id),
-        );
+        return this.replayOrConflict(streamId, expected, payload);
       }
       if (code === '23505' && constraint === 'es_events_pkey') {
         throw new Error('Only one append per database transaction: positions derive from the transaction id');
@@ -360,12 +358,7 @@ export class PostgresEventStore implements EventStore {
       throw toStoreError(error, 'append');
     }
     // No version row moved: a conflict, or a retry of an append that is already stored.
-    if (row.next_version === null)
-      return this.replayOrConflict(
-        streamId,
-        expected,
-        payload.map((p) => p.id),
-      );
+    if (row.next_version === null) return this.replayOrConflict(streamId, expected, payload);
     this.signalAppended();
     return {
       nextExpectedVersion: Number(row.next_version),
@@ -557,22 +550,33 @@ export class PostgresEventStore implements EventStore {
     return storeErrors(name, this.pool.query<R>({ ...this.statement(name, text, values), rowMode: 'array' }));
   }
 
-  private async replayOrConflict(streamId: string, expected: ExpectedVersion, ids: string[]): Promise<AppendResult> {
-    const stored = await this.run<{
-      count: number;
-      last_stream_position: string | null;
-      last_position: string | null;
-      version: string | null;
-    }>('stored_ids', this.sql.storedIds, [streamId, ids]);
-    const row = stored.rows[0];
-    if (row.count === ids.length) {
+  /**
+   * Nothing was written: the version did not match, or an id is already stored. A replay only when every
+   * event is stored, in this stream, as this append would write it; an id stored with other content is a
+   * DuplicateEventIdError (never success), and none of them stored is a plain version conflict.
+   */
+  private async replayOrConflict(
+    streamId: string,
+    expected: ExpectedVersion,
+    events: Array<NewEvent & { id: string }>,
+  ): Promise<AppendResult> {
+    const stored = await this.run<EventRow & { version: string | null }>('stored_ids', this.sql.storedIds, [
+      streamId,
+      events.map((e) => e.id),
+    ]);
+    const byId = new Map(stored.rows.map((r) => [r.event_id, toRecorded(r)]));
+    const clash = events.find((e) => byId.has(e.id) && !isSameEvent(byId.get(e.id)!, streamId, e));
+    if (clash) throw new DuplicateEventIdError(streamId, clash.id);
+    if (byId.size === events.length) {
+      const found = [...byId.values()];
       return {
-        nextExpectedVersion: Number(row.last_stream_position),
-        lastGlobalPosition: Number(row.last_position),
+        nextExpectedVersion: Math.max(...found.map((e) => e.streamPosition)),
+        lastGlobalPosition: Math.max(...found.map((e) => e.globalPosition)),
         idempotentReplay: true,
       };
     }
-    throw new WrongExpectedVersionError(streamId, expected, row.version === null ? 'no_stream' : Number(row.version));
+    const version = stored.rows[0]?.version ?? (await this.readVersion(streamId))?.version ?? null;
+    throw new WrongExpectedVersionError(streamId, expected, version === null ? 'no_stream' : Number(version));
   }
 
   private async readVersion(streamId: string): Promise<{ version: number; lastPosition: number } | null> {

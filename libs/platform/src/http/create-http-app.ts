@@ -61,7 +61,8 @@ export async function createHttpApp(
 
   app.useGlobalFilters(new ProblemDetailsFilter(logger));
   app.useGlobalPipes(createValidationPipe());
-  app.enableShutdownHooks();
+  // SIGTERM/SIGINT: close everything in order, then exit 0 (Nest would otherwise re-raise the signal).
+  app.enableShutdownHooks([], { useProcessExit: true });
   if (options.swagger !== false) setupSwagger(app, fastify, options.swagger ?? {});
   return app;
 }

@@ -4,8 +4,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { defer, from, lastValueFrom, Observable } from 'rxjs';
 import { ProblemException } from '../errors/problem-details';
 import { canonicalJson, sha256Hex } from './canonical-json';
-import { IDEMPOTENT_KEY } from './idempotent.decorator';
-import { IdempotencyKey, IdempotencyStore, StoredResponse } from './idempotency.store';
+import { IDEMPOTENT_KEY, IdempotentOptions } from './idempotent.decorator';
+import { FirstUse, IdempotencyKey, IdempotencyStore, StoredResponse } from './idempotency.store';
 
 export const IDEMPOTENT_REPLAY_HEADER = 'x-idempotent-replay';
 /** Response headers worth replaying; the ids are echoed fresh by the request-context hook. */
@@ -20,8 +20,9 @@ export interface IdempotencyInterceptorOptions {
 export const IDEMPOTENCY_OPTIONS = Symbol('IDEMPOTENCY_OPTIONS');
 
 /**
- * Global; acts only on @Idempotent() handlers whose request carried an MS-RequestId. Claims the key
- * before the handler, stores the response after a success, frees the key after a failure.
+ * Global; acts only on @Idempotent() handlers whose request carried an MS-RequestId. Claims the key (caller +
+ * request id) before the handler, stores the response after a success, frees the key after a failure. The
+ * same key with another route or body is 422 `request_id_reused`, naming the first use.
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
@@ -39,8 +40,11 @@ export class IdempotencyInterceptor implements NestInterceptor {
   }
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    if (context.getType() !== 'http' || !this.reflector.get<boolean>(IDEMPOTENT_KEY, context.getHandler()))
-      return next.handle();
+    const marked =
+      context.getType() === 'http'
+        ? this.reflector.get<IdempotentOptions | undefined>(IDEMPOTENT_KEY, context.getHandler())
+        : undefined;
+    if (!marked) return next.handle();
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     const reply = context.switchToHttp().getResponse<FastifyReply>();
     const ctx = request.requestContext;
@@ -55,24 +59,30 @@ export class IdempotencyInterceptor implements NestInterceptor {
     };
     // The concrete path belongs in the hash: the same id on another customer's URL is a different request.
     const bodyHash = sha256Hex(`${request.method} ${request.url}\n${canonicalJson(request.body)}`);
-    return defer(() => from(this.run(key, bodyHash, reply, next)));
+    return defer(() => from(this.run(key, bodyHash, marked.replay !== false, request, reply, next)));
   }
 
-  private async run(key: IdempotencyKey, bodyHash: string, reply: FastifyReply, next: CallHandler): Promise<unknown> {
+  private async run(
+    key: IdempotencyKey,
+    bodyHash: string,
+    replayable: boolean,
+    request: FastifyRequest,
+    reply: FastifyReply,
+    next: CallHandler,
+  ): Promise<unknown> {
     const deadline = Date.now() + this.waitMs;
     for (;;) {
       const begun = await this.store.begin(key, bodyHash);
       switch (begun.outcome) {
         case 'started':
-          return this.execute(key, reply, next);
+          return this.execute(key, replayable, reply, next);
         case 'replay':
-          return replay(begun.response, reply);
+          if (replayable) return replay(begun.response, reply);
+          // Decided and recorded again, as a retry; the first record stays as it is.
+          if (request.requestContext) request.requestContext.retry = true;
+          return lastValueFrom(next.handle(), { defaultValue: undefined });
         case 'mismatch':
-          throw new ProblemException(
-            422,
-            'idempotency_key_reused',
-            'This MS-RequestId was already used for a different request; send a new MS-RequestId for a new request.',
-          );
+          throw requestIdReused(begun.firstUse);
         case 'in_progress':
           if (Date.now() >= deadline) {
             throw new ProblemException(
@@ -89,7 +99,12 @@ export class IdempotencyInterceptor implements NestInterceptor {
     }
   }
 
-  private async execute(key: IdempotencyKey, reply: FastifyReply, next: CallHandler): Promise<unknown> {
+  private async execute(
+    key: IdempotencyKey,
+    replayable: boolean,
+    reply: FastifyReply,
+    next: CallHandler,
+  ): Promise<unknown> {
     let body: unknown;
     try {
       body = await lastValueFrom(next.handle(), { defaultValue: undefined });
@@ -101,7 +116,10 @@ export class IdempotencyInterceptor implements NestInterceptor {
       throw err;
     }
     try {
-      if (containsSecret(body)) {
+      if (!replayable) {
+        // Never answered from here: keep the use of the id (route, body hash), not the response.
+        await this.store.complete(key, { status: reply.statusCode, body: null, headers: {} });
+      } else if (containsSecret(body)) {
         // Never persist a product key: free the key instead, a retry recomputes the same answer.
         await this.store.abandon(key);
       } else {
@@ -118,6 +136,17 @@ export class IdempotencyInterceptor implements NestInterceptor {
     }
     return body;
   }
+}
+
+function requestIdReused(first: FirstUse): ProblemException {
+  const [method = '', route = ''] = first.operation.split(' ', 2);
+  const at = first.at.toISOString();
+  return new ProblemException(
+    422,
+    'request_id_reused',
+    `This MS-RequestId was first used for ${first.operation} at ${at} with another route or body; send a new MS-RequestId for a new request.`,
+    { extensions: { firstUse: { method, route, at } } },
+  );
 }
 
 function replay(response: StoredResponse, reply: FastifyReply): unknown {

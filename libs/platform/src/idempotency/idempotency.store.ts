@@ -5,8 +5,17 @@ export interface IdempotencyKey {
   userId: string;
   /** The caller's MS-RequestId (GUID). */
   requestId: string;
-  /** METHOD + route pattern, e.g. `POST /v1/customers/:customerId/orders`. */
+  /**
+   * METHOD + route pattern, e.g. `POST /v1/customers/:customerId/orders`. Not part of the identity: one request
+   * id names one command of its caller, so the same id on another route is a reuse (`mismatch`).
+   */
   operation: string;
+}
+
+/** The first request seen with a key: what a `mismatch` names. */
+export interface FirstUse {
+  operation: string;
+  at: Date;
 }
 
 export interface StoredResponse {
@@ -19,7 +28,7 @@ export type BeginResult =
   | { outcome: 'started' }
   | { outcome: 'replay'; response: StoredResponse }
   | { outcome: 'in_progress' }
-  | { outcome: 'mismatch' };
+  | { outcome: 'mismatch'; firstUse: FirstUse };
 
 export interface IdempotencyStoreOptions {
   table?: string;
@@ -68,6 +77,18 @@ export class IdempotencyStore {
           PRIMARY KEY (tenant_id, user_id, request_id, operation)
         )`);
       await client.query(`CREATE INDEX IF NOT EXISTS ${this.table}_created_at_idx ON ${this.table} (created_at)`);
+      // One row per caller and request id, whatever the route (tables from before kept one per route: the
+      // oldest use of each id stays).
+      const exists = await client.query(`SELECT 1 FROM pg_indexes WHERE indexname = $1`, [`${this.table}_caller_key`]);
+      if (exists.rowCount === 0) {
+        await client.query(`
+          DELETE FROM ${this.table} a USING ${this.table} b
+           WHERE a.tenant_id = b.tenant_id AND a.user_id = b.user_id AND a.request_id = b.request_id
+             AND (a.created_at, a.operation) > (b.created_at, b.operation)`);
+        await client.query(
+          `CREATE UNIQUE INDEX ${this.table}_caller_key ON ${this.table} (tenant_id, user_id, request_id)`,
+        );
+      }
       await client.query('COMMIT');
     } catch (err) {
       await client.query('ROLLBACK').catch(() => undefined);
@@ -88,23 +109,26 @@ export class IdempotencyStore {
     if (inserted.rowCount === 1) return { outcome: 'started' };
 
     const { rows } = await this.pool.query<{
+      operation: string;
       body_hash: string;
       state: string;
       response_status: number | null;
       response_body: unknown;
       response_headers: Record<string, string> | null;
+      created_at: Date;
       stale: boolean;
     }>(
-      `SELECT body_hash, state, response_status, response_body, response_headers,
-              created_at < now() - make_interval(secs => $5::double precision / 1000) AS stale
+      `SELECT operation, body_hash, state, response_status, response_body, response_headers, created_at,
+              created_at < now() - make_interval(secs => $4::double precision / 1000) AS stale
          FROM ${this.table}
-        WHERE tenant_id = $1 AND user_id = $2 AND request_id = $3 AND operation = $4`,
-      [key.tenantId, key.userId, key.requestId, key.operation, this.staleAfterMs],
+        WHERE tenant_id = $1 AND user_id = $2 AND request_id = $3`,
+      [key.tenantId, key.userId, key.requestId, this.staleAfterMs],
     );
     const row = rows[0];
     // Deleted by an abandon between our two statements: try once more.
     if (!row) return this.begin(key, bodyHash);
-    if (row.body_hash !== bodyHash) return { outcome: 'mismatch' };
+    if (row.operation !== key.operation || row.body_hash !== bodyHash)
+      return { outcome: 'mismatch', firstUse: { operation: row.operation, at: row.created_at } };
     if (row.state === 'completed') {
       return {
         outcome: 'replay',

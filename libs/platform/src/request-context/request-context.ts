@@ -7,6 +7,8 @@ export interface RequestContext {
   requestId: string;
   /** False when the caller sent no MS-RequestId and we generated one (then there is nothing to deduplicate on). */
   requestIdProvided: boolean;
+  /** Set by the idempotency interceptor on a retry it lets run again (@Idempotent({ replay: false })). */
+  retry?: boolean;
   /** Set by AuthGuard once the token is verified. */
   principal?: Principal;
 }

@@ -70,6 +70,7 @@ export const AUDIT_MAPPINGS: {
       ['KeyType', d.keyType],
       ['Channel', d.channel],
       ['UserTenantId', d.userTenantId],
+      ['retry', d.retry],
     ]),
   }),
   DownloadLinkIssued: (d, e) => ({

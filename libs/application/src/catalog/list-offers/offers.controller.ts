@@ -5,6 +5,7 @@ import { ApiProblems } from '@csp/platform';
 import { Collection, toCollection, withObjectType } from '../../shared/collection';
 import { DOMAIN_DATA } from '../../shared/domain-data.provider';
 import { OfferCollectionDto } from './offer.response.dto';
+import { Permit } from '../../shared/access.guard';
 
 type OfferView = Omit<MarketOffer, 'unitPriceMinor' | 'media'>;
 
@@ -16,6 +17,7 @@ export class OffersController {
 
   /** Any authenticated caller may read the catalog; prices are list prices of the market. */
   @Get()
+  @Permit('readCatalog')
   @ApiOperation({ summary: 'The catalog for a market: prices in its currency, availability, cancellability' })
   @ApiQuery({ name: 'country', required: true, example: 'PL', description: 'ISO 3166-1 alpha-2' })
   @ApiOkResponse({ type: OfferCollectionDto })

@@ -51,9 +51,13 @@ export class IssueDownloadLinkHandler implements ICommandHandler<IssueDownloadLi
     });
     // On a replayed request the link recorded the first time is handed out again.
     const issued = result.events.find((e): e is DownloadLinkIssued => e.type === 'DownloadLinkIssued');
-    // The "replay" found another command of this request id (say a key reveal): a reuse, never a 500.
     if (!issued) {
-      throw new ProblemException(422, 'request_id_reused', 'This MS-RequestId was used for another command.');
+      // The request id's earlier events are not a link (an event from before commands were named in metadata).
+      throw new ProblemException(
+        422,
+        'request_id_reused',
+        'This MS-RequestId was already used for another command; send a new MS-RequestId for a new request.',
+      );
     }
     const token = this.signer.sign({
       linkId: issued.data.linkId,

@@ -7,5 +7,7 @@ export class RevealKeyCommand {
     readonly softwareId: string,
     readonly version: string,
     readonly keyType: string | undefined,
+    /** The caller's retry of an earlier reveal (same MS-RequestId, route and body). */
+    readonly retry = false,
   ) {}
 }

@@ -1,23 +1,26 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { supportRequestDecider, SupportRequestState, streamIdOf } from '@csp/domain';
+import { SubmitSupportRequest, supportRequestDecider, SupportRequestState, streamIdOf } from '@csp/domain';
 import type { Principal } from '@csp/platform';
 import { newEntityId } from '../../shared/entity-id';
 import { StreamCommandExecutor } from '../../shared/stream-command.executor';
 import { SupportAttachmentStore } from './support-attachment.store';
+import { SupportRequestReferences } from './support-request-references';
 import { SubmitSupportRequestDto } from './submit-support-request.request.dto';
 
 export const supportRequestStreamId = (id: string): string => streamIdOf('supportRequest', id);
 
 /**
  * Files a "CSP Purchase/Refund on behalf of customers" request. The domain validates every field and names
- * each bad one; attachments are stored once the request is accepted (their hashes are in the event).
+ * each bad one; the customer and order it names must be the caller's (404 otherwise); attachments are stored
+ * once the request is accepted (their hashes are in the event).
  */
 @Injectable()
 export class SubmitSupportRequestHandler {
   constructor(
     private readonly executor: StreamCommandExecutor,
     private readonly attachments: SupportAttachmentStore,
+    private readonly references: SupportRequestReferences,
   ) {}
 
   async execute(
@@ -35,7 +38,7 @@ export class SubmitSupportRequestHandler {
         sha256: createHash('sha256').update(content).digest('hex'),
       };
     });
-    const result = await this.executor.execute(supportRequestStreamId(id), supportRequestDecider, {
+    const command: SubmitSupportRequest = {
       type: 'SubmitSupportRequest',
       data: {
         supportRequestId: id,
@@ -48,7 +51,11 @@ export class SubmitSupportRequestHandler {
         attachments: files.map(({ fileName, contentType, size, sha256 }) => ({ fileName, contentType, size, sha256 })),
         submittedBy: { userId: principal.userId, upn: principal.upn, tenantId: principal.tenantId },
       },
-    });
+    };
+    // Validate first (pure, nothing written): a bad field is a 400 whatever the request names.
+    supportRequestDecider.decide(command, supportRequestDecider.initialState(), this.executor.context());
+    await this.references.authorize(principal, body.description);
+    const result = await this.executor.execute(supportRequestStreamId(id), supportRequestDecider, command);
     if (!result.replayed) await this.attachments.save(id, files);
     return { request: result.state, position: result.position };
   }

@@ -402,7 +402,7 @@ describe('KMS → MAK migration plan over HTTP', () => {
     );
     expect(doc.paths[`${base}/devicegroups/import`].post.tags).toEqual(['kms-migration']);
     expect(Object.keys(doc.paths[`${base}/devicegroups/import`].post.requestBody.content)).toEqual(['text/csv']);
-    expect(doc.components.schemas.DeviceGroupResponseDto.properties.status.enum).toEqual([
+    expect(doc.components.schemas.DeviceGroup.properties.status.enum).toEqual([
       'safe',
       'dueSoon',
       'overdue',

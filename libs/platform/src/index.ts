@@ -51,7 +51,15 @@ export type { MappedProblem } from './errors/error-mapping';
 export { ProblemDetailsFilter } from './errors/problem-details.filter';
 export { createValidationPipe, flattenValidationErrors, validationProblem } from './errors/validation.pipe';
 export { scrubSecrets, redactPath } from './errors/scrub-secrets';
-export { ProblemDetailsDto, FieldErrorDto, ApiProblemResponses } from './errors/problem-details.dto';
+export {
+  ProblemDetailsDto,
+  FieldErrorDto,
+  ApiProblems,
+  ApiProblemResponses,
+  PROBLEM_SCHEMA,
+  PROBLEM_MEDIA_TYPE,
+} from './errors/problem-details.dto';
+export type { ProblemResponse } from './errors/problem-details.dto';
 
 // request context
 export {
@@ -86,7 +94,9 @@ export { canonicalJson, sha256Hex } from './idempotency/canonical-json';
 // http
 export { createHttpApp } from './http/create-http-app';
 export type { CreateHttpAppOptions } from './http/create-http-app';
-export { setupSwagger, BEARER_SCHEME } from './http/swagger.setup';
+export { setupSwagger } from './http/swagger.setup';
+export { buildOpenApiDocument, BEARER_SCHEME, SERVER_URL } from './http/openapi.document';
+export type { OpenApiDocumentOptions } from './http/openapi.document';
 export type { SwaggerSetupOptions } from './http/swagger.setup';
 export { RateLimitGuard, SkipRateLimit } from './http/rate-limit.guard';
 export { TokenBucketLimiter } from './http/token-bucket';

@@ -36,6 +36,9 @@ const CONTENT_TYPES: Record<string, string> = {
   '.vhdx': 'application/octet-stream',
 };
 
+/** Every media type a download may have (the OpenAPI document lists them). */
+export const ARTIFACT_CONTENT_TYPES: readonly string[] = [...new Set(Object.values(CONTENT_TYPES))].sort();
+
 export function artifactContentType(fileName: string): string {
   const dot = fileName.lastIndexOf('.');
   return (dot >= 0 && CONTENT_TYPES[fileName.slice(dot).toLowerCase()]) || 'application/octet-stream';

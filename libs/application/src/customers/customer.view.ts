@@ -1,8 +1,9 @@
 import type { RegisteredCustomer } from '../shared/customer-access';
 
-/** API.md's customer resource. */
+/** API.md's customer resource (the same shape in a list and alone). */
 export interface CustomerView {
   id: string;
+  partnerTenantId: string;
   companyName: string;
   domain: string;
   country: string;
@@ -13,16 +14,23 @@ export interface CustomerView {
   attributes: { objectType: 'Customer' };
 }
 
+export const CUSTOMER_ATTRIBUTES: CustomerView['attributes'] = { objectType: 'Customer' };
+
+export const customerLinks = (customerId: string): CustomerView['links'] => ({
+  self: { uri: `/v1/customers/${customerId}`, method: 'GET' },
+});
+
 export function toCustomerView(c: RegisteredCustomer): CustomerView {
   return {
     id: c.customerId,
+    partnerTenantId: c.partnerTenantId,
     companyName: c.companyName,
     domain: c.domain,
     country: c.country,
     currencyCode: c.currencyCode,
     taxInclusivePricing: c.taxInclusivePricing,
     registeredAt: c.registeredAt,
-    links: { self: { uri: `/v1/customers/${c.customerId}`, method: 'GET' } },
-    attributes: { objectType: 'Customer' },
+    links: customerLinks(c.customerId),
+    attributes: CUSTOMER_ATTRIBUTES,
   };
 }

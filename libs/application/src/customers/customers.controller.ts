@@ -1,15 +1,25 @@
 import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiQuery,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { ApiProblemResponses, CurrentPrincipal, Idempotent, Principal } from '@csp/platform';
+import { ApiProblems, CurrentPrincipal, Idempotent, Principal } from '@csp/platform';
 import { Permit } from '../shared/access.guard';
 import { CustomersQuery, PROJECTION_NAMES } from '@csp/read-models';
 import { Collection, toCollection } from '../shared/collection';
+import { CONTINUATION_TOKEN_QUERY, MIN_POSITION_QUERY, SIZE_QUERY } from '../shared/query.docs';
 import { ACCESS, CustomerAccess } from '../shared/customer-access';
 import { setPositionHeader } from '../shared/position-header';
 import { ReadYourWrites } from '../shared/read-your-writes';
-import { CustomerView, toCustomerView } from './customer.view';
+import { CustomerCollectionDto, CustomerResponseDto } from './customer.response.dto';
+import { CUSTOMER_ATTRIBUTES, customerLinks, CustomerView, toCustomerView } from './customer.view';
 import { RegisterCustomerCommand } from './register-customer/register-customer.command';
 import { RegisterCustomerResult } from './register-customer/register-customer.handler';
 import { RegisterCustomerRequestDto } from './register-customer/register-customer.request.dto';
@@ -29,8 +39,32 @@ export class CustomersController {
   @Idempotent()
   @Permit('registerCustomer')
   @ApiOperation({ summary: 'Register a customer under the calling partner' })
-  @ApiCreatedResponse({ description: 'The customer; its id is the customer’s tenant GUID' })
-  @ApiProblemResponses(400, 401, 403, 409, 422)
+  @ApiBody({
+    type: RegisterCustomerRequestDto,
+    examples: {
+      newTenant: {
+        summary: 'A new customer tenant',
+        value: { companyName: 'Contoso Ltd', domain: 'contoso.onmicrosoft.com', country: 'PL' },
+      },
+      existingTenant: {
+        summary: 'A customer that already has a tenant',
+        value: {
+          companyName: 'Fabrikam GmbH',
+          domain: 'fabrikam.onmicrosoft.com',
+          country: 'DE',
+          tenantId: '0b6e3f7a-5c1d-4e2f-8a9b-3c4d5e6f7a8b',
+        },
+      },
+    },
+  })
+  @ApiCreatedResponse({ type: CustomerResponseDto, description: 'The customer; its id is the customer’s tenant GUID' })
+  @ApiProblems(
+    { status: 400, description: 'a missing or bad field, an unknown country' },
+    401,
+    403,
+    { status: 409, description: '`domain_taken`, or the tenant is already registered' },
+    422,
+  )
   async register(
     @CurrentPrincipal() principal: Principal,
     @Body() body: RegisterCustomerRequestDto,
@@ -47,26 +81,38 @@ export class CustomersController {
 
   @Get()
   @Permit('listCustomers')
-  @ApiOperation({ summary: 'The calling partner’s customers' })
-  @ApiProblemResponses(400, 401, 403)
+  @ApiOperation({ summary: 'The calling partner’s customers, in registration order' })
+  @ApiQuery(SIZE_QUERY)
+  @ApiQuery(CONTINUATION_TOKEN_QUERY)
+  @ApiQuery(MIN_POSITION_QUERY)
+  @ApiOkResponse({ type: CustomerCollectionDto })
+  @ApiProblems(400, 401, 403)
   async list(
     @CurrentPrincipal() principal: Principal,
     @Query('size') size?: string,
     @Query('continuationToken') continuationToken?: string,
     @Query('minPosition') minPosition?: string,
-  ): Promise<Collection<unknown>> {
+  ): Promise<Collection<CustomerView>> {
     const { page, size: n } = await this.readYourWrites.page(
       PROJECTION_NAMES.customers,
       { size, continuationToken, minPosition },
       (p) => this.customers.list(principal.tenantId.toLowerCase(), p),
     );
-    return toCollection('/v1/customers', page, n);
+    return toCollection(
+      '/v1/customers',
+      {
+        ...page,
+        items: page.items.map((c) => ({ ...c, links: customerLinks(c.id), attributes: CUSTOMER_ATTRIBUTES })),
+      },
+      n,
+    );
   }
 
   @Get(':customerId')
   @Permit(ACCESS.readCustomer)
   @ApiOperation({ summary: 'One customer (the partner’s, or a customer admin’s own)' })
-  @ApiProblemResponses(401, 403, 404)
+  @ApiOkResponse({ type: CustomerResponseDto })
+  @ApiProblems(401, 403, 404)
   async get(@CurrentPrincipal() principal: Principal, @Param('customerId') customerId: string): Promise<CustomerView> {
     const { customer } = await this.access.authorize(principal, customerId, ACCESS.readCustomer);
     return toCustomerView(customer);

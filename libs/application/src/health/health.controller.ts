@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Optional } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   HealthCheck,
   HealthCheckResult,
@@ -9,10 +9,11 @@ import {
 } from '@nestjs/terminus';
 import type { Pool } from 'pg';
 import { EVENT_STORE, EventStore } from '@csp/event-store';
-import { Public, SkipRateLimit } from '@csp/platform';
+import { ApiProblems, Public, SkipRateLimit } from '@csp/platform';
 import { QueueBackend, withTimeout } from '@csp/propagation';
 import { DATABASE_POOL } from '../infrastructure/database-pool';
 import { PropagationHealth } from '../propagation/propagation.health';
+import { LivenessDto, ReadinessDto } from './health.response.dto';
 
 const TIMEOUT_MS = 2000;
 
@@ -31,14 +32,21 @@ export class HealthController {
   ) {}
 
   @Get('live')
-  @ApiOperation({ summary: 'The process is up (no dependency checked)' })
+  @ApiOperation({ summary: 'The process is up (no dependency checked)', security: [] })
+  @ApiOkResponse({ type: LivenessDto })
   live(): { status: 'ok' } {
     return { status: 'ok' };
   }
 
   @Get('ready')
-  @HealthCheck()
-  @ApiOperation({ summary: 'Database, queue backend and event store each reported; 503 when one is down' })
+  // Our own documentation: a 503 is problem+json (the ProblemDetailsFilter), not terminus's result.
+  @HealthCheck({ noCache: true, swaggerDocumentation: false })
+  @ApiOperation({
+    summary: 'Database, queue backend and event store each reported; 503 when one is down',
+    security: [],
+  })
+  @ApiOkResponse({ type: ReadinessDto, description: 'Every dependency is up' })
+  @ApiProblems({ status: 503, description: 'a dependency is down' })
   ready(): Promise<HealthCheckResult> {
     return this.health.check([
       () => this.probe('database', { kind: 'postgresql' }, async () => void (await this.pool.query('SELECT 1'))),

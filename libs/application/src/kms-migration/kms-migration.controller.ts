@@ -12,7 +12,7 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { DEVICE_GROUP_STATUSES, MAX_IMPORT_ROWS } from '@csp/domain';
-import { ApiProblemResponses, CurrentPrincipal, Idempotent, Principal, ProblemException } from '@csp/platform';
+import { ApiProblems, CurrentPrincipal, Idempotent, Principal, ProblemException } from '@csp/platform';
 import { Permit } from '../shared/access.guard';
 import { Collection } from '../shared/collection';
 import { setPositionHeader } from '../shared/position-header';
@@ -50,7 +50,7 @@ export class KmsMigrationController {
   @Permit('readKmsMigration')
   @ApiOperation({ summary: 'The migration plan: every device group with its deadline and status, counts per status' })
   @ApiOkResponse({ type: KmsMigrationPlanResponseDto })
-  @ApiProblemResponses(401, 403, 404)
+  @ApiProblems(401, 403, 404)
   plan(
     @CurrentPrincipal() principal: Principal,
     @Param('customerId') customerId: string,
@@ -65,7 +65,7 @@ export class KmsMigrationController {
   @ApiQuery({ name: 'size', required: false, description: '1..1000, default 100' })
   @ApiQuery({ name: 'continuationToken', required: false })
   @ApiOkResponse({ type: DeviceGroupCollectionResponseDto })
-  @ApiProblemResponses(400, 401, 403, 404)
+  @ApiProblems(400, 401, 403, 404)
   groups(
     @CurrentPrincipal() principal: Principal,
     @Param('customerId') customerId: string,
@@ -80,8 +80,22 @@ export class KmsMigrationController {
   @Idempotent()
   @Permit('writeKmsMigration')
   @ApiOperation({ summary: 'Register a device group: its last KMS activation fixes its renewal deadline' })
+  @ApiBody({
+    type: RegisterDeviceGroupRequestDto,
+    examples: {
+      office: {
+        summary: 'An office’s PCs, covered by a CSP order',
+        value: {
+          name: 'Warsaw office PCs',
+          deviceCount: 120,
+          lastKmsActivationAt: '2024-03-01T08:00:00Z',
+          coveringOrderId: '3f2b8c1e-5d4a-4e7b-9c0d-1a2b3c4d5e6f',
+        },
+      },
+    },
+  })
   @ApiCreatedResponse({ type: DeviceGroupResponseDto })
-  @ApiProblemResponses(400, 401, 403, 404, 409)
+  @ApiProblems(400, 401, 403, 404, { status: 409, description: 'a group of that name exists' }, 422)
   async register(
     @CurrentPrincipal() principal: Principal,
     @Param('customerId') customerId: string,
@@ -110,7 +124,7 @@ export class KmsMigrationController {
   @ApiConsumes('text/csv')
   @ApiBody({ schema: { type: 'string', example: DEVICE_GROUPS_CSV_EXAMPLE } })
   @ApiCreatedResponse({ type: DeviceGroupCollectionResponseDto, description: 'The groups imported' })
-  @ApiProblemResponses(400, 401, 403, 404, 415)
+  @ApiProblems(400, 401, 403, 404, 409, 415, 422)
   async import(
     @CurrentPrincipal() principal: Principal,
     @Param('customerId') customerId: string,
@@ -136,7 +150,7 @@ export class KmsMigrationController {
   @Permit('readKmsMigration')
   @ApiOperation({ summary: 'One device group with its renewal deadline and status' })
   @ApiOkResponse({ type: DeviceGroupResponseDto })
-  @ApiProblemResponses(401, 403, 404)
+  @ApiProblems(401, 403, 404)
   group(
     @CurrentPrincipal() principal: Principal,
     @Param('customerId') customerId: string,
@@ -149,8 +163,14 @@ export class KmsMigrationController {
   @Idempotent()
   @Permit('writeKmsMigration')
   @ApiOperation({ summary: 'Record the MAK deployment of a group (by hand or with slmgr.vbs): the group is migrated' })
+  @ApiBody({
+    type: RecordMakDeploymentRequestDto,
+    examples: {
+      script: { summary: 'Deployed with slmgr.vbs', value: { method: 'script', deployedAt: '2024-07-01T10:00:00Z' } },
+    },
+  })
   @ApiCreatedResponse({ type: DeviceGroupResponseDto, description: 'The group, now migrated' })
-  @ApiProblemResponses(400, 401, 403, 404, 409)
+  @ApiProblems(400, 401, 403, 404, { status: 409, description: 'already migrated' }, 422)
   async deploy(
     @CurrentPrincipal() principal: Principal,
     @Param('customerId') customerId: string,

@@ -1,19 +1,14 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import { DEVICE_GROUP_STATUSES, MAK_DEPLOYMENT_METHODS } from '@csp/domain';
+import { CollectionDto, LinkDto } from '../shared/response.dto';
 
 // OpenAPI descriptions of the responses (documentation only; the views are built in kms-migration.view.ts).
 
-class LinkDto {
-  @ApiProperty({ example: '/v1/customers/…/kmsmigration' })
-  uri!: string;
-  @ApiProperty({ enum: ['GET', 'POST'] })
-  method!: string;
-}
-
+@ApiSchema({ name: 'MakDeployment' })
 class MakDeploymentDto {
   @ApiProperty({ format: 'date-time' })
   deployedAt!: string;
-  @ApiProperty({ enum: MAK_DEPLOYMENT_METHODS })
+  @ApiProperty({ enum: [...MAK_DEPLOYMENT_METHODS] })
   method!: string;
   @ApiProperty({ format: 'date-time' })
   recordedAt!: string;
@@ -21,6 +16,7 @@ class MakDeploymentDto {
   beforeDeadline!: boolean;
 }
 
+@ApiSchema({ name: 'RenewalWarnings' })
 class RenewalWarningsDto {
   @ApiProperty({ format: 'date-time', nullable: true, description: 'When the dueSoon warning was recorded' })
   dueSoonAt!: string | null;
@@ -28,6 +24,7 @@ class RenewalWarningsDto {
   overdueAt!: string | null;
 }
 
+@ApiSchema({ name: 'DeviceGroupLinks' })
 class DeviceGroupLinksDto {
   @ApiProperty({ type: LinkDto })
   self!: LinkDto;
@@ -35,6 +32,7 @@ class DeviceGroupLinksDto {
   makDeployments!: LinkDto;
 }
 
+@ApiSchema({ name: 'DeviceGroup' })
 export class DeviceGroupResponseDto {
   @ApiProperty({ format: 'uuid' })
   id!: string;
@@ -42,7 +40,7 @@ export class DeviceGroupResponseDto {
   customerId!: string;
   @ApiProperty({ example: 'Warsaw office PCs' })
   name!: string;
-  @ApiProperty({ example: 120 })
+  @ApiProperty({ type: 'integer', minimum: 1, example: 120 })
   deviceCount!: number;
   @ApiProperty({ format: 'date-time' })
   lastKmsActivationAt!: string;
@@ -53,7 +51,7 @@ export class DeviceGroupResponseDto {
   @ApiProperty({ format: 'date-time', description: 'Last KMS activation + renewalDays (180)' })
   renewalDeadline!: string;
   @ApiProperty({
-    enum: DEVICE_GROUP_STATUSES,
+    enum: [...DEVICE_GROUP_STATUSES],
     description:
       'safe; dueSoon from dueSoonFrom; overdue from renewalDeadline; migrated once a MAK deployment is recorded',
   })
@@ -78,13 +76,15 @@ export class DeviceGroupResponseDto {
   links!: DeviceGroupLinksDto;
 }
 
+@ApiSchema({ name: 'StatusCount' })
 class StatusCountDto {
-  @ApiProperty()
+  @ApiProperty({ type: 'integer', minimum: 0 })
   groups!: number;
-  @ApiProperty()
+  @ApiProperty({ type: 'integer', minimum: 0 })
   devices!: number;
 }
 
+@ApiSchema({ name: 'CountsByStatus' })
 class CountsByStatusDto {
   @ApiProperty({ type: StatusCountDto })
   safe!: StatusCountDto;
@@ -96,6 +96,7 @@ class CountsByStatusDto {
   migrated!: StatusCountDto;
 }
 
+@ApiSchema({ name: 'KmsMigrationPolicy' })
 class KmsMigrationPolicyDto {
   @ApiProperty({ example: '2024-01' })
   version!: string;
@@ -105,6 +106,7 @@ class KmsMigrationPolicyDto {
   warningDays!: number;
 }
 
+@ApiSchema({ name: 'KmsMigrationPlanLinks' })
 class PlanLinksDto {
   @ApiProperty({ type: LinkDto })
   self!: LinkDto;
@@ -114,6 +116,7 @@ class PlanLinksDto {
   import!: LinkDto;
 }
 
+@ApiSchema({ name: 'KmsMigrationPlan' })
 export class KmsMigrationPlanResponseDto {
   @ApiProperty({ format: 'uuid' })
   customerId!: string;
@@ -133,25 +136,4 @@ export class KmsMigrationPlanResponseDto {
   links!: PlanLinksDto;
 }
 
-class CollectionLinksDto {
-  @ApiProperty({ type: LinkDto })
-  self!: LinkDto;
-  @ApiPropertyOptional({ type: LinkDto })
-  next?: LinkDto;
-}
-
-class CollectionAttributesDto {
-  @ApiProperty({ example: 'Collection' })
-  objectType!: string;
-}
-
-export class DeviceGroupCollectionResponseDto {
-  @ApiProperty()
-  totalCount!: number;
-  @ApiProperty({ type: [DeviceGroupResponseDto] })
-  items!: DeviceGroupResponseDto[];
-  @ApiProperty({ type: CollectionLinksDto })
-  links!: CollectionLinksDto;
-  @ApiProperty({ type: CollectionAttributesDto })
-  attributes!: CollectionAttributesDto;
-}
+export const DeviceGroupCollectionResponseDto = CollectionDto(DeviceGroupResponseDto, 'DeviceGroupCollection');

@@ -1,6 +1,7 @@
 import type { Type } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional, ApiSchema, type ApiPropertyOptions } from '@nestjs/swagger';
 import { BILLING_CYCLES } from '@csp/domain';
+import { objectTypeAttributes } from '../shared/response.dto';
 
 // OpenAPI descriptions of Partner Center's order fields (documentation only: order.view.ts builds the values).
 // documentPartnerCenterOrderFields adds them to the order response DTOs wherever those are declared.
@@ -43,24 +44,21 @@ export class OrderLineItemLinksDto {
   downloadLinks?: ResourceLinkDto;
 }
 
-function objectTypeDto(objectType: string): Type<unknown> {
-  @ApiSchema({ name: `${objectType}Attributes` })
-  class Attributes {
-    @ApiProperty({ enum: [objectType] })
-    objectType!: string;
-  }
-  return Attributes;
-}
+const objectTypeDto = objectTypeAttributes;
 
 export const ORDER_ATTRIBUTES = objectTypeDto('Order');
 export const ORDER_LINE_ITEM_ATTRIBUTES = objectTypeDto('OrderLineItem');
 
 const ORDER_FIELDS: Record<string, ApiPropertyOptions> = {
-  alternateId: { description: 'A friendly form of the id (its 32 hex digits)' },
-  referenceCustomerId: { format: 'uuid', description: 'The customer (Partner Center’s name for customerId)' },
-  billingCycle: { enum: BILLING_CYCLES.filter((c) => c !== 'none') },
-  currencySymbol: { example: 'zł' },
-  transactionType: { enum: ['UserPurchase'] },
+  alternateId: { type: String, description: 'A friendly form of the id (its 32 hex digits)' },
+  referenceCustomerId: {
+    type: String,
+    format: 'uuid',
+    description: 'The customer (Partner Center’s name for customerId)',
+  },
+  billingCycle: { type: String, enum: BILLING_CYCLES.filter((c) => c !== 'none') },
+  currencySymbol: { type: String, example: 'zł' },
+  transactionType: { type: String, enum: ['UserPurchase'] },
   links: { type: OrderResourceLinksDto },
   attributes: { type: ORDER_ATTRIBUTES },
 };
@@ -68,7 +66,7 @@ const ORDER_FIELDS: Record<string, ApiPropertyOptions> = {
 const LINE_FIELDS: Record<string, ApiPropertyOptions> = {
   links: { type: OrderLineItemLinksDto },
   attributes: { type: ORDER_LINE_ITEM_ATTRIBUTES },
-  partnerIdOnRecord: { required: false },
+  partnerIdOnRecord: { required: false, type: String },
   additionalPartnerIdsOnRecord: { required: false, type: [String] },
   provisioningContext: {
     required: false,

@@ -1,22 +1,39 @@
 import { Body, Controller, Get, Headers, Param, Patch, Post, Query, Res, UseInterceptors } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOkResponse, ApiCreatedResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiQuery,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { cancellationEligibility, DomainError, lineProvisioningStatus } from '@csp/domain';
-import { ApiProblemResponses, CurrentPrincipal, Idempotent, Principal } from '@csp/platform';
+import { ApiProblems, CurrentPrincipal, Idempotent, Principal } from '@csp/platform';
 import { Permit } from '../shared/access.guard';
+import type { Collection } from '../shared/collection';
 import { ACCESS } from '../shared/customer-access';
 import { OrderAccess, orderNotFound } from '../shared/order-access';
 import { setPositionHeader } from '../shared/position-header';
+import { CONTINUATION_TOKEN_QUERY, MIN_POSITION_QUERY, SIZE_QUERY } from '../shared/query.docs';
 import { CancelOrderCommand } from './cancel-order/cancel-order.command';
 import { CancelOrderRequestDto } from './cancel-order/cancel-order.request.dto';
+import { CancellationEligibilityDto, OrderCollectionDto, OrderResponseDto } from './order.response.dto';
 import { orderUri, OrderResource, orderResourceFromEvents } from './order.view';
 import { parseIfMatch, setEtag } from './order-etag';
 import { OrderProvisioningStatusCollectionDto } from './order-partner-center.response.dto';
 import { CANCEL_ORDER_KEYS, PartnerCenterKeysInterceptor, PLACE_ORDER_KEYS } from './partner-center-keys.interceptor';
+
 import { PlaceOrderCommand } from './place-order/place-order.command';
 import { PlaceOrderRequestDto } from './place-order/place-order.request.dto';
 import { ReadOrdersService } from './get-order/read-orders.service';
+
+const ETAG_HEADER = {
+  ETag: { description: 'The order’s revision; send it back as If-Match on PATCH', schema: { type: 'string' } },
+};
 
 @ApiTags('orders')
 @ApiBearerAuth()
@@ -33,8 +50,47 @@ export class OrdersController {
   @UseInterceptors(new PartnerCenterKeysInterceptor(PLACE_ORDER_KEYS))
   @Permit(ACCESS.placeOrder)
   @ApiOperation({ summary: 'Place an order on behalf of a customer (paid by invoice: completed at once)' })
-  @ApiCreatedResponse({ description: 'The order' })
-  @ApiProblemResponses(400, 401, 403, 404, 409, 422)
+  @ApiBody({
+    type: PlaceOrderRequestDto,
+    examples: {
+      partnerCenter: {
+        summary: 'Partner Center’s body',
+        value: {
+          referenceCustomerId: '0b6e3f7a-5c1d-4e2f-8a9b-3c4d5e6f7a8b',
+          billingCycle: 'one_time',
+          currencyCode: 'PLN',
+          lineItems: [
+            {
+              lineItemNumber: 0,
+              offerId: 'DG7GMGF0D7FV:0001:DG7GMGF0D7FW',
+              quantity: 1,
+              friendlyName: 'File server licence',
+              provisioningContext: { note: 'branch office' },
+            },
+          ],
+          attributes: { objectType: 'Order' },
+        },
+      },
+      software: {
+        summary: 'Perpetual software, two line items',
+        value: {
+          lineItems: [
+            { lineItemNumber: 0, offerId: 'DG7GMGF0D7FV:0001:DG7GMGF0D7FW', quantity: 2 },
+            { lineItemNumber: 1, offerId: 'DG7GMGF0FKZV:0001:DG7GMGF0FKZW', quantity: 1 },
+          ],
+        },
+      },
+    },
+  })
+  @ApiCreatedResponse({ type: OrderResponseDto, description: 'The order (Location: its URI)' })
+  @ApiProblems(
+    { status: 400, description: 'an unknown offer, a bad quantity, duplicate line numbers' },
+    401,
+    403,
+    404,
+    409,
+    { status: 422, description: '`offer_not_available_in_market`' },
+  )
   async place(
     @CurrentPrincipal() principal: Principal,
     @Param('customerId') customerId: string,
@@ -59,23 +115,32 @@ export class OrdersController {
   @Get()
   @Permit(ACCESS.readOrders)
   @ApiOperation({ summary: 'A customer’s orders, newest first' })
-  @ApiProblemResponses(400, 401, 403, 404)
+  @ApiQuery(SIZE_QUERY)
+  @ApiQuery(CONTINUATION_TOKEN_QUERY)
+  @ApiQuery(MIN_POSITION_QUERY)
+  @ApiOkResponse({ type: OrderCollectionDto })
+  @ApiProblems(400, 401, 403, 404)
   list(
     @CurrentPrincipal() principal: Principal,
     @Param('customerId') customerId: string,
     @Query('size') size?: string,
     @Query('continuationToken') continuationToken?: string,
     @Query('minPosition') minPosition?: string,
-  ): Promise<unknown> {
+  ): Promise<Collection<OrderResource>> {
     return this.readOrders.list(principal, customerId, { size, continuationToken, minPosition });
   }
 
   @Get(':orderId')
   @Permit(ACCESS.readOrders)
   @ApiOperation({ summary: 'One order; with ?asOf, its state as it was at that instant (folded from its events)' })
-  @ApiQuery({ name: 'asOf', required: false, description: 'ISO 8601 instant' })
-  @ApiOkResponse({ description: 'The order' })
-  @ApiProblemResponses(400, 401, 403, 404)
+  @ApiQuery({
+    name: 'asOf',
+    required: false,
+    schema: { type: 'string', format: 'date-time' },
+    description: 'ISO 8601 instant: the order as it was then',
+  })
+  @ApiOkResponse({ type: OrderResponseDto, headers: ETAG_HEADER })
+  @ApiProblems({ status: 400, description: '`invalid_timestamp`' }, 401, 403, 404)
   async get(
     @CurrentPrincipal() principal: Principal,
     @Param('customerId') customerId: string,
@@ -100,7 +165,7 @@ export class OrdersController {
     summary: 'Partner Center’s provisioning status per line item: fulfilled, cancellationPending or cancelled',
   })
   @ApiOkResponse({ type: OrderProvisioningStatusCollectionDto })
-  @ApiProblemResponses(401, 403, 404)
+  @ApiProblems(401, 403, 404)
   async provisioningStatus(
     @CurrentPrincipal() principal: Principal,
     @Param('customerId') customerId: string,
@@ -129,7 +194,8 @@ export class OrdersController {
   @ApiOperation({
     summary: 'Days remaining to cancel, whether the window has passed, and the credit each line would get',
   })
-  @ApiProblemResponses(401, 403, 404)
+  @ApiOkResponse({ type: CancellationEligibilityDto })
+  @ApiProblems(401, 403, 404)
   async eligibility(
     @CurrentPrincipal() principal: Principal,
     @Param('customerId') customerId: string,
@@ -150,8 +216,40 @@ export class OrdersController {
   @UseInterceptors(new PartnerCenterKeysInterceptor(CANCEL_ORDER_KEYS))
   @Permit(ACCESS.cancel)
   @ApiOperation({ summary: 'Cancel line items of an order (status "cancelled"); within 30 days of purchase' })
-  @ApiOkResponse({ description: 'The order with its cancellation' })
-  @ApiProblemResponses(400, 401, 403, 404, 409, 412, 422)
+  @ApiBody({
+    type: CancelOrderRequestDto,
+    examples: {
+      oneLine: { summary: 'Cancel line item 0', value: { status: 'cancelled', lineItems: [{ lineItemNumber: 0 }] } },
+      wholeOrder: { summary: 'Cancel every remaining line item', value: { status: 'cancelled' } },
+      partnerCenter: {
+        summary: 'Partner Center’s body',
+        value: {
+          id: '3f2b8c1e-5d4a-4e7b-9c0d-1a2b3c4d5e6f',
+          status: 'cancelled',
+          lineItems: [{ lineItemNumber: 0, offerId: 'DG7GMGF0D7FV:0001:DG7GMGF0D7FW' }],
+        },
+      },
+    },
+  })
+  @ApiHeader({
+    name: 'if-match',
+    required: false,
+    description: 'The ETag of the order as last read: 412 when it changed since (absent or `*`: no check)',
+    schema: { type: 'string', example: '"3"' },
+  })
+  @ApiOkResponse({ type: OrderResponseDto, description: 'The order with its cancellation', headers: ETAG_HEADER })
+  @ApiProblems(
+    { status: 400, description: 'a bad body or If-Match; `id` not the path’s, an `offerId` not the line’s' },
+    401,
+    { status: 403, description: 'only a partner AdminAgent cancels' },
+    404,
+    {
+      status: 409,
+      description: '`cancellation_window_passed` (with `closedAt`), `not_cancellable`, `already_cancelled`',
+    },
+    { status: 412, description: '`precondition_failed`: If-Match is not the order’s current ETag' },
+    { status: 422, description: '`cancellation_notice_not_acknowledged`, `request_id_reused`' },
+  )
   async cancel(
     @CurrentPrincipal() principal: Principal,
     @Param('customerId') customerId: string,

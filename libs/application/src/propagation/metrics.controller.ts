@@ -1,7 +1,7 @@
 import { Controller, Get, Header, Headers, NotFoundException, Res, UnauthorizedException } from '@nestjs/common';
-import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { AppConfig, Public, SkipRateLimit } from '@csp/platform';
+import { ApiProblems, AppConfig, Public, SkipRateLimit } from '@csp/platform';
 import { PropagationMetrics } from '@csp/propagation';
 import { tokenMatches } from './operator-credential';
 
@@ -29,8 +29,21 @@ export class MetricsController {
   @Get()
   @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
   @Header('Cache-Control', 'no-store')
-  @ApiOperation({ summary: 'Prometheus metrics: propagation latency, failures, overdue count, queue depth' })
-  @ApiProduces('text/plain')
+  @ApiOperation({
+    summary: 'Prometheus metrics: propagation latency, failures, overdue count, queue depth',
+    description:
+      'No JWT: with METRICS_TOKEN set, `Authorization: Bearer <METRICS_TOKEN>`; without it open, except in ' +
+      'production, where it is then not served.',
+    security: [],
+  })
+  @ApiOkResponse({
+    description: 'Prometheus text format 0.0.4',
+    content: { 'text/plain': { schema: { type: 'string' } } },
+  })
+  @ApiProblems(
+    { status: 401, description: 'METRICS_TOKEN is set and was not sent' },
+    { status: 404, description: 'production without METRICS_TOKEN' },
+  )
   async scrape(
     @Res({ passthrough: true }) reply: FastifyReply,
     @Headers('authorization') authorization?: string,

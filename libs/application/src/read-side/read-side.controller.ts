@@ -1,7 +1,15 @@
 import { Controller, Get, Headers, Param, Query, Res, StreamableFile } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiExtraModels,
+  ApiOkResponse,
+  ApiOperation,
+  ApiQuery,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { ApiProblemResponses, CurrentPrincipal, isGuid, Principal } from '@csp/platform';
+import { ApiProblems, CurrentPrincipal, isGuid, Principal } from '@csp/platform';
 import { AUDIT_OPERATION_TYPES, CheckpointWatcher, PROJECTION_NAMES } from '@csp/read-models';
 import { Collection, parseSize } from '../shared/collection';
 import { Permit } from '../shared/access.guard';
@@ -11,18 +19,12 @@ import { setPositionHeader } from '../shared/position-header';
 import { CHECKPOINT_WATCHER } from '../shared/read-your-writes';
 import { Inject } from '@nestjs/common';
 import { AuditRecordsService } from './audit-records.service';
-import { CreditsService } from './credits.service';
+import { CreditsCollection, CreditsService } from './credits.service';
 import { EventFeedService, FeedEvent, parseEventTypes, toFeedEvent } from './event-feed.service';
 import { parsePosition, wantsCsv } from './query-params';
 import { linkTo } from './read-side-collection';
-
-const SIZE_QUERY = { name: 'size', required: false, description: '1..1000, default 100' } as const;
-const TOKEN_QUERY = { name: 'continuationToken', required: false, description: 'From links.next' } as const;
-const MIN_POSITION_QUERY = {
-  name: 'minPosition',
-  required: false,
-  description: 'Read-your-writes: wait (bounded) until the view has applied this global position (X-Event-Position)',
-} as const;
+import { CONTINUATION_TOKEN_QUERY as TOKEN_QUERY, MIN_POSITION_QUERY, SIZE_QUERY } from '../shared/query.docs';
+import { AuditRecordCollectionDto, CreditCollectionDto, EventCollectionDto } from './read-side.response.dto';
 
 @ApiTags('activity log')
 @ApiBearerAuth()
@@ -42,16 +44,32 @@ export class AuditRecordsController {
       'The calling partner’s customers only, newest first. Dates are UTC days, both inclusive; at most 90 days back. ' +
       '`Accept: text/csv` returns every record of the range as CSV (header row, RFC 4180 quoting).',
   })
-  @ApiQuery({ name: 'startDate', required: false, description: 'YYYY-MM-DD; default 29 days before endDate' })
-  @ApiQuery({ name: 'endDate', required: false, description: 'YYYY-MM-DD; default today (UTC)' })
-  @ApiQuery({ name: 'customerId', required: false, description: 'Only this customer' })
+  @ApiQuery({
+    name: 'startDate',
+    required: false,
+    schema: { type: 'string', format: 'date' },
+    description: 'YYYY-MM-DD; default 29 days before endDate; at most 90 days back',
+  })
+  @ApiQuery({
+    name: 'endDate',
+    required: false,
+    schema: { type: 'string', format: 'date' },
+    description: 'YYYY-MM-DD; default today (UTC)',
+  })
+  @ApiQuery({ name: 'customerId', required: false, schema: { type: 'string', format: 'uuid' } })
   @ApiQuery({ name: 'operationType', required: false, enum: AUDIT_OPERATION_TYPES })
   @ApiQuery(SIZE_QUERY)
   @ApiQuery(TOKEN_QUERY)
   @ApiQuery(MIN_POSITION_QUERY)
-  @ApiProduces('application/json', 'text/csv')
-  @ApiOkResponse({ description: 'A collection of audit records, or CSV' })
-  @ApiProblemResponses(400, 401, 403, 404, 503)
+  @ApiOkResponse({
+    description: 'A collection of audit records, or CSV (`Accept: text/csv`)',
+    content: {
+      'application/json': { schema: { $ref: getSchemaPath(AuditRecordCollectionDto) } },
+      'text/csv': { schema: { type: 'string' } },
+    },
+  })
+  @ApiExtraModels(AuditRecordCollectionDto)
+  @ApiProblems({ status: 400, description: 'a start more than 90 days back, an end before the start' }, 401, 403, 404)
   async list(
     @CurrentPrincipal() principal: Principal,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -91,14 +109,25 @@ export class CreditsController {
       'The period is the calendar month (UTC) of the cancellation. A line is `pending` until the cancellation has ' +
       'propagated, then `posted`. `totals` sum every line of the filter (all pages). `Accept: text/csv` gives CSV.',
   })
-  @ApiQuery({ name: 'period', required: true, description: 'YYYY-MM' })
-  @ApiQuery({ name: 'customerId', required: false, description: 'Only this customer' })
+  @ApiQuery({
+    name: 'period',
+    required: true,
+    schema: { type: 'string', pattern: '^\\d{4}-\\d{2}$' },
+    example: '2024-06',
+  })
+  @ApiQuery({ name: 'customerId', required: false, schema: { type: 'string', format: 'uuid' } })
   @ApiQuery(SIZE_QUERY)
   @ApiQuery(TOKEN_QUERY)
   @ApiQuery(MIN_POSITION_QUERY)
-  @ApiProduces('application/json', 'text/csv')
-  @ApiOkResponse({ description: 'A collection of credit lines with `totals`, or CSV' })
-  @ApiProblemResponses(400, 401, 403, 404, 503)
+  @ApiOkResponse({
+    description: 'A collection of credit lines with `totals`, or CSV (`Accept: text/csv`)',
+    content: {
+      'application/json': { schema: { $ref: getSchemaPath(CreditCollectionDto) } },
+      'text/csv': { schema: { type: 'string' } },
+    },
+  })
+  @ApiExtraModels(CreditCollectionDto)
+  @ApiProblems({ status: 400, description: 'a missing or bad period' }, 401, 403, 404)
   async list(
     @CurrentPrincipal() principal: Principal,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -108,7 +137,7 @@ export class CreditsController {
     @Query('size') size?: string,
     @Query('continuationToken') continuationToken?: string,
     @Query('minPosition') minPosition?: string,
-  ): Promise<unknown> {
+  ): Promise<CreditsCollection | StreamableFile> {
     const q = { period, customerId, size, continuationToken, minPosition };
     if (isGuid(customerId)) await this.customers.authorize(principal, customerId, 'readCredits');
     setPositionHeader(reply, await this.watcher.checkpoint(PROJECTION_NAMES.credits));
@@ -135,13 +164,22 @@ export class EventHistoryController {
       'A page may hold fewer than `size` events when the scan limit was reached; follow `links.next` until it ' +
       'is absent, then poll with `after` = the last position seen. `totalCount` is the page’s count.',
   })
-  @ApiQuery({ name: 'after', required: false, description: 'Global position, exclusive; default 0 (from the start)' })
-  @ApiQuery({ name: 'size', required: false, description: '1..1000, default 100' })
-  @ApiQuery({ name: 'type', required: false, description: 'An event type, or several separated by commas' })
-  @ApiOkResponse({
-    description: 'A collection of { position, streamId, streamPosition, eventId, type, data, metadata, recordedAt }',
+  @ApiQuery({
+    name: 'after',
+    required: false,
+    schema: { type: 'integer', minimum: 0, default: 0 },
+    description: 'Global position, exclusive (0: from the start)',
   })
-  @ApiProblemResponses(400, 401, 403)
+  @ApiQuery(SIZE_QUERY)
+  @ApiQuery({
+    name: 'type',
+    required: false,
+    schema: { type: 'string' },
+    example: 'OrderPlaced,OrderCancelled',
+    description: 'An event type, or several separated by commas',
+  })
+  @ApiOkResponse({ type: EventCollectionDto })
+  @ApiProblems(400, 401, 403)
   async events(
     @CurrentPrincipal() principal: Principal,
     @Query('after') after?: string,
@@ -169,8 +207,8 @@ export class EventHistoryController {
   @Get('customers/:customerId/orders/:orderId/events')
   @Permit(ACCESS.orderHistory)
   @ApiOperation({ summary: 'An order’s whole history, oldest first (the partner’s auditors)' })
-  @ApiOkResponse({ description: 'A collection of the order’s events' })
-  @ApiProblemResponses(401, 403, 404)
+  @ApiOkResponse({ type: EventCollectionDto, description: 'The order’s events, oldest first' })
+  @ApiProblems(401, 403, 404)
   async orderEvents(
     @CurrentPrincipal() principal: Principal,
     @Param('customerId') customerId: string,

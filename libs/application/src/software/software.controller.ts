@@ -1,12 +1,27 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiCreatedResponse,
+  ApiFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiQuery,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
-import { ApiProblemResponses, CurrentPrincipal, Idempotent, Principal, Public, SkipRateLimit } from '@csp/platform';
+import { ApiProblems, CurrentPrincipal, Idempotent, Principal, Public, SkipRateLimit } from '@csp/platform';
 import { Permit } from '../shared/access.guard';
 import { ACCESS } from '../shared/customer-access';
+import type { SoftwareItem } from '@csp/read-models';
+import type { Collection } from '../shared/collection';
+import { ARTIFACT_CONTENT_TYPES } from '../adapters/artifact-path';
 import { setPositionHeader } from '../shared/position-header';
+import { CONTINUATION_TOKEN_QUERY, MIN_POSITION_QUERY, SIZE_QUERY } from '../shared/query.docs';
+import { SoftwareCollectionDto } from './software.response.dto';
 import { DownloadSoftwareService } from './download-software/download-software.service';
 import { IssueDownloadLinkCommand } from './issue-download-link/issue-download-link.command';
 import { IssuedLink } from './issue-download-link/issue-download-link.handler';
@@ -31,14 +46,18 @@ export class SoftwareController {
   @Get()
   @Permit(ACCESS.software)
   @ApiOperation({ summary: 'A customer’s purchased software; cancelled items stay listed without a key' })
-  @ApiProblemResponses(400, 401, 403, 404)
+  @ApiQuery(SIZE_QUERY)
+  @ApiQuery(CONTINUATION_TOKEN_QUERY)
+  @ApiQuery(MIN_POSITION_QUERY)
+  @ApiOkResponse({ type: SoftwareCollectionDto })
+  @ApiProblems(400, 401, 403, 404)
   list(
     @CurrentPrincipal() principal: Principal,
     @Param('customerId') customerId: string,
     @Query('size') size?: string,
     @Query('continuationToken') continuationToken?: string,
     @Query('minPosition') minPosition?: string,
-  ): Promise<unknown> {
+  ): Promise<Collection<SoftwareItem>> {
     return this.software.list(principal, customerId, { size, continuationToken, minPosition });
   }
 
@@ -48,8 +67,21 @@ export class SoftwareController {
   @Idempotent({ replay: false })
   @Permit(ACCESS.software)
   @ApiOperation({ summary: 'Get the MAK product key (recorded in the activity log; KMS is never issued)' })
-  @ApiOkResponse({ type: ProductKeyResponseDto })
-  @ApiProblemResponses(400, 401, 403, 404, 410)
+  @ApiParam({ name: 'softwareId', description: '`id` from the software list: `{orderId}_{lineItemNumber}`' })
+  @ApiBody({
+    type: RevealKeyRequestDto,
+    examples: { mak: { summary: 'The MAK of version 2022', value: { version: '2022', keyType: 'MAK' } } },
+  })
+  @ApiOkResponse({ type: ProductKeyResponseDto, description: 'The key (Cache-Control: no-store)' })
+  @ApiProblems(
+    { status: 400, description: '`kms_not_allowed` for keyType "KMS", a version the software does not have' },
+    401,
+    403,
+    404,
+    { status: 409, description: '`key_pool_exhausted`' },
+    { status: 410, description: '`revoked` after cancellation' },
+    422,
+  )
   async revealKey(
     @CurrentPrincipal() principal: Principal,
     @Param('customerId') customerId: string,
@@ -72,8 +104,22 @@ export class SoftwareController {
   @Idempotent()
   @Permit(ACCESS.software)
   @ApiOperation({ summary: 'Copy link: a signed link to the bits, expiring after 14 days or 50 downloads' })
+  @ApiParam({ name: 'softwareId', description: '`id` from the software list: `{orderId}_{lineItemNumber}`' })
+  @ApiBody({
+    type: IssueDownloadLinkRequestDto,
+    examples: {
+      english64: { summary: 'English, 64-bit', value: { version: '2022', language: 'en-US', bitness: 'x64' } },
+    },
+  })
   @ApiCreatedResponse({ type: DownloadLinkResponseDto })
-  @ApiProblemResponses(400, 401, 403, 404, 410)
+  @ApiProblems(
+    { status: 400, description: 'a version, language or bitness the offer does not have' },
+    401,
+    403,
+    404,
+    { status: 410, description: '`revoked` after cancellation' },
+    422,
+  )
   async issueLink(
     @CurrentPrincipal() principal: Principal,
     @Param('customerId') customerId: string,
@@ -98,9 +144,28 @@ export class DownloadsController {
   @Get(':token')
   @Public()
   @SkipRateLimit()
-  @ApiOperation({ summary: 'Download the bits through a signed link (no auth: the link is the credential)' })
-  @ApiOkResponse({ description: 'The bits (application/octet-stream), or 302 to them' })
-  @ApiProblemResponses(404, 410)
+  @ApiOperation({
+    summary: 'Download the bits through a signed link (no auth: the link is the credential)',
+    description:
+      'Anonymous: the HMAC-signed token in the path is the credential, so no bearer token is sent. Every download ' +
+      'is counted and recorded in the activity log.',
+    security: [],
+  })
+  @ApiParam({ name: 'token', description: 'The signed token of a link from POST …/downloadlinks' })
+  @ApiOkResponse({
+    description: 'The bits (Content-Disposition: attachment), in the media type of the file',
+    content: Object.fromEntries(
+      ARTIFACT_CONTENT_TYPES.map((type) => [type, { schema: { type: 'string', format: 'binary' } }]),
+    ),
+  })
+  @ApiFoundResponse({
+    description: 'Redirect to the bits at the artifact store',
+    headers: { Location: { description: 'Where the bits are', schema: { type: 'string', format: 'uri' } } },
+  })
+  @ApiProblems(
+    { status: 404, description: 'a tampered or unknown link' },
+    { status: 410, description: 'expired, used up or revoked' },
+  )
   async download(
     @Param('token') token: string,
     @Req() request: FastifyRequest,

@@ -1,19 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import type { FastifyInstance } from 'fastify';
-import { CORRELATION_ID_HEADER, REQUEST_ID_HEADER } from '../request-context/request-context';
+import { buildOpenApiDocument, OpenApiDocumentOptions } from './openapi.document';
 
-export interface SwaggerSetupOptions {
-  title?: string;
-  description?: string;
-  version?: string;
+export interface SwaggerSetupOptions extends OpenApiDocumentOptions {
   /** Default 'docs': UI at /docs, document at /docs-json. */
   path?: string;
 }
-
-export const BEARER_SCHEME = 'bearer';
 
 const ASSETS: Record<string, string> = {
   'swagger-ui.css': 'text/css; charset=utf-8',
@@ -29,33 +24,7 @@ const ASSETS: Record<string, string> = {
  */
 export function setupSwagger(app: INestApplication, fastify: FastifyInstance, options: SwaggerSetupOptions = {}): void {
   const path = (options.path ?? 'docs').replace(/^\/+|\/+$/g, '');
-  const config = new DocumentBuilder()
-    .setTitle(options.title ?? 'csp-orders API')
-    .setDescription(
-      options.description ??
-        'Event-sourced order backend for Microsoft CSP resellers. Errors are application/problem+json (RFC 9457).',
-    )
-    .setVersion(options.version ?? '1')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, BEARER_SCHEME)
-    .addSecurityRequirements(BEARER_SCHEME)
-    .addGlobalParameters(
-      {
-        in: 'header',
-        name: CORRELATION_ID_HEADER,
-        required: false,
-        schema: { type: 'string', format: 'uuid' },
-        description: 'Echoed; generated when absent.',
-      },
-      {
-        in: 'header',
-        name: REQUEST_ID_HEADER,
-        required: false,
-        schema: { type: 'string', format: 'uuid' },
-        description: 'Echoed; generated when absent. Retries of a command reuse it.',
-      },
-    )
-    .build();
-  SwaggerModule.setup(path, app, () => SwaggerModule.createDocument(app, config), {
+  SwaggerModule.setup(path, app, () => buildOpenApiDocument(app, options), {
     ui: false,
     raw: ['json'],
     jsonDocumentUrl: `${path}-json`,

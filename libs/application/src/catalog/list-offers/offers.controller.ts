@@ -1,9 +1,10 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { currentPolicy, DomainData, listOffersForCountry, MarketOffer } from '@csp/domain';
-import { ApiProblemResponses } from '@csp/platform';
+import { ApiProblems } from '@csp/platform';
 import { Collection, toCollection, withObjectType } from '../../shared/collection';
 import { DOMAIN_DATA } from '../../shared/domain-data.provider';
+import { OfferCollectionDto } from './offer.response.dto';
 import { Permit } from '../../shared/access.guard';
 
 type OfferView = Omit<MarketOffer, 'unitPriceMinor' | 'media'>;
@@ -18,8 +19,9 @@ export class OffersController {
   @Get()
   @Permit('readCatalog')
   @ApiOperation({ summary: 'The catalog for a market: prices in its currency, availability, cancellability' })
-  @ApiQuery({ name: 'country', required: true, example: 'PL' })
-  @ApiProblemResponses(400, 401, 422)
+  @ApiQuery({ name: 'country', required: true, example: 'PL', description: 'ISO 3166-1 alpha-2' })
+  @ApiOkResponse({ type: OfferCollectionDto })
+  @ApiProblems({ status: 400, description: 'a missing or unknown country' }, 401, 422)
   list(@Query('country') country?: string): Collection<OfferView> {
     const offers = listOffersForCountry(
       this.data.catalog,

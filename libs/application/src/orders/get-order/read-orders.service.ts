@@ -7,7 +7,7 @@ import { PagingQuery, toCollection, Collection } from '../../shared/collection';
 import { ACCESS, CustomerAccess } from '../../shared/customer-access';
 import { DOMAIN_DATA } from '../../shared/domain-data.provider';
 import { ReadYourWrites } from '../../shared/read-your-writes';
-import { toOrderResource } from '../order.view';
+import { OrderResource, toOrderResource } from '../order.view';
 
 /** Queries over orders: the list from the order-views read model; single orders come from their stream. */
 @Injectable()
@@ -28,7 +28,7 @@ export class ReadOrdersService {
     return this.data.policies;
   }
 
-  async list(principal: Principal, customerId: string, q: PagingQuery): Promise<Collection<unknown>> {
+  async list(principal: Principal, customerId: string, q: PagingQuery): Promise<Collection<OrderResource>> {
     const { customer } = await this.customers.authorize(principal, customerId, ACCESS.readOrders);
     const { page, size } = await this.readYourWrites.page(PROJECTION_NAMES.orderViews, q, (p) =>
       this.query.list(customer.customerId, p),

@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import { IsString, Length } from 'class-validator';
 
 export class IssueDownloadLinkRequestDto {
@@ -18,13 +18,18 @@ export class IssueDownloadLinkRequestDto {
   bitness!: string;
 }
 
+@ApiSchema({ name: 'DownloadLink' })
 export class DownloadLinkResponseDto {
-  @ApiProperty({ description: 'Signed link; anyone holding it may download until it expires, is used up or revoked.' })
+  @ApiProperty({
+    format: 'uri',
+    description:
+      'Signed link (GET /v1/downloads/{token}); anyone holding it may download until it expires, is used up or revoked.',
+  })
   uri!: string;
-  @ApiProperty()
+  @ApiProperty({ format: 'date-time' })
   expiresAt!: string;
-  @ApiProperty()
+  @ApiProperty({ type: 'integer', minimum: 1, example: 50 })
   maxDownloads!: number;
-  @ApiProperty()
+  @ApiProperty({ description: 'The link’s id in the activity log (LinkId)' })
   linkId!: string;
 }

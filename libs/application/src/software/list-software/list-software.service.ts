@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '@csp/platform';
-import { PROJECTION_NAMES, SoftwareListQuery } from '@csp/read-models';
+import { PROJECTION_NAMES, SoftwareListQuery, type SoftwareItem } from '@csp/read-models';
 import { Collection, PagingQuery, toCollection, withObjectType } from '../../shared/collection';
 import { ACCESS, CustomerAccess } from '../../shared/customer-access';
 import { ReadYourWrites } from '../../shared/read-your-writes';
@@ -14,7 +14,7 @@ export class ListSoftwareService {
     private readonly readYourWrites: ReadYourWrites,
   ) {}
 
-  async list(principal: Principal, customerId: string, q: PagingQuery): Promise<Collection<unknown>> {
+  async list(principal: Principal, customerId: string, q: PagingQuery): Promise<Collection<SoftwareItem>> {
     const { customer } = await this.customers.authorize(principal, customerId, ACCESS.software);
     const { page, size } = await this.readYourWrites.page(PROJECTION_NAMES.softwareList, q, (p) =>
       this.query.list(customer.customerId, p),

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import { IsOptional, IsString, Length } from 'class-validator';
 
 export class RevealKeyRequestDto {
@@ -14,11 +14,12 @@ export class RevealKeyRequestDto {
   keyType?: string;
 }
 
+@ApiSchema({ name: 'ProductKey' })
 export class ProductKeyResponseDto {
-  @ApiProperty({ example: 'XXXXX-XXXXX-XXXXX-XXXXX-XXXXX' })
+  @ApiProperty({ description: 'The MAK (never logged, never in events)', example: 'XXXXX-XXXXX-XXXXX-XXXXX-XXXXX' })
   productKey!: string;
   @ApiProperty({ enum: ['MAK'] })
   keyType!: 'MAK';
-  @ApiProperty()
+  @ApiProperty({ example: '2022' })
   version!: string;
 }

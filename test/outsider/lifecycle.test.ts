@@ -17,7 +17,7 @@ describe('outsider: the whole lifecycle through the generated client', () => {
   const partnerTenant = randomUUID();
 
   beforeAll(async () => {
-    service = await startService();
+    service = await startService({ partnerTenants: [partnerTenant] });
     const token = await service.token({
       tenant: partnerTenant,
       upn: 'integrator@partner.example',

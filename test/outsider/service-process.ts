@@ -33,7 +33,7 @@ function freePort(): Promise<number> {
  * point runs from the sources through scripts/swc-register.js (decorator metadata, as the build emits it), so
  * the test does not depend on a `dist/` that may be stale; on a fresh database and the machine's Redis.
  */
-export async function startService(): Promise<ServiceProcess> {
+export async function startService(options: { partnerTenants: string[] }): Promise<ServiceProcess> {
   const db: TestDatabase = await createTestDatabase('csp_outsider');
   const dataDir = mkdtempSync(join(tmpdir(), 'csp-outsider-'));
   const port = await freePort();
@@ -51,6 +51,8 @@ export async function startService(): Promise<ServiceProcess> {
     DATA_DIR: dataDir,
     LOG_LEVEL: 'warn',
     RATE_LIMIT_PER_MINUTE: '0',
+    // Partners are registered, not inferred: the integrator's tenant is one, as an operator would set it.
+    PARTNER_TENANTS: options.partnerTenants.map((tenant) => `${tenant}:Outsider partner`).join(','),
   };
   const child: ChildProcess = spawn(
     process.execPath,

@@ -70,6 +70,8 @@ export async function startApi(options: {
   db?: BenchDatabase;
   env?: Record<string, string>;
   split?: boolean;
+  /** Tenants registered as partners at start (PARTNER_TENANTS): partners are registered, not inferred. */
+  partners: string[];
 }): Promise<ApiProcess> {
   const db = options.db ?? (await createBenchDatabase(options.prefix));
   const dir = await mkdtemp(join(tmpdir(), 'csp-bench-'));
@@ -95,6 +97,7 @@ export async function startApi(options: {
         RATE_LIMIT_PER_MINUTE: '0',
         HOST: '127.0.0.1',
         PORT: String(port),
+        PARTNER_TENANTS: options.partners.map((tenant) => `${tenant}:Bench partner`).join(','),
         ...options.env,
       },
       stdio: ['ignore', 'ignore', 'pipe'],

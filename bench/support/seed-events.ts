@@ -37,6 +37,9 @@ const GUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
 const INSTANT = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z/g;
 const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
+/** The partner's own registration is not cloned: the clones are its customers' histories. */
+const CLONED = `stream_id NOT LIKE 'partner-%'`;
+
 /** Clones the store's whole current content `sets` times. Returns the number of events added. */
 export async function cloneHistory(
   url: string,
@@ -44,7 +47,7 @@ export async function cloneHistory(
 ): Promise<number> {
   return withClient(url, async (c) => {
     const template = await c.query<{ text: string }>(
-      `SELECT stream_id || ' ' || data::text || ' ' || metadata::text AS text FROM es_events`,
+      `SELECT stream_id || ' ' || data::text || ' ' || metadata::text AS text FROM es_events WHERE ${CLONED}`,
     );
     const events = template.rowCount ?? 0;
     if (events === 0) throw new Error('no events to clone');
@@ -67,7 +70,7 @@ export async function cloneHistory(
       `CREATE UNLOGGED TABLE bench_template AS
          SELECT row_number() OVER (ORDER BY e.global_position) AS ord, e.stream_id, e.stream_position, e.type,
                 e.data::text AS data, e.metadata::text AS metadata, e.recorded_at, v.version
-           FROM es_events e JOIN es_streams v USING (stream_id)`,
+           FROM es_events e JOIN es_streams v USING (stream_id) WHERE ${CLONED}`,
     );
     const perTx = Math.max(1, Math.floor(MAX_PER_TX / events));
     const sql = `

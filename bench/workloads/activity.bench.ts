@@ -20,7 +20,7 @@ export async function runActivityBench(
   log: (m: string) => void,
 ): Promise<{ results: Record<string, number>; notes: string[] }> {
   const partner = newPartner();
-  let api = await startApi({ prefix: 'bench_activity' });
+  let api = await startApi({ prefix: 'bench_activity', partners: [partner] });
   const notes: string[] = [];
   try {
     const token = await api.token(partner, ['AdminAgent', 'GlobalAdmin', 'Auditor']);
@@ -36,7 +36,7 @@ export async function runActivityBench(
     await cloneHistory(api.db.url, { sets, partnerTenantId: partner, log });
 
     log('activity: the service builds the activity log from them');
-    api = await startApi({ prefix: 'bench_activity', db: api.db });
+    api = await startApi({ prefix: 'bench_activity', db: api.db, partners: [partner] });
     const until = Date.now() + CATCH_UP_MS;
     let records = 0;
     for (;;) {

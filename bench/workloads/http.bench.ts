@@ -17,14 +17,15 @@ export async function runHttpBench(
   log: (m: string) => void,
 ): Promise<{ results: Record<string, number>; notes: string[] }> {
   // As production runs it: the api and the worker in processes of their own.
-  const api = await startApi({ prefix: 'bench_http', split: true });
+  const partner = randomUUID();
+  const api = await startApi({ prefix: 'bench_http', split: true, partners: [partner] });
   const notes: string[] = [];
   const check = (name: string, r: AutocannonResult) => {
     if (r.non2xx || r.errors || r.timeouts)
       notes.push(`${name}: ${r.non2xx} non-2xx, ${r.errors} errors, ${r.timeouts} timeouts of ${r.requests.total}`);
   };
   try {
-    const token = await api.token(randomUUID());
+    const token = await api.token(partner);
     const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
     const buyer = await registerCustomer(api.baseUrl, token);
     // Warm-up: code paths compiled, pools filled, projections running.

@@ -20,12 +20,13 @@ const DRAIN_MS = 30_000;
 export async function runLagBench(
   log: (m: string) => void,
 ): Promise<{ results: Record<string, number>; notes: string[] }> {
-  const api = await startApi({ prefix: 'bench_lag' });
+  const partner = randomUUID();
+  const api = await startApi({ prefix: 'bench_lag', partners: [partner] });
   const notes: string[] = [];
   const store = await PostgresEventStore.create({ connectionString: api.db.url, poolSize: 16 });
   const listener = new Client({ connectionString: api.db.url });
   try {
-    const token = await api.token(randomUUID());
+    const token = await api.token(partner);
     const customerId = await registerCustomer(api.baseUrl, token);
     const [template] = await withClient(api.db.url, (c) => templateEvents(c, `type = 'CustomerRegistered'`));
     if (!template) throw new Error('no CustomerRegistered event to clone');

@@ -39,10 +39,11 @@ async function timings(url: string): Promise<Timing[]> {
 export async function runPropagationBench(
   log: (m: string) => void,
 ): Promise<{ results: Record<string, number>; notes: string[] }> {
-  const api = await startApi({ prefix: 'bench_propagation' });
+  const partner = randomUUID();
+  const api = await startApi({ prefix: 'bench_propagation', partners: [partner] });
   const notes: string[] = [];
   try {
-    const token = await api.token(randomUUID());
+    const token = await api.token(partner);
     const customerId = await registerCustomer(api.baseUrl, token);
     const cancel = async (orderId: string) => {
       const res = await call(api.baseUrl, token, 'PATCH', `/v1/customers/${customerId}/orders/${orderId}`, {

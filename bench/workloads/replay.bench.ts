@@ -40,7 +40,7 @@ export async function runReplayBench(
   if (!command) throw new WorkloadSkipped('package.json has no "replay" script');
 
   const partner = newPartner();
-  const api = await startApi({ prefix: 'bench_replay' });
+  const api = await startApi({ prefix: 'bench_replay', partners: [partner] });
   const notes: string[] = [];
   try {
     await writeTemplateHistory(api, partner);

@@ -16,7 +16,8 @@ import {
 /**
  * Issue 12: random sequences of commands by several users of two tenants, with fresh, reused and shared
  * MS-RequestIds, then the event history replayed: every key served has its KeyRevealed, every acknowledged
- * cancellation its OrderCancelled, every link its DownloadLinkIssued, nothing else was written, and no tenant
+ * cancellation its OrderCancelled, every link its DownloadLinkIssued, every download its SoftwareDownloaded
+ * (a constant MS-RequestId included), nothing else was written, and no tenant
  * reached another's customer or order.
  */
 
@@ -25,7 +26,9 @@ type Command =
   | { type: 'place'; user: number; rid: RequestIdChoice; quantity: number }
   | { type: 'reveal'; user: number; order: OrderChoice; line: number; version: string; rid: RequestIdChoice }
   | { type: 'link'; user: number; order: OrderChoice; line: number; rid: RequestIdChoice }
-  | { type: 'cancel'; user: number; order: OrderChoice; rid: RequestIdChoice };
+  | { type: 'cancel'; user: number; order: OrderChoice; rid: RequestIdChoice }
+  /** Anonymous: the link's holder, with a request id of the pool (a constant one must not skip the record). */
+  | { type: 'download'; link: number; rid: RequestIdChoice };
 type OrderChoice = { foreign: boolean; back: number };
 
 interface Tenant {
@@ -34,12 +37,14 @@ interface Tenant {
 }
 
 interface Served {
-  kind: 'key' | 'link' | 'cancel' | 'place';
+  kind: 'key' | 'link' | 'cancel' | 'place' | 'download';
   caller: Caller;
   requestId: string;
   orderId: string;
   line?: number;
   linkId?: string;
+  /** The link's path (links) or the downloaded link's id (downloads). */
+  path?: string;
 }
 
 const POOL = 4;
@@ -70,6 +75,7 @@ const commandArb: fc.Arbitrary<Command> = fc.oneof(
     rid: ridArb,
   }),
   fc.record({ type: fc.constant('cancel' as const), user: userArb, order: orderArb, rid: ridArb }),
+  fc.record({ type: fc.constant('download' as const), link: fc.nat(3), rid: ridArb }),
   {
     arbitrary: fc.record({
       type: fc.constant('reveal' as const),
@@ -145,6 +151,10 @@ describe('property: the event history holds every key, link and cancellation ser
         /** First use of each (caller, request id) in this run: what a reuse must match to be a retry. */
         const firstUse = new Map<string, string>();
         for (const c of commands) {
+          if (c.type === 'download') {
+            await download(c, c.rid.kind === 'fresh' ? randomUUID() : pool[c.rid.index]!);
+            continue;
+          }
           const { caller, tenant } = users[c.user % users.length]!;
           const requestId = c.rid.kind === 'fresh' ? randomUUID() : pool[c.rid.index]!;
           const target = c.type === 'place' ? undefined : pickOrder(orders, c.order, tenant);
@@ -173,6 +183,21 @@ describe('property: the event history holds every key, link and cancellation ser
           )
             expectOneOf(c, res, [404, 410, 422]);
         }
+        /** The link's holder downloads it anonymously: the most recent links first. */
+        async function download(c: Extract<Command, { type: 'download' }>, requestId: string) {
+          const links = served.filter((s) => s.kind === 'link');
+          const link = links[links.length - 1 - (c.link % Math.max(1, links.length))];
+          if (!link) return;
+          const res = await fetch(`${t.baseUrl}${link.path}`, {
+            headers: { 'MS-RequestId': requestId },
+            redirect: 'manual',
+          });
+          await res.arrayBuffer();
+          statuses.set(`download ${res.status}`, (statuses.get(`download ${res.status}`) ?? 0) + 1);
+          if (![200, 410].includes(res.status)) throw new Error(`download answered ${res.status} for ${link.path}`);
+          if (res.status === 200)
+            served.push({ ...link, kind: 'download', requestId, path: undefined, linkId: link.linkId });
+        }
         function record(c: Command, res: TestResponse, caller: Caller, requestId: string, orderId?: string) {
           if (c.type === 'place' && res.status === 201) {
             orders.push({ orderId: res.body.id, tenant: users[c.user % users.length]!.tenant });
@@ -181,7 +206,15 @@ describe('property: the event history holds every key, link and cancellation ser
           if (c.type === 'reveal' && res.status === 200)
             served.push({ kind: 'key', caller, requestId, orderId: orderId!, line: c.line });
           if (c.type === 'link' && res.status === 201)
-            served.push({ kind: 'link', caller, requestId, orderId: orderId!, line: c.line, linkId: res.body.linkId });
+            served.push({
+              kind: 'link',
+              caller,
+              requestId,
+              orderId: orderId!,
+              line: c.line,
+              linkId: res.body.linkId,
+              path: new URL(res.body.uri).pathname,
+            });
           if (c.type === 'cancel' && res.status === 200) {
             expect(res.body.status).toBe('cancelled');
             acknowledgedCancellations.add(orderId!);
@@ -220,6 +253,14 @@ describe('property: the event history holds every key, link and cancellation ser
     // Every link handed out is recorded.
     const links = new Set(requestEvents.filter((e) => e.type === 'DownloadLinkIssued').map((e) => e.data.linkId));
     for (const s of served.filter((x) => x.kind === 'link')) expect(links.has(s.linkId)).toBe(true);
+    // Every download served is one SoftwareDownloaded of its link, whatever MS-RequestId it carried.
+    const downloaded = events.filter((e) => e.type === 'SoftwareDownloaded');
+    const downloads = served.filter((x) => x.kind === 'download');
+    expect(downloaded.length).toBe(downloads.length);
+    for (const linkId of new Set(downloads.map((d) => d.linkId)))
+      expect(downloaded.filter((e) => e.data.linkId === linkId).length).toBe(
+        downloads.filter((d) => d.linkId === linkId).length,
+      );
     // Every order acknowledged exists once.
     for (const s of served.filter((x) => x.kind === 'place'))
       expect(requestEvents.filter((e) => e.type === 'OrderPlaced' && e.data.orderId === s.orderId)).toHaveLength(1);
@@ -247,7 +288,15 @@ describe('property: the event history holds every key, link and cancellation ser
       `history property: ${served.length} served, ${events.length} events, answers ${JSON.stringify(Object.fromEntries([...statuses].sort()))}`,
     );
     // The runs must have exercised the interesting answers, or the property proves little.
-    for (const answer of ['reveal 200', 'reveal 422', 'reveal 404', 'cancel 200', 'link 201', 'place 201'])
+    for (const answer of [
+      'reveal 200',
+      'reveal 422',
+      'reveal 404',
+      'cancel 200',
+      'link 201',
+      'place 201',
+      'download 200',
+    ])
       expect([...statuses.keys()]).toContain(answer);
   }, 90_000);
 });
@@ -295,5 +344,7 @@ function requestOf(c: Command, customerId: string, orderId?: string): { method: 
       };
     case 'cancel':
       return { method: 'PATCH', path: orderPath(customerId, orderId!), body: cancelBody() };
+    case 'download':
+      throw new Error('a download is anonymous: it has no caller request');
   }
 }

@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -11,31 +11,10 @@ export const BENCH_SECRET = 'bench-secret-that-is-long-enough-for-hs256-01234567
 
 /**
  * tsx (which runs the bench) cannot emit decorator metadata, and `dist/` may be stale or half-built while
- * others work in this checkout. So the service runs in a child `node` with a require hook that compiles
- * the TypeScript sources with swc exactly as jest does (.swcrc, decorator metadata on) and maps @csp/*.
+ * others work in this checkout. So the service runs in a child `node` with the repository's require hook
+ * (scripts/swc-register.js: swc with .swcrc, as jest compiles, and the @csp/* aliases).
  */
-const HOOK = `
-const Module = require('module');
-const fs = require('fs');
-const path = require('path');
-const root = ${JSON.stringify(ROOT)};
-const { transformSync } = require(path.join(root, 'node_modules/@swc/core'));
-const swcrc = JSON.parse(fs.readFileSync(path.join(root, '.swcrc'), 'utf8'));
-delete swcrc.$schema;
-delete swcrc.jsc.baseUrl;
-delete swcrc.jsc.paths;
-const alias = /^@csp\\/(domain|event-store|platform|application|read-models|propagation)(\\/.*)?$/;
-const resolveFilename = Module._resolveFilename;
-Module._resolveFilename = function (request, ...rest) {
-  const m = alias.exec(request);
-  if (m) request = path.join(root, 'libs', m[1], 'src', m[2] || '');
-  return resolveFilename.call(this, request, ...rest);
-};
-require.extensions['.ts'] = function (module, filename) {
-  const { code } = transformSync(fs.readFileSync(filename, 'utf8'), { ...swcrc, filename, swcrc: false, sourceMaps: 'inline' });
-  module._compile(code, filename);
-};
-`;
+const HOOK = join(ROOT, 'scripts/swc-register.js');
 
 export interface ApiProcess {
   baseUrl: string;
@@ -75,13 +54,11 @@ export async function startApi(options: {
 }): Promise<ApiProcess> {
   const db = options.db ?? (await createBenchDatabase(options.prefix));
   const dir = await mkdtemp(join(tmpdir(), 'csp-bench-'));
-  const hook = join(dir, 'swc-hook.js');
-  await writeFile(hook, HOOK);
   const port = await freePort();
   // BENCH_NODE_ARGS (say "--cpu-prof --cpu-prof-dir=/tmp/prof") reaches the service's node, for profiling.
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
   const spawnService = (role: 'all' | 'api' | 'worker'): ChildProcess =>
-    spawn(process.execPath, [...nodeArgs, '-r', hook, join(ROOT, 'apps/api/src/main.ts')], {
+    spawn(process.execPath, [...nodeArgs, '-r', HOOK, join(ROOT, 'apps/api/src/main.ts')], {
       cwd: ROOT,
       env: {
         ...process.env,

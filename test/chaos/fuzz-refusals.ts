@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import type { EventStore } from '@csp/event-store';
+import { ALL_ROLES } from '../e2e/e2e-helpers';
 import { Caller, TestApp } from '../support/app';
 import { allRoles, Endpoint, placeOrder, registerCustomer } from './chaos-helpers';
 import { Body, bodyArb, junkIdArb, payloadOf } from './fuzz-arbitraries';
@@ -14,15 +15,6 @@ const WORKER_EVENT_TYPES = new Set([
   'KmsRenewalDueSoonWarned',
   'KmsRenewalOverdueWarned',
 ]);
-const ROLES = [
-  'AdminAgent',
-  'GlobalAdmin',
-  'AccountAdmin',
-  'ReferralAdmin',
-  'MarketingContentAdmin',
-  'Auditor',
-  'BillingAdmin',
-];
 /** A few request ids shared by every route and caller, so that reuse and collisions are exercised. */
 const SHARED_REQUEST_IDS = [randomUUID(), randomUUID(), randomUUID()];
 
@@ -59,7 +51,7 @@ export async function seedTenants(
   const callers: Caller[] = [
     own,
     other,
-    ...ROLES.map((role) => ({ tenantId: own.tenantId, roles: [role], userId: `only-${role}` })),
+    ...ALL_ROLES.map((role) => ({ tenantId: own.tenantId, roles: [role], userId: `only-${role}` })),
     { tenantId: customers[0]!, roles: ['GlobalAdmin'], userId: 'customer-admin' },
   ];
   const tokens = await Promise.all(callers.map((c) => t.token(c)));

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { TENANT_ROLES } from '@csp/domain';
 import { EVENT_STORE, EventStore, RecordedEvent } from '@csp/event-store';
 import { Caller, newTenant, TestApp, TestResponse } from '../support/app';
 
@@ -47,15 +48,8 @@ export const OFFERS = {
   redHat: 'DZH318Z0BK04:0001:DZH318Z0BK05',
 } as const;
 
-export const ALL_ROLES = [
-  'AdminAgent',
-  'GlobalAdmin',
-  'AccountAdmin',
-  'ReferralAdmin',
-  'MarketingContentAdmin',
-  'Auditor',
-  'BillingAdmin',
-] as const;
+/** Every role DOMAIN.md names (its list lives once, in the domain's access policy). */
+export const ALL_ROLES = TENANT_ROLES;
 
 export const MAK_FORMAT = /^[A-Z0-9]{5}(-[A-Z0-9]{5}){4}$/;
 export const MINUTE = 60_000;

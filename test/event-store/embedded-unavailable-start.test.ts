@@ -1,24 +1,10 @@
 import { spawn } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { ROOT, sourceEntryArgs } from '../support/source-process';
 
-const ROOT = resolve(__dirname, '../..');
 /** apps/api/src/main.ts as `npm start` runs it, compiled on the fly by swc (the jest transform). */
-const BOOTSTRAP = `
-const swc = require('@swc/core');
-const fs = require('fs');
-const root = ${JSON.stringify(ROOT)};
-const cfg = JSON.parse(fs.readFileSync(root + '/.swcrc', 'utf8'));
-delete cfg.$schema;
-cfg.jsc.baseUrl = root;
-cfg.swcrc = false;
-cfg.sourceMaps = false;
-require.extensions['.ts'] = (module, filename) => {
-  module._compile(swc.transformSync(fs.readFileSync(filename, 'utf8'), { ...cfg, filename }).code, filename);
-};
-require(root + '/apps/api/src/main.ts');
-`;
 
 let home: string;
 beforeAll(async () => {
@@ -37,7 +23,7 @@ describe('start-up without a usable embedded PostgreSQL', () => {
     const dataDir = join(home, 'csp-orders', 'data');
     await mkdir(join(dataDir, 'pg'), { recursive: true });
     await writeFile(join(dataDir, 'pg', 'PG_VERSION'), '18\n');
-    const child = spawn(process.execPath, ['-e', BOOTSTRAP], {
+    const child = spawn(process.execPath, sourceEntryArgs('apps/api/src/main.ts'), {
       cwd: ROOT,
       env: { PATH: process.env.PATH ?? '', DATA_DIR: dataDir, PORT: '39871', LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,29 +1,15 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { ROOT, sourceEntryArgs } from '../support/source-process';
 
-const ROOT = resolve(__dirname, '../..');
 const SECRET = 'production-secret-for-the-start-up-test-0123456789';
 /** apps/api/src/main.ts as `npm start` runs it, compiled on the fly by swc (the jest transform). */
-const BOOTSTRAP = `
-const swc = require('@swc/core');
-const fs = require('fs');
-const root = ${JSON.stringify(ROOT)};
-const cfg = JSON.parse(fs.readFileSync(root + '/.swcrc', 'utf8'));
-delete cfg.$schema;
-cfg.jsc.baseUrl = root;
-cfg.swcrc = false;
-cfg.sourceMaps = false;
-require.extensions['.ts'] = (module, filename) => {
-  module._compile(swc.transformSync(fs.readFileSync(filename, 'utf8'), { ...cfg, filename }).code, filename);
-};
-require(root + '/apps/api/src/main.ts');
-`;
 
 function start(env: Record<string, string>): Promise<{ code: number | null; stderr: string; stdout: string }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'csp-prod-'));
-  const child = spawn(process.execPath, ['-e', BOOTSTRAP], {
+  const child = spawn(process.execPath, sourceEntryArgs('apps/api/src/main.ts'), {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? '',

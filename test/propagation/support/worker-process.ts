@@ -1,30 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { JWT_SECRET, KEY_SECRET, LINK_SECRET } from './propagation-harness';
-
-const ROOT = resolve(__dirname, '../../..');
+import { ROOT, sourceEntryArgs } from '../../support/source-process';
 
 /**
  * Runs apps/worker/src/main.ts in a child process through an swc require hook (the same transform as
  * jest, decorator metadata included): no build of dist/ needed, and it starts in a few seconds.
  */
-const BOOTSTRAP = `
-const swc = require('@swc/core');
-const fs = require('fs');
-const root = ${JSON.stringify(ROOT)};
-const cfg = JSON.parse(fs.readFileSync(root + '/.swcrc', 'utf8'));
-delete cfg.$schema;
-cfg.jsc.baseUrl = root;
-cfg.swcrc = false;
-cfg.sourceMaps = false;
-require.extensions['.ts'] = (module, filename) => {
-  const out = swc.transformSync(fs.readFileSync(filename, 'utf8'), { ...cfg, filename });
-  module._compile(out.code, filename);
-};
-require(root + '/apps/worker/src/main.ts');
-`;
 
 export interface WorkerProcess {
   child: ChildProcess;
@@ -37,7 +21,7 @@ export interface WorkerProcess {
 
 export function spawnWorker(env: Record<string, string>): WorkerProcess {
   const dataDir = mkdtempSync(join(tmpdir(), 'csp-worker-'));
-  const child = spawn(process.execPath, ['-e', BOOTSTRAP], {
+  const child = spawn(process.execPath, sourceEntryArgs('apps/worker/src/main.ts'), {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? '',

@@ -2,6 +2,7 @@ import type { Provider } from '@nestjs/common';
 import type { JobsOptions } from 'bullmq';
 import type { EventStoreHandle } from '@csp/event-store';
 import { EVENT_STORE_HANDLE } from '../../infrastructure/infrastructure.module';
+import { databaseQueueName } from '../../shared/database-queue-name';
 
 export const IDEMPOTENCY_PURGE_JOB = 'purge';
 export const IDEMPOTENCY_PURGE_SCHEDULER_ID = 'idempotency-purge';
@@ -14,15 +15,7 @@ export const IDEMPOTENCY_PURGE_QUEUE = Symbol('IDEMPOTENCY_PURGE_QUEUE');
 export const idempotencyPurgeQueueProvider: Provider = {
   provide: IDEMPOTENCY_PURGE_QUEUE,
   inject: [EVENT_STORE_HANDLE],
-  useFactory: (handle: EventStoreHandle): string => {
-    let db = 'default';
-    try {
-      db = decodeURIComponent(new URL(handle.databaseUrl).pathname.slice(1)) || db;
-    } catch {
-      // an unparsable URL keeps the default name
-    }
-    return `idempotency-purge-${db.replace(/[^A-Za-z0-9_-]/g, '_')}`;
-  },
+  useFactory: (handle: EventStoreHandle): string => databaseQueueName('idempotency-purge', handle.databaseUrl),
 };
 
 /** A missed run is made good by the next one: no retries, little history kept. */

@@ -4,6 +4,7 @@ import type { EventStoreHandle } from '@csp/event-store';
 import { DeviceGroupRegistered, RenewalWarningKind } from '@csp/domain';
 import { QueueBackend } from '@csp/propagation';
 import { EVENT_STORE_HANDLE } from '../../infrastructure/infrastructure.module';
+import { databaseQueueName } from '../../shared/database-queue-name';
 import { CLOCK, Clock } from '../../ports/clock.port';
 
 /** A warning job: record `kind` for the group if it is still due (the decider no-ops otherwise). */
@@ -26,15 +27,7 @@ export const KMS_WARNINGS_QUEUE = Symbol('KMS_WARNINGS_QUEUE');
 export const kmsWarningsQueueProvider: Provider = {
   provide: KMS_WARNINGS_QUEUE,
   inject: [EVENT_STORE_HANDLE],
-  useFactory: (handle: EventStoreHandle): string => {
-    let db = 'default';
-    try {
-      db = decodeURIComponent(new URL(handle.databaseUrl).pathname.slice(1)) || db;
-    } catch {
-      // an unparsable URL keeps the default name
-    }
-    return `kms-renewal-warnings-${db.replace(/[^A-Za-z0-9_-]/g, '_')}`;
-  },
+  useFactory: (handle: EventStoreHandle): string => databaseQueueName('kms-renewal-warnings', handle.databaseUrl),
 };
 
 export const KMS_WARNING_JOB_OPTIONS: JobsOptions = {

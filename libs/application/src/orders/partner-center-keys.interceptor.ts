@@ -14,8 +14,14 @@ export type KeyShape = { [name: string]: true | KeyShape };
 export function canonicalKeys(value: unknown, shape: KeyShape): unknown {
   if (Array.isArray(value)) return value.map((v) => canonicalKeys(v, shape));
   if (typeof value !== 'object' || value === null) return value;
-  const byLower = new Map(Object.keys(shape).map((k) => [k.toLowerCase(), k]));
   const input = value as Record<string, unknown>;
+  // The common case, a body already spelled as documented: only nested shapes need a look (no copy, no map).
+  if (Object.keys(input).every((k) => Object.hasOwn(shape, k))) {
+    for (const [key, nested] of Object.entries(shape))
+      if (nested !== true && key in input) input[key] = canonicalKeys(input[key], nested);
+    return input;
+  }
+  const byLower = new Map(Object.keys(shape).map((k) => [k.toLowerCase(), k]));
   const taken = new Set(Object.keys(input).filter((k) => k in shape));
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(input)) {

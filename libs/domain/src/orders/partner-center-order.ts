@@ -209,8 +209,13 @@ export const lineProvisioningStatus = (
   return cancellation?.propagatedAt ? 'cancelled' : 'cancellationPending';
 };
 
+/** Intl builds a formatter per call (costly on every order response); the symbols of the few markets are kept. */
+const currencySymbols = new Map<string, string>();
+
 /** The symbol of an ISO 4217 currency ("$", "zł", "€"), as Partner Center's currencySymbol shows it. */
 export const currencySymbol = (currencyCode: string): string => {
+  const known = currencySymbols.get(currencyCode);
+  if (known !== undefined) return known;
   const part = new Intl.NumberFormat('en-US', {
     style: 'currency',
     currency: currencyCode,
@@ -218,5 +223,7 @@ export const currencySymbol = (currencyCode: string): string => {
   })
     .formatToParts(0)
     .find((p) => p.type === 'currency');
-  return part?.value ?? currencyCode;
+  const symbol = part?.value ?? currencyCode;
+  if (currencySymbols.size < 512) currencySymbols.set(currencyCode, symbol);
+  return symbol;
 };

@@ -80,6 +80,12 @@ export class StreamCommandExecutor {
        * command goes the usual way: read, recognise the retry, answer with the first result.
        */
       expectNewStream?: boolean;
+      /**
+       * The stream as the caller has just read it (the order access check): the first attempt decides on it
+       * instead of reading it again. The append still names its version, so a writer in between is a
+       * conflict, and the retry reads afresh.
+       */
+      loaded?: LoadedStream<S>;
       /** Version conflicts to absorb before giving up (default 8): a hot stream's racers may need more. */
       maxAttempts?: number;
       /**
@@ -108,7 +114,9 @@ export class StreamCommandExecutor {
       const loaded: LoadedStream<S> =
         attempt === 1 && options.expectNewStream
           ? { state: decider.initialState(), version: 0, events: [] }
-          : await this.load(streamId, decider);
+          : attempt === 1 && options.loaded
+            ? options.loaded
+            : await this.load(streamId, decider);
       const context = this.context();
       const cmd =
         typeof command === 'function' ? (command as (s: S, c: DomainContext) => C)(loaded.state, context) : command;

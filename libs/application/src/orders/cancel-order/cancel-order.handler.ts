@@ -44,7 +44,7 @@ export class CancelOrderHandler implements ICommandHandler<
           requestedBy: { userId: c.principal.userId, upn: c.principal.upn, tenantId: c.principal.tenantId },
         },
       },
-      { expectedRevision: c.expectedRevision },
+      { expectedRevision: c.expectedRevision, loaded: stream },
     );
     // The response is the order as its events now say (the same fold the order list uses).
     const order = orderResourceFromEvents(result.streamEvents);

@@ -32,23 +32,33 @@ export class IssueDownloadLinkHandler implements ICommandHandler<IssueDownloadLi
 
   async execute(c: IssueDownloadLinkCommand): Promise<IssuedLink> {
     const ref = parseSoftwareRef(c.softwareId);
-    const { relation, order } = await this.orders.authorize(c.principal, c.customerId, ref.orderId, ACCESS.software);
+    const { relation, order, stream } = await this.orders.authorize(
+      c.principal,
+      c.customerId,
+      ref.orderId,
+      ACCESS.software,
+    );
     const linkId = newEntityId('download-link');
     const expiresAt = new Date(this.clock.now().getTime() + this.config.downloadLinkTtlDays * 86_400_000);
-    const result = await this.executor.execute(orderStreamId(order.orderId), orderDecider, {
-      type: 'IssueDownloadLink',
-      data: {
-        lineItemNumber: ref.lineItemNumber,
-        version: c.version,
-        language: c.language,
-        bitness: c.bitness,
-        linkId,
-        expiresAt: expiresAt.toISOString(),
-        maxDownloads: this.config.downloadLinkMaxDownloads,
-        user: { userId: c.principal.userId, upn: c.principal.upn, tenantId: c.principal.tenantId },
-        channel: channelFor(relation),
+    const result = await this.executor.execute(
+      orderStreamId(order.orderId),
+      orderDecider,
+      {
+        type: 'IssueDownloadLink',
+        data: {
+          lineItemNumber: ref.lineItemNumber,
+          version: c.version,
+          language: c.language,
+          bitness: c.bitness,
+          linkId,
+          expiresAt: expiresAt.toISOString(),
+          maxDownloads: this.config.downloadLinkMaxDownloads,
+          user: { userId: c.principal.userId, upn: c.principal.upn, tenantId: c.principal.tenantId },
+          channel: channelFor(relation),
+        },
       },
-    });
+      { loaded: stream },
+    );
     // On a replayed request the link recorded the first time is handed out again.
     const issued = result.events.find((e): e is DownloadLinkIssued => e.type === 'DownloadLinkIssued');
     if (!issued) {

@@ -74,7 +74,7 @@ export class RevealKeyHandler implements ICommandHandler<RevealKeyCommand, Revea
           ...(retry ? { retry: true } : {}),
         },
       },
-      { decideEveryTime: true, beforeAppend: () => key },
+      { decideEveryTime: true, beforeAppend: () => key, loaded: stream },
     );
     if (!key) throw new Error('a key reveal was decided for a line item the order does not have');
     const issued = await key;

@@ -25,16 +25,13 @@ import {
   MAX_EVENTS_PER_APPEND,
   MIGRATE_LOCK_CLASS,
   NON_APPENDING_SESSIONS,
-  POSITION_SHIFT,
-  appendOneSql,
-  appendSql,
   lockKey,
   notifyChannel,
-  quoteIdent,
   tableDdl,
   type ExpectedMode,
 } from './postgres-event-store.schema';
 import { PostgresNotificationListener } from './postgres-notification.listener';
+import { storeStatements, type StoreStatements } from './postgres-event-store.statements';
 
 export interface PostgresEventStoreOptions {
   connectionString: string;
@@ -63,9 +60,6 @@ type EventRow = {
   metadata: unknown;
   recorded_at: Date;
 };
-
-const EVENT_COLUMNS =
-  'e.global_position, e.stream_id, e.stream_position, e.event_id, e.type, e.data, e.metadata, e.recorded_at';
 
 /**
  * A readAll row as an array: head, bound, then EVENT_COLUMNS (global_position, stream_id, stream_position,
@@ -148,16 +142,7 @@ export class PostgresEventStore implements EventStore {
   private readonly pollIntervalMs: number;
   private readonly listener: PostgresNotificationListener;
   private readonly subscriptions = new Set<Subscription>();
-  private readonly sql: {
-    append: Record<ExpectedMode, string>;
-    appendOne: Record<ExpectedMode, string>;
-    readStream: string;
-    readAll: string;
-    head: string;
-    notify: string;
-    version: string;
-    storedIds: string;
-  };
+  private readonly sql: StoreStatements;
   /** Statement names are per schema, since a connection may serve several stores. */
   private readonly statementPrefix: string;
   private closed = false;
@@ -216,80 +201,7 @@ export class PostgresEventStore implements EventStore {
     this.listener = new PostgresNotificationListener(options.connectionString, notifyChannel(this.schema), this.logger);
     this.statementPrefix = `es_${(lockKey(this.schema) >>> 0).toString(36)}`;
 
-    const s = quoteIdent(this.schema);
-    // The safe horizon: the oldest transaction still running when our snapshot was taken (its xmin),
-    // ignoring transactions seen running in *other* databases, which cannot write our tables (a
-    // long one there must not stall our followers), and those of sessions that never append (NON_APPENDING_SESSIONS). An xid that ended meanwhile counts as ours.
-    // Positions below horizon << shift belong to ended transactions (an index range on the key).
-    const safeCte = `snap AS MATERIALIZED (SELECT pg_current_snapshot() AS s),
-        foreign_xids AS MATERIALIZED (
-          SELECT backend_xid::text::bigint AS xid FROM pg_stat_activity
-           WHERE backend_xid IS NOT NULL
-             AND ((datname IS NOT NULL AND datname <> current_database())
-                  OR application_name IN (${NON_APPENDING_SESSIONS.map((n) => `'${n}'`).join(', ')}))),
-        safe AS MATERIALIZED (
-          SELECT COALESCE(
-            (SELECT min(x.v) FROM snap, LATERAL (SELECT xip::text::bigint AS v FROM pg_snapshot_xip(snap.s) AS xip) x
-              WHERE (x.v % 4294967296) NOT IN (SELECT xid FROM foreign_xids)),
-            (SELECT pg_snapshot_xmax(s)::text::bigint FROM snap)) << ${POSITION_SHIFT} AS bound)`;
-    this.sql = {
-      append: {
-        any: appendSql(this.schema, 'any'),
-        no_stream: appendSql(this.schema, 'no_stream'),
-        stream_exists: appendSql(this.schema, 'stream_exists'),
-        exact: appendSql(this.schema, 'exact'),
-      },
-      appendOne: {
-        any: appendOneSql(this.schema, 'any'),
-        no_stream: appendOneSql(this.schema, 'no_stream'),
-        stream_exists: appendOneSql(this.schema, 'stream_exists'),
-        exact: appendOneSql(this.schema, 'exact'),
-      },
-      readStream: `SELECT st.version, ${EVENT_COLUMNS}
-        FROM ${s}.es_streams st
-        LEFT JOIN LATERAL (
-          SELECT * FROM ${s}.es_events e
-           WHERE e.stream_id = st.stream_id
-             AND e.stream_position >= $2
-             AND ($3::bigint IS NULL OR e.stream_position <= $3)
-             AND ($4::timestamptz IS NULL OR e.recorded_at < $4::timestamptz + interval '1 millisecond')
-           ORDER BY e.stream_position
-        ) e ON true
-        WHERE st.stream_id = $1
-        ORDER BY e.stream_position`,
-      // Only rows of transactions older than every running one: nothing below can still appear.
-      // The batch comes straight off the primary key in order, beside the one row of the head and the safe bound
-      // (so that an empty batch still reports how far it scanned, from the same snapshot). The bound and the head
-      // each read one index entry: max() over a join with the CTE scanned every event below the bound (O(store
-      // size) per read). readAllNow cuts the batch at the bound after the LIMIT: with the bound inside, PostgreSQL
-      // guessed a tiny range and sorted a bitmap scan of everything instead of reading the index in order. Cutting
-      // afterwards is the same answer (rows at or past the bound mean the batch reached the end of what is safe),
-      // and tells that committed events are held back. No ORDER BY outside: PostgreSQL would sort every batch
-      // again; readAllNow checks the order instead.
-      readAll: `WITH ${safeCte},
-        head AS MATERIALIZED (
-          SELECT COALESCE((SELECT h.global_position FROM ${s}.es_events h
-                            WHERE h.global_position < (SELECT bound FROM safe)
-                            ORDER BY h.global_position DESC LIMIT 1), 0) AS position)
-        SELECT head.position AS head, (SELECT bound FROM safe) AS bound, batch.* FROM head LEFT JOIN LATERAL (
-          SELECT ${EVENT_COLUMNS}
-            FROM ${s}.es_events e
-           WHERE e.global_position > $1
-             AND ($3::text[] IS NULL OR e.type = ANY($3::text[]))
-             AND ($4::text[] IS NULL OR e.stream_id LIKE ANY($4::text[]))
-           ORDER BY e.global_position
-           LIMIT $2) batch ON true`,
-      head: `WITH ${safeCte}
-        SELECT COALESCE((SELECT global_position FROM ${s}.es_events
-                          WHERE global_position < (SELECT bound FROM safe)
-                          ORDER BY global_position DESC LIMIT 1), 0) AS position`,
-      notify: `SELECT pg_notify($1, '')`,
-      version: `SELECT st.version, (SELECT max(global_position) FROM ${s}.es_events e WHERE e.stream_id = st.stream_id) AS last_position
-        FROM ${s}.es_streams st WHERE st.stream_id = $1`,
-      // Every stored event with one of the ids, in any stream: a replay only if each is the one we would write.
-      storedIds: `SELECT ${EVENT_COLUMNS}, (SELECT version FROM ${s}.es_streams WHERE stream_id = $1) AS version
-        FROM ${s}.es_events e WHERE e.event_id = ANY($2::uuid[])`,
-    };
+    this.sql = storeStatements(this.schema);
   }
 
   /** Creates schema, tables and the append function if missing. Safe to call from several processes at once. */

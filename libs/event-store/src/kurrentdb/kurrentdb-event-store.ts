@@ -4,7 +4,6 @@ import {
   FORWARDS,
   KurrentDBClient,
   NO_STREAM as KDB_NO_STREAM,
-  START,
   STREAM_EXISTS as KDB_STREAM_EXISTS,
   ANY as KDB_ANY,
   StreamNotFoundError,
@@ -12,9 +11,7 @@ import {
   jsonEvent,
   streamNameFilter,
   type AllStreamResolvedEvent,
-  type AllStreamSubscription,
   type AppendStreamState,
-  type ReadPosition,
   type ResolvedEvent,
 } from '@kurrent/kurrentdb-client';
 import { randomUUID } from 'node:crypto';
@@ -38,8 +35,9 @@ import {
   type SubscribeOptions,
   type Subscription,
 } from '../event-store.port';
-import { describeError, silentLogger, type EventStoreLogger } from '../event-store.logger';
+import { silentLogger, type EventStoreLogger } from '../event-store.logger';
 import { isSameEvent } from '../same-event';
+import { fromCommit, KurrentCatchUpSubscription } from './kurrentdb-subscription';
 
 export interface KurrentDbEventStoreOptions {
   /** e.g. kurrentdb://localhost:2113?tls=false */
@@ -75,9 +73,6 @@ function toStreamState(expected: ExpectedVersion): AppendStreamState {
   }
   return BigInt(expected - 1);
 }
-
-const fromCommit = (position: number): ReadPosition =>
-  position > 0 ? { commit: BigInt(position), prepare: BigInt(position) } : START;
 
 /**
  * The production adapter on KurrentDB (EventStoreDB's successor). The global position is the
@@ -356,112 +351,5 @@ export class KurrentDbEventStore implements EventStore {
       expected === version;
     if (!ok) throw new WrongExpectedVersionError(streamId, expected, version === 0 ? 'no_stream' : version);
     return { nextExpectedVersion: version, lastGlobalPosition: 0, idempotentReplay: false };
-  }
-}
-
-/**
- * A catch-up subscription to $all, filtered server-side to our stream prefixes. Events are handed
- * over one at a time (the gRPC stream applies backpressure while the handler runs); on a
- * transport error it resubscribes from the last handled position.
- */
-class KurrentCatchUpSubscription implements Subscription {
-  readonly caughtUp: Promise<void>;
-  private resolveCaughtUp!: () => void;
-  private rejectCaughtUp!: (error: unknown) => void;
-  private position: number;
-  private stopped = false;
-  private current?: AllStreamSubscription;
-  private retryWake?: () => void;
-  private readonly loop: Promise<void>;
-
-  constructor(
-    private readonly client: KurrentDBClient,
-    private readonly options: SubscribeOptions,
-    private readonly settings: {
-      prefixes: string[];
-      accept: (
-        resolved: AllStreamResolvedEvent,
-        after: number,
-        prefixes: string[],
-        types?: Set<string>,
-      ) => RecordedEvent | undefined;
-      logger: EventStoreLogger;
-    },
-  ) {
-    this.position = options.after ?? 0;
-    this.caughtUp = new Promise<void>((resolve, reject) => {
-      this.resolveCaughtUp = resolve;
-      this.rejectCaughtUp = reject;
-    });
-    this.caughtUp.catch(() => undefined);
-    this.loop = this.run();
-  }
-
-  async stop(): Promise<void> {
-    this.stopped = true;
-    this.retryWake?.();
-    await this.current?.unsubscribe().catch(() => undefined);
-    await this.loop;
-  }
-
-  private async run(): Promise<void> {
-    const types = this.options.types && this.options.types.length > 0 ? new Set(this.options.types) : undefined;
-    let failures = 0;
-    try {
-      while (!this.stopped) {
-        const subscription = this.client.subscribeToAll({
-          fromPosition: fromCommit(this.position),
-          filter: streamNameFilter({ prefixes: this.settings.prefixes }),
-        });
-        this.current = subscription;
-        subscription.on('caughtUp', () => {
-          this.options.onCaughtUp?.(this.position);
-          this.resolveCaughtUp();
-        });
-        try {
-          for await (const resolved of subscription) {
-            if (this.stopped) break;
-            failures = 0;
-            const recorded = this.settings.accept(resolved, this.position, this.settings.prefixes, types);
-            if (recorded) {
-              await this.options.handler([recorded]).catch((error: unknown) => {
-                throw new HandlerError(error);
-              });
-              this.position = recorded.globalPosition;
-            } else if (resolved.event && Number(resolved.event.position.commit) > this.position) {
-              this.position = Number(resolved.event.position.commit);
-            }
-          }
-        } catch (error) {
-          if (error instanceof HandlerError) throw error.cause;
-          if (this.stopped) break;
-          failures += 1;
-          this.settings.logger.warn(`KurrentDB subscription dropped (${describeError(error)}); resubscribing`);
-          await new Promise<void>((resolve) => {
-            const timer = setTimeout(resolve, Math.min(200 * 2 ** Math.min(failures, 5), 5000));
-            this.retryWake = () => {
-              clearTimeout(timer);
-              resolve();
-            };
-          });
-        } finally {
-          await subscription.unsubscribe().catch(() => undefined);
-        }
-      }
-    } catch (error) {
-      this.stopped = true;
-      this.rejectCaughtUp(error);
-      if (this.options.onError) this.options.onError(error);
-      else this.settings.logger.error(`KurrentDB subscription stopped: ${describeError(error)}`);
-    } finally {
-      this.resolveCaughtUp();
-    }
-  }
-}
-
-/** Marks a handler failure so that it is not mistaken for a transport error. */
-class HandlerError extends Error {
-  constructor(override readonly cause: unknown) {
-    super('handler failed');
   }
 }

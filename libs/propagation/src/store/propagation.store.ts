@@ -2,55 +2,17 @@ import type { Pool, PoolClient } from 'pg';
 
 type Db = Pool | PoolClient;
 
-/** One cancellation to propagate, as the reactor recorded it. */
-export interface CancellationRef {
-  cancellationEventId: string;
-  orderId: string;
-  streamId: string;
-  customerId: string;
-  cancelledAt: string;
-  propagationDeadline: string;
-}
+import type {
+  CancellationRef,
+  LedgerCredit,
+  OrderMark,
+  PropagationRow,
+  RevokedLink,
+  WarningOutcome,
+  WindowWarningRef,
+} from './propagation.types';
 
-export interface PropagationRow extends CancellationRef {
-  keysRevokedAt: string | null;
-  linksRevokedAt: string | null;
-  creditPostedAt: string | null;
-  propagatedAt: string | null;
-  overdueAt: string | null;
-  failures: number;
-}
-
-/** A line credit as finance reads it: minor units, currency, basis, tax treatment, invoice period. */
-export interface LedgerCredit {
-  orderId: string;
-  lineItemNumber: number;
-  customerId: string;
-  partnerTenantId: string;
-  offerId: string;
-  kind: string;
-  /** YYYY-MM, the calendar month (UTC) in which the cancellation took effect. */
-  period: string;
-  amountMinor: number;
-  currencyCode: string;
-  basis: 'full' | 'prorated';
-  taxInclusive: boolean;
-  cancelledAt: string;
-}
-
-export interface RevokedLink {
-  linkId: string;
-  lineItemNumber: number;
-}
-
-export interface WindowWarningRef {
-  orderId: string;
-  windowEndsAt: string;
-  hoursBefore: number;
-  dueAt: string;
-}
-
-export type WarningOutcome = 'warned' | 'cancelled' | 'expired' | 'not_applicable';
+export * from './propagation.types';
 
 const iso = (v: Date | string | null): string | null => (v === null ? null : new Date(v).toISOString());
 
@@ -412,12 +374,6 @@ export class PropagationStore {
       [first.map((m) => m.orderId), first.map((m) => m.at)],
     );
   }
-}
-
-/** An instant for an order (propagated, overdue, cancelled). */
-export interface OrderMark {
-  orderId: string;
-  at: string;
 }
 
 /** The first item per key, in order: what a sequence of coalescing writes would have kept. */

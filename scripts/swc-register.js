@@ -11,11 +11,13 @@ delete swcrc.$schema;
 delete swcrc.jsc.baseUrl;
 delete swcrc.jsc.paths;
 
-const alias = /^@csp\/(domain|event-store|platform|application|read-models|propagation)(\/.*)?$/;
+const alias = /^@csp\/(domain|event-store|platform|application|read-models|propagation|event-sourcing)(\/.*)?$/;
 const resolveFilename = Module._resolveFilename;
 Module._resolveFilename = function (request, ...rest) {
   const m = alias.exec(request);
   if (m) request = path.join(root, 'libs', m[1], 'src', m[2] || '');
+  const c = /^@csp\/capabilities\/(.+)$/.exec(request);
+  if (c) request = path.join(root, 'libs', 'capabilities', c[1]);
   return resolveFilename.call(this, request, ...rest);
 };
 require.extensions['.ts'] = function (module, filename) {

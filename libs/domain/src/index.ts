@@ -54,3 +54,6 @@ export * from './partners';
 export * from './streams/stream-registry';
 
 export * from './access/access-policy';
+
+export * from './credits';
+export * from './webhooks';

@@ -4,8 +4,6 @@ import {
   canonicalStatementContent,
   hasPeriodEnded,
   isBillingPeriod,
-  statementDecider,
-  statementStreamId,
   validationError,
   type StatementClosed,
   type StatementLine,
@@ -15,6 +13,11 @@ import type { Principal } from '@csp/platform';
 import type { CheckpointWatcher } from '@csp/read-models';
 import { CHECKPOINT_WATCHER, ReadModelBehindError } from '@csp/application/shared/read-your-writes';
 import { StreamCommandExecutor } from '@csp/application/shared/stream-command.executor';
+import { commandMetadata } from '@csp/application/shared/command-metadata';
+import {
+  handleStreamCommand,
+  type CommandHandlingEnv,
+} from '@csp/event-sourcing/command-handling/handle-stream-command';
 import { CREDIT_LEDGER } from '../ledger/credit-ledger.projection';
 import { CreditLedgerQuery } from '../ledger/credit-ledger.query';
 
@@ -51,7 +54,12 @@ export class CloseStatementHandler {
     const sha256 = createHash('sha256')
       .update(canonicalStatementContent(partner, period, lines))
       .digest('hex');
-    const result = await this.executor.execute(statementStreamId(partner, period), statementDecider, {
+    const env: CommandHandlingEnv = {
+      store: this.store,
+      context: () => this.executor.context(),
+      metadata: (extra) => commandMetadata(extra),
+    };
+    const result = await handleStreamCommand(env, 'statement', `${partner}-${period}`, {
       type: 'CloseStatement',
       data: {
         partnerTenantId: partner,
@@ -61,7 +69,8 @@ export class CloseStatementHandler {
         closedBy: { userId: principal.userId, upn: principal.upn },
       },
     });
-    const event = (result.replayed ? result.events : result.streamEvents).find((e) => e.type === 'StatementClosed');
-    return { statement: (event as StatementClosed).data, position: result.position };
+    const event = result.streamEvents.find((e): e is StatementClosed => e.type === 'StatementClosed');
+    if (!event) throw new Error('statement not recorded');
+    return { statement: event.data, position: result.position };
   }
 }

@@ -5,6 +5,8 @@ import { orderDecider } from '../orders/order.decide';
 import { supportRequestDecider } from '../support/support-request.decide';
 import { kmsMigrationDecider } from '../kms-migration/kms-migration.decide';
 import { partnerDecider } from '../partners/partner.decide';
+import { statementDecider } from '../credits/statement.decide';
+import { webhookEndpointDecider } from '../webhooks/webhook-endpoint.decide';
 import type { StreamType } from './stream-registry';
 
 /**
@@ -19,6 +21,8 @@ export const STREAM_DECIDERS = {
   supportRequest: supportRequestDecider,
   kmsMigration: kmsMigrationDecider,
   partner: partnerDecider,
+  webhookEndpoint: webhookEndpointDecider,
+  statement: statementDecider,
 } satisfies Record<StreamType, unknown>;
 
 export type StreamDeciders = typeof STREAM_DECIDERS;

@@ -28,15 +28,15 @@ export const STREAM_DECIDERS = {
 export type StreamDeciders = typeof STREAM_DECIDERS;
 
 /** The command, event and state unions of a stream type. */
-export type StreamCommandOf<T extends StreamType> =
+export type CommandOfStream<T extends StreamType> =
   StreamDeciders[T] extends Decider<infer C, infer _E, infer _S> ? C : never;
-export type StreamEventOf<T extends StreamType> =
+export type EventOfStream<T extends StreamType> =
   StreamDeciders[T] extends Decider<infer _C, infer E, infer _S> ? E : never;
-export type StreamStateOf<T extends StreamType> =
+export type StateOfStream<T extends StreamType> =
   StreamDeciders[T] extends Decider<infer _C, infer _E, infer S> ? S : never;
 
 /** The decider of a stream type, typed by it. */
 export const deciderOf = <T extends StreamType>(
   type: T,
-): Decider<StreamCommandOf<T>, StreamEventOf<T>, StreamStateOf<T>> =>
-  STREAM_DECIDERS[type] as unknown as Decider<StreamCommandOf<T>, StreamEventOf<T>, StreamStateOf<T>>;
+): Decider<CommandOfStream<T>, EventOfStream<T>, StateOfStream<T>> =>
+  STREAM_DECIDERS[type] as unknown as Decider<CommandOfStream<T>, EventOfStream<T>, StateOfStream<T>>;

@@ -10,6 +10,7 @@ import {
 } from '@csp/application';
 import { KmsMigrationWorkerModule } from '@csp/application/kms-migration';
 import { CreditFeedModule, CreditFeedWorkerModule } from '@csp/capabilities/credits';
+import { WebhooksModule, WebhooksWorkerModule } from '@csp/capabilities/webhooks';
 import { AppConfig, IdempotencyModule, PlatformModule } from '@csp/platform';
 import type { Pool } from 'pg';
 
@@ -30,6 +31,7 @@ export class ApiModule {
         IdempotencyModule.forRootAsync({ inject: [DATABASE_POOL], useFactory: (pool: Pool) => ({ pool }) }),
         ApplicationModule,
         CreditFeedModule,
+        WebhooksModule,
         ...(options.withWorker
           ? [
               ProjectionsModule,
@@ -37,6 +39,7 @@ export class ApiModule {
               PropagationModule,
               HousekeepingWorkerModule,
               CreditFeedWorkerModule,
+              WebhooksWorkerModule,
             ]
           : []),
       ],

@@ -8,6 +8,7 @@ import {
 } from '@csp/application';
 import { KmsMigrationWorkerModule } from '@csp/application/kms-migration';
 import { CreditFeedWorkerModule } from '@csp/capabilities/credits';
+import { WebhooksWorkerModule } from '@csp/capabilities/webhooks';
 import { AppConfig, PlatformModule } from '@csp/platform';
 
 /** The background process: projection runners and propagation (reactor, BullMQ workers, reconciler). */
@@ -24,6 +25,7 @@ export class WorkerModule {
         PropagationModule,
         HousekeepingWorkerModule,
         CreditFeedWorkerModule,
+        WebhooksWorkerModule,
       ],
     };
   }

@@ -1,7 +1,7 @@
 import { Controller, Get, Header, Headers, NotFoundException, Res, UnauthorizedException } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { ApiProblems, AppConfig, Public, SkipRateLimit } from '@csp/platform';
+import { ApiProblems, AppConfig, MetricsRegistries, Public, SkipRateLimit } from '@csp/platform';
 import { PropagationMetrics } from '@csp/propagation';
 import { tokenMatches } from './operator-credential';
 
@@ -21,6 +21,7 @@ export class MetricsController {
   constructor(
     private readonly metrics: PropagationMetrics,
     config: AppConfig,
+    private readonly registries: MetricsRegistries,
   ) {
     this.token = config.operator.metricsToken;
     this.served = this.token !== undefined || !config.production;
@@ -56,6 +57,7 @@ export class MetricsController {
         throw new UnauthorizedException('Send Authorization: Bearer <METRICS_TOKEN>.');
       }
     }
-    return this.metrics.metrics();
+    const [own, added] = await Promise.all([this.metrics.metrics(), this.registries.text()]);
+    return added ? `${own}\n${added}` : own;
   }
 }

@@ -3,6 +3,7 @@ import { ConfigError } from './config.error';
 import { checkSecretLength, resolveSecret } from './local-secret';
 import { parsePartnerTenants, type PartnerTenantSetting } from './partner-tenants';
 import { loadOperatorSettings, OperatorSettings } from './operator-config';
+import { loadWebhookSettings, type WebhookSettings } from './webhook-config';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -54,6 +55,8 @@ export class AppConfig {
   readonly requireCancellationAck!: boolean;
   /** /admin/queues and /metrics credentials (OPERATOR_TOKEN, METRICS_TOKEN, QUEUE_DASHBOARD_WRITE). */
   readonly operator!: OperatorSettings;
+  /** Webhook delivery (WEBHOOK_*). */
+  readonly webhooks!: WebhookSettings;
 
   constructor(values: AppConfigValues) {
     Object.assign(this, values);
@@ -181,6 +184,13 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
   const operator = loadOperatorSettings(get, production, (n, f) => bool(get, n, f));
 
   const partnerTenants = parsePartnerTenants(get('PARTNER_TENANTS'), production);
+  const webhooks = loadWebhookSettings(get, {
+    production,
+    dataDir,
+    warn,
+    int: (n, f, min, max) => int(get, n, f, min, max),
+    bool: (n, f) => bool(get, n, f),
+  });
 
   return new AppConfig({
     nodeEnv,
@@ -208,6 +218,7 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
     partnerTenants,
     requireCancellationAck,
     operator,
+    webhooks,
   });
 }
 

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res, UseGuards } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBearerAuth,
@@ -27,6 +27,7 @@ import {
   UpdateWebhookEndpointRequestDto,
 } from './endpoints/webhook-endpoint.request.dto';
 import { WebhookEndpointsService, type LiveEndpoint } from './endpoints/webhook-endpoints.service';
+import { WebhookEndpointOwnerGuard } from './endpoints/webhook-endpoint-owner.guard';
 import { WebhookDeliveriesService } from './deliveries/webhook-deliveries.service';
 import {
   WebhookAttemptCollectionDto,
@@ -118,6 +119,8 @@ export class WebhooksController {
   }
 
   @Get('endpoints/:endpointId')
+  // After AccessGuard (403 first), before the body is read (404 before 400).
+  @UseGuards(WebhookEndpointOwnerGuard)
   @Permit('manageWebhooks')
   @ApiOperation({ summary: 'A webhook endpoint (no secret)' })
   @ApiParam(ENDPOINT_ID)
@@ -128,6 +131,8 @@ export class WebhooksController {
   }
 
   @Patch('endpoints/:endpointId')
+  // After AccessGuard (403 first), before the body is read (404 before 400).
+  @UseGuards(WebhookEndpointOwnerGuard)
   @Permit('manageWebhooks')
   @ApiOperation({ summary: 'Change the URL or event types, or disable / enable an endpoint' })
   @ApiParam(ENDPOINT_ID)
@@ -149,6 +154,8 @@ export class WebhooksController {
   }
 
   @Delete('endpoints/:endpointId')
+  // After AccessGuard (403 first), before the body is read (404 before 400).
+  @UseGuards(WebhookEndpointOwnerGuard)
   @HttpCode(204)
   @Permit('manageWebhooks')
   @ApiOperation({ summary: 'Delete an endpoint: nothing more is delivered to it' })
@@ -164,6 +171,8 @@ export class WebhooksController {
   }
 
   @Post('endpoints/:endpointId/secret/rotate')
+  // After AccessGuard (403 first), before the body is read (404 before 400).
+  @UseGuards(WebhookEndpointOwnerGuard)
   @HttpCode(200)
   @Permit('manageWebhooks')
   @ApiOperation({
@@ -188,6 +197,8 @@ export class WebhooksController {
   }
 
   @Post('endpoints/:endpointId/replay')
+  // After AccessGuard (403 first), before the body is read (404 before 400).
+  @UseGuards(WebhookEndpointOwnerGuard)
   @HttpCode(202)
   @Permit('manageWebhooks')
   @ApiOperation({

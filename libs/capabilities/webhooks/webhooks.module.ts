@@ -10,6 +10,7 @@ import { TenantDirectory } from '@csp/application/shared/tenant-directory';
 import { WebhookDeliveriesService } from './deliveries/webhook-deliveries.service';
 import { webhookDispatcher } from './dispatch/webhook-dispatcher.projection';
 import { WebhookEndpointsService } from './endpoints/webhook-endpoints.service';
+import { WebhookEndpointOwnerGuard } from './endpoints/webhook-endpoint-owner.guard';
 import { WebhooksCoreModule } from './webhooks-core.module';
 import { WebhooksController } from './webhooks.controller';
 
@@ -24,6 +25,7 @@ import { WebhooksController } from './webhooks.controller';
     CustomerAccess,
     ReadYourWrites,
     WebhookEndpointsService,
+    WebhookEndpointOwnerGuard,
     WebhookDeliveriesService,
     { provide: CHECKPOINT_WATCHER, inject: [DATABASE_POOL], useFactory: (pool: Pool) => new CheckpointWatcher(pool) },
   ],

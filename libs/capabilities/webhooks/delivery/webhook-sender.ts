@@ -1,5 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { classifyAddress } from '@csp/domain';
 import { guardedLookup } from './ssrf-guard';
 
 export interface SendResult {
@@ -28,6 +29,12 @@ export function sendWebhook(input: {
   const started = performance.now();
   const url = new URL(input.url);
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  // An IP literal is connected to without a lookup: the guard judges it here.
+  const literal = classifyAddress(url.hostname.replace(/^\[|\]$/g, ''));
+  if (!input.allowPrivate && literal === 'blocked') {
+    const error = `${url.hostname} is not a public address (SSRF guard)`;
+    return Promise.resolve({ statusCode: null, durationMs: 0, body: '', retryAfter: null, error });
+  }
   return new Promise<SendResult>((resolve) => {
     let settled = false;
     const finish = (r: Omit<SendResult, 'durationMs'>): void => {

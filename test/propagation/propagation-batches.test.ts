@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { ControllableClock } from '@csp/application';
-import { defaultDomainData, STREAM_PREFIXES } from '@csp/domain';
+import { defaultDomainData, STREAM_PREFIXES, streamIdOf } from '@csp/domain';
 import { createEventStore, type EventStoreHandle, type RecordedEvent } from '@csp/event-store';
 import {
   cancellationReactor,
@@ -140,7 +140,7 @@ describe('propagation writes in batches', () => {
     const refOf = (orderId: string): CancellationRef => ({
       cancellationEventId: randomUUID(),
       orderId,
-      streamId: `order-${orderId}`,
+      streamId: streamIdOf('order', orderId),
       customerId: 'customer-1',
       cancelledAt: '2024-06-11T10:00:00.000Z',
       propagationDeadline: '2024-06-11T10:15:00.000Z',

@@ -2,8 +2,9 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { STREAM_PREFIXES, streamIdOf } from '@csp/domain';
-import { createEventStore, type EventStoreHandle } from '@csp/event-store';
+import { streamIdOf } from '@csp/domain';
+import { openEventStore } from '@csp/event-sourcing';
+import { type EventStoreHandle } from '@csp/event-store';
 import { createTestDatabase, TestDatabase } from '../support/database';
 import { registerCustomer, T0 } from '../read-models/read-models.fixtures';
 
@@ -21,7 +22,7 @@ describe('operator CLI: npm run cli -- partners add <guid> <name>', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase('csp_cli');
-    handle = await createEventStore({ databaseUrl: db.url, dataDir: '/nonexistent', streamPrefixes: STREAM_PREFIXES });
+    handle = await openEventStore({ databaseUrl: db.url, dataDir: '/nonexistent' });
   });
   afterAll(async () => {
     await handle?.close();

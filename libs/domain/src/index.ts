@@ -53,5 +53,6 @@ export * from './partners';
 
 export * from './streams/stream-declaration';
 export * from './streams/stream-registry';
+export * from './streams/stream-deciders';
 
 export * from './access/access-policy';

@@ -11,9 +11,9 @@ import {
   STREAMS,
   streamIdOf,
   streamTypeOf,
-  type StreamEvent,
   type StreamType,
 } from './stream-registry';
+import type { EventOfStream } from './stream-deciders';
 
 type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 
@@ -64,8 +64,8 @@ describe('stream registry', () => {
   it('then each stream type carries its decider and its event union', () => {
     expect(STREAMS.order.decider).toBe(orderDecider);
     // Type-level: these lines do not compile unless the unions are exactly the aggregates' own.
-    const order: Same<StreamEvent<'order'>, OrderEvent> = true;
-    const kms: Same<StreamEvent<'kmsMigration'>, KmsMigrationEvent> = true;
+    const order: Same<EventOfStream<'order'>, OrderEvent> = true;
+    const kms: Same<EventOfStream<'kmsMigration'>, KmsMigrationEvent> = true;
     expect([order, kms]).toEqual([true, true]);
   });
 });

@@ -11,7 +11,7 @@ import { kmsMigrationDecider } from '../kms-migration/kms-migration.decide';
 import { orderDecider } from '../orders/order.decide';
 import { partnerDecider } from '../partners/partner.decide';
 import { supportRequestDecider } from '../support/support-request.decide';
-import { declareStream, type StreamEventOf } from './stream-declaration';
+import { declareStream } from './stream-declaration';
 
 export const STREAMS = {
   /** `customer-{tenant guid}`: a customer tenant's registration. */
@@ -33,9 +33,6 @@ export const STREAMS = {
 } as const;
 
 export type StreamType = keyof typeof STREAMS;
-
-/** The event union of a stream type, e.g. `StreamEvent<'order'>` is `OrderEvent`. */
-export type StreamEvent<T extends StreamType = StreamType> = StreamEventOf<(typeof STREAMS)[T]>;
 
 /** The prefix of every stream type (derived from STREAMS). */
 export const STREAM_TYPES: { readonly [T in StreamType]: string } = Object.fromEntries(

@@ -56,3 +56,6 @@ export * from './streams/stream-registry';
 export * from './streams/stream-deciders';
 
 export * from './access/access-policy';
+
+export * from './credits';
+export * from './webhooks';

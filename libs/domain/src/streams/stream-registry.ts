@@ -11,7 +11,11 @@ import { kmsMigrationDecider } from '../kms-migration/kms-migration.decide';
 import { orderDecider } from '../orders/order.decide';
 import { partnerDecider } from '../partners/partner.decide';
 import { supportRequestDecider } from '../support/support-request.decide';
+import { statementDecider } from '../credits/statement.decide';
+import { webhookEndpointDecider } from '../webhooks/webhook-endpoint.decide';
 import { declareStream } from './stream-declaration';
+
+const lowercase = (id: string): string => id.toLowerCase();
 
 export const STREAMS = {
   /** `customer-{tenant guid}`: a customer tenant's registration. */
@@ -29,7 +33,11 @@ export const STREAMS = {
   /** `kms-migration-{customer id}`: one plan per customer, so group-name uniqueness and imports are atomic. */
   kmsMigration: declareStream({ prefix: 'kms-migration-', decider: kmsMigrationDecider }),
   /** `partner-{tenant guid}`: a registered partner tenant, the only source of "this tid is a partner". */
-  partner: declareStream({ prefix: 'partner-', decider: partnerDecider, normalizeId: (id) => id.toLowerCase() }),
+  partner: declareStream({ prefix: 'partner-', decider: partnerDecider, normalizeId: lowercase }),
+  /** `webhook-endpoint-{guid}`: a partner's webhook endpoint: its URL, event types, state and secret versions. */
+  webhookEndpoint: declareStream({ prefix: 'webhook-endpoint-', decider: webhookEndpointDecider }),
+  /** `statement-{partner guid}-{YYYY-MM}`: a partner's closed month, one StatementClosed, never changed. */
+  statement: declareStream({ prefix: 'statement-', decider: statementDecider, normalizeId: lowercase }),
 } as const;
 
 export type StreamType = keyof typeof STREAMS;
@@ -72,3 +80,9 @@ export const kmsMigrationStreamId = (customerId: string): string => streamIdOf('
 
 /** The stream reserving a domain across customers (the application appends to it with no_stream). */
 export const domainReservationStreamId = (domain: string): string => streamIdOf('customerDomain', domain);
+
+/** One stream per partner and month, so closing a month twice is a conflict. */
+export const statementStreamId = (partnerTenantId: string, period: string): string =>
+  streamIdOf('statement', `${partnerTenantId}-${period}`);
+
+export const webhookEndpointStreamId = (endpointId: string): string => streamIdOf('webhookEndpoint', endpointId);

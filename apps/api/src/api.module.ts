@@ -10,6 +10,7 @@ import {
 } from '@csp/application';
 import { KmsMigrationWorkerModule } from '@csp/application/kms-migration';
 import { AppConfig, IdempotencyModule, PlatformModule } from '@csp/platform';
+import { AuditTrailModule, AuditTrailWorkerModule } from '@csp/capabilities/audit-trail';
 import type { Pool } from 'pg';
 
 export interface ApiModuleOptions extends InfrastructureOptions {
@@ -28,8 +29,15 @@ export class ApiModule {
         InfrastructureModule.forRoot(options),
         IdempotencyModule.forRootAsync({ inject: [DATABASE_POOL], useFactory: (pool: Pool) => ({ pool }) }),
         ApplicationModule,
+        AuditTrailModule,
         ...(options.withWorker
-          ? [ProjectionsModule, KmsMigrationWorkerModule, PropagationModule, HousekeepingWorkerModule]
+          ? [
+              ProjectionsModule,
+              KmsMigrationWorkerModule,
+              PropagationModule,
+              HousekeepingWorkerModule,
+              AuditTrailWorkerModule,
+            ]
           : []),
       ],
     };

@@ -8,6 +8,7 @@ import {
 } from '@csp/application';
 import { KmsMigrationWorkerModule } from '@csp/application/kms-migration';
 import { AppConfig, PlatformModule } from '@csp/platform';
+import { AuditTrailWorkerModule } from '@csp/capabilities/audit-trail';
 
 /** The background process: projection runners and propagation (reactor, BullMQ workers, reconciler). */
 @Module({})
@@ -22,6 +23,7 @@ export class WorkerModule {
         KmsMigrationWorkerModule,
         PropagationModule,
         HousekeepingWorkerModule,
+        AuditTrailWorkerModule,
       ],
     };
   }

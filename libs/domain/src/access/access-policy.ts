@@ -60,6 +60,8 @@ export const PERMISSIONS = {
   readEventHistory: { scope: 'tenant', partner: ['Auditor'], customer: NOBODY },
   readOrderHistory: { scope: 'customer', partner: ['Auditor'], customer: NOBODY },
   readCredits: { scope: 'tenant', partner: ['BillingAdmin'], customer: NOBODY },
+  /** Audit digests, signing keys, proofs, event export (issue 17). */
+  readAuditTrail: { scope: 'tenant', partner: ['Auditor'], customer: NOBODY },
   /** The customer follows its own migration (issue 7's decision); only the partner's AdminAgent changes it. */
   readKmsMigration: { scope: 'customer', partner: ['AdminAgent'], customer: ['GlobalAdmin'] },
   writeKmsMigration: { scope: 'customer', partner: ['AdminAgent'], customer: NOBODY },

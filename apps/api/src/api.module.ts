@@ -9,6 +9,7 @@ import {
   PropagationModule,
 } from '@csp/application';
 import { KmsMigrationWorkerModule } from '@csp/application/kms-migration';
+import { CreditFeedModule, CreditFeedWorkerModule } from '@csp/capabilities/credits';
 import { AppConfig, IdempotencyModule, PlatformModule } from '@csp/platform';
 import { AuditTrailModule, AuditTrailWorkerModule } from '@csp/capabilities/audit-trail';
 import type { Pool } from 'pg';
@@ -30,6 +31,7 @@ export class ApiModule {
         IdempotencyModule.forRootAsync({ inject: [DATABASE_POOL], useFactory: (pool: Pool) => ({ pool }) }),
         ApplicationModule,
         AuditTrailModule,
+        CreditFeedModule,
         ...(options.withWorker
           ? [
               ProjectionsModule,
@@ -37,6 +39,7 @@ export class ApiModule {
               PropagationModule,
               HousekeepingWorkerModule,
               AuditTrailWorkerModule,
+              CreditFeedWorkerModule,
             ]
           : []),
       ],

@@ -7,6 +7,7 @@ import {
   PropagationModule,
 } from '@csp/application';
 import { KmsMigrationWorkerModule } from '@csp/application/kms-migration';
+import { CreditFeedWorkerModule } from '@csp/capabilities/credits';
 import { AppConfig, PlatformModule } from '@csp/platform';
 import { AuditTrailWorkerModule } from '@csp/capabilities/audit-trail';
 
@@ -24,6 +25,7 @@ export class WorkerModule {
         PropagationModule,
         HousekeepingWorkerModule,
         AuditTrailWorkerModule,
+        CreditFeedWorkerModule,
       ],
     };
   }

@@ -32,6 +32,8 @@ const TABLE: Record<Permission, { partner: readonly string[] | 'any'; customer: 
   readOrderHistory: { partner: ['Auditor'], customer: [] },
   readCredits: { partner: ['BillingAdmin'], customer: [] },
   readAuditTrail: { partner: ['Auditor'], customer: [] },
+  closeStatements: { partner: ['BillingAdmin'], customer: [] },
+  manageWebhooks: { partner: ['BillingAdmin'], customer: [] },
   readKmsMigration: { partner: ['AdminAgent'], customer: ['GlobalAdmin'] },
   writeKmsMigration: { partner: ['AdminAgent'], customer: [] },
 };

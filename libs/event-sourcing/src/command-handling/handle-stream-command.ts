@@ -13,10 +13,10 @@ import {
   deciderOf,
   type DomainContext,
   foldEvents,
-  type StreamCommandOf,
-  type StreamEventOf,
+  type CommandOfStream,
+  type EventOfStream,
   streamIdOf,
-  type StreamStateOf,
+  type StateOfStream,
   type StreamType,
 } from '@csp/domain';
 import { requestIdReused, staleRevision } from './stream-command.errors';
@@ -44,9 +44,9 @@ export function handleStreamCommand<T extends StreamType>(
   env: CommandHandlingEnv,
   streamType: T,
   id: string,
-  command: StreamCommandOf<T>,
-  options: StreamCommandOptions<StreamStateOf<T>> = {},
-): Promise<StreamCommandResult<StreamEventOf<T>, StreamStateOf<T>>> {
+  command: CommandOfStream<T>,
+  options: StreamCommandOptions<StateOfStream<T>> = {},
+): Promise<StreamCommandResult<EventOfStream<T>, StateOfStream<T>>> {
   return decideOnStream(env, streamIdOf(streamType, id), deciderOf(streamType), command, options);
 }
 
@@ -55,7 +55,7 @@ export function loadStream<T extends StreamType>(
   env: Pick<CommandHandlingEnv, 'store'>,
   streamType: T,
   id: string,
-): Promise<LoadedStream<StreamStateOf<T>>> {
+): Promise<LoadedStream<StateOfStream<T>>> {
   return readAndFold(env.store, streamIdOf(streamType, id), deciderOf(streamType));
 }
 

@@ -5,6 +5,7 @@ import { parsePartnerTenants, type PartnerTenantSetting } from './partner-tenant
 import { loadOperatorSettings, OperatorSettings } from './operator-config';
 import { absolute, bool, int, settingsOf, url, type Env } from './config-values';
 import { loadStorageSettings } from './storage-config';
+import { AuditSettings, resolveAuditSettings } from './audit-config';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -58,6 +59,8 @@ export class AppConfig {
   readonly requireCancellationAck!: boolean;
   /** /admin/queues and /metrics credentials (OPERATOR_TOKEN, METRICS_TOKEN, QUEUE_DASHBOARD_WRITE). */
   readonly operator!: OperatorSettings;
+  /** The audit trail's digest signing keys and period (AUDIT_SIGNING_KEYS, AUDIT_DIGEST_EVERY_MS). */
+  readonly audit!: AuditSettings;
 
   constructor(values: AppConfigValues) {
     Object.assign(this, values);
@@ -174,6 +177,7 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
   const operator = loadOperatorSettings(get, production, (n, f) => bool(get, n, f));
 
   const partnerTenants = parsePartnerTenants(get('PARTNER_TENANTS'), production);
+  const audit = resolveAuditSettings(get, dataDir, production, (n, f, min, max) => int(get, n, f, min, max), warn);
 
   return new AppConfig({
     nodeEnv,
@@ -202,6 +206,7 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
     partnerTenants,
     requireCancellationAck,
     operator,
+    audit,
   });
 }
 

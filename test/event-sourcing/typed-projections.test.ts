@@ -141,6 +141,12 @@ describe('projectionSpec fails a projection whose rows depend on how its events 
       }),
     ).rejects.toThrow(/spec-forgetful, events delivered one by one/);
   });
+
+  it('holds every delivery to the rows of the first, also where the test asserts nothing of them', async () => {
+    await expect(spec.given([opened('a', 'Ann'), deposited('a', 1)]).thenMatches(() => undefined)).rejects.toThrow(
+      /spec-forgetful, events delivered one by one/,
+    );
+  });
 });
 
 describe('rowsProjection, checked by projectionSpec', () => {

@@ -9,7 +9,8 @@
  *
  * Every `then` holds whatever the delivery: the events as one batch (given, then when), one by one, and
  * redelivered (each batch twice, all at once, then one by one backwards), as the runner, a replay and a
- * crash-recovery may deliver them; a failure names the delivery.
+ * crash-recovery may deliver them; and every delivery leaves the same rows in every table of the projection
+ * (a batch gives the rows of its events one by one). A failure names the delivery.
  */
 import { randomUUID } from 'node:crypto';
 import type { DomainEvent, RecordedEvent } from '@csp/event-store';
@@ -171,17 +172,24 @@ export function projectionSpec(projection: Projection, options: ProjectionSpecOp
     return out;
   };
 
-  /** Runs `check` after each delivery; a failure says which delivery it was. */
+  /**
+   * Runs `check` after each delivery, and holds every delivery to the rows of the first (the events as one
+   * batch); a failure says which delivery it was.
+   */
   const everyDelivery = async (
     given: RecordedEvent[],
     when: RecordedEvent[],
     check: () => Promise<void>,
   ): Promise<void> => {
+    let first: TableRows | undefined;
     for (const delivery of DELIVERIES) {
       try {
         await reset();
         for (const batch of delivery.batches(given, when)) await apply(batch);
         await check();
+        const rows = await dump();
+        if (first) expect(rows).toEqual(first);
+        else first = rows;
       } catch (error) {
         if (error instanceof Error)
           error.message = `${projection.name}, events delivered ${delivery.name}:\n${error.message}`;

@@ -52,5 +52,6 @@ export * from './kms-migration';
 export * from './partners';
 
 export * from './streams/stream-registry';
+export * from './streams/stream-deciders';
 
 export * from './access/access-policy';

@@ -3,6 +3,7 @@ import {
   type DocumentProjectionDefinition,
   type StoredDocument,
 } from '@csp/event-sourcing/projections/document-projection';
+import { eventsProjection } from '@csp/event-sourcing/projections/events-projection';
 import { rowsProjection } from '@csp/event-sourcing/projections/rows-projection';
 import { projectionSpec } from '@csp/event-sourcing/testing/projection-spec';
 import type { DomainEvent } from '@csp/event-store';
@@ -172,4 +173,45 @@ const recordedAt = (position: number) => ({
   globalPosition: position,
   metadata: {},
   recordedAt: new Date(0),
+});
+
+describe('eventsProjection, checked by projectionSpec', () => {
+  // Each deposit is logged with the owner the accounts table has for it: rows that depend on other rows.
+  const ledger = eventsProjection<AccountEvent>({
+    name: 'spec-ledger',
+    version: 1,
+    eventTypes: { Opened: true, Deposited: true },
+    migrate: async (client) => {
+      await client.query('CREATE TABLE IF NOT EXISTS spec_owners (account_id text PRIMARY KEY, owner text NOT NULL)');
+      await client.query('CREATE TABLE IF NOT EXISTS spec_ledger (position bigint PRIMARY KEY, line text NOT NULL)');
+    },
+    async apply(client, events) {
+      for (const event of events) {
+        if (event.type === 'Opened') {
+          await client.query('INSERT INTO spec_owners VALUES ($1, $2) ON CONFLICT DO NOTHING', [
+            event.data.accountId,
+            event.data.owner,
+          ]);
+        } else {
+          await client.query(
+            `INSERT INTO spec_ledger SELECT $1, o.owner || ' +' || $3 FROM spec_owners o WHERE o.account_id = $2
+             ON CONFLICT DO NOTHING`,
+            [event.globalPosition, event.data.accountId, event.data.amount],
+          );
+        }
+      }
+    },
+  });
+  const spec = projectionSpec(ledger, { database: () => createTestDatabase('csp_es_events') });
+
+  it('gets its batches narrowed to its union, and is held to every delivery like the others', () =>
+    spec
+      .given([opened('a', 'Ann'), noted('a', 'not of this union'), deposited('a', 2)])
+      .when([deposited('a', 3)])
+      .then({
+        spec_ledger: [
+          { position: 3, line: 'Ann +2' },
+          { position: 4, line: 'Ann +3' },
+        ],
+      }));
 });

@@ -1,7 +1,7 @@
-import type { DomainEvent, RecordedEvent } from '@csp/event-store';
-import type { MigrateOptions, Projection, Recorded } from '@csp/read-models';
+import type { DomainEvent } from '@csp/event-store';
+import type { Projection, Recorded } from '@csp/read-models';
 import type { PoolClient } from 'pg';
-import { narrowEvents, type EventTypesOf } from './typed-events';
+import { typedProjection, type TypedProjectionDefinition } from './typed-events';
 
 /** A document as stored: its key, what the events folded into it made of it, and the last such event's position. */
 export interface StoredDocument<D> {
@@ -11,14 +11,7 @@ export interface StoredDocument<D> {
 }
 
 /** A read model of one document per key, folded from a typed event union (see documentProjection). */
-export interface DocumentProjectionDefinition<E extends DomainEvent, D> {
-  /** Stable name: checkpoint key, advisory-lock key, NOTIFY payload. */
-  name: string;
-  /** Bumped when the rows' shape or meaning changes (a rebuild is then due). */
-  version: number;
-  /** Every member of the union E, by its type. */
-  eventTypes: EventTypesOf<E>;
-  migrate(client: PoolClient, options?: MigrateOptions): Promise<void>;
+export interface DocumentProjectionDefinition<E extends DomainEvent, D> extends TypedProjectionDefinition<E> {
   /** The document an event belongs to. */
   key(event: Recorded<E>): string;
   /**
@@ -47,34 +40,24 @@ export interface DocumentProjectionDefinition<E extends DomainEvent, D> {
 export function documentProjection<E extends DomainEvent, D>(
   definition: DocumentProjectionDefinition<E, D>,
 ): Projection {
-  const { name, version, key, evolve, load, write } = definition;
-  const eventTypes = Object.keys(definition.eventTypes);
-  const types = new Set(eventTypes);
-  return {
-    name,
-    version,
-    eventTypes,
-    migrate: (client, options) => definition.migrate(client, options),
-    async apply(client: PoolClient, events: RecordedEvent[]): Promise<void> {
-      const typed = narrowEvents<E>(types, events);
-      if (typed.length === 0) return;
-      const keys = typed.map((event) => key(event));
-      const documents = new Map<string, StoredDocument<D>>();
-      if (load) for (const stored of await load(client, [...new Set(keys)])) documents.set(stored.key, stored);
-      const changed = new Map<string, StoredDocument<D>>();
-      typed.forEach((event, i) => {
-        const k = keys[i];
-        const current = documents.get(k);
-        if (current && event.globalPosition <= current.position) return;
-        const before = current?.document ?? null;
-        const after = evolve(before, event);
-        if (after === before) return;
-        if (after === null) throw new Error(`projection ${name}: evolve dropped document ${k} (documents are kept)`);
-        const next = { key: k, document: after, position: event.globalPosition };
-        documents.set(k, next);
-        changed.set(k, next);
-      });
-      if (changed.size > 0) await write(client, [...changed.values()]);
-    },
-  };
+  const { name, key, evolve, load, write } = definition;
+  return typedProjection(definition, async (client, typed) => {
+    const keys = typed.map((event) => key(event));
+    const documents = new Map<string, StoredDocument<D>>();
+    if (load) for (const stored of await load(client, [...new Set(keys)])) documents.set(stored.key, stored);
+    const changed = new Map<string, StoredDocument<D>>();
+    typed.forEach((event, i) => {
+      const k = keys[i];
+      const current = documents.get(k);
+      if (current && event.globalPosition <= current.position) return;
+      const before = current?.document ?? null;
+      const after = evolve(before, event);
+      if (after === before) return;
+      if (after === null) throw new Error(`projection ${name}: evolve dropped document ${k} (documents are kept)`);
+      const next = { key: k, document: after, position: event.globalPosition };
+      documents.set(k, next);
+      changed.set(k, next);
+    });
+    if (changed.size > 0) await write(client, [...changed.values()]);
+  });
 }

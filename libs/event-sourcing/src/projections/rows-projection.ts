@@ -1,17 +1,10 @@
-import type { DomainEvent, RecordedEvent } from '@csp/event-store';
-import type { MigrateOptions, Projection, Recorded } from '@csp/read-models';
+import type { DomainEvent } from '@csp/event-store';
+import type { Projection, Recorded } from '@csp/read-models';
 import type { PoolClient } from 'pg';
-import { narrowEvents, type EventTypesOf } from './typed-events';
+import { typedProjection, type TypedProjectionDefinition } from './typed-events';
 
 /** A read model of rows that events add and never fold (see rowsProjection). */
-export interface RowsProjectionDefinition<E extends DomainEvent, R> {
-  /** Stable name: checkpoint key, advisory-lock key, NOTIFY payload. */
-  name: string;
-  /** Bumped when the rows' shape or meaning changes (a rebuild is then due). */
-  version: number;
-  /** Every member of the union E, by its type. */
-  eventTypes: EventTypesOf<E>;
-  migrate(client: PoolClient, options?: MigrateOptions): Promise<void>;
+export interface RowsProjectionDefinition<E extends DomainEvent, R> extends TypedProjectionDefinition<E> {
   /** The rows one event gives (none: an empty list). Pure. */
   rows(event: Recorded<E>): readonly R[];
   /**
@@ -26,18 +19,10 @@ export interface RowsProjectionDefinition<E extends DomainEvent, R> {
  * rows, and a batch's rows are written together. For read models that are not a document per key.
  */
 export function rowsProjection<E extends DomainEvent, R>(definition: RowsProjectionDefinition<E, R>): Projection {
-  const { name, version, rows, write } = definition;
-  const eventTypes = Object.keys(definition.eventTypes);
-  const types = new Set(eventTypes);
-  return {
-    name,
-    version,
-    eventTypes,
-    migrate: (client, options) => definition.migrate(client, options),
-    async apply(client: PoolClient, events: RecordedEvent[]): Promise<void> {
-      const out: R[] = [];
-      for (const event of narrowEvents<E>(types, events)) out.push(...rows(event));
-      if (out.length > 0) await write(client, out);
-    },
-  };
+  const { rows, write } = definition;
+  return typedProjection(definition, async (client, typed) => {
+    const out: R[] = [];
+    for (const event of typed) out.push(...rows(event));
+    if (out.length > 0) await write(client, out);
+  });
 }

@@ -30,7 +30,7 @@ export interface ProjectionSpecOptions {
 /** A recorded event as is, or a domain event that the spec records (positions after the earlier ones). */
 export type SpecEvent = RecordedEvent | DomainEvent;
 
-/** Rows per table, each as `SELECT *` gives it ordered by its first column; bigint as number, timestamptz as ISO text. */
+/** Rows per table as `SELECT *` gives them, ordered by the table's primary key; bigint as number, timestamptz as ISO text. */
 export type TableRows = Record<string, Record<string, unknown>[]>;
 
 /** What an error must be: its message (part or pattern) or its class. */
@@ -87,6 +87,14 @@ const ROW_TYPES = {
   }) as typeof pgTypes.getTypeParser,
 };
 
+/** The projection's tables, each with its primary key's columns in key order. */
+const TABLES = `SELECT c.relname AS t,
+    (SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY k.i)
+       FROM pg_index x CROSS JOIN unnest(x.indkey) WITH ORDINALITY AS k(attnum, i)
+       JOIN pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = k.attnum
+      WHERE x.indrelid = c.oid AND x.indisprimary) AS key
+  FROM pg_class c WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind = 'r' ORDER BY 1`;
+
 const isRecorded = (event: SpecEvent): event is RecordedEvent => 'globalPosition' in event;
 
 /** Domain events as recorded ones, positions from `after + 1` on (recorded events pass as they are). */
@@ -115,6 +123,8 @@ export function projectionSpec(projection: Projection, options: ProjectionSpecOp
   let database: SpecDatabase | undefined;
   let pool: Pool | undefined;
   let tables: string[] = [];
+  /** Per table, its primary key's columns (the order of its rows), else the whole row's text. */
+  let orderBy = new Map<string, string>();
 
   beforeAll(async () => {
     database = await options.database();
@@ -127,10 +137,9 @@ export function projectionSpec(projection: Projection, options: ProjectionSpecOp
     } finally {
       client.release();
     }
-    const listed = await pool.query<{ t: string }>(
-      'SELECT tablename AS t FROM pg_tables WHERE schemaname = current_schema() ORDER BY 1',
-    );
+    const listed = await pool.query<{ t: string; key: string | null }>(TABLES);
     tables = listed.rows.map((r) => r.t);
+    orderBy = new Map(listed.rows.map((r) => [r.t, r.key ?? 't::text']));
   });
   afterAll(async () => {
     await pool?.end();
@@ -164,7 +173,8 @@ export function projectionSpec(projection: Projection, options: ProjectionSpecOp
   };
 
   const rowsOf = async (table: string): Promise<Record<string, unknown>[]> =>
-    (await livePool().query({ text: `SELECT * FROM "${table}" t ORDER BY 1`, types: ROW_TYPES })).rows;
+    (await livePool().query({ text: `SELECT * FROM "${table}" t ORDER BY ${orderBy.get(table)}`, types: ROW_TYPES }))
+      .rows;
 
   const dump = async (): Promise<TableRows> => {
     const out: TableRows = {};

@@ -12,6 +12,7 @@ import { KmsMigrationWorkerModule } from '@csp/application/kms-migration';
 import { CreditFeedModule, CreditFeedWorkerModule } from '@csp/capabilities/credits';
 import { WebhooksModule, WebhooksWorkerModule } from '@csp/capabilities/webhooks';
 import { AppConfig, IdempotencyModule, PlatformModule } from '@csp/platform';
+import { AuditTrailModule, AuditTrailWorkerModule } from '@csp/capabilities/audit-trail';
 import type { Pool } from 'pg';
 
 export interface ApiModuleOptions extends InfrastructureOptions {
@@ -30,6 +31,7 @@ export class ApiModule {
         InfrastructureModule.forRoot(options),
         IdempotencyModule.forRootAsync({ inject: [DATABASE_POOL], useFactory: (pool: Pool) => ({ pool }) }),
         ApplicationModule,
+        AuditTrailModule,
         CreditFeedModule,
         WebhooksModule,
         ...(options.withWorker
@@ -38,6 +40,7 @@ export class ApiModule {
               KmsMigrationWorkerModule,
               PropagationModule,
               HousekeepingWorkerModule,
+              AuditTrailWorkerModule,
               CreditFeedWorkerModule,
               WebhooksWorkerModule,
             ]

@@ -11,7 +11,8 @@ import { sendWebhook } from './webhook-sender';
 export const WEBHOOK_QUEUE = 'webhook-deliveries';
 
 /** Job ids name the delivery and its attempt, so enqueuing the same attempt again adds nothing. */
-export const webhookJobId = (d: DueDelivery): string => `${d.id}-${d.attempt}`;
+export const webhookJobId = (d: DueDelivery): string =>
+  d.orphanedAt === undefined ? `${d.id}-${d.attempt}` : `${d.id}-${d.attempt}-r${d.orphanedAt}`;
 
 export interface WebhookLogger {
   info(m: string): void;
@@ -183,7 +184,7 @@ export class WebhookDeliveryRuntime {
       versions.push(e.secretVersion - 1);
     try {
       return await this.deps.vault.get(d.endpointId, versions);
-    } catch (error) {
+    } catch {
       this.deps.logger.error(`webhook secrets of endpoint ${d.endpointId} do not decrypt (WEBHOOK_SECRETS_KEY?)`);
       return [];
     }

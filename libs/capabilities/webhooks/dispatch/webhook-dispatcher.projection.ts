@@ -29,6 +29,8 @@ export const deliveryIdOf = (endpointId: string, eventId: string, key: string): 
 export interface DueDelivery {
   id: string;
   attempt: number;
+  /** Set for an attempt whose worker died holding it (its lease expired): the job is a new one, not the lost one's. */
+  orphanedAt?: number;
 }
 
 export interface WebhookDispatcherDeps {

@@ -132,13 +132,18 @@ export class WebhookDeliveryStore {
 
   /** Pending deliveries that are due and held by no live lease: what the queue may have lost. */
   async due(limit = 500): Promise<DueDelivery[]> {
-    const r = await this.pool.query<{ id: string; attempts: number }>(
-      `SELECT id, attempts FROM webhook_deliveries
+    const r = await this.pool.query<{ id: string; attempts: number; lease_until: Date | null }>(
+      `SELECT id, attempts, lease_until FROM webhook_deliveries
         WHERE status = 'pending' AND next_attempt_at <= now() AND (lease_until IS NULL OR lease_until < now())
         ORDER BY next_attempt_at LIMIT $1`,
       [limit],
     );
-    return r.rows.map((row) => ({ id: row.id, attempt: row.attempts + 1 }));
+    // A lease that expired is a worker that died mid-attempt: its job may linger in the queue, so a new one is made.
+    return r.rows.map((row) => ({
+      id: row.id,
+      attempt: row.attempts + 1,
+      ...(row.lease_until ? { orphanedAt: row.lease_until.getTime() } : {}),
+    }));
   }
 
   /**

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { LICENSING, LicensingPort } from '@csp/application';
+import { LICENSING, LicensingPort } from '@csp/capabilities/software';
 import { Caller, startTestApp, TestApp } from '../support/app';
 import { testPool } from '../support/database';
 import {

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { ControllableClock } from '@csp/application';
+import { ControllableClock } from '@csp/event-sourcing';
 import { defaultDomainData, STREAM_PREFIXES } from '@csp/domain';
 import { createEventStore, type EventStoreHandle, type RecordedEvent } from '@csp/event-store';
 import {
@@ -11,7 +11,7 @@ import {
   type CancellationRef,
   type LedgerCredit,
   type PropagationQueues,
-} from '@csp/propagation';
+} from '@csp/capabilities/propagation';
 import type { Pool } from 'pg';
 import { createTestDatabase, eventsOf, Orders, OFFERS } from './support/propagation-harness';
 import { testPool, type TestDatabase } from '../support/database';

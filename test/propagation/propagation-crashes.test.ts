@@ -3,9 +3,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import IORedis from 'ioredis';
-import { ControllableClock } from '@csp/application';
+import { ControllableClock } from '@csp/event-sourcing';
 import { createEventStore, type EventStoreHandle } from '@csp/event-store';
-import { PropagationStore, RECONCILER_SCHEDULER_ID } from '@csp/propagation';
+import { PropagationStore, RECONCILER_SCHEDULER_ID } from '@csp/capabilities/propagation';
 import { Pool } from 'pg';
 import {
   createTestDatabase,

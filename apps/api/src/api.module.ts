@@ -3,7 +3,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import type { Pool } from 'pg';
 import { ActivityModule } from '@csp/capabilities/activity';
 import { CatalogModule } from '@csp/capabilities/catalog';
-import { CreditsModule } from '@csp/capabilities/credits';
+import { CreditFeedModule, CreditsModule } from '@csp/capabilities/credits';
 import { CustomersModule } from '@csp/capabilities/customers';
 import { EventHistoryModule } from '@csp/capabilities/event-history';
 import { HealthModule } from '@csp/capabilities/health';
@@ -59,6 +59,7 @@ export class ApiModule implements OnModuleInit {
         CreditsModule,
         EventHistoryModule,
         PropagationModule,
+        CreditFeedModule,
         ...(withWorker ? WORKER_PARTS : []),
       ],
     };

@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { CreditFeedWorkerModule } from '@csp/capabilities/credits';
 import { HousekeepingWorkerModule } from '@csp/capabilities/housekeeping';
 import { KmsMigrationWorkerModule } from '@csp/capabilities/kms-migration';
 import { PropagationWorkerModule } from '@csp/capabilities/propagation';
@@ -13,6 +14,7 @@ export const WORKER_PARTS = [
   KmsMigrationWorkerModule,
   PropagationWorkerModule,
   HousekeepingWorkerModule,
+  CreditFeedWorkerModule,
 ];
 
 /** The background process: projection runners, propagation (reactor, BullMQ workers, reconciler), housekeeping. */

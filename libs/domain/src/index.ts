@@ -52,5 +52,9 @@ export * from './kms-migration';
 export * from './partners';
 
 export * from './streams/stream-registry';
+export * from './streams/stream-deciders';
 
 export * from './access/access-policy';
+
+export * from './credits';
+export * from './webhooks';

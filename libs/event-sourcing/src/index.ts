@@ -3,7 +3,7 @@
 // replay/verify, the queue backend; provided once per process by EventSourcingModule.
 
 export { CheckpointWatcher } from './checkpoints/checkpoint-watcher';
-export { CHECKPOINT_WATCHER, ReadYourWrites } from './checkpoints/read-your-writes';
+export { CHECKPOINT_WATCHER, ReadModelBehindError, ReadYourWrites } from './checkpoints/read-your-writes';
 export { CLOCK } from './clock/clock.port';
 export type { Clock } from './clock/clock.port';
 export { ControllableClock } from './clock/controllable.clock';

@@ -12,6 +12,10 @@ export const STREAM_TYPES = {
   kmsMigration: 'kms-migration-',
   /** A registered partner tenant (`partner-{tenant guid}`): the only source of "this tid is a partner". */
   partner: 'partner-',
+  /** A partner's webhook endpoint (`webhook-endpoint-{guid}`): its URL, event types, state and secret versions. */
+  webhookEndpoint: 'webhook-endpoint-',
+  /** A partner's closed month (`statement-{partner guid}-{YYYY-MM}`): one StatementClosed, never changed. */
+  statement: 'statement-',
 } as const;
 
 export type StreamType = keyof typeof STREAM_TYPES;

@@ -1,3 +1,4 @@
+import { streamIdOf } from '@csp/domain';
 import type { Pool } from 'pg';
 import { DATABASE_POOL, QueueBackend } from '@csp/event-sourcing';
 import { KMS_WARNINGS_QUEUE } from '@csp/capabilities/kms-migration';
@@ -53,7 +54,7 @@ export const importCsv = (
     headers: { 'content-type': 'text/csv', ...headers },
   });
 
-export const planEvents = (t: TestApp, customerId: string) => streamEvents(t, `kms-migration-${customerId}`);
+export const planEvents = (t: TestApp, customerId: string) => streamEvents(t, streamIdOf('kmsMigration', customerId));
 
 /** Waits until the kms-device-groups read model (which the sweep reads) has applied `position`. */
 export async function waitForReadModel(t: TestApp, position: number, timeoutMs = 5000): Promise<void> {

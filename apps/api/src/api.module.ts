@@ -54,12 +54,12 @@ export class ApiModule implements OnModuleInit {
         OrdersModule,
         SoftwareModule,
         SupportModule,
+        CreditFeedModule,
         KmsMigrationModule,
         ActivityModule,
         CreditsModule,
         EventHistoryModule,
         PropagationModule,
-        CreditFeedModule,
         ...(withWorker ? WORKER_PARTS : []),
       ],
     };

@@ -51,6 +51,7 @@ export * from './kms-migration';
 
 export * from './partners';
 
+export * from './streams/stream-declaration';
 export * from './streams/stream-registry';
 export * from './streams/stream-deciders';
 

@@ -1,13 +1,7 @@
-import { STREAM_PREFIXES } from '@csp/domain';
 import { DynamicModule, Global, Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import { Pool } from 'pg';
-import {
-  createEventStore,
-  EmbeddedPostgresUnavailableError,
-  EVENT_STORE,
-  EventStore,
-  EventStoreHandle,
-} from '@csp/event-store';
+import { EmbeddedPostgresUnavailableError, EVENT_STORE, EventStore, EventStoreHandle } from '@csp/event-store';
+import { openEventStore } from './event-store/open-event-store';
 import { AppConfig } from '@csp/platform';
 import { CheckpointWatcher } from './checkpoints/checkpoint-watcher';
 import { CHECKPOINT_WATCHER, ReadYourWrites } from './checkpoints/read-your-writes';
@@ -69,13 +63,7 @@ export class EventSourcingModule {
           provide: EVENT_STORE_HANDLE,
           inject: [AppConfig],
           useFactory: (config: AppConfig): Promise<EventStoreHandle> =>
-            createEventStore({
-              databaseUrl: config.databaseUrl,
-              eventStoreUrl: config.eventStoreUrl,
-              dataDir: config.dataDir,
-              streamPrefixes: STREAM_PREFIXES,
-              logger: new Logger('EventStore'),
-            }).catch(exitWhenEmbeddedUnavailable),
+            openEventStore(config, new Logger('EventStore')).catch(exitWhenEmbeddedUnavailable),
         },
         {
           provide: EVENT_STORE,

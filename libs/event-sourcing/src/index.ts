@@ -34,3 +34,4 @@ export { countEvents, openReadModelDatabase, progressDisplay, selectProjections 
 export { replayProjections } from './replay/replay';
 export { ShadowBuild } from './replay/shadow-build';
 export { describeDifference, verifyProjections } from './replay/verify';
+export { openEventStore } from './event-store/open-event-store';

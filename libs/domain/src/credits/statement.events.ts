@@ -1,4 +1,3 @@
-import { streamIdOf } from '../streams/stream-registry';
 import type { IsoDateTime } from '../shared/types';
 import type { StatementLine, StatementTotal } from './statement';
 
@@ -33,7 +32,3 @@ export type CloseStatement = {
 };
 
 export type StatementState = { status: 'open' } | { status: 'closed'; closedAt: string; sha256: string };
-
-/** `statement-{partner guid}-{YYYY-MM}`: one stream per partner and month, so closing twice is a conflict. */
-export const statementStreamId = (partnerTenantId: string, period: string): string =>
-  streamIdOf('statement', `${partnerTenantId.toLowerCase()}-${period}`);

@@ -1,4 +1,3 @@
-import { streamIdOf } from '../streams/stream-registry';
 import type { IsoDateTime } from '../shared/types';
 import type { WebhookEventType } from './webhook-event-types';
 
@@ -80,5 +79,3 @@ export const WEBHOOK_ENDPOINT_EVENT_TYPES: readonly WebhookEndpointEvent['type']
   'WebhookEndpointDeleted',
   'WebhookSecretRotated',
 ];
-
-export const webhookEndpointStreamId = (endpointId: string): string => streamIdOf('webhookEndpoint', endpointId);

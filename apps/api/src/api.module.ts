@@ -2,6 +2,7 @@ import { DynamicModule, Inject, Module, OnModuleInit } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import type { Pool } from 'pg';
 import { ActivityModule } from '@csp/capabilities/activity';
+import { AuditTrailModule } from '@csp/capabilities/audit-trail';
 import { CatalogModule } from '@csp/capabilities/catalog';
 import { CreditFeedModule, CreditsModule } from '@csp/capabilities/credits';
 import { CustomersModule } from '@csp/capabilities/customers';
@@ -54,6 +55,7 @@ export class ApiModule implements OnModuleInit {
         OrdersModule,
         SoftwareModule,
         SupportModule,
+        AuditTrailModule,
         CreditFeedModule,
         KmsMigrationModule,
         ActivityModule,

@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { AuditTrailWorkerModule } from '@csp/capabilities/audit-trail';
 import { CreditFeedWorkerModule } from '@csp/capabilities/credits';
 import { HousekeepingWorkerModule } from '@csp/capabilities/housekeeping';
 import { KmsMigrationWorkerModule } from '@csp/capabilities/kms-migration';
@@ -14,6 +15,7 @@ export const WORKER_PARTS = [
   KmsMigrationWorkerModule,
   PropagationWorkerModule,
   HousekeepingWorkerModule,
+  AuditTrailWorkerModule,
   CreditFeedWorkerModule,
 ];
 

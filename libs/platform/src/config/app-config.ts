@@ -3,6 +3,7 @@ import { ConfigError } from './config.error';
 import { checkSecretLength, resolveSecret } from './local-secret';
 import { parsePartnerTenants, type PartnerTenantSetting } from './partner-tenants';
 import { loadOperatorSettings, OperatorSettings } from './operator-config';
+import { AuditSettings, resolveAuditSettings } from './audit-config';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -54,6 +55,8 @@ export class AppConfig {
   readonly requireCancellationAck!: boolean;
   /** /admin/queues and /metrics credentials (OPERATOR_TOKEN, METRICS_TOKEN, QUEUE_DASHBOARD_WRITE). */
   readonly operator!: OperatorSettings;
+  /** The audit trail's digest signing keys and period (AUDIT_SIGNING_KEYS, AUDIT_DIGEST_EVERY_MS). */
+  readonly audit!: AuditSettings;
 
   constructor(values: AppConfigValues) {
     Object.assign(this, values);
@@ -181,6 +184,7 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
   const operator = loadOperatorSettings(get, production, (n, f) => bool(get, n, f));
 
   const partnerTenants = parsePartnerTenants(get('PARTNER_TENANTS'), production);
+  const audit = resolveAuditSettings(get, dataDir, production, (n, f, min, max) => int(get, n, f, min, max), warn);
 
   return new AppConfig({
     nodeEnv,
@@ -208,6 +212,7 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
     partnerTenants,
     requireCancellationAck,
     operator,
+    audit,
   });
 }
 

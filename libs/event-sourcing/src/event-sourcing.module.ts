@@ -88,7 +88,7 @@ export class EventSourcingModule {
             const backend = new QueueBackend({
               redisUrl: config.redisUrl,
               databaseUrl: h.databaseUrl,
-              namespace: queueNamespace(h.databaseUrl),
+              namespace: queueNamespace(h.databaseUrl, config.queueNamespace),
               onWarning: (w) => logger.warn(w),
             });
             await backend.checkSettings();

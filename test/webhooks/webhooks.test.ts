@@ -1,6 +1,5 @@
 import type { Pool } from 'pg';
-import { ControllableClock } from '@csp/application';
-import { DATABASE_POOL } from '@csp/application';
+import { ControllableClock, DATABASE_POOL } from '@csp/event-sourcing';
 import { newTenant, startTestApp, type Caller, type TestApp } from '../support/app';
 import {
   adminAgent,

@@ -1,27 +1,12 @@
-import { Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import type { Pool } from 'pg';
-import type { EventStoreHandle } from '@csp/event-store';
 import { AppConfig, MetricsRegistries } from '@csp/platform';
-import { QueueBackend } from '@csp/propagation';
-import { DATABASE_POOL } from '@csp/application/infrastructure/database-pool';
-import { EVENT_STORE_HANDLE } from '@csp/application/infrastructure/infrastructure.module';
-import { queueNamespace } from '@csp/application/propagation/propagation-core.module';
+import { DATABASE_POOL, QueueBackend } from '@csp/event-sourcing';
 import { WebhookQueue } from './delivery/webhook-delivery.runtime';
 import { WebhookDeliveryStore } from './store/webhook-delivery.store';
 import { WebhookSecretVault } from './store/webhook-secret.vault';
 import { WebhookQueries } from './store/webhook.queries';
 import { WebhookMetrics } from './webhook.metrics';
-
-@Injectable()
-class WebhooksCoreLifecycle implements OnApplicationShutdown {
-  private readonly logger = new Logger('Webhooks');
-  constructor(private readonly queue: WebhookQueue) {}
-
-  /** After the delivery worker has closed (beforeApplicationShutdown), before the pool closes. */
-  async onApplicationShutdown(): Promise<void> {
-    await this.queue.backend.close().catch((e: unknown) => this.logger.warn(`closing queues: ${String(e)}`));
-  }
-}
 
 /** What the webhook api and worker share: the secret vault, the deliveries store, the queue, the metrics. */
 @Module({
@@ -46,22 +31,7 @@ class WebhooksCoreLifecycle implements OnApplicationShutdown {
         return metrics;
       },
     },
-    {
-      provide: WebhookQueue,
-      inject: [AppConfig, EVENT_STORE_HANDLE],
-      useFactory: (config: AppConfig, h: EventStoreHandle) => {
-        const logger = new Logger('Webhooks');
-        return new WebhookQueue(
-          new QueueBackend({
-            redisUrl: config.redisUrl,
-            databaseUrl: h.databaseUrl,
-            namespace: queueNamespace(h.databaseUrl),
-            onWarning: (w) => logger.warn(w),
-          }),
-        );
-      },
-    },
-    WebhooksCoreLifecycle,
+    { provide: WebhookQueue, inject: [QueueBackend], useFactory: (backend: QueueBackend) => new WebhookQueue(backend) },
   ],
   exports: [WebhookSecretVault, WebhookDeliveryStore, WebhookQueries, WebhookMetrics, WebhookQueue],
 })

@@ -14,12 +14,12 @@ import {
 import type { FastifyReply } from 'fastify';
 import { DomainError, isWebhookEventType, validationError, WEBHOOK_EVENT_TYPES } from '@csp/domain';
 import { ApiProblems, CurrentPrincipal, isGuid, Principal } from '@csp/platform';
-import { Permit } from '@csp/application/shared/access.guard';
-import { parseContinuationToken, parseSize, withObjectType } from '@csp/application/shared/collection';
-import { setPositionHeader } from '@csp/application/shared/position-header';
-import { ReadYourWrites, withPagingErrors } from '@csp/application/shared/read-your-writes';
-import { CONTINUATION_TOKEN_QUERY, MIN_POSITION_QUERY, SIZE_QUERY } from '@csp/application/shared/query.docs';
-import { filteredCollection } from '@csp/application/read-side/read-side-collection';
+import { Permit } from '@csp/capabilities/partners';
+import { parseContinuationToken, parseSize, withObjectType } from '@csp/platform';
+import { setPositionHeader } from '@csp/platform';
+import { ReadYourWrites } from '@csp/event-sourcing';
+import { CONTINUATION_TOKEN_QUERY, MIN_POSITION_QUERY, SIZE_QUERY } from '@csp/platform';
+import { filteredCollection, invalidContinuationToken } from '@csp/platform';
 import { WEBHOOK_DISPATCHER } from './dispatch/webhook-dispatcher.projection';
 import {
   RegisterWebhookEndpointRequestDto,
@@ -254,7 +254,9 @@ export class WebhooksController {
     const token = parseContinuationToken(continuationToken);
     await this.readYourWrites.await(WEBHOOK_DISPATCHER, parseMinPositionOrUndefined(minPosition));
     const filter = { endpointId: endpointId?.toLowerCase(), status, eventType };
-    const page = await withPagingErrors(() => this.deliveries.deliveries(principal, filter, n, token));
+    const page = await this.deliveries.deliveries(principal, filter, n, token).catch((error: unknown) => {
+      throw (error as { code?: string }).code === 'invalid_continuation_token' ? invalidContinuationToken() : error;
+    });
     const items = page.items.map(withObjectType('WebhookDelivery'));
     return filteredCollection('/v1/webhooks/deliveries', filter, { ...page, items, totalCount: items.length }, n);
   }

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import { WEBHOOK_EVENT_TYPES } from '@csp/domain';
-import { CollectionDto } from '@csp/application/shared/response.dto';
+import { CollectionDto } from '@csp/platform';
 
 // OpenAPI descriptions of the webhook resources (documentation only).
 

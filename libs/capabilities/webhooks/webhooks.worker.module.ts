@@ -2,13 +2,12 @@ import { BeforeApplicationShutdown, Inject, Injectable, Logger, Module, OnApplic
 import type { Pool } from 'pg';
 import { EVENT_STORE, type EventStore } from '@csp/event-store';
 import { AppConfig } from '@csp/platform';
-import { ProjectionRunner } from '@csp/read-models';
+import { ProjectionRunner } from '@csp/event-sourcing';
 import { handleStreamCommand } from '@csp/event-sourcing/command-handling/handle-stream-command';
-import { DATABASE_POOL } from '@csp/application/infrastructure/database-pool';
-import { commandMetadata } from '@csp/application/shared/command-metadata';
-import { domainDataProvider } from '@csp/application/shared/domain-data.provider';
-import { StreamCommandExecutor } from '@csp/application/shared/stream-command.executor';
-import { CLOCK, type Clock } from '@csp/application/ports/clock.port';
+import { DATABASE_POOL } from '@csp/event-sourcing';
+import { commandMetadata } from '@csp/event-sourcing';
+import { StreamCommandExecutor } from '@csp/event-sourcing';
+import { CLOCK, type Clock } from '@csp/event-sourcing';
 import { WebhookDeliveryRuntime, WebhookQueue } from './delivery/webhook-delivery.runtime';
 import { webhookDispatcher } from './dispatch/webhook-dispatcher.projection';
 import { WebhookDeliveryStore } from './store/webhook-delivery.store';
@@ -82,7 +81,7 @@ export class WebhooksHost implements OnApplicationBootstrap, BeforeApplicationSh
 
 @Module({
   imports: [WebhooksCoreModule],
-  providers: [domainDataProvider, StreamCommandExecutor, WebhooksHost],
+  providers: [WebhooksHost],
   exports: [WebhooksHost],
 })
 export class WebhooksWorkerModule {}

@@ -1,7 +1,7 @@
 import { Webhook } from 'standardwebhooks';
 import { nextAttempt, parseRetryAfter } from '@csp/domain';
 import type { WebhookSettings } from '@csp/platform';
-import type { AppQueue, AppWorker, QueueBackend } from '@csp/propagation';
+import type { AppQueue, AppWorker, QueueBackend } from '@csp/event-sourcing';
 import type { DueDelivery } from '../dispatch/webhook-dispatcher.projection';
 import type { ClaimedDelivery, WebhookDeliveryStore } from '../store/webhook-delivery.store';
 import type { WebhookSecretVault } from '../store/webhook-secret.vault';

@@ -16,7 +16,7 @@ import {
   type WebhookMessage,
 } from '@csp/domain';
 import type { RecordedEvent } from '@csp/event-store';
-import type { Projection } from '@csp/read-models';
+import type { Projection } from '@csp/event-sourcing';
 import type { PoolClient } from 'pg';
 import { WEBHOOK_DDL } from '../store/webhook-tables.schema';
 

@@ -13,9 +13,9 @@ import {
   loadStream,
   type CommandHandlingEnv,
 } from '@csp/event-sourcing/command-handling/handle-stream-command';
-import { commandMetadata } from '@csp/application/shared/command-metadata';
-import { newEntityId } from '@csp/application/shared/entity-id';
-import { StreamCommandExecutor } from '@csp/application/shared/stream-command.executor';
+import { commandMetadata } from '@csp/event-sourcing';
+import { newEntityId } from '@csp/event-sourcing';
+import { StreamCommandExecutor } from '@csp/event-sourcing';
 import { checkWebhookTarget } from '../delivery/ssrf-guard';
 import { newWebhookSecret, WebhookSecretVault } from '../store/webhook-secret.vault';
 

@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { decodeToken, encodeToken } from '@csp/read-models';
+import { decodeToken, encodeToken } from '@csp/event-sourcing';
 
 export interface EndpointRow {
   id: string;

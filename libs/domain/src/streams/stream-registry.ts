@@ -12,6 +12,12 @@ export const STREAM_TYPES = {
   kmsMigration: 'kms-migration-',
   /** A registered partner tenant (`partner-{tenant guid}`): the only source of "this tid is a partner". */
   partner: 'partner-',
+  /** A partner's key-pool settings (`keypool-{partner tenant guid}`: low watermarks). */
+  keyPool: 'keypool-',
+  /** One import of product keys into a partner's pool (KeysImported: counts and fingerprints, never keys). */
+  keyImport: 'keypool-import-',
+  /** One pool record's custody: KeyAssigned, KeyAssignmentRevoked. */
+  poolKey: 'keypool-key-',
 } as const;
 
 export type StreamType = keyof typeof STREAM_TYPES;

@@ -212,7 +212,7 @@ describe('poolKeyDecider (assigned once, burnt on revocation)', () => {
 describe('stock and low watermark', () => {
   const spec = deciderSpec(keyPoolSettingsDecider, () => ctxAt(T0));
   const user = { userId: 'u', upn: 'u@x', tenantId: 't' };
-  const set = (lowWatermark: unknown, version = '2022', offerId = PERPETUAL) => ({
+  const set = (lowWatermark: unknown, version = '2022', offerId: string = PERPETUAL) => ({
     type: 'SetLowWatermark' as const,
     data: { partnerTenantId: 't', offerId, version, lowWatermark, user },
   });

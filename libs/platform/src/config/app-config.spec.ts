@@ -7,7 +7,7 @@ import { loadConfig } from './app-config';
 const SECRET = 'x'.repeat(32);
 const secrets = { AUTH_JWT_SECRET: SECRET, KEY_DERIVATION_SECRET: SECRET, LINK_SIGNING_SECRET: SECRET };
 const PARTNER_A = '3f2b8c1e-5d4a-4e7b-9c0d-1a2b3c4d5e6f';
-const partners = { PARTNER_TENANTS: PARTNER_A };
+const partners = { PARTNER_TENANTS: PARTNER_A, KEY_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 7).toString('base64')}` };
 
 describe('loadConfig', () => {
   let dir: string;

@@ -3,6 +3,7 @@ import { ConfigError } from './config.error';
 import { checkSecretLength, resolveSecret } from './local-secret';
 import { parsePartnerTenants, type PartnerTenantSetting } from './partner-tenants';
 import { loadOperatorSettings, OperatorSettings } from './operator-config';
+import { loadKeyCustodySettings, type KeyCustodySettings } from './key-custody-config';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -54,6 +55,8 @@ export class AppConfig {
   readonly requireCancellationAck!: boolean;
   /** /admin/queues and /metrics credentials (OPERATOR_TOKEN, METRICS_TOKEN, QUEUE_DASHBOARD_WRITE). */
   readonly operator!: OperatorSettings;
+  /** Key custody: LICENSING_ADAPTER, KEY_ENCRYPTION_KEYS, KEY_POOL_* (issue 15). */
+  readonly keyCustody!: KeyCustodySettings;
 
   constructor(values: AppConfigValues) {
     Object.assign(this, values);
@@ -181,6 +184,12 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
   const operator = loadOperatorSettings(get, production, (n, f) => bool(get, n, f));
 
   const partnerTenants = parsePartnerTenants(get('PARTNER_TENANTS'), production);
+  const keyCustody = loadKeyCustodySettings(
+    get,
+    production,
+    (n, f) => bool(get, n, f),
+    (n, f, min, max) => int(get, n, f, min, max),
+  );
 
   return new AppConfig({
     nodeEnv,
@@ -208,6 +217,7 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
     partnerTenants,
     requireCancellationAck,
     operator,
+    keyCustody,
   });
 }
 

@@ -9,6 +9,7 @@ import {
   PropagationModule,
 } from '@csp/application';
 import { KmsMigrationWorkerModule } from '@csp/application/kms-migration';
+import { createPoolLicensing, KeyPoolModule } from '@csp/capabilities/key-pool';
 import { AppConfig, IdempotencyModule, PlatformModule } from '@csp/platform';
 import type { Pool } from 'pg';
 
@@ -25,9 +26,10 @@ export class ApiModule {
       module: ApiModule,
       imports: [
         PlatformModule.forRoot(config),
-        InfrastructureModule.forRoot(options),
+        InfrastructureModule.forRoot({ poolLicensing: createPoolLicensing, ...options }),
         IdempotencyModule.forRootAsync({ inject: [DATABASE_POOL], useFactory: (pool: Pool) => ({ pool }) }),
         ApplicationModule,
+        KeyPoolModule,
         ...(options.withWorker
           ? [ProjectionsModule, KmsMigrationWorkerModule, PropagationModule, HousekeepingWorkerModule]
           : []),

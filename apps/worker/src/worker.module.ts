@@ -7,6 +7,7 @@ import {
   PropagationModule,
 } from '@csp/application';
 import { KmsMigrationWorkerModule } from '@csp/application/kms-migration';
+import { createPoolLicensing } from '@csp/capabilities/key-pool';
 import { AppConfig, PlatformModule } from '@csp/platform';
 
 /** The background process: projection runners and propagation (reactor, BullMQ workers, reconciler). */
@@ -17,7 +18,7 @@ export class WorkerModule {
       module: WorkerModule,
       imports: [
         PlatformModule.forRoot(config),
-        InfrastructureModule.forRoot(options),
+        InfrastructureModule.forRoot({ poolLicensing: createPoolLicensing, ...options }),
         ProjectionsModule,
         KmsMigrationWorkerModule,
         PropagationModule,

@@ -1,4 +1,4 @@
-import { STREAM_PREFIXES } from '@csp/domain';
+import { defaultDomainData, STREAM_PREFIXES, type DomainData } from '@csp/domain';
 import { DynamicModule, Global, Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import { Pool } from 'pg';
 import {
@@ -17,7 +17,7 @@ import { SystemClock } from '../adapters/system.clock';
 import { ARTIFACT_STORE } from '../ports/artifact-store.port';
 import { CLOCK, Clock } from '../ports/clock.port';
 import { DOWNLOAD_LINK_SIGNER } from '../ports/download-link-signer.port';
-import { LICENSING } from '../ports/licensing.port';
+import { LICENSING, ProductKeyRevokedError, type LicensingPort } from '../ports/licensing.port';
 import { DATABASE_POOL } from './database-pool';
 
 export const EVENT_STORE_HANDLE = Symbol('EVENT_STORE_HANDLE');
@@ -25,6 +25,20 @@ export const EVENT_STORE_HANDLE = Symbol('EVENT_STORE_HANDLE');
 export interface InfrastructureOptions {
   /** Replace the system clock (tests, fault suites). */
   clock?: Clock;
+  /**
+   * The key-pool licensing adapter for LICENSING_ADAPTER=pool, supplied by the hosting module (the key-pool
+   * capability builds it); without it pool mode cannot start.
+   */
+  poolLicensing?: (deps: PoolLicensingDeps) => Promise<LicensingPort>;
+}
+
+export interface PoolLicensingDeps {
+  config: AppConfig;
+  pool: Pool;
+  store: EventStore;
+  clock: Clock;
+  data: DomainData;
+  revokedError: (orderId: string, lineItemNumber: number) => Error;
 }
 
 /** No embedded PostgreSQL on this machine: one line saying why and what to set, not a stack trace. */
@@ -108,8 +122,18 @@ export class InfrastructureModule {
         { provide: CLOCK, useValue: options.clock ?? new SystemClock() },
         {
           provide: LICENSING,
-          inject: [AppConfig, DATABASE_POOL, CLOCK],
-          useFactory: async (config: AppConfig, pool: Pool, clock: Clock): Promise<DerivedMakLicensingAdapter> => {
+          inject: [AppConfig, DATABASE_POOL, CLOCK, EVENT_STORE],
+          useFactory: async (
+            config: AppConfig,
+            pool: Pool,
+            clock: Clock,
+            store: EventStore,
+          ): Promise<LicensingPort> => {
+            if (config.keyCustody.adapter === 'pool') {
+              if (!options.poolLicensing) throw new Error('LICENSING_ADAPTER=pool, but this process has no key pool');
+              const revokedError = (orderId: string, line: number) => new ProductKeyRevokedError(orderId, line);
+              return options.poolLicensing({ config, pool, store, clock, data: defaultDomainData(), revokedError });
+            }
             const adapter = new DerivedMakLicensingAdapter({ secret: config.keyDerivationSecret, pool, clock });
             await adapter.migrate();
             return adapter;

@@ -48,6 +48,12 @@ export class KeyStockResponseDto {
   @ApiProperty({
     type: 'integer',
     minimum: 0,
+    description: 'Records that failed their integrity check when first taken: never served, out of stock',
+  })
+  quarantined!: number;
+  @ApiProperty({
+    type: 'integer',
+    minimum: 0,
     maximum: MAX_LOW_WATERMARK,
     description: 'Below this many available keys the pool is low',
   })

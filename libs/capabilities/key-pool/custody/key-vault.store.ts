@@ -13,7 +13,7 @@ export interface VaultRow {
   version: string;
   fingerprint: string;
   sealed: SealedKey;
-  status: 'staged' | 'available' | 'assigned' | 'revoked';
+  status: 'staged' | 'available' | 'assigned' | 'revoked' | 'quarantined';
   orderId: string | null;
   lineItemNumber: number | null;
   activations: number | null;
@@ -35,6 +35,7 @@ export interface StockRow {
   available: number;
   assigned: number;
   revoked: number;
+  quarantined: number;
 }
 
 const COLUMNS = `id, partner_tenant_id, offer_id, version, fingerprint, kek_id, wrapped_dek, ciphertext, status, order_id,
@@ -76,7 +77,7 @@ export class KeyVaultStore {
           wrapped_dek bytea NOT NULL,
           ciphertext bytea NOT NULL,
           import_id uuid NOT NULL,
-          status text NOT NULL CHECK (status IN ('staged', 'available', 'assigned', 'revoked')),
+          status text NOT NULL CHECK (status IN ('staged', 'available', 'assigned', 'revoked', 'quarantined')),
           order_id text,
           line_item_number integer,
           activations integer,
@@ -195,9 +196,10 @@ export class KeyVaultStore {
 
   /**
    * The line's key: the one it already holds, else the oldest available one of its partner, offer and version,
-   * taken atomically (FOR UPDATE SKIP LOCKED: racers take different rows, never wait on each other). Null when
-   * none is left. Two first reveals of one line racing: the unique index refuses the second, which then reads
-   * the first's row.
+   * taken atomically (FOR UPDATE SKIP LOCKED: racers for different lines take different rows and never wait on
+   * each other). Racers for one line are serialised by a transaction lock on the line, so they never hold a
+   * second row even for a moment, and the unique index is the backstop. Null only when no row is left: a row
+   * skipped because another claim held it is looked at again once that claim has ended.
    */
   async claim(req: {
     partnerTenantId: string;
@@ -207,11 +209,16 @@ export class KeyVaultStore {
     lineItemNumber: number;
     activations: number;
   }): Promise<VaultRow | null> {
-    for (let attempt = 0; ; attempt++) {
-      const held = await this.assignedTo(req.orderId, req.lineItemNumber, req.version);
-      if (held) return held;
-      try {
-        const { rows } = await this.pool.query<Row>(
+    const held = await this.assignedTo(req.orderId, req.lineItemNumber, req.version);
+    if (held) return held;
+    for (let attempt = 1; ; attempt++) {
+      const taken = await this.transaction(async (c) => {
+        await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [
+          `keypool-line:${req.orderId}:${req.lineItemNumber}:${req.version}`,
+        ]);
+        const again = await this.assignedTo(req.orderId, req.lineItemNumber, req.version, c);
+        if (again) return again;
+        const { rows } = await c.query<Row>(
           `UPDATE key_pool_keys
              SET status = 'assigned', order_id = $4, line_item_number = $5, activations = $6, assigned_at = now()
            WHERE id = (
@@ -222,19 +229,42 @@ export class KeyVaultStore {
           [req.partnerTenantId, req.offerId, req.version, req.orderId, req.lineItemNumber, req.activations],
         );
         return rows[0] ? toRow(rows[0]) : null;
-      } catch (error) {
-        if ((error as { code?: string }).code === '23505' && attempt < 3) continue;
-        throw error;
-      }
+      });
+      if (taken) return taken;
+      // Rows still visible as available were skipped while another claim held them: look again after it ends.
+      const { rows } = await this.pool.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM key_pool_keys
+         WHERE partner_tenant_id = $1 AND offer_id = $2 AND version = $3 AND status = 'available'`,
+        [req.partnerTenantId, req.offerId, req.version],
+      );
+      if ((rows[0]?.n ?? 0) === 0 || attempt >= 50) return null;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 3 * Math.min(attempt, 10)));
     }
   }
 
-  async assignedTo(orderId: string, lineItemNumber: number, version: string): Promise<VaultRow | null> {
-    const { rows } = await this.pool.query<Row>(
+  async assignedTo(
+    orderId: string,
+    lineItemNumber: number,
+    version: string,
+    client: Pick<Pool, 'query'> = this.pool,
+  ): Promise<VaultRow | null> {
+    const { rows } = await client.query<Row>(
       `SELECT ${COLUMNS} FROM key_pool_keys WHERE order_id = $1 AND line_item_number = $2 AND version = $3`,
       [orderId, lineItemNumber, version],
     );
     return rows[0] ? toRow(rows[0]) : null;
+  }
+
+  /**
+   * A record that failed its integrity check when first taken: out of stock for good (never served, never
+   * assigned), kept for the investigation. A record already recorded as assigned stays with its line.
+   */
+  async quarantine(id: string): Promise<void> {
+    await this.pool.query(
+      `UPDATE key_pool_keys SET status = 'quarantined', order_id = NULL, line_item_number = NULL, activations = NULL
+       WHERE id = $1 AND assignment_recorded = false AND status = 'assigned'`,
+      [id],
+    );
   }
 
   async markAssignmentRecorded(id: string): Promise<void> {
@@ -265,7 +295,8 @@ export class KeyVaultStore {
       `SELECT offer_id, version,
          count(*) FILTER (WHERE status = 'available')::int AS available,
          count(*) FILTER (WHERE status = 'assigned')::int AS assigned,
-         count(*) FILTER (WHERE status = 'revoked')::int AS revoked
+         count(*) FILTER (WHERE status = 'revoked')::int AS revoked,
+         count(*) FILTER (WHERE status = 'quarantined')::int AS quarantined
        FROM key_pool_keys
        WHERE partner_tenant_id = $1 AND status <> 'staged'
          AND ($2::text IS NULL OR (offer_id = $2 AND version = $3))
@@ -278,6 +309,7 @@ export class KeyVaultStore {
       available: r.available as number,
       assigned: r.assigned as number,
       revoked: r.revoked as number,
+      quarantined: r.quarantined as number,
     }));
   }
 

@@ -103,6 +103,15 @@ export class PoolLicensingAdapter {
     }
     if (row.status === 'revoked') throw this.o.revokedError(orderId, lineItemNumber);
     if (!row.assignmentRecorded) {
+      // Checked before it is recorded: a record that fails its integrity check is pulled from stock (this reveal
+      // fails closed, the next one takes another key), never assigned to the line.
+      let productKey: string;
+      try {
+        productKey = this.open(row);
+      } catch (error) {
+        await this.vault.quarantine(row.id);
+        throw error;
+      }
       // The event before the key is ever shown; after a crash here the same line gets this row again.
       await this.append(row, { type: 'AssignKey', data: assignmentOf(row) });
       await this.vault.markAssignmentRecorded(row.id);
@@ -111,6 +120,7 @@ export class PoolLicensingAdapter {
         `key assigned: record ${row.id} (fingerprint ${shortFingerprint(row.fingerprint)}) to order ${orderId} line ${lineItemNumber}`,
       );
       void this.monitor.refresh(partnerTenantId, offerId, version);
+      return { productKey, keyType: 'MAK', keyFingerprint: row.fingerprint };
     }
     return { productKey: this.open(row), keyType: 'MAK', keyFingerprint: row.fingerprint };
   }

@@ -47,7 +47,11 @@ export class KeyStockService {
       await this.custody.vault.setWatermark(tenant, offerId, version, value);
     }
     const levels = new Map<string, StockItem>();
-    const item = (offerId: string, version: string, counts = { available: 0, assigned: 0, revoked: 0 }): StockItem => ({
+    const item = (
+      offerId: string,
+      version: string,
+      counts = { available: 0, assigned: 0, revoked: 0, quarantined: 0 },
+    ): StockItem => ({
       ...stockLevel(
         offerId,
         version,

@@ -220,7 +220,7 @@ describe('stock and low watermark', () => {
     expect(isLow(4, 5)).toBe(true);
     expect(isLow(5, 5)).toBe(false);
     expect(isLow(0, 0)).toBe(false);
-    expect(stockLevel(PERPETUAL, '2022', { available: 1, assigned: 2, revoked: 0 }, 2).low).toBe(true);
+    expect(stockLevel(PERPETUAL, '2022', { available: 1, assigned: 2, revoked: 0, quarantined: 0 }, 2).low).toBe(true);
   });
   it('given a watermark, when set, then it is recorded; the same value again decides nothing', () => {
     const events = spec.given([]).when(set(25)).events();

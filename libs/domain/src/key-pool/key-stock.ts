@@ -13,7 +13,8 @@ import type { KeyPoolSettingsEvent, LowWatermarkSet } from './key-pool.events';
 export const DEFAULT_LOW_WATERMARK = 10;
 export const MAX_LOW_WATERMARK = 1_000_000;
 
-export type StockCounts = { available: number; assigned: number; revoked: number };
+/** `quarantined`: records that failed their integrity check when first taken (never served, out of stock). */
+export type StockCounts = { available: number; assigned: number; revoked: number; quarantined: number };
 export type StockLevel = StockCounts & { offerId: string; version: string; lowWatermark: number; low: boolean };
 
 /** Low: fewer keys available than the watermark (a watermark of 0 never alerts). */

@@ -54,5 +54,6 @@ export * from './partners';
 export * from './key-pool';
 
 export * from './streams/stream-registry';
+export * from './streams/stream-deciders';
 
 export * from './access/access-policy';

@@ -6,3 +6,4 @@ export * from './licensing/pool-licensing.adapter';
 export * from './licensing/create-pool-licensing';
 export * from './shared/key-pool.errors';
 export * from './shared/key-pool.metrics';
+export * from './rewrap/rewrap-keys.service';

@@ -346,6 +346,14 @@ export class KeyVaultStore {
     return rows[0]?.n ?? 0;
   }
 
+  async countUnder(kid: string): Promise<number> {
+    const { rows } = await this.pool.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM key_pool_keys WHERE kek_id = $1',
+      [kid],
+    );
+    return rows[0]?.n ?? 0;
+  }
+
   /** Swaps a row's wrapped data key, only if it is still under the KEK it was read with (idempotent). */
   async rewrap(id: string, fromKid: string, sealed: SealedKey): Promise<boolean> {
     const { rowCount } = await this.pool.query(

@@ -5,7 +5,6 @@ import type { Pool } from 'pg';
 import {
   createDomainContext,
   isMak,
-  keyImportDecider,
   normalizeMak,
   planKeyImport,
   streamIdOf,
@@ -20,7 +19,7 @@ import { DATABASE_POOL } from '@csp/application/infrastructure/database-pool';
 import { DOMAIN_DATA } from '@csp/application/shared/domain-data.provider';
 import { fingerprintOf, sealProductKey } from '../custody/key-envelope';
 import type { StagedKey } from '../custody/key-vault.store';
-import { custodyMetadata, decideAndAppend } from '../shared/custody-events';
+import { carryOut } from '../shared/custody-events';
 import { KeyCustody } from '../shared/key-custody';
 import { ImportKeysCommand } from './import-keys.command';
 import { rowsFromCsv, rowsFromJson } from './keys-body';
@@ -90,23 +89,16 @@ export class ImportKeysHandler implements ICommandHandler<ImportKeysCommand, Imp
           );
         throw error;
       }
-      const recorded = await decideAndAppend(
-        this.store,
-        streamIdOf('keyImport', importId),
-        keyImportDecider,
-        {
-          type: 'RecordKeyImport',
-          data: {
-            importId,
-            partnerTenantId: tenant,
-            byOffer: plan.byOffer,
-            fingerprints: staged.map((k) => k.fingerprint),
-            importedBy: { userId: principal.userId, upn: principal.upn, tenantId: principal.tenantId },
-          },
+      const recorded = await carryOut(this.store, context, 'request', 'keyImport', importId, {
+        type: 'RecordKeyImport',
+        data: {
+          importId,
+          partnerTenantId: tenant,
+          byOffer: plan.byOffer,
+          fingerprints: staged.map((k) => k.fingerprint),
+          importedBy: { userId: principal.userId, upn: principal.upn, tenantId: principal.tenantId },
         },
-        context,
-        custodyMetadata(),
-      );
+      });
       position = recorded.position;
       await this.custody.vault.commit(importId);
     } finally {

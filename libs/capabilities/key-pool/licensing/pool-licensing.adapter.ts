@@ -1,16 +1,9 @@
-import {
-  activationsFor,
-  poolKeyDecider,
-  shortFingerprint,
-  streamIdOf,
-  type DomainContext,
-  type PoolKeyCommand,
-} from '@csp/domain';
+import { activationsFor, shortFingerprint, type DomainContext, type PoolKeyCommand } from '@csp/domain';
 import type { EventStore } from '@csp/event-store';
 import type { Pool } from 'pg';
 import { KeyDecryptionError, openProductKey, type KeyBinding, type KeyRing } from '../custody/key-envelope';
 import { KeyVaultStore, type VaultRow } from '../custody/key-vault.store';
-import { custodyMetadata, decideAndAppend } from '../shared/custody-events';
+import { carryOut } from '../shared/custody-events';
 import { KeyPoolExhaustedError, KeyUnavailableError } from '../shared/key-pool.errors';
 import type { KeyPoolMetrics } from '../shared/key-pool.metrics';
 import { LowStockMonitor } from '../stock/low-stock.monitor';
@@ -113,7 +106,7 @@ export class PoolLicensingAdapter {
         throw error;
       }
       // The event before the key is ever shown; after a crash here the same line gets this row again.
-      await this.append(row, { type: 'AssignKey', data: assignmentOf(row) });
+      await this.append(row, { type: 'AssignKey', data: assignmentOf(row) }, 'request');
       await this.vault.markAssignmentRecorded(row.id);
       this.o.metrics.assigned.inc({ offer: offerId, version });
       this.o.logger.log(
@@ -140,14 +133,19 @@ export class PoolLicensingAdapter {
        ON CONFLICT (order_id, line_item_number) DO NOTHING`,
       [orderId, lines, this.o.context().now.toISOString()],
     );
+    const worker = { worker: `revocation:${orderId}` };
     for (const row of await this.vault.revokeLines(orderId, lines)) {
       if (row.revocationRecorded) continue;
       // A key taken by a reveal that died before its KeyAssigned: record the assignment, then its end.
-      if (!row.assignmentRecorded) await this.append(row, { type: 'AssignKey', data: assignmentOf(row) });
-      await this.append(row, {
-        type: 'RevokeKeyAssignment',
-        data: { recordId: row.id, orderId, lineItemNumber: row.lineItemNumber! },
-      });
+      if (!row.assignmentRecorded) await this.append(row, { type: 'AssignKey', data: assignmentOf(row) }, worker);
+      await this.append(
+        row,
+        {
+          type: 'RevokeKeyAssignment',
+          data: { recordId: row.id, orderId, lineItemNumber: row.lineItemNumber! },
+        },
+        worker,
+      );
       await this.vault.markRevocationRecorded(row.id);
       this.o.logger.log(`key revoked: record ${row.id} (fingerprint ${shortFingerprint(row.fingerprint)})`);
     }
@@ -172,15 +170,8 @@ export class PoolLicensingAdapter {
     }
   }
 
-  private async append(row: VaultRow, command: PoolKeyCommand): Promise<void> {
-    await decideAndAppend(
-      this.o.store,
-      streamIdOf('poolKey', row.id),
-      poolKeyDecider,
-      command,
-      this.o.context,
-      custodyMetadata(),
-    );
+  private async append(row: VaultRow, command: PoolKeyCommand, source: 'request' | { worker: string }): Promise<void> {
+    await carryOut(this.o.store, this.o.context, source, 'poolKey', row.id, command);
   }
 }
 

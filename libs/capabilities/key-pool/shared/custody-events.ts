@@ -1,11 +1,13 @@
-import { createDomainContext, foldEvents, type Decider, type DomainContext, type DomainData } from '@csp/domain';
-import { WrongExpectedVersionError, type EventMetadata, type EventStore } from '@csp/event-store';
+import type { DomainContext, StreamType, CommandOfStream } from '@csp/domain';
+import type { EventMetadata, EventStore } from '@csp/event-store';
+import {
+  handleStreamCommand,
+  type CommandHandlingEnv,
+} from '@csp/event-sourcing/command-handling/handle-stream-command';
 import { getRequestContext } from '@csp/platform';
 
-type AnyEvent = { type: string; data: Record<string, unknown> };
-
-/** Who caused the events: the request's ids and principal (or the worker's own metadata). */
-export function custodyMetadata(extra: Partial<EventMetadata> = {}): EventMetadata {
+/** Who caused the events: the request's ids and principal. */
+export function requestMetadata(extra: Partial<EventMetadata> = {}): EventMetadata {
   const ctx = getRequestContext();
   return {
     ...(ctx ? { correlationId: ctx.correlationId, requestId: ctx.requestId, causationId: ctx.requestId } : {}),
@@ -17,35 +19,23 @@ export function custodyMetadata(extra: Partial<EventMetadata> = {}): EventMetada
 }
 
 /**
- * Load, decide, append with the version decided on; a concurrent writer is decided again on the fresher state.
- * The custody deciders are idempotent (a retry decides nothing), so a repeated call after a crash is safe.
+ * Carries out a custody command on its stream (the registry's decider, load, decide, append at the revision
+ * decided on, bounded conflict retries). `request`: caused by the current HTTP request (its MS-RequestId makes a
+ * retry recognisable); `worker`: the licensing side acting on its own (revocations), never on a request's ids.
  */
-export async function decideAndAppend<C, E extends AnyEvent, S>(
+export function carryOut<T extends StreamType>(
   store: EventStore,
-  streamId: string,
-  decider: Decider<C, E, S>,
-  command: C,
   context: () => DomainContext,
-  metadata: EventMetadata,
-  maxAttempts = 8,
-): Promise<{ events: E[]; state: S; position?: number }> {
-  for (let attempt = 1; ; attempt++) {
-    const read = await store.readStream(streamId);
-    const state = foldEvents(decider.evolve, decider.initialState(), read.events as unknown as E[]);
-    const events = decider.decide(command, state, context());
-    if (events.length === 0) return { events, state };
-    try {
-      const result = await store.appendToStream(
-        streamId,
-        events.map((e) => ({ type: e.type, data: e.data, metadata })),
-        { expectedVersion: read.currentVersion === 0 ? 'no_stream' : read.currentVersion },
-      );
-      return { events, state: events.reduce(decider.evolve, state), position: result.lastGlobalPosition };
-    } catch (error) {
-      if (error instanceof WrongExpectedVersionError && attempt < maxAttempts) continue;
-      throw error;
-    }
-  }
+  source: 'request' | { worker: string },
+  streamType: T,
+  id: string,
+  command: CommandOfStream<T>,
+) {
+  const env: CommandHandlingEnv = {
+    store,
+    context,
+    metadata: (extra) =>
+      source === 'request' ? requestMetadata(extra) : { causationId: source.worker, userId: 'key-pool', ...extra },
+  };
+  return handleStreamCommand(env, streamType, id, command);
 }
-
-export const contextAt = (data: DomainData, now: Date): DomainContext => createDomainContext(data, now);

@@ -15,7 +15,7 @@ import { EVENT_STORE, type EventStore } from '@csp/event-store';
 import type { Principal } from '@csp/platform';
 import { CLOCK, type Clock } from '@csp/application/ports/clock.port';
 import { DOMAIN_DATA } from '@csp/application/shared/domain-data.provider';
-import { custodyMetadata, decideAndAppend } from '../shared/custody-events';
+import { carryOut } from '../shared/custody-events';
 import { KeyCustody } from '../shared/key-custody';
 
 export type StockItem = StockLevel & { friendlyName: string };
@@ -80,23 +80,17 @@ export class KeyStockService {
     lowWatermark: unknown,
   ): Promise<{ item: StockItem; position?: number }> {
     const tenant = principal.tenantId.toLowerCase();
-    const result = await decideAndAppend(
-      this.store,
-      streamIdOf('keyPool', tenant),
-      keyPoolSettingsDecider,
-      {
-        type: 'SetLowWatermark',
-        data: {
-          partnerTenantId: tenant,
-          offerId,
-          version,
-          lowWatermark,
-          user: { userId: principal.userId, upn: principal.upn, tenantId: principal.tenantId },
-        },
+    const context = () => createDomainContext(this.data, this.clock.now());
+    const result = await carryOut(this.store, context, 'request', 'keyPool', tenant, {
+      type: 'SetLowWatermark',
+      data: {
+        partnerTenantId: tenant,
+        offerId,
+        version,
+        lowWatermark,
+        user: { userId: principal.userId, upn: principal.upn, tenantId: principal.tenantId },
       },
-      () => createDomainContext(this.data, this.clock.now()),
-      custodyMetadata(),
-    );
+    });
     await this.custody.vault.setWatermark(tenant, offerId, version, lowWatermark as number);
     await this.custody.monitor.refresh(tenant, offerId, version);
     const [item] = await this.stock(principal, { offerId, version });

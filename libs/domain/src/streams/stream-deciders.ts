@@ -5,6 +5,9 @@ import { orderDecider } from '../orders/order.decide';
 import { supportRequestDecider } from '../support/support-request.decide';
 import { kmsMigrationDecider } from '../kms-migration/kms-migration.decide';
 import { partnerDecider } from '../partners/partner.decide';
+import { keyImportDecider } from '../key-pool/key-import.decide';
+import { keyPoolSettingsDecider } from '../key-pool/key-stock';
+import { poolKeyDecider } from '../key-pool/pool-key.decide';
 import type { StreamType } from './stream-registry';
 
 /**
@@ -19,6 +22,9 @@ export const STREAM_DECIDERS = {
   supportRequest: supportRequestDecider,
   kmsMigration: kmsMigrationDecider,
   partner: partnerDecider,
+  keyPool: keyPoolSettingsDecider,
+  keyImport: keyImportDecider,
+  poolKey: poolKeyDecider,
 } satisfies Record<StreamType, unknown>;
 
 export type StreamDeciders = typeof STREAM_DECIDERS;

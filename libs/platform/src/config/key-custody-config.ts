@@ -51,6 +51,14 @@ export function loadKeyCustodySettings(
   });
 }
 
+/** KEY_ENCRYPTION_KEYS alone, required and validated (the `keys rewrap` operator command). */
+export function keyEncryptionKeysFrom(env: Record<string, string | undefined>): { kid: string; key: Buffer }[] {
+  const raw = env.KEY_ENCRYPTION_KEYS?.trim();
+  if (!raw)
+    throw new ConfigError('KEY_ENCRYPTION_KEYS', 'is required: kid:base64-of-32-bytes,... (the first encrypts)');
+  return parseKeks(raw);
+}
+
 function parseKeks(raw: string): { kid: string; key: Buffer }[] {
   const seen = new Set<string>();
   return raw.split(',').map((entry, i) => {

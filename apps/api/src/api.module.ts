@@ -10,6 +10,7 @@ import {
 } from '@csp/application';
 import { KmsMigrationWorkerModule } from '@csp/application/kms-migration';
 import { createPoolLicensing, KeyPoolModule } from '@csp/capabilities/key-pool';
+import { CreditFeedModule, CreditFeedWorkerModule } from '@csp/capabilities/credits';
 import { AppConfig, IdempotencyModule, PlatformModule } from '@csp/platform';
 import type { Pool } from 'pg';
 
@@ -30,8 +31,15 @@ export class ApiModule {
         IdempotencyModule.forRootAsync({ inject: [DATABASE_POOL], useFactory: (pool: Pool) => ({ pool }) }),
         ApplicationModule,
         KeyPoolModule,
+        CreditFeedModule,
         ...(options.withWorker
-          ? [ProjectionsModule, KmsMigrationWorkerModule, PropagationModule, HousekeepingWorkerModule]
+          ? [
+              ProjectionsModule,
+              KmsMigrationWorkerModule,
+              PropagationModule,
+              HousekeepingWorkerModule,
+              CreditFeedWorkerModule,
+            ]
           : []),
       ],
     };

@@ -8,6 +8,7 @@ import {
 } from '@csp/application';
 import { KmsMigrationWorkerModule } from '@csp/application/kms-migration';
 import { createPoolLicensing } from '@csp/capabilities/key-pool';
+import { CreditFeedWorkerModule } from '@csp/capabilities/credits';
 import { AppConfig, PlatformModule } from '@csp/platform';
 
 /** The background process: projection runners and propagation (reactor, BullMQ workers, reconciler). */
@@ -23,6 +24,7 @@ export class WorkerModule {
         KmsMigrationWorkerModule,
         PropagationModule,
         HousekeepingWorkerModule,
+        CreditFeedWorkerModule,
       ],
     };
   }

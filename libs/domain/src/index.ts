@@ -53,7 +53,11 @@ export * from './partners';
 
 export * from './key-pool';
 
+export * from './streams/stream-declaration';
 export * from './streams/stream-registry';
 export * from './streams/stream-deciders';
 
 export * from './access/access-policy';
+
+export * from './credits';
+export * from './webhooks';

@@ -62,8 +62,19 @@ export class KeyPoolController {
     schema: {
       oneOf: [
         { $ref: getSchemaPath(KeyImportRequestDto) },
-        { type: 'string', description: 'text/csv with the header offerId,version,productKey', example: CSV_EXAMPLE },
+        { type: 'string', description: 'text/csv with the header offerId,version,productKey' },
       ],
+    },
+    examples: {
+      json: {
+        summary: 'JSON: one key of Windows Server 2022 Standard (a placeholder; real keys come from the vendor)',
+        value: {
+          keys: [
+            { offerId: 'DG7GMGF0D7FV:0001:DG7GMGF0D7FW', version: '2022', productKey: 'XXXXX-XXXXX-XXXXX-XXXXX-XXXXX' },
+          ],
+        },
+      },
+      csv: { summary: 'text/csv: the same key as a CSV file', value: CSV_EXAMPLE },
     },
   })
   @ApiCreatedResponse({ type: KeyImportResponseDto })
@@ -117,6 +128,10 @@ export class KeyPoolController {
   })
   @ApiParam({ name: 'offerId', example: 'DG7GMGF0D7FV:0001:DG7GMGF0D7FW' })
   @ApiParam({ name: 'version', example: '2022' })
+  @ApiBody({
+    type: SetLowWatermarkRequestDto,
+    examples: { tune: { summary: 'Low below 25 available keys', value: { lowWatermark: 25 } } },
+  })
   @ApiOkResponse({
     type: KeyStockResponseDto,
     description: 'The stock of that offer and version, with its new watermark',

@@ -12,6 +12,7 @@ import { KmsMigrationWorkerModule } from '@csp/application/kms-migration';
 import { createPoolLicensing, KeyPoolModule } from '@csp/capabilities/key-pool';
 import { CreditFeedModule, CreditFeedWorkerModule } from '@csp/capabilities/credits';
 import { AppConfig, IdempotencyModule, PlatformModule } from '@csp/platform';
+import { AuditTrailModule, AuditTrailWorkerModule } from '@csp/capabilities/audit-trail';
 import type { Pool } from 'pg';
 
 export interface ApiModuleOptions extends InfrastructureOptions {
@@ -31,6 +32,7 @@ export class ApiModule {
         IdempotencyModule.forRootAsync({ inject: [DATABASE_POOL], useFactory: (pool: Pool) => ({ pool }) }),
         ApplicationModule,
         KeyPoolModule,
+        AuditTrailModule,
         CreditFeedModule,
         ...(options.withWorker
           ? [
@@ -38,6 +40,7 @@ export class ApiModule {
               KmsMigrationWorkerModule,
               PropagationModule,
               HousekeepingWorkerModule,
+              AuditTrailWorkerModule,
               CreditFeedWorkerModule,
             ]
           : []),

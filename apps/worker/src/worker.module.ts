@@ -10,6 +10,7 @@ import { KmsMigrationWorkerModule } from '@csp/application/kms-migration';
 import { createPoolLicensing } from '@csp/capabilities/key-pool';
 import { CreditFeedWorkerModule } from '@csp/capabilities/credits';
 import { AppConfig, PlatformModule } from '@csp/platform';
+import { AuditTrailWorkerModule } from '@csp/capabilities/audit-trail';
 
 /** The background process: projection runners and propagation (reactor, BullMQ workers, reconciler). */
 @Module({})
@@ -24,6 +25,7 @@ export class WorkerModule {
         KmsMigrationWorkerModule,
         PropagationModule,
         HousekeepingWorkerModule,
+        AuditTrailWorkerModule,
         CreditFeedWorkerModule,
       ],
     };

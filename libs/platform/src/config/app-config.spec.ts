@@ -7,7 +7,12 @@ import { loadConfig } from './app-config';
 const SECRET = 'x'.repeat(32);
 const secrets = { AUTH_JWT_SECRET: SECRET, KEY_DERIVATION_SECRET: SECRET, LINK_SIGNING_SECRET: SECRET };
 const PARTNER_A = '3f2b8c1e-5d4a-4e7b-9c0d-1a2b3c4d5e6f';
-const partners = { PARTNER_TENANTS: PARTNER_A, KEY_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 7).toString('base64')}` };
+const AUDIT_KEYS = 'test-audit:MC4CAQAwBQYDK2VwBCIEIM8y9bL6hyV9AMuo1+eNjFs4VGLZhayqtEZCL4O4cdnI';
+const partners = {
+  PARTNER_TENANTS: PARTNER_A,
+  AUDIT_SIGNING_KEYS: AUDIT_KEYS,
+  KEY_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 7).toString('base64')}`,
+};
 
 describe('loadConfig', () => {
   let dir: string;
@@ -124,7 +129,10 @@ describe('loadConfig', () => {
 
   it('outside production generates the secrets once, persists them and reuses them', () => {
     const first = load({});
-    expect(warnings).toHaveLength(3);
+    expect(warnings).toHaveLength(4);
+    expect(warnings[3]).toMatch(
+      /AUDIT_SIGNING_KEYS is unset: generated a local audit signing key in .*audit-signing-key/,
+    );
     expect(warnings[0]).toMatch(/AUTH_JWT_SECRET is unset: generated a local one in .*jwt-secret/);
     const file = join(dir, 'jwt-secret');
     expect(readFileSync(file, 'utf8').trim()).toBe(first.auth.jwtSecret);
@@ -135,7 +143,9 @@ describe('loadConfig', () => {
     expect(second.keyDerivationSecret).toBe(first.keyDerivationSecret);
     expect(second.linkSigningSecret).toBe(first.linkSigningSecret);
     expect(first.keyDerivationSecret).not.toBe(first.linkSigningSecret);
-    expect(warnings).toHaveLength(3);
+    expect(second.audit.signingKeys[0].kid).toBe(first.audit.signingKeys[0].kid);
+    expect(statSync(join(dir, 'audit-signing-key')).mode & 0o777).toBe(0o600);
+    expect(warnings).toHaveLength(4);
   });
 
   it('refuses a too short persisted secret', () => {

@@ -4,6 +4,7 @@ import { checkSecretLength, resolveSecret } from './local-secret';
 import { parsePartnerTenants, type PartnerTenantSetting } from './partner-tenants';
 import { loadOperatorSettings, OperatorSettings } from './operator-config';
 import { loadKeyCustodySettings, type KeyCustodySettings } from './key-custody-config';
+import { AuditSettings, resolveAuditSettings } from './audit-config';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -57,6 +58,8 @@ export class AppConfig {
   readonly operator!: OperatorSettings;
   /** Key custody: LICENSING_ADAPTER, KEY_ENCRYPTION_KEYS, KEY_POOL_* (issue 15). */
   readonly keyCustody!: KeyCustodySettings;
+  /** The audit trail's digest signing keys and period (AUDIT_SIGNING_KEYS, AUDIT_DIGEST_EVERY_MS). */
+  readonly audit!: AuditSettings;
 
   constructor(values: AppConfigValues) {
     Object.assign(this, values);
@@ -190,6 +193,7 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
     (n, f) => bool(get, n, f),
     (n, f, min, max) => int(get, n, f, min, max),
   );
+  const audit = resolveAuditSettings(get, dataDir, production, (n, f, min, max) => int(get, n, f, min, max), warn);
 
   return new AppConfig({
     nodeEnv,
@@ -218,6 +222,7 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
     requireCancellationAck,
     operator,
     keyCustody,
+    audit,
   });
 }
 

@@ -12,6 +12,7 @@ const prod = {
   KEY_DERIVATION_SECRET: SECRET,
   LINK_SIGNING_SECRET: SECRET,
   PARTNER_TENANTS: '6f1c3a52-0d5e-4d2b-9a53-6a4c5d1e8b01',
+  AUDIT_SIGNING_KEYS: 'test-audit:MC4CAQAwBQYDK2VwBCIEIM8y9bL6hyV9AMuo1+eNjFs4VGLZhayqtEZCL4O4cdnI',
 };
 
 describe('key custody settings', () => {

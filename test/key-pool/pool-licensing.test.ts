@@ -13,7 +13,7 @@ import {
   sealProductKey,
   type KeyEncryptionKey,
 } from '@csp/capabilities/key-pool';
-import { ProductKeyRevokedError } from '@csp/application/ports';
+import { ProductKeyRevokedError } from '@csp/capabilities/software';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { randomMak } from '../support/product-keys';
 

@@ -15,7 +15,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { defaultDomainContext, DomainError } from '@csp/domain';
 import { openEventStore } from '@csp/event-sourcing';
 import { isGuid } from '../../../libs/platform/src/auth/principal';
-import { registerPartner } from '../../../libs/application/src/partners/register-partner/register-partner';
+import { registerPartner } from '../../../libs/capabilities/partners/register-partner/register-partner';
 import { rewrapCommand } from './keys-rewrap';
 
 const guid = (value: string): string => {

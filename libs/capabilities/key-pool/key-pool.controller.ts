@@ -14,10 +14,15 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { MAX_KEYS_PER_IMPORT } from '@csp/domain';
-import { ApiProblems, CurrentPrincipal, Idempotent, type Principal } from '@csp/platform';
-import { Permit } from '@csp/application/shared/access.guard';
-import type { Collection } from '@csp/application/shared/collection';
-import { setPositionHeader } from '@csp/application/shared/position-header';
+import { Permit } from '@csp/capabilities/partners';
+import {
+  ApiProblems,
+  type Collection,
+  CurrentPrincipal,
+  Idempotent,
+  type Principal,
+  setPositionHeader,
+} from '@csp/platform';
 import { ImportKeysCommand } from './import-keys/import-keys.command';
 import type { ImportKeysResult } from './import-keys/import-keys.handler';
 import {

@@ -3,11 +3,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
 import type { Pool } from 'pg';
 import { AppConfig } from '@csp/platform';
-import { DATABASE_POOL } from '@csp/application/infrastructure/database-pool';
-import { CustomerAccess } from '@csp/application/shared/customer-access';
-import { domainDataProvider } from '@csp/application/shared/domain-data.provider';
-import { StreamCommandExecutor } from '@csp/application/shared/stream-command.executor';
-import { TenantDirectory } from '@csp/application/shared/tenant-directory';
+import { DATABASE_POOL } from '@csp/event-sourcing';
 import { KeyVaultStore } from './custody/key-vault.store';
 import { ImportKeysHandler } from './import-keys/import-keys.handler';
 import { KeyPoolController } from './key-pool.controller';
@@ -16,15 +12,11 @@ import { KeyStockService } from './stock/key-stock.service';
 
 /**
  * Issue 15's HTTP side: imports and stock under /v1/keypool. The licensing adapter (reveals, revocations) is
- * chosen by the hosting module (createPoolLicensing). Needs the infrastructure (pool, event store, clock) and CQRS.
+ * chosen with software's ports (createPoolLicensing). Needs EventSourcingModule, PartnersModule (@Permit) and CQRS.
  */
 @Module({
   controllers: [KeyPoolController],
   providers: [
-    domainDataProvider,
-    StreamCommandExecutor,
-    TenantDirectory,
-    CustomerAccess,
     {
       provide: KeyCustody,
       inject: [AppConfig, DATABASE_POOL],

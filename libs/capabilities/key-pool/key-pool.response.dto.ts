@@ -1,6 +1,6 @@
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import { MAX_LOW_WATERMARK } from '@csp/domain';
-import { CollectionDto } from '@csp/application/shared/response.dto';
+import { CollectionDto } from '@csp/platform';
 
 const OFFER_ID = {
   description: 'Offer id `{productId}:{skuId}:{availabilityId}`',

@@ -14,9 +14,7 @@ import {
 } from '@csp/domain';
 import { EVENT_STORE, type EventStore } from '@csp/event-store';
 import { ProblemException } from '@csp/platform';
-import { CLOCK, type Clock } from '@csp/application/ports/clock.port';
-import { DATABASE_POOL } from '@csp/application/infrastructure/database-pool';
-import { DOMAIN_DATA } from '@csp/application/shared/domain-data.provider';
+import { CLOCK, type Clock, DATABASE_POOL, DOMAIN_DATA } from '@csp/event-sourcing';
 import { fingerprintOf, sealProductKey } from '../custody/key-envelope';
 import type { StagedKey } from '../custody/key-vault.store';
 import { carryOut } from '../shared/custody-events';

@@ -13,8 +13,7 @@ import {
 } from '@csp/domain';
 import { EVENT_STORE, type EventStore } from '@csp/event-store';
 import type { Principal } from '@csp/platform';
-import { CLOCK, type Clock } from '@csp/application/ports/clock.port';
-import { DOMAIN_DATA } from '@csp/application/shared/domain-data.provider';
+import { CLOCK, type Clock, DOMAIN_DATA } from '@csp/event-sourcing';
 import { carryOut } from '../shared/custody-events';
 import { KeyCustody } from '../shared/key-custody';
 

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { randomMak } from '../support/product-keys';
 import { Caller, newTenant, startTestApp, TestApp, TestResponse } from '../support/app';
 import { DigestProducer } from '@csp/capabilities/audit-trail';
 import { dropWarningsQueue } from '../kms-migration/kms-migration-helpers';
@@ -178,7 +179,9 @@ describe('authorization matrix (DOMAIN.md role table)', () => {
       .replace('{closedPeriod}', monthsAgo(1))
       .replace('{endpointId}', endpointId)
       .replace('{deletedEndpointId}', deletedEndpointId)
-      .replace('{deliveryId}', deliveryId ?? '');
+      .replace('{deliveryId}', deliveryId ?? '')
+      .replace('{offerId}', OFFERS.perpetual)
+      .replace('{version}', '2022');
     if (route === 'POST /v1/customers')
       return { method, path, body: { companyName: 'Matrix', domain: uniqueDomain('matrix'), country: 'DE' } };
     if (route === 'POST /v1/supportrequests') return { method, path, body: supportBody() };
@@ -207,6 +210,13 @@ describe('authorization matrix (DOMAIN.md role table)', () => {
         headers: { 'content-type': 'text/csv' },
       };
     if (route.endsWith('/makdeployments')) return { method, path, body: { method: 'manual' } };
+    if (route === 'POST /v1/keypool/imports')
+      return {
+        method,
+        path,
+        body: { keys: [{ offerId: OFFERS.perpetual, version: '2022', productKey: randomMak() }] },
+      };
+    if (route.endsWith('/lowwatermark')) return { method, path, body: { lowWatermark: 5 } };
     return { method, path };
   };
 
@@ -256,21 +266,16 @@ describe('authorization matrix (DOMAIN.md role table)', () => {
   // A refusal is decided before the body is read: a bad body gets 400 only from a caller allowed to send it.
   // Routes that take no body (a rotation, a retry) have no bad body to send.
   const BODYLESS = /\/(rotate|retry)$/;
-  const writeRows = MATRIX.filter((spec) => /^(POST|PATCH) /.test(spec.route) && !BODYLESS.test(spec.route)).flatMap(
-    (spec) =>
-      CALLERS.map((caller) => {
-        const status = expectedStatus(spec, caller);
-        const bad = spec.route.endsWith('/import') ? 415 : 400;
-        // A support request names its customer in the body: with a bad body there is none to look up.
-        const namedInBody = spec.route === 'POST /v1/supportrequests' && status === 404;
-        return [
-          spec.route,
-          callerName(caller),
-          status === spec.ok || namedInBody ? bad : status,
-          spec,
-          caller,
-        ] as const;
-      }),
+  const writeRows = MATRIX.filter(
+    (spec) => /^(POST|PATCH|PUT) /.test(spec.route) && !BODYLESS.test(spec.route),
+  ).flatMap((spec) =>
+    CALLERS.map((caller) => {
+      const status = expectedStatus(spec, caller);
+      const bad = spec.route.endsWith('/import') ? 415 : 400;
+      // A support request names its customer in the body: with a bad body there is none to look up.
+      const namedInBody = spec.route === 'POST /v1/supportrequests' && status === 404;
+      return [spec.route, callerName(caller), status === spec.ok || namedInBody ? bad : status, spec, caller] as const;
+    }),
   );
 
   it.each(writeRows)('%s with a bad body as %s → %i', async (_route, _name, status, spec, caller) => {

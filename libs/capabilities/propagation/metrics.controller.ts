@@ -1,5 +1,6 @@
 import { Controller, Get, Header, Headers, NotFoundException, Res, UnauthorizedException } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { register } from 'prom-client';
 import type { FastifyReply } from 'fastify';
 import { ApiProblems, AppConfig, MetricsRegistries, Public, SkipRateLimit } from '@csp/platform';
 import { PropagationMetrics } from './metrics/propagation.metrics';
@@ -57,7 +58,12 @@ export class MetricsController {
         throw new UnauthorizedException('Send Authorization: Bearer <METRICS_TOKEN>.');
       }
     }
-    const [own, added] = await Promise.all([this.metrics.metrics(), this.registries.text()]);
-    return added ? `${own}\n${added}` : own;
+    // The process-wide registry holds the key pool's metrics; capabilities with registries of their own add them.
+    const [own, shared, added] = await Promise.all([
+      this.metrics.metrics(),
+      register.metrics(),
+      this.registries.text(),
+    ]);
+    return `${own}${shared}${added ? `\n${added}` : ''}`;
   }
 }

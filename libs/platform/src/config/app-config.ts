@@ -4,6 +4,7 @@ import { checkSecretLength, resolveSecret } from './local-secret';
 import { parsePartnerTenants, type PartnerTenantSetting } from './partner-tenants';
 import { loadOperatorSettings, OperatorSettings } from './operator-config';
 import { loadWebhookSettings, type WebhookSettings } from './webhook-config';
+import { loadKeyCustodySettings, type KeyCustodySettings } from './key-custody-config';
 import { absolute, bool, int, settingsOf, url, type Env } from './config-values';
 import { loadStorageSettings } from './storage-config';
 import { AuditSettings, resolveAuditSettings } from './audit-config';
@@ -62,6 +63,8 @@ export class AppConfig {
   readonly operator!: OperatorSettings;
   /** Webhook delivery (WEBHOOK_*). */
   readonly webhooks!: WebhookSettings;
+  /** Key custody: LICENSING_ADAPTER, KEY_ENCRYPTION_KEYS, KEY_POOL_* (issue 15). */
+  readonly keyCustody!: KeyCustodySettings;
   /** The audit trail's digest signing keys and period (AUDIT_SIGNING_KEYS, AUDIT_DIGEST_EVERY_MS). */
   readonly audit!: AuditSettings;
 
@@ -187,6 +190,12 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
     int: (n, f, min, max) => int(get, n, f, min, max),
     bool: (n, f) => bool(get, n, f),
   });
+  const keyCustody = loadKeyCustodySettings(
+    get,
+    production,
+    (n, f) => bool(get, n, f),
+    (n, f, min, max) => int(get, n, f, min, max),
+  );
   const audit = resolveAuditSettings(get, dataDir, production, (n, f, min, max) => int(get, n, f, min, max), warn);
 
   return new AppConfig({
@@ -217,6 +226,7 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
     requireCancellationAck,
     operator,
     webhooks,
+    keyCustody,
     audit,
   });
 }

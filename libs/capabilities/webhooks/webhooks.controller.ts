@@ -58,6 +58,12 @@ const endpointIdOf = (id: string): string => {
   return id.toLowerCase();
 };
 
+/** A delivery id as the service makes them; anything else (a NUL byte included) is not found, never sent to SQL. */
+const deliveryIdOf = (id: string): string => {
+  if (!/^msg_[0-9a-f]{32}$/.test(id)) throw notFound('delivery');
+  return id;
+};
+
 const ENDPOINT_ID = { name: 'endpointId', schema: { type: 'string', format: 'uuid' } } as const;
 const DELIVERY_ID = { name: 'deliveryId', schema: { type: 'string', pattern: '^msg_[0-9a-f]{32}$' } } as const;
 
@@ -271,7 +277,7 @@ export class WebhooksController {
     @CurrentPrincipal() principal: Principal,
     @Param('deliveryId') deliveryId: string,
   ): Promise<InstanceType<typeof WebhookAttemptCollectionDto>> {
-    const items = await this.deliveries.attempts(principal, deliveryId);
+    const items = await this.deliveries.attempts(principal, deliveryIdOf(deliveryId));
     if (!items) throw notFound('delivery');
     const uri = `/v1/webhooks/deliveries/${deliveryId}/attempts`;
     return {
@@ -293,7 +299,7 @@ export class WebhooksController {
     @CurrentPrincipal() principal: Principal,
     @Param('deliveryId') deliveryId: string,
   ): Promise<WebhookResendDto> {
-    const queued = await this.deliveries.retry(principal, deliveryId);
+    const queued = await this.deliveries.retry(principal, deliveryIdOf(deliveryId));
     if (queued === 0) throw notFound('delivery');
     return { queued };
   }

@@ -71,10 +71,13 @@ export async function startTestApp(
     AUTH_JWT_SECRET: TEST_SECRET,
     KEY_DERIVATION_SECRET: 'key-derivation-secret-for-tests-0123456789abcdef',
     LINK_SIGNING_SECRET: 'link-signing-secret-for-tests-0123456789abcdef',
+    WEBHOOK_SECRETS_KEY: 'webhook-secrets-key-for-tests-0123456789abcdef',
     AUDIT_SIGNING_KEYS: TEST_AUDIT_SIGNING_KEYS,
     DATA_DIR: dataDir,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     RATE_LIMIT_PER_MINUTE: '0',
+    // Derived keys by default (LICENSING_ADAPTER unset outside production); a KEK so that the pool can import.
+    KEY_ENCRYPTION_KEYS: `t1:${Buffer.alloc(32, 0x5a).toString('base64')}`,
     ...options.env,
   });
   const app = await createHttpApp(ApiModule.forRoot(config, { withWorker: true, clock }), config, { swagger: {} });

@@ -8,12 +8,14 @@ import { CreditFeedModule, CreditsModule } from '@csp/capabilities/credits';
 import { CustomersModule } from '@csp/capabilities/customers';
 import { EventHistoryModule } from '@csp/capabilities/event-history';
 import { HealthModule } from '@csp/capabilities/health';
+import { KeyPoolModule } from '@csp/capabilities/key-pool';
 import { KmsMigrationModule } from '@csp/capabilities/kms-migration';
 import { OrdersModule } from '@csp/capabilities/orders';
 import { PartnersModule } from '@csp/capabilities/partners';
 import { PropagationModule } from '@csp/capabilities/propagation';
 import { SoftwareModule, SoftwarePortsModule } from '@csp/capabilities/software';
 import { SupportModule } from '@csp/capabilities/support';
+import { WebhooksModule } from '@csp/capabilities/webhooks';
 import {
   DATABASE_POOL,
   EventSourcingModule,
@@ -54,9 +56,11 @@ export class ApiModule implements OnModuleInit {
         CatalogModule,
         OrdersModule,
         SoftwareModule,
+        KeyPoolModule,
         SupportModule,
         AuditTrailModule,
         CreditFeedModule,
+        WebhooksModule,
         KmsMigrationModule,
         ActivityModule,
         CreditsModule,

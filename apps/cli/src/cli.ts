@@ -5,13 +5,19 @@
  * Registers a partner tenant (PartnerRegistered in partner-<guid>, once) in the event store the service uses
  * (DATABASE_URL, EVENTSTORE_URL, DATA_DIR). The running api sees it on the partner's next request, no restart.
  * Exit 0: registered (or registered already); 1: refused; 2: could not run. Imports no Nest module (tsx runs it).
+ *   npm run cli -- keys rewrap
+ * Re-wraps every pooled key's data key under the current KEK (the first of KEY_ENCRYPTION_KEYS): resumable,
+ * idempotent, with a progress bar and a final count. Exit 0: done; 1: records left under a KEK no longer
+ * configured, or failing authentication (listed, not changed).
  */
 import { userInfo } from 'node:os';
 import { Command, InvalidArgumentError } from 'commander';
 import { defaultDomainContext, DomainError } from '@csp/domain';
 import { openEventStore } from '@csp/event-sourcing';
 import { isGuid } from '../../../libs/platform/src/auth/principal';
+import { loadStorageConfig } from '../../../libs/platform/src/config/storage-config';
 import { registerPartner } from '../../../libs/capabilities/partners/register-partner/register-partner';
+import { rewrapCommand } from './keys-rewrap';
 
 const guid = (value: string): string => {
   if (!isGuid(value))
@@ -33,11 +39,7 @@ export async function runCli(
     .argument('<tenant>', 'the partner’s tenant GUID (its users’ tid)', guid)
     .argument('<name>', 'the partner’s name')
     .action(async (tenant: string, name: string) => {
-      const handle = await openEventStore({
-        databaseUrl: env.DATABASE_URL?.trim() || undefined,
-        eventStoreUrl: env.EVENTSTORE_URL?.trim() || undefined,
-        dataDir: env.DATA_DIR?.trim() || './data',
-      });
+      const handle = await openEventStore(loadStorageConfig(env));
       try {
         const operator = `cli:${userInfo().username}`;
         const result = await registerPartner(handle.store, () => defaultDomainContext(new Date()), {
@@ -58,6 +60,14 @@ export async function runCli(
       } finally {
         await handle.close();
       }
+    });
+  program
+    .command('keys')
+    .description('the key pool')
+    .command('rewrap')
+    .description('re-wrap every data key under the current KEK (resumable, idempotent)')
+    .action(async () => {
+      code = await rewrapCommand(env, print);
     });
   await program.parseAsync(argv);
   return code;

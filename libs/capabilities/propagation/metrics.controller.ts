@@ -1,7 +1,8 @@
 import { Controller, Get, Header, Headers, NotFoundException, Res, UnauthorizedException } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { register } from 'prom-client';
 import type { FastifyReply } from 'fastify';
-import { ApiProblems, AppConfig, Public, SkipRateLimit } from '@csp/platform';
+import { ApiProblems, AppConfig, MetricsRegistries, Public, SkipRateLimit } from '@csp/platform';
 import { PropagationMetrics } from './metrics/propagation.metrics';
 import { tokenMatches } from './operator-credential';
 
@@ -21,6 +22,7 @@ export class MetricsController {
   constructor(
     private readonly metrics: PropagationMetrics,
     config: AppConfig,
+    private readonly registries: MetricsRegistries,
   ) {
     this.token = config.operator.metricsToken;
     this.served = this.token !== undefined || !config.production;
@@ -56,6 +58,12 @@ export class MetricsController {
         throw new UnauthorizedException('Send Authorization: Bearer <METRICS_TOKEN>.');
       }
     }
-    return this.metrics.metrics();
+    // The process-wide registry holds the key pool's metrics; capabilities with registries of their own add them.
+    const [own, shared, added] = await Promise.all([
+      this.metrics.metrics(),
+      register.metrics(),
+      this.registries.text(),
+    ]);
+    return `${own}${shared}${added ? `\n${added}` : ''}`;
   }
 }

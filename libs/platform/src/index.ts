@@ -16,10 +16,13 @@ export type {
   PropagationSettings,
 } from './config/app-config';
 export { ConfigError } from './config/config.error';
+export { LICENSING_ADAPTERS, keyEncryptionKeysFrom } from './config/key-custody-config';
+export type { KeyCustodySettings, LicensingAdapterName } from './config/key-custody-config';
 export { loadStorageConfig, type StorageSettings } from './config/storage-config';
 export { resolveSecret, LOCAL_SECRET_FILES, MIN_SECRET_LENGTH } from './config/local-secret';
 export type { LocalSecretName, ResolvedSecret } from './config/local-secret';
 export { PlatformConfigModule } from './config/platform-config.module';
+export type { WebhookSettings } from './config/webhook-config';
 
 // auth
 export { Role, ALL_ROLES, isRole } from './auth/roles';
@@ -106,6 +109,7 @@ export { jsonDepthExceeds, MAX_JSON_DEPTH } from './http/json-depth';
 
 export { PlatformModule, PINO_LOGGER } from './platform.module';
 export type { PlatformModuleOptions } from './platform.module';
+export { MetricsRegistries } from './metrics/metrics-registries';
 
 export { csvFile, filteredCollection, linkTo } from './http/collection-export';
 export type { CsvColumn } from './http/collection-export';
@@ -120,5 +124,11 @@ export {
 export type { Collection, PagingQuery } from './http/collection';
 export { setPositionHeader } from './http/position-header';
 export { parseAuditDateRange, parseGuidFilter, parsePeriod, parsePosition, wantsCsv } from './http/query-params';
-export { CONTINUATION_TOKEN_QUERY, MIN_POSITION_QUERY, SIZE_QUERY } from './http/query.docs';
+export {
+  ApiJsonOrCsvResponse,
+  ApiPagingQueries,
+  CONTINUATION_TOKEN_QUERY,
+  MIN_POSITION_QUERY,
+  SIZE_QUERY,
+} from './http/query.docs';
 export { CollectionDto, LinkDto, MoneyResponseDto, TERM_DURATIONS, objectTypeAttributes } from './http/response.dto';

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { orderDecider } from '@csp/domain';
-import { StreamCommandExecutor } from '@csp/application/shared/stream-command.executor';
+import { StreamCommands } from '@csp/event-sourcing/command-handling';
 import { Caller, startTestApp, TestApp } from '../support/app';
 import { adminAgent, Json, OFFERS, placeOrderOk, registerCustomer, softwareIdOf, streamEvents } from './e2e-helpers';
 
@@ -110,12 +109,12 @@ describe('GET /v1/downloads/{token}: every download recorded, maxDownloads exact
     expect((await download(path)).status).toBe(200);
     const linkId = (await streamEvents(t, `order-${orderId}`)).find((e) => e.type === 'DownloadLinkIssued')!.data
       .linkId as string;
-    const executor = t.app.get(StreamCommandExecutor, { strict: false });
+    const streams = t.app.get(StreamCommands, { strict: false });
     const commandId = randomUUID();
     const record = () =>
-      executor.execute(
-        `order-${orderId}`,
-        orderDecider,
+      streams.handle(
+        'order',
+        orderId,
         { type: 'RecordDownload', data: { linkId, sha256: 'c'.repeat(64), bytes: 3 } },
         { commandId },
       );

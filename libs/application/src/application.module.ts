@@ -27,7 +27,7 @@ import { TenantDirectory } from './shared/tenant-directory';
 import { domainDataProvider } from './shared/domain-data.provider';
 import { OrderAccess } from './shared/order-access';
 import { CHECKPOINT_WATCHER, ReadYourWrites } from './shared/read-your-writes';
-import { StreamCommandExecutor } from './shared/stream-command.executor';
+import { StreamCommands } from '@csp/event-sourcing/command-handling';
 import { DownloadSoftwareService } from './software/download-software/download-software.service';
 import { IssueDownloadLinkHandler } from './software/issue-download-link/issue-download-link.handler';
 import { ListSoftwareService } from './software/list-software/list-software.service';
@@ -62,7 +62,7 @@ import { SupportController } from './support/support.controller';
   ],
   providers: [
     domainDataProvider,
-    StreamCommandExecutor,
+    StreamCommands,
     TenantDirectory,
     CustomerAccess,
     OrderAccess,

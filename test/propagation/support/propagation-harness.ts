@@ -10,8 +10,8 @@ import {
   PropagationHost,
   type LicensingPort,
 } from '@csp/application';
-import { StreamCommandExecutor } from '@csp/application/shared/stream-command.executor';
-import { orderDecider, resolveMarket, defaultDomainData, type OrderCommand, type OrderEvent } from '@csp/domain';
+import { commandHandlingEnv, handleStreamCommand, type CommandHandlingEnv } from '@csp/event-sourcing/command-handling';
+import { resolveMarket, defaultDomainData, type OrderCommand, type OrderEvent } from '@csp/domain';
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '@csp/event-store';
 import { loadConfig } from '@csp/platform';
 import {
@@ -94,22 +94,22 @@ export async function startWorker(o: WorkerOptions): Promise<Worker> {
   };
 }
 
-/** Writes orders the way the HTTP handlers do: through the decider and the executor. */
+/** Writes orders the way the HTTP handlers do: through the order decider, by the command handling. */
 export class Orders {
-  private readonly executor: StreamCommandExecutor;
+  private readonly env: CommandHandlingEnv;
 
   constructor(
     store: EventStore,
     private readonly clock: ControllableClock,
   ) {
-    this.executor = new StreamCommandExecutor(store, clock, defaultDomainData());
+    this.env = commandHandlingEnv(store, clock, defaultDomainData());
   }
 
   async run(orderId: string, command: OrderCommand): Promise<OrderEvent[]> {
-    const r = await this.executor.execute(`order-${orderId}`, orderDecider, command, {
+    const r = await handleStreamCommand(this.env, 'order', orderId, command, {
       metadata: { requestId: randomUUID(), userId: 'agent', tenantId: PARTNER },
     });
-    return r.events as OrderEvent[];
+    return r.events;
   }
 
   async place(lines: string[] = [OFFERS.perpetual], country = 'US'): Promise<string> {

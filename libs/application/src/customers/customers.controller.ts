@@ -21,7 +21,6 @@ import { ReadYourWrites } from '../shared/read-your-writes';
 import { CustomerCollectionDto, CustomerResponseDto } from './customer.response.dto';
 import { CUSTOMER_ATTRIBUTES, customerLinks, CustomerView, toCustomerView } from './customer.view';
 import { RegisterCustomerCommand } from './register-customer/register-customer.command';
-import { RegisterCustomerResult } from './register-customer/register-customer.handler';
 import { RegisterCustomerRequestDto } from './register-customer/register-customer.request.dto';
 
 @ApiTags('customers')
@@ -70,7 +69,7 @@ export class CustomersController {
     @Body() body: RegisterCustomerRequestDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<CustomerView> {
-    const result: RegisterCustomerResult = await this.commands.execute(
+    const result = await this.commands.execute(
       new RegisterCustomerCommand(principal, body.companyName, body.domain, body.country, body.tenantId),
     );
     setPositionHeader(reply, result.position);

@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { CustomerAccess } from '../shared/customer-access';
 import { TenantDirectory } from '../shared/tenant-directory';
 import { domainDataProvider } from '../shared/domain-data.provider';
-import { StreamCommandExecutor } from '../shared/stream-command.executor';
+import { StreamCommands } from '@csp/event-sourcing/command-handling';
 import { KmsMigrationPlanService } from './get-migration-plan/kms-migration-plan.service';
 import { registerCsvBodyParser } from './import-device-groups/csv-body.parser';
 import { ImportDeviceGroupsHandler } from './import-device-groups/import-device-groups.handler';
@@ -24,7 +24,7 @@ import { KmsRenewalWarningScheduler, kmsWarningsQueueProvider } from './warnings
     domainDataProvider,
     kmsMigrationPoliciesProvider,
     kmsWarningsQueueProvider,
-    StreamCommandExecutor,
+    StreamCommands,
     TenantDirectory,
     CustomerAccess,
     KmsMigrationPlans,

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { domainDataProvider } from '../shared/domain-data.provider';
-import { StreamCommandExecutor } from '../shared/stream-command.executor';
+import { StreamCommands } from '@csp/event-sourcing/command-handling';
 import { KmsMigrationPlans, kmsMigrationPoliciesProvider } from './kms-migration.plans';
 import { KmsRenewalSweep } from './warnings/kms-renewal-sweep.service';
 import { kmsWarningsQueueProvider } from './warnings/kms-renewal-warnings.queue';
@@ -16,7 +16,7 @@ import { RecordRenewalWarningService } from './warnings/record-renewal-warning.s
     domainDataProvider,
     kmsMigrationPoliciesProvider,
     kmsWarningsQueueProvider,
-    StreamCommandExecutor,
+    StreamCommands,
     KmsMigrationPlans,
     RecordRenewalWarningService,
     KmsRenewalSweep,

@@ -1,7 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { TENANT_DIRECTORY } from '@csp/platform';
 import { domainDataProvider } from '../shared/domain-data.provider';
-import { StreamCommandExecutor } from '../shared/stream-command.executor';
+import { StreamCommands } from '@csp/event-sourcing/command-handling';
 import { TenantDirectory } from '../shared/tenant-directory';
 import { PartnerRegistry } from './partner-registry';
 import { PartnerSeeding } from './partner-seeding';
@@ -15,7 +15,7 @@ import { TenantDirectoryService } from './tenant-directory.service';
 @Module({
   providers: [
     domainDataProvider,
-    StreamCommandExecutor,
+    StreamCommands,
     TenantDirectory,
     PartnerRegistry,
     PartnerSeeding,

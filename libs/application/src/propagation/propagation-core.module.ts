@@ -14,8 +14,8 @@ import { DATABASE_POOL } from '../infrastructure/database-pool';
 import { EVENT_STORE_HANDLE } from '../infrastructure/infrastructure.module';
 import { CLOCK, type Clock } from '../ports/clock.port';
 import { domainDataProvider } from '../shared/domain-data.provider';
-import { StreamCommandExecutor } from '../shared/stream-command.executor';
-import { ExecutorOrderStreams } from './order-streams.adapter';
+import { StreamCommands } from '@csp/event-sourcing/command-handling';
+import { CommandOrderStreams } from './order-streams.adapter';
 
 export const PROPAGATION_OPTIONS = Symbol('PROPAGATION_OPTIONS');
 
@@ -94,8 +94,8 @@ class PropagationCoreLifecycle implements OnModuleInit, OnApplicationShutdown {
         new PropagationMetrics({ store, queues, clock }),
     },
     domainDataProvider,
-    StreamCommandExecutor,
-    ExecutorOrderStreams,
+    StreamCommands,
+    CommandOrderStreams,
     PropagationCoreLifecycle,
   ],
   exports: [
@@ -103,7 +103,7 @@ class PropagationCoreLifecycle implements OnModuleInit, OnApplicationShutdown {
     PropagationQueues,
     PropagationStore,
     PropagationMetrics,
-    ExecutorOrderStreams,
+    CommandOrderStreams,
     domainDataProvider,
   ],
 })

@@ -14,7 +14,7 @@ import { DATABASE_POOL } from '../infrastructure/database-pool';
 import { CLOCK, type Clock } from '../ports/clock.port';
 import { LICENSING, type LicensingPort } from '../ports/licensing.port';
 import { DOMAIN_DATA } from '../shared/domain-data.provider';
-import { ExecutorOrderStreams } from './order-streams.adapter';
+import { CommandOrderStreams } from './order-streams.adapter';
 import { PROPAGATION_OPTIONS, PropagationCoreModule } from './propagation-core.module';
 
 /** Hosts propagation's runtime in a worker (or in the single `npm start` process). */
@@ -34,7 +34,7 @@ export class PropagationHost implements OnApplicationBootstrap, BeforeApplicatio
     store: PropagationStore,
     queues: PropagationQueues,
     metrics: PropagationMetrics,
-    orders: ExecutorOrderStreams,
+    orders: CommandOrderStreams,
   ) {
     this.queueKind = queues.backend.kind;
     this.runtime = new PropagationRuntime({

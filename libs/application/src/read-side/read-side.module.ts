@@ -7,7 +7,7 @@ import { TenantDirectory } from '../shared/tenant-directory';
 import { domainDataProvider } from '../shared/domain-data.provider';
 import { OrderAccess } from '../shared/order-access';
 import { CHECKPOINT_WATCHER, ReadYourWrites } from '../shared/read-your-writes';
-import { StreamCommandExecutor } from '../shared/stream-command.executor';
+import { StreamCommands } from '@csp/event-sourcing/command-handling';
 import { AuditRecordsService } from './audit-records.service';
 import { CreditsService } from './credits.service';
 import { EventFeedService } from './event-feed.service';
@@ -22,7 +22,7 @@ import { AuditRecordsController, CreditsController, EventHistoryController } fro
   controllers: [AuditRecordsController, CreditsController, EventHistoryController],
   providers: [
     domainDataProvider,
-    StreamCommandExecutor,
+    StreamCommands,
     TenantDirectory,
     CustomerAccess,
     OrderAccess,

@@ -24,14 +24,12 @@ import { CONTINUATION_TOKEN_QUERY, MIN_POSITION_QUERY, SIZE_QUERY } from '../sha
 import { SoftwareCollectionDto } from './software.response.dto';
 import { DownloadSoftwareService } from './download-software/download-software.service';
 import { IssueDownloadLinkCommand } from './issue-download-link/issue-download-link.command';
-import { IssuedLink } from './issue-download-link/issue-download-link.handler';
 import {
   DownloadLinkResponseDto,
   IssueDownloadLinkRequestDto,
 } from './issue-download-link/issue-download-link.request.dto';
 import { ListSoftwareService } from './list-software/list-software.service';
 import { RevealKeyCommand } from './reveal-key/reveal-key.command';
-import { RevealKeyResult } from './reveal-key/reveal-key.handler';
 import { ProductKeyResponseDto, RevealKeyRequestDto } from './reveal-key/reveal-key.request.dto';
 
 @ApiTags('software')
@@ -91,7 +89,7 @@ export class SoftwareController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ProductKeyResponseDto> {
     const retry = request.requestContext?.retry === true;
-    const r: RevealKeyResult = await this.commands.execute(
+    const r = await this.commands.execute(
       new RevealKeyCommand(principal, customerId, softwareId, body.version, body.keyType, retry),
     );
     setPositionHeader(reply, r.position);
@@ -127,7 +125,7 @@ export class SoftwareController {
     @Body() body: IssueDownloadLinkRequestDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<DownloadLinkResponseDto> {
-    const r: IssuedLink = await this.commands.execute(
+    const r = await this.commands.execute(
       new IssueDownloadLinkCommand(principal, customerId, softwareId, body.version, body.language, body.bitness),
     );
     setPositionHeader(reply, r.position);

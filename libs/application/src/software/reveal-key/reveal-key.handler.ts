@@ -1,20 +1,12 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { orderDecider } from '@csp/domain';
+import { StreamCommands } from '@csp/event-sourcing/command-handling';
 import { LICENSING, LicensingPort } from '../../ports/licensing.port';
 import { commandMetadata } from '../../shared/command-metadata';
 import { ACCESS } from '../../shared/customer-access';
-import { OrderAccess, orderStreamId } from '../../shared/order-access';
-import { StreamCommandExecutor } from '../../shared/stream-command.executor';
+import { OrderAccess } from '../../shared/order-access';
 import { channelFor, parseSoftwareRef } from '../software-ref';
-import { RevealKeyCommand } from './reveal-key.command';
-
-export interface RevealKeyResult {
-  productKey: string;
-  keyType: 'MAK';
-  version: string;
-  position?: number;
-}
+import { RevealKeyCommand, RevealKeyResult } from './reveal-key.command';
 
 /**
  * Shows a MAK product key. Every call, a retry included, is decided (line item, version, not cancelled) and
@@ -22,10 +14,10 @@ export interface RevealKeyResult {
  * stored. The licensing port is asked first, so that a vendor's refusal (410) records nothing.
  */
 @CommandHandler(RevealKeyCommand)
-export class RevealKeyHandler implements ICommandHandler<RevealKeyCommand, RevealKeyResult> {
+export class RevealKeyHandler implements ICommandHandler<RevealKeyCommand> {
   constructor(
     private readonly orders: OrderAccess,
-    private readonly executor: StreamCommandExecutor,
+    private readonly streams: StreamCommands,
     @Inject(LICENSING) private readonly licensing: LicensingPort,
   ) {}
 
@@ -60,9 +52,9 @@ export class RevealKeyHandler implements ICommandHandler<RevealKeyCommand, Revea
       : undefined;
     // Not awaited yet: a refusal of the decision must win over the vendor's answer.
     key?.catch(() => undefined);
-    const result = await this.executor.execute(
-      orderStreamId(order.orderId),
-      orderDecider,
+    const result = await this.streams.handle(
+      'order',
+      order.orderId,
       {
         type: 'RevealKey',
         data: {

@@ -3,6 +3,7 @@ import type { Client } from 'pg';
 import type { ApiProcess } from './api-process';
 import { withClient } from './database';
 import { call, placeOrder, registerCustomer } from './http-client';
+import { STREAM_TYPES } from '../../libs/domain/src/streams/stream-registry';
 
 /**
  * Large event stores, fast: the service writes one small, real history over HTTP (a customer with its domain
@@ -38,7 +39,7 @@ const INSTANT = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z/g;
 const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
 /** The partner's own registration is not cloned: the clones are its customers' histories. */
-const CLONED = `stream_id NOT LIKE 'partner-%'`;
+const CLONED = `stream_id NOT LIKE '${STREAM_TYPES.partner}%'`;
 
 /** Clones the store's whole current content `sets` times. Returns the number of events added. */
 export async function cloneHistory(

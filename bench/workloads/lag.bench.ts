@@ -5,6 +5,7 @@ import { startApi } from '../support/api-process';
 import { cloneEvent, templateEvents } from '../support/clone-events';
 import { withClient } from '../support/database';
 import { percentile, registerCustomer } from '../support/http-client';
+import { streamIdOf } from '../../libs/domain/src/streams/stream-registry';
 
 /**
  * Projection lag at 1,000 events/s: CustomerRegistered events appended straight to the service's event store
@@ -76,9 +77,13 @@ export async function runLagBench(
         inFlight++;
         appends.push(
           store
-            .appendToStream(`customer-${id}`, [{ type: event.type, data: event.data, metadata: event.metadata }], {
-              expectedVersion: 'no_stream',
-            })
+            .appendToStream(
+              streamIdOf('customer', id),
+              [{ type: event.type, data: event.data, metadata: event.metadata }],
+              {
+                expectedVersion: 'no_stream',
+              },
+            )
             .then(
               (r) => {
                 pending.push({ position: r.lastGlobalPosition, t0, measured });

@@ -3,6 +3,7 @@ import { startApi } from '../support/api-process';
 import { withClient } from '../support/database';
 import { WorkloadSkipped } from '../support/skipped';
 import { call, inParallel, percentile, placeOrder, registerCustomer } from '../support/http-client';
+import { streamIdOf } from '../../libs/domain/src/streams/stream-registry';
 
 /**
  * Cancellation propagation: 1,000 orders placed, then cancelled over HTTP (8 at a time); for each, the time
@@ -69,7 +70,7 @@ export async function runPropagationBench(
       async () => void orders.push(await placeOrder(api.baseUrl, token, customerId)),
     );
     log(`propagation: cancelling them, ${CONCURRENCY} at a time`);
-    const streams = new Set(orders.map((o) => `order-${o}`));
+    const streams = new Set(orders.map((o) => streamIdOf('order', o)));
     await inParallel(orders, CONCURRENCY, cancel);
 
     const until = Date.now() + DRAIN_MS;

@@ -2,8 +2,9 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { STREAM_PREFIXES } from '@csp/domain';
-import { createEventStore, type EventStoreHandle } from '@csp/event-store';
+import { streamIdOf } from '@csp/domain';
+import { openEventStore } from '@csp/event-sourcing';
+import { type EventStoreHandle } from '@csp/event-store';
 import { createTestDatabase, TestDatabase } from '../support/database';
 import { registerCustomer, T0 } from '../read-models/read-models.fixtures';
 
@@ -21,7 +22,7 @@ describe('operator CLI: npm run cli -- partners add <guid> <name>', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase('csp_cli');
-    handle = await createEventStore({ databaseUrl: db.url, dataDir: '/nonexistent', streamPrefixes: STREAM_PREFIXES });
+    handle = await openEventStore({ databaseUrl: db.url, dataDir: '/nonexistent' });
   });
   afterAll(async () => {
     await handle?.close();
@@ -34,7 +35,7 @@ describe('operator CLI: npm run cli -- partners add <guid> <name>', () => {
     expect(first.stdout).toContain(`partner ${tenant} registered as "Fabrikam CSP"`);
     const again = await cli(['partners', 'add', tenant, 'Other name']);
     expect(again.stdout).toContain(`partner ${tenant} was registered already (as "Fabrikam CSP"); nothing written`);
-    const stream = await handle.store.readStream(`partner-${tenant}`);
+    const stream = await handle.store.readStream(streamIdOf('partner', tenant));
     expect(stream.events.map((e) => [e.type, e.data])).toEqual([
       [
         'PartnerRegistered',
@@ -46,7 +47,7 @@ describe('operator CLI: npm run cli -- partners add <guid> <name>', () => {
 
   it('given a registered customer’s tenant, then it is refused (exit 1) and nothing is written', async () => {
     const customer = randomUUID();
-    await handle.store.appendToStream(`customer-${customer}`, [
+    await handle.store.appendToStream(streamIdOf('customer', customer), [
       registerCustomer(customer, randomUUID(), 'Contoso', 'PL', T0),
     ]);
     const refused = cli(['partners', 'add', customer, 'Contoso']);
@@ -54,7 +55,7 @@ describe('operator CLI: npm run cli -- partners add <guid> <name>', () => {
       code: 1,
       stdout: expect.stringContaining(`refused: The tenant ${customer} is a registered customer`),
     });
-    expect((await handle.store.readStream(`partner-${customer}`)).streamExists).toBe(false);
+    expect((await handle.store.readStream(streamIdOf('partner', customer))).streamExists).toBe(false);
   });
 
   it('refuses a tenant that is not a GUID and a missing name', async () => {

@@ -79,11 +79,24 @@ describe('authorization matrix (DOMAIN.md role table)', () => {
     groupId = (await group('Matrix reads')).body.id;
     deployGroupId = (await group('Matrix deployment')).body.id;
     expect([groupId, deployGroupId]).toEqual([expect.any(String), expect.any(String)]);
+    // A closed month of each partner, to read; the matrix closes another one (each allowed caller once).
+    for (const tenantId of [partnerTenant, foreignPartnerTenant]) {
+      const closed = await t.request('POST', '/v1/credits/statements', {
+        as: { tenantId, roles: ['BillingAdmin'] },
+        body: { period: monthsAgo(1) },
+      });
+      expect(closed.status).toBe(201);
+    }
   });
   afterAll(async () => {
     if (t) await dropWarningsQueue(t);
     await t?.close();
   });
+
+  const monthsAgo = (n: number): string => {
+    const now = new Date();
+    return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - n, 1)).toISOString().slice(0, 7);
+  };
 
   const tenantOf = (side: Side): string =>
     ({
@@ -125,10 +138,12 @@ describe('authorization matrix (DOMAIN.md role table)', () => {
       .replace('{groupId}', route.endsWith('makdeployments') ? deployGroupId : groupId)
       .replace('{token}', downloadPath.split('/').pop()!)
       .replace('{now}', encodeURIComponent(new Date().toISOString()))
-      .replace('{period}', new Date().toISOString().slice(0, 7));
+      .replace('{period}', new Date().toISOString().slice(0, 7))
+      .replace('{closedPeriod}', monthsAgo(1));
     if (route === 'POST /v1/customers')
       return { method, path, body: { companyName: 'Matrix', domain: uniqueDomain('matrix'), country: 'DE' } };
     if (route === 'POST /v1/supportrequests') return { method, path, body: supportBody() };
+    if (route === 'POST /v1/credits/statements') return { method, path, body: { period: monthsAgo(2) } };
     if (route.endsWith('/orders') && method === 'POST')
       return { method, path, body: { lineItems: [{ lineItemNumber: 0, offerId: OFFERS.perpetual, quantity: 1 }] } };
     if (method === 'PATCH') return { method, path, body: cancelBody() };

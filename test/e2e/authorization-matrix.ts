@@ -70,6 +70,11 @@ export const MATRIX: readonly RouteSpec[] = [
   { route: `GET ${o}/events`,                                      ok: 200, partner: ['Auditor'],     customer: NONE,           foreign: 404 },
   { route: 'GET /v1/credits?period={period}',                      ok: 200, partner: ['BillingAdmin'], customer: NONE,          foreign: 'own' },
   { route: 'GET /v1/credits?period={period}&customerId={customerId}', ok: 200, partner: ['BillingAdmin'], customer: NONE,       foreign: 404 },
+  // finance feeds (issue 16): BillingAdmin, each about the caller's own tenant (a foreign partner has its own statements)
+  { route: 'GET /v1/credits/changes',                              ok: 200, partner: ['BillingAdmin'], customer: NONE,          foreign: 'own' },
+  { route: 'POST /v1/credits/statements',                          ok: 201, partner: ['BillingAdmin'], customer: NONE,          foreign: 'own' },
+  { route: 'GET /v1/credits/statements',                           ok: 200, partner: ['BillingAdmin'], customer: NONE,          foreign: 'own' },
+  { route: 'GET /v1/credits/statements/{closedPeriod}',            ok: 200, partner: ['BillingAdmin'], customer: NONE,          foreign: 'own' },
   // support: the partner's AdminAgent, about its own customer and order (named in the body)
   { route: 'POST /v1/supportrequests',                             ok: 201, partner: ['AdminAgent'],  customer: NONE,           foreign: 404 },
   // KMS → MAK migration: read by the partner's AdminAgent and the customer's GlobalAdmin, changed by AdminAgent
@@ -89,7 +94,7 @@ export const MATRIX: readonly RouteSpec[] = [
 export const OPERATOR_ROUTES: readonly string[] = ['GET /metrics'];
 
 /** `GET /v1/credits?period={period}` → `GET /v1/credits`: the operation of a route, as the OpenAPI document names it. */
-export const operationOf = (route: string): string => route.split('?')[0]!;
+export const operationOf = (route: string): string => route.split('?')[0]!.replace('{closedPeriod}', '{period}');
 
 const allows = (roles: readonly RoleName[] | 'any', role: RoleName | 'no role'): boolean =>
   roles === 'any' || (role !== 'no role' && roles.includes(role));

@@ -1,3 +1,4 @@
+import { streamIdOf, streamTypeOf } from '@csp/domain';
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import type { RecordedEvent } from '@csp/event-store';
@@ -232,7 +233,7 @@ describe('property: the event history holds every key, link and cancellation ser
       e.metadata.requestId === s.requestId &&
       e.metadata.userId === s.caller.userId &&
       e.metadata.tenantId === s.caller.tenantId &&
-      e.streamId === `order-${s.orderId}`;
+      e.streamId === streamIdOf('order', s.orderId);
 
     // Every key served is one KeyRevealed (a retry too), and no KeyRevealed without a key served.
     const keys = served.filter((s) => s.kind === 'key');
@@ -272,7 +273,9 @@ describe('property: the event history holds every key, link and cancellation ser
         e.streamId,
         tenants.findIndex((tn) => tn.partnerTenantId === e.data.partnerTenantId),
       );
-    for (const e of requestEvents.filter((x) => x.streamId.startsWith('order-') && !WORKER_EVENT_TYPES.has(x.type))) {
+    for (const e of requestEvents.filter(
+      (x) => streamTypeOf(x.streamId) === 'order' && !WORKER_EVENT_TYPES.has(x.type),
+    )) {
       const tn = tenants[tenantOfOrder.get(e.streamId)!]!;
       expect([tn.partnerTenantId, tn.customerId]).toContain(e.metadata.tenantId);
     }

@@ -1,3 +1,4 @@
+import { streamIdOf } from '@csp/domain';
 import { startTestApp, TestApp } from '../support/app';
 import {
   adminAgent,
@@ -44,7 +45,7 @@ describe('concurrent requests', () => {
       expect(r.headers.get('content-type')).toMatch(/^application\/problem\+json/);
       expect(['already_cancelled', 'concurrency_conflict']).toContain(r.body.code);
     }
-    const events = await streamEvents(t, `order-${order.id}`);
+    const events = await streamEvents(t, streamIdOf('order', order.id));
     expect(events.filter((e) => e.type === 'OrderCancelled')).toHaveLength(1);
     expect(events.map((e) => e.streamPosition)).toEqual(events.map((_, i) => i + 1));
     const winner = responses.find((r) => r.status === 200)!;
@@ -69,7 +70,7 @@ describe('concurrent requests', () => {
     expect(responses.map((r) => r.status)).toEqual(Array(4).fill(200));
     expect(new Set(responses.map((r) => r.body.productKey)).size).toBe(1);
     expect(responses[0].body.productKey).toMatch(MAK_FORMAT);
-    const events = await streamEvents(t, `order-${order.id}`);
+    const events = await streamEvents(t, streamIdOf('order', order.id));
     expect(events.filter((e) => e.type === 'KeyRevealed')).toHaveLength(4);
   });
 

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { streamIdOf } from '@csp/domain';
 import { StreamCommands } from '@csp/event-sourcing/command-handling';
 import { Caller, startTestApp, TestApp } from '../support/app';
 import { adminAgent, Json, OFFERS, placeOrderOk, registerCustomer, softwareIdOf, streamEvents } from './e2e-helpers';
@@ -44,7 +45,7 @@ describe('GET /v1/downloads/{token}: every download recorded, maxDownloads exact
     return { status: res.status, position: Number(res.headers.get('x-event-position') || 0), body };
   };
   const downloadedEvents = async (orderId: string) =>
-    (await streamEvents(t, `order-${orderId}`)).filter((e) => e.type === 'SoftwareDownloaded');
+    (await streamEvents(t, streamIdOf('order', orderId))).filter((e) => e.type === 'SoftwareDownloaded');
   const activity = async (orderId: string, minPosition: number): Promise<Json[]> => {
     const res = await t.request(
       'GET',
@@ -99,16 +100,16 @@ describe('GET /v1/downloads/{token}: every download recorded, maxDownloads exact
     const records = await activity(orderId, Math.max(...events.map((e) => e.globalPosition)));
     expect(records).toHaveLength(MAX);
     // a later try is refused and writes nothing
-    const before = (await streamEvents(t, `order-${orderId}`)).length;
+    const before = (await streamEvents(t, streamIdOf('order', orderId))).length;
     expect((await download(path)).status).toBe(410);
-    expect((await streamEvents(t, `order-${orderId}`)).length).toBe(before);
+    expect((await streamEvents(t, streamIdOf('order', orderId))).length).toBe(before);
   });
 
   it('a record retried with the same download id (a conflict retry, a lost response) appends nothing twice', async () => {
     const { orderId, path } = await newLink();
     expect((await download(path)).status).toBe(200);
-    const linkId = (await streamEvents(t, `order-${orderId}`)).find((e) => e.type === 'DownloadLinkIssued')!.data
-      .linkId as string;
+    const linkId = (await streamEvents(t, streamIdOf('order', orderId))).find((e) => e.type === 'DownloadLinkIssued')!
+      .data.linkId as string;
     const streams = t.app.get(StreamCommands, { strict: false });
     const commandId = randomUUID();
     const record = () =>
@@ -129,7 +130,7 @@ describe('GET /v1/downloads/{token}: every download recorded, maxDownloads exact
     const { orderId, path } = await newLink();
     const requestId = randomUUID();
     expect((await download(path, { 'MS-RequestId': requestId })).status).toBe(200);
-    const before = await streamEvents(t, `order-${orderId}`);
+    const before = await streamEvents(t, streamIdOf('order', orderId));
     t.clock.advance({ days: 15 });
     try {
       for (const headers of [{ 'MS-RequestId': requestId }, { 'MS-RequestId': randomUUID() }, {}] as Record<
@@ -143,6 +144,8 @@ describe('GET /v1/downloads/{token}: every download recorded, maxDownloads exact
     } finally {
       t.clock.advance({ days: -15 });
     }
-    expect((await streamEvents(t, `order-${orderId}`)).map((e) => e.eventId)).toEqual(before.map((e) => e.eventId));
+    expect((await streamEvents(t, streamIdOf('order', orderId))).map((e) => e.eventId)).toEqual(
+      before.map((e) => e.eventId),
+    );
   });
 });

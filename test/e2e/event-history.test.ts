@@ -1,3 +1,4 @@
+import { streamIdOf } from '@csp/domain';
 import { randomUUID } from 'node:crypto';
 import type { RecordedEvent } from '@csp/event-store';
 import { Caller, startTestApp, TestApp } from '../support/app';
@@ -183,7 +184,7 @@ describe('the event history', () => {
   });
 
   it('records each effect as an event carrying the request’s ids, the user and the tenant', async () => {
-    const customerEvents = await streamEvents(t, `customer-${customerId}`);
+    const customerEvents = await streamEvents(t, streamIdOf('customer', customerId));
     expect(customerEvents.map((e) => e.type)).toEqual(['CustomerRegistered']);
     expect(metadataOf(customerEvents[0])).toMatchObject({
       requestId: requestIds.register,
@@ -199,7 +200,7 @@ describe('the event history', () => {
       currencyCode: 'PLN',
     });
 
-    const events = await streamEvents(t, `order-${orderId}`);
+    const events = await streamEvents(t, streamIdOf('order', orderId));
     expect(events.map((e) => e.type)).toEqual([
       'OrderPlaced',
       'KeyRevealed',

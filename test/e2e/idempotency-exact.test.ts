@@ -1,3 +1,4 @@
+import { streamIdOf } from '@csp/domain';
 import { randomUUID } from 'node:crypto';
 import { LICENSING, LicensingPort } from '@csp/application';
 import { Caller, startTestApp, TestApp } from '../support/app';
@@ -48,7 +49,7 @@ describe('exact idempotency over HTTP', () => {
   const reveal = (orderId: string, requestId: string, body: Json = { version: '2022' }, as = partner, line = 0) =>
     t.request('POST', keyPath(orderId, line), { as, body, headers: withId(requestId) });
   const ofType = async (orderId: string, type: string) =>
-    (await streamEvents(t, `order-${orderId}`)).filter((e) => e.type === type);
+    (await streamEvents(t, streamIdOf('order', orderId))).filter((e) => e.type === type);
   const twoLineOrder = () =>
     placeOrderOk(t, partner, customer.id, [{ offerId: OFFERS.perpetual }, { offerId: OFFERS.sqlPerpetual }]);
   const auditOf = async (orderId: string, position: string | null) => {
@@ -271,7 +272,10 @@ describe('exact idempotency when the idempotency record is gone (purged)', () =>
     });
     expectProblem(cancel, 422, 'request_id_reused');
     expect(cancel.body.firstUse).toMatchObject({ command: 'RevealKey' });
-    expect((await streamEvents(t, `order-${order.id}`)).map((e) => e.type)).toEqual(['OrderPlaced', 'KeyRevealed']);
+    expect((await streamEvents(t, streamIdOf('order', order.id))).map((e) => e.type)).toEqual([
+      'OrderPlaced',
+      'KeyRevealed',
+    ]);
   });
 
   it('a reveal retried after its record is gone is still decided, recorded and marked as a retry', async () => {
@@ -286,7 +290,7 @@ describe('exact idempotency when the idempotency record is gone (purged)', () =>
     expect((await send()).status).toBe(200);
     await forget(requestId);
     expect((await send()).status).toBe(200);
-    const revealed = (await streamEvents(t, `order-${order.id}`)).filter((e) => e.type === 'KeyRevealed');
+    const revealed = (await streamEvents(t, streamIdOf('order', order.id))).filter((e) => e.type === 'KeyRevealed');
     expect(revealed.map((e) => e.data.retry)).toEqual([undefined, true]);
   });
 
@@ -305,6 +309,8 @@ describe('exact idempotency when the idempotency record is gone (purged)', () =>
     const retry = await send();
     expect(retry.status).toBe(200);
     expect(retry.body.status).toBe('cancelled');
-    expect((await streamEvents(t, `order-${order.id}`)).filter((e) => e.type === 'OrderCancelled')).toHaveLength(1);
+    expect(
+      (await streamEvents(t, streamIdOf('order', order.id))).filter((e) => e.type === 'OrderCancelled'),
+    ).toHaveLength(1);
   });
 });

@@ -1,3 +1,4 @@
+import { streamIdOf } from '@csp/domain';
 import { randomUUID } from 'node:crypto';
 import { ControllableClock } from '@csp/application';
 import { Caller, newTenant, startTestApp, TestApp } from '../support/app';
@@ -253,13 +254,13 @@ describe('orders over HTTP', () => {
 
     it('shows with ?asOf the order as it was between its placement and its cancellation', async () => {
       const placed = await placeOrderOk(t, partner, pl.id, [{ offerId: OFFERS.perpetual }]);
-      const [placedEvent] = await streamEvents(t, `order-${placed.id}`);
+      const [placedEvent] = await streamEvents(t, streamIdOf('order', placed.id));
       await sleep(20);
       const between = new Date().toISOString();
       await sleep(20);
       const c = await cancel(pl.id, placed.id);
       expect(c.status).toBe(200);
-      const events = await streamEvents(t, `order-${placed.id}`);
+      const events = await streamEvents(t, streamIdOf('order', placed.id));
       expect(events.map((e) => e.type)).toEqual(['OrderPlaced', 'OrderCancelled']);
       expect(events[1].recordedAt.getTime()).toBeGreaterThan(Date.parse(between));
 
@@ -422,7 +423,7 @@ describe('orders over HTTP', () => {
       expect(res.body.lineItems[1].credit).toEqual({ amount: formatMinor(c3, 2), currencyCode: 'PLN' });
       expect(res.body.cancellations[0].credit).toEqual({ amount: formatMinor(c1 + c3, 2), currencyCode: 'PLN' });
 
-      const [, cancelled] = await streamEvents(t, `order-${placed.id}`);
+      const [, cancelled] = await streamEvents(t, streamIdOf('order', placed.id));
       expect(cancelled.type).toBe('OrderCancelled');
       expect(cancelled.data.lineItems).toEqual([
         expect.objectContaining({ lineItemNumber: 0, basis: 'prorated', daysUsed: 3, termDays: 366, credit: c1 }),
@@ -528,7 +529,7 @@ describe('orders over HTTP', () => {
       expect(fieldsOf(unknownLine).join()).toMatch(/lineItems/);
       const still = await t.request('GET', orderPath(pl.id, placed.id), { as: partner });
       expect(still.body.status).toBe('completed');
-      expect((await streamEvents(t, `order-${placed.id}`)).map((e) => e.type)).toEqual(['OrderPlaced']);
+      expect((await streamEvents(t, streamIdOf('order', placed.id))).map((e) => e.type)).toEqual(['OrderPlaced']);
     });
 
     it('is for the partner’s AdminAgent only: 403 for a GlobalAdmin, 404 for another partner', async () => {

@@ -1,3 +1,4 @@
+import { streamIdOf } from '@csp/domain';
 import { randomUUID } from 'node:crypto';
 import { Caller, startTestApp, TestApp } from '../support/app';
 import {
@@ -33,7 +34,8 @@ describe('Partner Center and API.md clients over HTTP', () => {
   });
 
   const ordersOf = (customerId: string) => `/v1/customers/${customerId}/orders`;
-  const eventTypes = async (orderId: string) => (await streamEvents(t, `order-${orderId}`)).map((e) => e.type);
+  const eventTypes = async (orderId: string) =>
+    (await streamEvents(t, streamIdOf('order', orderId))).map((e) => e.type);
 
   it('a client written from API.md alone cancels with {status: "cancelled"}', async () => {
     const placed = await t.request('POST', ordersOf(us.id), {
@@ -48,7 +50,9 @@ describe('Partner Center and API.md clients over HTTP', () => {
     expect(res.status).toBe(200);
     expect(res.body.status).toBe('cancelled');
     expect(res.body.cancellations).toHaveLength(1);
-    const cancelled = (await streamEvents(t, `order-${placed.body.id}`)).find((e) => e.type === 'OrderCancelled');
+    const cancelled = (await streamEvents(t, streamIdOf('order', placed.body.id))).find(
+      (e) => e.type === 'OrderCancelled',
+    );
     expect(cancelled?.data).not.toHaveProperty('acknowledgedCancellationNotice');
   });
 
@@ -126,7 +130,7 @@ describe('Partner Center and API.md clients over HTTP', () => {
       partnerIdOnRecord: '873452',
       additionalPartnerIdsOnRecord: ['4847383', '873452'],
     });
-    const placed = (await streamEvents(t, `order-${res.body.id}`))[0];
+    const placed = (await streamEvents(t, streamIdOf('order', res.body.id)))[0];
     expect(placed.data).toMatchObject({ billingCycle: 'monthly', partnerOnRecordAttestationAccepted: true });
   });
 
@@ -360,13 +364,13 @@ describe('a deployment that requires the cancellation notice (REQUIRE_CANCELLATI
     const missing = await t.request('PATCH', path, { as: partner, body: { status: 'cancelled' } });
     expectProblem(missing, 422, 'cancellation_notice_not_acknowledged');
     expect(missing.body.errors).toHaveLength(1);
-    expect((await streamEvents(t, `order-${placed.id}`)).map((e) => e.type)).toEqual(['OrderPlaced']);
+    expect((await streamEvents(t, streamIdOf('order', placed.id))).map((e) => e.type)).toEqual(['OrderPlaced']);
     const ok = await t.request('PATCH', path, {
       as: partner,
       body: { status: 'cancelled', acknowledgedCancellationNotice: true },
     });
     expect(ok.status).toBe(200);
-    const cancelled = (await streamEvents(t, `order-${placed.id}`)).find((e) => e.type === 'OrderCancelled');
+    const cancelled = (await streamEvents(t, streamIdOf('order', placed.id))).find((e) => e.type === 'OrderCancelled');
     expect(cancelled?.data).toMatchObject({ acknowledgedCancellationNotice: true });
   });
 });

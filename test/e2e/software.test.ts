@@ -1,3 +1,4 @@
+import { streamIdOf } from '@csp/domain';
 import { createHash } from 'node:crypto';
 import { Caller, startTestApp, TestApp } from '../support/app';
 import {
@@ -103,7 +104,7 @@ describe('software, keys and downloads over HTTP', () => {
       const line0 = byLine(after.body.items, 0);
       expect(line0).toMatchObject({ keyAvailable: false });
       if (line0.status === 'cancelled') {
-        const stream = await eventStore(t).readStream(`order-${order.id}`);
+        const stream = await eventStore(t).readStream(streamIdOf('order', order.id));
         expect(stream.events.map((e) => e.type)).toContain('CancellationPropagated');
       } else {
         expect(line0.status).toBe('cancellationPending');
@@ -151,7 +152,7 @@ describe('software, keys and downloads over HTTP', () => {
       expect(older.status).toBe(200);
       expect(older.body).toMatchObject({ productKey: expect.stringMatching(MAK_FORMAT), version: '2016' });
 
-      const events = (await streamEvents(t, `order-${order.id}`)).filter((e) => e.type === 'KeyRevealed');
+      const events = (await streamEvents(t, streamIdOf('order', order.id))).filter((e) => e.type === 'KeyRevealed');
       expect(events).toHaveLength(4);
       expect(events.map((e) => e.data.channel)).toEqual([
         'partnerCenter',
@@ -171,7 +172,7 @@ describe('software, keys and downloads over HTTP', () => {
       expect(res.body.detail).toMatch(/MAK/);
       expect(res.body.detail).toMatch(/KMS/);
       expect(res.body.detail.length).toBeGreaterThan(60);
-      expect((await streamEvents(t, `order-${order.id}`)).map((e) => e.type)).toEqual(['OrderPlaced']);
+      expect((await streamEvents(t, streamIdOf('order', order.id))).map((e) => e.type)).toEqual(['OrderPlaced']);
     });
 
     it('refuses an unknown version, an unknown key type and bad bodies with 400 naming the field', async () => {
@@ -240,7 +241,7 @@ describe('software, keys and downloads over HTTP', () => {
       expect(dl.headers.get('content-disposition')).toMatch(/^attachment; filename=/);
       const sha = createHash('sha256').update(dl.bytes).digest('hex');
 
-      const events = await streamEvents(t, `order-${order.id}`);
+      const events = await streamEvents(t, streamIdOf('order', order.id));
       const issued = events.find((e) => e.type === 'DownloadLinkIssued')!;
       expect(issued.data).toMatchObject({
         version: '2022',
@@ -286,7 +287,7 @@ describe('software, keys and downloads over HTTP', () => {
       const res = await issueLink(softwareIdOf(order.id, 0), body);
       expectProblem(res, 400);
       expect([...new Set(fieldsOf(res))]).toEqual([field]);
-      expect((await streamEvents(t, `order-${order.id}`)).map((e) => e.type)).toEqual(['OrderPlaced']);
+      expect((await streamEvents(t, streamIdOf('order', order.id))).map((e) => e.type)).toEqual(['OrderPlaced']);
     });
 
     it('answers 404 for a tampered or unknown token', async () => {
@@ -302,9 +303,9 @@ describe('software, keys and downloads over HTTP', () => {
         expect(res.status).toBe(404);
         expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
       }
-      expect((await streamEvents(t, `order-${order.id}`)).filter((e) => e.type === 'SoftwareDownloaded')).toHaveLength(
-        0,
-      );
+      expect(
+        (await streamEvents(t, streamIdOf('order', order.id))).filter((e) => e.type === 'SoftwareDownloaded'),
+      ).toHaveLength(0);
     });
 
     it('answers 410 for links and downloads after the cancellation', async () => {
@@ -316,7 +317,7 @@ describe('software, keys and downloads over HTTP', () => {
       expect(dl.status).toBe(410);
       expect(dl.body.code).toBe('revoked');
       expectProblem(await issueLink(softwareIdOf(order.id, 0), linkBody), 410, 'revoked');
-      const events = await streamEvents(t, `order-${order.id}`);
+      const events = await streamEvents(t, streamIdOf('order', order.id));
       expect(events.find((e) => e.type === 'OrderCancelled')!.data.revokedLinkIds).toEqual([link.body.linkId]);
       expect(events.filter((e) => e.type === 'SoftwareDownloaded')).toHaveLength(0);
     });
@@ -358,7 +359,7 @@ describe('software, keys and downloads over HTTP', () => {
       const third = await download(small, link.body.uri);
       expect(third.status).toBe(410);
       expect(third.body.code).toBe('link_used_up');
-      const events = await streamEvents(small, `order-${order.id}`);
+      const events = await streamEvents(small, streamIdOf('order', order.id));
       expect(events.filter((e) => e.type === 'SoftwareDownloaded').map((e) => e.data.downloadNumber)).toEqual([1, 2]);
     });
   });

@@ -1,3 +1,4 @@
+import { streamTypeOf } from '@csp/domain';
 import { randomUUID } from 'node:crypto';
 import { Caller, startTestApp, TestApp } from '../support/app';
 import {
@@ -57,7 +58,7 @@ describe('support requests name only the caller’s own customers and orders', (
     let after = 0;
     for (;;) {
       const batch = await eventStore(t).readAll({ after, maxCount: 1000 });
-      n += batch.events.filter((e) => e.streamId.startsWith('support-request-')).length;
+      n += batch.events.filter((e) => streamTypeOf(e.streamId) === 'supportRequest').length;
       if (batch.events.length === 0 || batch.isEnd) return n;
       after = batch.lastPosition;
     }

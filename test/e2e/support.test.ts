@@ -1,3 +1,4 @@
+import { streamIdOf } from '@csp/domain';
 import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
 import { DATABASE_POOL } from '@csp/application';
@@ -57,7 +58,7 @@ describe('support requests over HTTP', () => {
       title: body.title,
     });
     expect(Number(res.headers.get('x-event-position'))).toBeGreaterThan(0);
-    const events = await streamEvents(t, `support-request-${res.body.id}`);
+    const events = await streamEvents(t, streamIdOf('supportRequest', res.body.id));
     expect(events.map((e) => e.type)).toEqual(['SupportRequestSubmitted']);
     expect(events[0].data).toMatchObject({
       partnerTenantId: partner.tenantId,
@@ -81,7 +82,7 @@ describe('support requests over HTTP', () => {
     };
     const res = await submit(body);
     expect(res.status).toBe(201);
-    const [event] = await streamEvents(t, `support-request-${res.body.id}`);
+    const [event] = await streamEvents(t, streamIdOf('supportRequest', res.body.id));
     expect(event.data.attachments).toEqual([
       {
         fileName: 'invoice.pdf',

@@ -1,3 +1,4 @@
+import { streamIdOf } from '@csp/domain';
 import { randomUUID } from 'node:crypto';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
@@ -69,7 +70,7 @@ describe('tenancy: partners are registered, customers cannot squat them', () => 
         const res = await t.request('GET', path, { as: globalAdmin });
         expect([403, 404]).toContain(res.status);
       }
-      expect((await store.readStream(`customer-${victim.tenantId}`)).streamExists).toBe(false);
+      expect((await store.readStream(streamIdOf('customer', victim.tenantId))).streamExists).toBe(false);
     });
 
     it('refuses the calling partner’s own tenant the same way', async () => {
@@ -83,7 +84,7 @@ describe('tenancy: partners are registered, customers cannot squat them', () => 
       const victim = adminAgent();
       await t.token(victim); // the test app registers a caller's tenant as a partner on its first token
       expectProblem(await register(adminAgent(), { tenantId: victim.tenantId, domain }), 409, 'tenant_is_partner');
-      expect((await store.readStream(`customer-domain-${domain}`)).streamExists).toBe(false);
+      expect((await store.readStream(streamIdOf('customerDomain', domain))).streamExists).toBe(false);
       expect((await register(adminAgent(), { domain })).status).toBe(201);
     });
 
@@ -172,7 +173,7 @@ describe('tenancy: partners are registered, customers cannot squat them', () => 
       const tenantId = randomUUID();
       const domain = uniqueDomain('crash');
       const body = { companyName: 'Crash Ltd', domain, country: 'PL', tenantId };
-      const heal = await failAppendsTo(`customer-${tenantId}`);
+      const heal = await failAppendsTo(streamIdOf('customer', tenantId));
       try {
         const failed = await t.request('POST', '/v1/customers', { as: partner, body });
         expect(failed.status).toBe(503);
@@ -189,20 +190,20 @@ describe('tenancy: partners are registered, customers cannot squat them', () => 
       const partner = adminAgent();
       const stalled = randomUUID();
       const domain = uniqueDomain('orphan');
-      const heal = await failAppendsTo(`customer-${stalled}`);
+      const heal = await failAppendsTo(streamIdOf('customer', stalled));
       try {
         expect((await register(partner, { tenantId: stalled, domain })).status).toBe(503);
       } finally {
         await heal();
       }
-      const claim = await store.readStream(`customer-domain-${domain}`);
+      const claim = await store.readStream(streamIdOf('customerDomain', domain));
       expect(claim.events.map((e) => (e.data as Json).customerId)).toEqual([stalled]);
 
       const other = adminAgent();
       const taken = await register(other, { domain });
       expect(taken.status).toBe(201);
       // The stalled registration was fenced before its claim was taken over: it cannot complete with the domain.
-      expect((await store.readStream(`customer-${stalled}`)).events.map((e) => e.type)).toEqual([
+      expect((await store.readStream(streamIdOf('customer', stalled))).events.map((e) => e.type)).toEqual([
         'CustomerDomainClaimLapsed',
       ]);
       expectProblem(await register(partner, { tenantId: stalled, domain }), 409, 'domain_taken');
@@ -220,7 +221,7 @@ describe('tenancy: partners are registered, customers cannot squat them', () => 
       expect(statuses).toEqual([201, 409, 409, 409, 409, 409]);
       for (const r of results.filter((x) => x.status === 409)) expect(r.body.code).toBe('domain_taken');
       const winner = results.find((r) => r.status === 201)!.body.id;
-      const claim = await store.readStream(`customer-domain-${domain}`);
+      const claim = await store.readStream(streamIdOf('customerDomain', domain));
       expect((claim.events[claim.events.length - 1].data as Json).customerId).toBe(winner);
     });
   });
@@ -238,7 +239,7 @@ describe('tenancy: PARTNER_TENANTS at start-up', () => {
         try {
           const as: Caller = { tenantId: PARTNER, roles: ['AdminAgent'], unregistered: true };
           expect((await t.request('GET', '/v1/customers', { as })).status).toBe(200);
-          const stream = await t.app.get<EventStore>(EVENT_STORE).readStream(`partner-${PARTNER}`);
+          const stream = await t.app.get<EventStore>(EVENT_STORE).readStream(streamIdOf('partner', PARTNER));
           expect(stream.events.map((e) => [e.type, (e.data as Json).name, (e.data as Json).source])).toEqual([
             ['PartnerRegistered', 'Seeded CSP', 'configuration'],
           ]);

@@ -1,3 +1,4 @@
+import { streamIdOf } from '@csp/domain';
 import type { Pool } from 'pg';
 import { DATABASE_POOL } from '@csp/application';
 import { KMS_WARNINGS_QUEUE } from '@csp/application/kms-migration';
@@ -54,7 +55,7 @@ export const importCsv = (
     headers: { 'content-type': 'text/csv', ...headers },
   });
 
-export const planEvents = (t: TestApp, customerId: string) => streamEvents(t, `kms-migration-${customerId}`);
+export const planEvents = (t: TestApp, customerId: string) => streamEvents(t, streamIdOf('kmsMigration', customerId));
 
 /** Waits until the kms-device-groups read model (which the sweep reads) has applied `position`. */
 export async function waitForReadModel(t: TestApp, position: number, timeoutMs = 5000): Promise<void> {

@@ -1,3 +1,4 @@
+import { streamIdOf } from '@csp/domain';
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
 import { IDEMPOTENCY_PURGE_JOB, IDEMPOTENCY_PURGE_QUEUE } from '@csp/application';
@@ -87,7 +88,7 @@ describe('idempotency retention', () => {
     expect(await recordsOf(old)).toBe(1);
     // ... and, its order id being derived from the request id, lands on the first order: never a twin
     expect(retryOld.body.id).toBe(first.body.id);
-    const placed = (await eventStore(t).readStream(`order-${first.body.id}`)).events.filter(
+    const placed = (await eventStore(t).readStream(streamIdOf('order', first.body.id))).events.filter(
       (e) => e.type === 'OrderPlaced',
     );
     expect(placed).toHaveLength(1);

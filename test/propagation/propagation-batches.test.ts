@@ -1,7 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { ControllableClock } from '@csp/application';
-import { defaultDomainData, STREAM_PREFIXES } from '@csp/domain';
-import { createEventStore, type EventStoreHandle, type RecordedEvent } from '@csp/event-store';
+import { defaultDomainData, streamIdOf } from '@csp/domain';
+import { openEventStore } from '@csp/event-sourcing';
+import { type EventStoreHandle, type RecordedEvent } from '@csp/event-store';
 import {
   cancellationReactor,
   creditPeriodOf,
@@ -34,7 +35,7 @@ describe('propagation writes in batches', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase(`csp_prop_${randomBytes(2).toString('hex')}`);
-    handle = await createEventStore({ databaseUrl: db.url, dataDir: '/nonexistent', streamPrefixes: STREAM_PREFIXES });
+    handle = await openEventStore({ databaseUrl: db.url, dataDir: '/nonexistent' });
     pool = testPool({ connectionString: db.url });
     store = new PropagationStore(pool);
     await migratePropagation(pool);
@@ -140,7 +141,7 @@ describe('propagation writes in batches', () => {
     const refOf = (orderId: string): CancellationRef => ({
       cancellationEventId: randomUUID(),
       orderId,
-      streamId: `order-${orderId}`,
+      streamId: streamIdOf('order', orderId),
       customerId: 'customer-1',
       cancelledAt: '2024-06-11T10:00:00.000Z',
       propagationDeadline: '2024-06-11T10:15:00.000Z',

@@ -1,10 +1,10 @@
-import { STREAM_PREFIXES } from '@csp/domain';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import IORedis from 'ioredis';
 import { ControllableClock } from '@csp/application';
-import { createEventStore, type EventStoreHandle } from '@csp/event-store';
+import { openEventStore } from '@csp/event-sourcing';
+import { type EventStoreHandle } from '@csp/event-store';
 import { PropagationStore, RECONCILER_SCHEDULER_ID } from '@csp/propagation';
 import { Pool } from 'pg';
 import {
@@ -131,7 +131,7 @@ describe('worker processes', () => {
 
   beforeAll(async () => {
     db = await newDb();
-    handle = await createEventStore({ databaseUrl: db.url, dataDir: '/nonexistent', streamPrefixes: STREAM_PREFIXES });
+    handle = await openEventStore({ databaseUrl: db.url, dataDir: '/nonexistent' });
     pool = new Pool({ connectionString: db.url });
     store = new PropagationStore(pool);
     orders = new Orders(handle.store, clock);

@@ -1,3 +1,4 @@
+import { streamIdOf } from '@csp/domain';
 import { PostgresEventStore, type RecordedEvent } from '@csp/event-store';
 import {
   CheckpointWatcher,
@@ -101,7 +102,7 @@ describe('projection runner', () => {
     let last = 0;
     for (const [i, id] of ids.entries()) {
       const written = await store.appendToStream(
-        `customer-${id}`,
+        streamIdOf('customer', id),
         [registerCustomer(id, PARTNER_A, `Contoso ${i}`, 'US', at(T0, i))],
         {
           expectedVersion: 'no_stream',
@@ -114,7 +115,7 @@ describe('projection runner', () => {
 
     // Only events the projection ignores: the checkpoint still reaches them.
     const order = orderHistory('o1o1o1o1-0000-4000-8000-000000000000', ids[0], 'US', [[OFFERS.wsStdPerpetual, 1]], T0);
-    const ignored = await store.appendToStream('order-o1', order, { expectedVersion: 'no_stream' });
+    const ignored = await store.appendToStream(streamIdOf('order', 'o1'), order, { expectedVersion: 'no_stream' });
     expect(await r.waitForPosition(ignored.lastGlobalPosition, 5000)).toBe(true);
     await waitUntil(async () => (await r.lag()) === 0);
     expect(await storedCheckpoint('customers')).toBe(ignored.lastGlobalPosition);
@@ -124,7 +125,9 @@ describe('projection runner', () => {
     try {
       const pending = watcher.waitForPosition('customers', ignored.lastGlobalPosition + 1, 5000);
       const started = Date.now();
-      const next = await store.appendToStream(`customer-c4`, [registerCustomer('c4', PARTNER_A, 'Late', 'US', T0)]);
+      const next = await store.appendToStream(streamIdOf('customer', 'c4'), [
+        registerCustomer('c4', PARTNER_A, 'Late', 'US', T0),
+      ]);
       expect(next.lastGlobalPosition).toBeGreaterThan(ignored.lastGlobalPosition);
       expect(await pending).toBe(true);
       expect(Date.now() - started).toBeLessThan(2000); // not the 5 s poll: the notification

@@ -1,3 +1,4 @@
+import { streamIdOf } from '@csp/domain';
 import { PostgresEventStore } from '@csp/event-store';
 import {
   CUSTOMERS_TABLE,
@@ -58,7 +59,7 @@ describe('read models over the PostgreSQL event store', () => {
   });
 
   it('shows each write once its projection reached the written position, and a replay from zero rebuilds identical tables', async () => {
-    await store.appendToStream(`customer-${C1}`, [registerCustomer(C1, PARTNER_A, 'Contoso', 'US', T0)], {
+    await store.appendToStream(streamIdOf('customer', C1), [registerCustomer(C1, PARTNER_A, 'Contoso', 'US', T0)], {
       expectedVersion: 'no_stream',
     });
     const o1 = orderHistory(
@@ -72,11 +73,11 @@ describe('read models over the PostgreSQL event store', () => {
       T0,
       [[cancelOrder([1]), at(T0, DAY)]],
     );
-    const placed = await store.appendToStream(`order-${O1}`, [o1[0]], { expectedVersion: 'no_stream' });
+    const placed = await store.appendToStream(streamIdOf('order', O1), [o1[0]], { expectedVersion: 'no_stream' });
     expect(await group.waitForPosition(PROJECTION_NAMES.softwareList, placed.lastGlobalPosition, 5000)).toBe(true);
     expect((await new SoftwareListQuery(pool).list(C1)).items.map((i) => i.status)).toEqual(['active', 'active']);
 
-    const cancelled = await store.appendToStream(`order-${O1}`, [o1[1]], { expectedVersion: 1 });
+    const cancelled = await store.appendToStream(streamIdOf('order', O1), [o1[1]], { expectedVersion: 1 });
     expect(await group.waitForPosition(PROJECTION_NAMES.orderViews, cancelled.lastGlobalPosition, 5000)).toBe(true);
     expect((await new OrderViewsQuery(pool).get(C1, O1))?.cancellations.map((c) => c.status)).toEqual(['propagating']);
     expect(await group.waitForPosition(PROJECTION_NAMES.softwareList, cancelled.lastGlobalPosition, 5000)).toBe(true);
@@ -86,9 +87,9 @@ describe('read models over the PostgreSQL event store', () => {
     ]);
 
     const propagated = history(O1, o1);
-    const last = await store.appendToStream(`order-${O1}`, propagated, { expectedVersion: 2 });
+    const last = await store.appendToStream(streamIdOf('order', O1), propagated, { expectedVersion: 2 });
     const o2 = orderHistory(O2, C1, 'US', [[OFFERS.sqlStdPerpetual, 1]], at(T0, 2 * DAY));
-    const end = await store.appendToStream(`order-${O2}`, o2, { expectedVersion: 'no_stream' });
+    const end = await store.appendToStream(streamIdOf('order', O2), o2, { expectedVersion: 'no_stream' });
     expect(end.lastGlobalPosition).toBeGreaterThan(last.lastGlobalPosition);
     for (const p of PROJECTIONS) expect(await group.waitForPosition(p.name, end.lastGlobalPosition, 5000)).toBe(true);
     expect((await new SoftwareListQuery(pool).list(C1)).items.map((i) => i.status)).toEqual([

@@ -7,6 +7,7 @@ import {
   type CustomerRegistered,
   type MarkCancellationPropagated,
   type OrderEvent,
+  streamIdOf,
 } from '@csp/domain';
 import type { DomainEvent, RecordedEvent } from '@csp/event-store';
 import { ADMIN_AGENT, ctxAt, history, placeOrder } from '@csp/domain/testing/fixtures';
@@ -63,7 +64,7 @@ export const orderHistory = (
 };
 
 /** Wraps domain events as recorded ones, positions from `start` on (for feeding apply() directly). */
-export const recorded = (events: DomainEvent[], start = 1, streamOf = streamIdOf): RecordedEvent[] => {
+export const recorded = (events: DomainEvent[], start = 1, streamOf = streamOfEvent): RecordedEvent[] => {
   const versions = new Map<string, number>();
   return events.map((event, i) => {
     const streamId = streamOf(event);
@@ -82,9 +83,10 @@ export const recorded = (events: DomainEvent[], start = 1, streamOf = streamIdOf
   });
 };
 
-export function streamIdOf(event: DomainEvent): string {
+/** The stream a fixture event belongs to: its order's, else its customer's. */
+export function streamOfEvent(event: DomainEvent): string {
   const d = event.data as { orderId?: string; customerId?: string };
-  return d.orderId ? `order-${d.orderId}` : `customer-${d.customerId}`;
+  return d.orderId ? streamIdOf('order', d.orderId) : streamIdOf('customer', String(d.customerId));
 }
 
 /** What the runner does per batch, minus the checkpoint: apply in one transaction. */

@@ -1,3 +1,4 @@
+import { streamIdOf } from '@csp/domain';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -219,7 +220,7 @@ describe('read side over HTTP', () => {
       t.request('GET', `/v1/credits?minPosition=${lastPosition}&${query}`, { as: caller, headers });
 
     it('one line per cancelled line item in the month of the cancellation, totals per currency, status from the stream', async () => {
-      const cancelled = (await streamEvents(t, `order-${orderId}`)).find((e) => e.type === 'OrderCancelled')!;
+      const cancelled = (await streamEvents(t, streamIdOf('order', orderId))).find((e) => e.type === 'OrderCancelled')!;
       const data = cancelled.data as {
         cancelledAt: string;
         totalCredit: number;
@@ -245,7 +246,7 @@ describe('read side over HTTP', () => {
       // pending until the order's CancellationPropagated (the propagation worker appends it), then posted.
       const statuses = (r: TestResponse) => r.body.items.map((l: { status: string }) => l.status);
       const propagatedEvent = async () =>
-        (await streamEvents(t, `order-${orderId}`)).find((e) => e.type === 'CancellationPropagated');
+        (await streamEvents(t, streamIdOf('order', orderId))).find((e) => e.type === 'CancellationPropagated');
       let propagated = await propagatedEvent();
       // The worker may already have propagated it (it normally takes well under a second).
       expect([
@@ -330,7 +331,7 @@ describe('read side over HTTP', () => {
       // Nothing of the other partner, whose customer and order came in between.
       expect(JSON.stringify(seen)).not.toContain(otherCustomerId);
       expect(seen.find((e) => e.type === 'CustomerRegistered')).toMatchObject({
-        streamId: `customer-${customerId}`,
+        streamId: streamIdOf('customer', customerId),
         streamPosition: 1,
         eventId: expect.any(String),
         recordedAt: expect.any(String),

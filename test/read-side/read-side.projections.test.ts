@@ -27,6 +27,7 @@ import {
   registerCustomer,
   T0,
   waitUntil,
+  streamOfEvent,
 } from '../read-models/read-models.fixtures';
 
 const CUSTOMER_1 = 'c1000000-0000-4000-8000-000000000001';
@@ -301,8 +302,7 @@ describe('read side projections: audit records and credits', () => {
     beforeAll(async () => {
       store = await PostgresEventStore.create({ connectionString: db.url, pollIntervalMs: 100 });
       for (const e of allEvents()) {
-        const d = e.data as { orderId?: string; customerId: string };
-        await store.appendToStream(d.orderId ? `order-${d.orderId}` : `customer-${d.customerId}`, [e]);
+        await store.appendToStream(streamOfEvent(e), [e]);
       }
     });
     afterAll(async () => {

@@ -9,6 +9,7 @@ import {
   PropagationModule,
 } from '@csp/application';
 import { KmsMigrationWorkerModule } from '@csp/application/kms-migration';
+import { CreditFeedModule, CreditFeedWorkerModule } from '@csp/capabilities/credits';
 import { AppConfig, IdempotencyModule, PlatformModule } from '@csp/platform';
 import type { Pool } from 'pg';
 
@@ -28,8 +29,15 @@ export class ApiModule {
         InfrastructureModule.forRoot(options),
         IdempotencyModule.forRootAsync({ inject: [DATABASE_POOL], useFactory: (pool: Pool) => ({ pool }) }),
         ApplicationModule,
+        CreditFeedModule,
         ...(options.withWorker
-          ? [ProjectionsModule, KmsMigrationWorkerModule, PropagationModule, HousekeepingWorkerModule]
+          ? [
+              ProjectionsModule,
+              KmsMigrationWorkerModule,
+              PropagationModule,
+              HousekeepingWorkerModule,
+              CreditFeedWorkerModule,
+            ]
           : []),
       ],
     };

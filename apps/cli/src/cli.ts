@@ -8,8 +8,8 @@
  */
 import { userInfo } from 'node:os';
 import { Command, InvalidArgumentError } from 'commander';
-import { defaultDomainContext, DomainError, STREAM_PREFIXES } from '@csp/domain';
-import { createEventStore } from '@csp/event-store';
+import { defaultDomainContext, DomainError } from '@csp/domain';
+import { openEventStore } from '@csp/event-sourcing';
 import { isGuid } from '../../../libs/platform/src/auth/principal';
 import { registerPartner } from '../../../libs/application/src/partners/register-partner/register-partner';
 
@@ -33,11 +33,10 @@ export async function runCli(
     .argument('<tenant>', 'the partner’s tenant GUID (its users’ tid)', guid)
     .argument('<name>', 'the partner’s name')
     .action(async (tenant: string, name: string) => {
-      const handle = await createEventStore({
+      const handle = await openEventStore({
         databaseUrl: env.DATABASE_URL?.trim() || undefined,
         eventStoreUrl: env.EVENTSTORE_URL?.trim() || undefined,
         dataDir: env.DATA_DIR?.trim() || './data',
-        streamPrefixes: STREAM_PREFIXES,
       });
       try {
         const operator = `cli:${userInfo().username}`;

@@ -7,6 +7,7 @@ import {
   PropagationModule,
 } from '@csp/application';
 import { KmsMigrationWorkerModule } from '@csp/application/kms-migration';
+import { CreditFeedWorkerModule } from '@csp/capabilities/credits';
 import { AppConfig, PlatformModule } from '@csp/platform';
 
 /** The background process: projection runners and propagation (reactor, BullMQ workers, reconciler). */
@@ -22,6 +23,7 @@ export class WorkerModule {
         KmsMigrationWorkerModule,
         PropagationModule,
         HousekeepingWorkerModule,
+        CreditFeedWorkerModule,
       ],
     };
   }

@@ -51,7 +51,11 @@ export * from './kms-migration';
 
 export * from './partners';
 
+export * from './streams/stream-declaration';
 export * from './streams/stream-registry';
 export * from './streams/stream-deciders';
 
 export * from './access/access-policy';
+
+export * from './credits';
+export * from './webhooks';

@@ -248,6 +248,67 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/credits/changes': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The credit change feed: every change of a credit line, in order, resumable from a cursor
+     * @description Start without `after`, then pass the page’s `next` each time: each change comes exactly once, in order, after an outage too. `hasMore: false` means caught up; poll again later from the same `next`.
+     */
+    get: operations['CreditFeedController_changes'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/credits/statements': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The closed months, newest first */
+    get: operations['CreditFeedController_statements'];
+    put?: never;
+    /**
+     * Close a month: an immutable statement of its posted credits, totals per currency and a SHA-256
+     * @description Credits of the month not yet posted, and any posted later, go to the next open month (their `originalPeriod` says where they came from). A month can be closed once it has ended, and only once.
+     */
+    post: operations['CreditFeedController_closeStatement'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/credits/statements/{period}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * A closed month as it was closed (JSON, or CSV of its lines with `Accept: text/csv`)
+     * @description Read from the statement’s own event: it never changes.
+     */
+    get: operations['CreditFeedController_statement'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/customers/{customerId}/kmsmigration': {
     parameters: {
       query?: never;
@@ -1186,6 +1247,151 @@ export interface components {
       submittedAt: string;
       /** @enum {string} */
       status: 'submitted';
+    };
+    /** @description A credit line as the change feed shows it, after the change. */
+    LedgerCredit: {
+      /**
+       * @description <orderId>_<lineItemNumber>
+       * @example 3f2b8c1e-5d4a-4e7b-9c0d-1a2b3c4d5e6f_0
+       */
+      id: string;
+      /** Format: uuid */
+      customerId: string;
+      /** Format: uuid */
+      orderId: string;
+      lineItemNumber: number;
+      offerId: string;
+      friendlyName: string;
+      /** @example perpetual */
+      kind: string;
+      /** @enum {string} */
+      basis: 'full' | 'prorated';
+      credit: components['schemas']['Money'];
+      taxInclusive: boolean;
+      /** Format: date-time */
+      cancelledAt: string;
+      /**
+       * @description The month the credit is invoiced in
+       * @example 2026-11
+       */
+      period: string;
+      /**
+       * @description The month of the cancellation; differs from period when that was closed
+       * @example 2026-11
+       */
+      originalPeriod: string;
+      /** @enum {string} */
+      status: 'pending' | 'posted';
+      /** Format: date-time */
+      postedAt: string | null;
+      /**
+       * @description The closed statement holding it
+       * @example 2026-11
+       */
+      statementPeriod: string | null;
+    };
+    /** @description One change of a credit line. */
+    CreditChange: {
+      /**
+       * @description Pass as `after` to resume after this change
+       * @example 1234.0
+       */
+      cursor: string;
+      /**
+       * @description created (cancelled, pending), posted (propagated), moved (its month was closed without it)
+       * @enum {string}
+       */
+      change: 'created' | 'posted' | 'moved';
+      /** @description Global position of the event behind the change */
+      position: number;
+      /** Format: date-time */
+      recordedAt: string;
+      credit: components['schemas']['LedgerCredit'];
+    };
+    CreditChangeLinks: {
+      self: components['schemas']['Link'];
+      /** @description The same feed after `next`: follow it, or poll it later */
+      next: components['schemas']['Link'];
+    };
+    /** @description Changes in order, oldest first. */
+    CreditChangePage: {
+      items: components['schemas']['CreditChange'][];
+      /**
+       * @description The cursor to resume from (the last item’s, or `after` when empty)
+       * @example 1234.0
+       */
+      next: string;
+      /** @description More changes are there now; false: caught up, poll later from `next` */
+      hasMore: boolean;
+      links: components['schemas']['CreditChangeLinks'];
+    };
+    CloseStatementRequestDto: {
+      /**
+       * @description The month to close (UTC), ended
+       * @example 2026-11
+       */
+      period: string;
+    };
+    /** @description A credit as the closed statement holds it. */
+    StatementLine: {
+      id: string;
+      /** Format: uuid */
+      customerId: string;
+      /** Format: uuid */
+      orderId: string;
+      lineItemNumber: number;
+      offerId: string;
+      friendlyName: string;
+      kind: string;
+      /** @enum {string} */
+      basis: 'full' | 'prorated';
+      credit: components['schemas']['Money'];
+      taxInclusive: boolean;
+      /** Format: date-time */
+      cancelledAt: string;
+      /** Format: date-time */
+      postedAt: string;
+      /**
+       * @description Set when the credit came from a closed month
+       * @example 2026-11
+       */
+      originalPeriod: string | null;
+    };
+    /** @description A closed month: immutable. */
+    Statement: {
+      /** @example 2026-11 */
+      period: string;
+      /** Format: date-time */
+      closedAt: string;
+      /** @description SHA-256 (hex) of the canonical content */
+      sha256: string;
+      lineCount: number;
+      /** @description Per currency, in currency-code order */
+      totals: components['schemas']['Money'][];
+      /** @description Sorted by id */
+      lines: components['schemas']['StatementLine'][];
+      /** @description How sha256 is computed: SHA-256 of canonical JSON (keys sorted, no spaces) of { partnerTenantId, period, lines, totals } with amounts in minor units */
+      digestAlgorithm?: string;
+    };
+    /** @description A closed month. */
+    StatementSummary: {
+      /** @example 2026-11 */
+      period: string;
+      /** Format: date-time */
+      closedAt: string;
+      /** @description SHA-256 (hex) of the canonical content */
+      sha256: string;
+      lineCount: number;
+      /** @description Per currency, in currency-code order */
+      totals: components['schemas']['Money'][];
+    };
+    /** @description Newest month first */
+    StatementCollection: {
+      /** @description Items in the whole list (all pages) */
+      totalCount: number;
+      items: components['schemas']['StatementSummary'][];
+      links: components['schemas']['CollectionLinks'];
+      attributes: components['schemas']['CollectionAttributes'];
     };
     KmsMigrationPolicy: {
       /** @example 2024-01 */
@@ -3928,6 +4134,613 @@ export interface operations {
            *       "status": 422,
            *       "detail": "This MS-RequestId was used for another request.",
            *       "code": "request_id_reused"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Over the per-tenant rate limit; retry after `Retry-After` seconds */
+      429: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:rate_limited",
+           *       "title": "Too Many Requests",
+           *       "status": 429,
+           *       "detail": "Too many requests: the limit is 500 per minute.",
+           *       "code": "rate_limited"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A backing service is unavailable; retry after `Retry-After` seconds */
+      503: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:service_unavailable",
+           *       "title": "Service Unavailable",
+           *       "status": 503,
+           *       "detail": "A backing service is unavailable; retry shortly.",
+           *       "code": "service_unavailable"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  CreditFeedController_changes: {
+    parameters: {
+      query?: {
+        after?: string;
+        /** @description Items per page */
+        size?: number;
+        /** @description Read-your-writes: wait (bounded) until the list has applied this global position (a command’s X-Event-Position) */
+        minPosition?: number;
+      };
+      header?: {
+        /** @description Echoed; generated when absent. */
+        'MS-CorrelationId'?: string;
+        /** @description Echoed; generated when absent. Retries of a command reuse it. */
+        'MS-RequestId'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CreditChangePage'];
+        };
+      };
+      /** @description Bad input: malformed JSON, an unknown field, a wrong type or an out-of-range value (`errors` names each field): a bad cursor or size */
+      400: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:validation_failed",
+           *       "title": "Bad Request",
+           *       "status": 400,
+           *       "detail": "lineItems[0].quantity must not be less than 1",
+           *       "code": "validation_failed",
+           *       "errors": [
+           *         {
+           *           "field": "lineItems[0].quantity",
+           *           "message": "lineItems[0].quantity must not be less than 1"
+           *         }
+           *       ]
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No bearer token, or a bad or expired one */
+      401: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:unauthorized",
+           *       "title": "Unauthorized",
+           *       "status": 401,
+           *       "detail": "This operation needs a bearer token.",
+           *       "code": "unauthorized"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller does not have a role this operation needs */
+      403: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This operation needs one of the roles AdminAgent.",
+           *       "code": "forbidden"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Over the per-tenant rate limit; retry after `Retry-After` seconds */
+      429: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:rate_limited",
+           *       "title": "Too Many Requests",
+           *       "status": 429,
+           *       "detail": "Too many requests: the limit is 500 per minute.",
+           *       "code": "rate_limited"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A backing service is unavailable; retry after `Retry-After` seconds */
+      503: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:service_unavailable",
+           *       "title": "Service Unavailable",
+           *       "status": 503,
+           *       "detail": "A backing service is unavailable; retry shortly.",
+           *       "code": "service_unavailable"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  CreditFeedController_statements: {
+    parameters: {
+      query?: {
+        /** @description Read-your-writes: wait (bounded) until the list has applied this global position (a command’s X-Event-Position) */
+        minPosition?: number;
+      };
+      header?: {
+        /** @description Echoed; generated when absent. */
+        'MS-CorrelationId'?: string;
+        /** @description Echoed; generated when absent. Retries of a command reuse it. */
+        'MS-RequestId'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['StatementCollection'];
+        };
+      };
+      /** @description Bad input: malformed JSON, an unknown field, a wrong type or an out-of-range value (`errors` names each field) */
+      400: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:validation_failed",
+           *       "title": "Bad Request",
+           *       "status": 400,
+           *       "detail": "lineItems[0].quantity must not be less than 1",
+           *       "code": "validation_failed",
+           *       "errors": [
+           *         {
+           *           "field": "lineItems[0].quantity",
+           *           "message": "lineItems[0].quantity must not be less than 1"
+           *         }
+           *       ]
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No bearer token, or a bad or expired one */
+      401: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:unauthorized",
+           *       "title": "Unauthorized",
+           *       "status": 401,
+           *       "detail": "This operation needs a bearer token.",
+           *       "code": "unauthorized"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller does not have a role this operation needs */
+      403: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This operation needs one of the roles AdminAgent.",
+           *       "code": "forbidden"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Over the per-tenant rate limit; retry after `Retry-After` seconds */
+      429: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:rate_limited",
+           *       "title": "Too Many Requests",
+           *       "status": 429,
+           *       "detail": "Too many requests: the limit is 500 per minute.",
+           *       "code": "rate_limited"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A backing service is unavailable; retry after `Retry-After` seconds */
+      503: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:service_unavailable",
+           *       "title": "Service Unavailable",
+           *       "status": 503,
+           *       "detail": "A backing service is unavailable; retry shortly.",
+           *       "code": "service_unavailable"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  CreditFeedController_closeStatement: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description GUID. A retry with the same value, route and body returns the first response and has no second effect; the same value with another route or body is 422 request_id_reused. */
+        'MS-RequestId'?: string;
+        /** @description Echoed; generated when absent. */
+        'MS-CorrelationId'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CloseStatementRequestDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          'X-Event-Position': components['headers']['EventPosition'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Statement'];
+        };
+      };
+      /** @description Bad input: malformed JSON, an unknown field, a wrong type or an out-of-range value (`errors` names each field): a bad period */
+      400: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:validation_failed",
+           *       "title": "Bad Request",
+           *       "status": 400,
+           *       "detail": "lineItems[0].quantity must not be less than 1",
+           *       "code": "validation_failed",
+           *       "errors": [
+           *         {
+           *           "field": "lineItems[0].quantity",
+           *           "message": "lineItems[0].quantity must not be less than 1"
+           *         }
+           *       ]
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No bearer token, or a bad or expired one */
+      401: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:unauthorized",
+           *       "title": "Unauthorized",
+           *       "status": 401,
+           *       "detail": "This operation needs a bearer token.",
+           *       "code": "unauthorized"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller does not have a role this operation needs */
+      403: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This operation needs one of the roles AdminAgent.",
+           *       "code": "forbidden"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The resource’s state refuses the command: statement_closed: the month is already closed */
+      409: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:cancellation_window_passed",
+           *       "title": "Conflict",
+           *       "status": 409,
+           *       "detail": "The cancellation window closed at 2024-07-01T10:00:00.000Z.",
+           *       "code": "cancellation_window_passed",
+           *       "closedAt": "2024-07-01T10:00:00.000Z"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Understood but refused by a business rule (`code` names it): period_not_ended: the current or a future month */
+      422: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:request_id_reused",
+           *       "title": "Unprocessable Content",
+           *       "status": 422,
+           *       "detail": "This MS-RequestId was used for another request.",
+           *       "code": "request_id_reused"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Over the per-tenant rate limit; retry after `Retry-After` seconds */
+      429: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:rate_limited",
+           *       "title": "Too Many Requests",
+           *       "status": 429,
+           *       "detail": "Too many requests: the limit is 500 per minute.",
+           *       "code": "rate_limited"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A backing service is unavailable; retry after `Retry-After` seconds: the credit ledger is behind; retry */
+      503: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:service_unavailable",
+           *       "title": "Service Unavailable",
+           *       "status": 503,
+           *       "detail": "A backing service is unavailable; retry shortly.",
+           *       "code": "service_unavailable"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  CreditFeedController_statement: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Echoed; generated when absent. */
+        'MS-CorrelationId'?: string;
+        /** @description Echoed; generated when absent. Retries of a command reuse it. */
+        'MS-RequestId'?: string;
+      };
+      path: {
+        period: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The statement, or its lines as CSV */
+      200: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Statement'];
+          'text/csv': string;
+        };
+      };
+      /** @description Bad input: malformed JSON, an unknown field, a wrong type or an out-of-range value (`errors` names each field): a bad period */
+      400: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:validation_failed",
+           *       "title": "Bad Request",
+           *       "status": 400,
+           *       "detail": "lineItems[0].quantity must not be less than 1",
+           *       "code": "validation_failed",
+           *       "errors": [
+           *         {
+           *           "field": "lineItems[0].quantity",
+           *           "message": "lineItems[0].quantity must not be less than 1"
+           *         }
+           *       ]
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No bearer token, or a bad or expired one */
+      401: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:unauthorized",
+           *       "title": "Unauthorized",
+           *       "status": 401,
+           *       "detail": "This operation needs a bearer token.",
+           *       "code": "unauthorized"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller does not have a role this operation needs */
+      403: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This operation needs one of the roles AdminAgent.",
+           *       "code": "forbidden"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (another tenant’s resources are not found either): not closed */
+      404: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:order_not_found",
+           *       "title": "Not Found",
+           *       "status": 404,
+           *       "detail": "No order 3f2b8c1e-5d4a-4e7b-9c0d-1a2b3c4d5e6f was found.",
+           *       "code": "order_not_found"
            *     }
            */
           'application/problem+json': components['schemas']['Problem'];

@@ -11,7 +11,7 @@ import {
   type LicensingPort,
 } from '@csp/application';
 import { commandHandlingEnv, handleStreamCommand, type CommandHandlingEnv } from '@csp/event-sourcing/command-handling';
-import { resolveMarket, defaultDomainData, type OrderCommand, type OrderEvent } from '@csp/domain';
+import { resolveMarket, defaultDomainData, type OrderCommand, type OrderEvent, streamIdOf } from '@csp/domain';
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '@csp/event-store';
 import { loadConfig } from '@csp/platform';
 import {
@@ -162,7 +162,7 @@ export const CUSTOMER = '0b7e1c9a-3d44-4f61-9a0e-5c2b7d8e9f10';
 export const AGENT = { userId: 'agent-1', upn: 'agent@partner.example', tenantId: PARTNER };
 
 export async function eventsOf(store: EventStore, orderId: string): Promise<RecordedEvent[]> {
-  return (await store.readStream(`order-${orderId}`)).events;
+  return (await store.readStream(streamIdOf('order', orderId))).events;
 }
 
 export const typesOf = (events: RecordedEvent[], type: string): RecordedEvent[] =>

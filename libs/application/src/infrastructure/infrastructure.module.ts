@@ -1,13 +1,7 @@
-import { STREAM_PREFIXES } from '@csp/domain';
 import { DynamicModule, Global, Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import { Pool } from 'pg';
-import {
-  createEventStore,
-  EmbeddedPostgresUnavailableError,
-  EVENT_STORE,
-  EventStore,
-  EventStoreHandle,
-} from '@csp/event-store';
+import { EmbeddedPostgresUnavailableError, EVENT_STORE, EventStore, EventStoreHandle } from '@csp/event-store';
+import { openEventStore } from '@csp/event-sourcing';
 import { AppConfig } from '@csp/platform';
 import { QueueBackend } from '@csp/propagation';
 import { DerivedMakLicensingAdapter } from '../adapters/derived-mak-licensing.adapter';
@@ -68,13 +62,7 @@ export class InfrastructureModule {
           provide: EVENT_STORE_HANDLE,
           inject: [AppConfig],
           useFactory: (config: AppConfig): Promise<EventStoreHandle> =>
-            createEventStore({
-              databaseUrl: config.databaseUrl,
-              eventStoreUrl: config.eventStoreUrl,
-              dataDir: config.dataDir,
-              streamPrefixes: STREAM_PREFIXES,
-              logger: new Logger('EventStore'),
-            }).catch(exitWhenEmbeddedUnavailable),
+            openEventStore(config, new Logger('EventStore')).catch(exitWhenEmbeddedUnavailable),
         },
         {
           provide: EVENT_STORE,

@@ -60,6 +60,9 @@ export const PERMISSIONS = {
   readEventHistory: { scope: 'tenant', partner: ['Auditor'], customer: NOBODY },
   readOrderHistory: { scope: 'customer', partner: ['Auditor'], customer: NOBODY },
   readCredits: { scope: 'tenant', partner: ['BillingAdmin'], customer: NOBODY },
+  /** Issue 16: closing a month, and the webhook endpoints and deliveries of the finance feeds. */
+  closeStatements: { scope: 'tenant', partner: ['BillingAdmin'], customer: NOBODY },
+  manageWebhooks: { scope: 'tenant', partner: ['BillingAdmin'], customer: NOBODY },
   /** The customer follows its own migration (issue 7's decision); only the partner's AdminAgent changes it. */
   readKmsMigration: { scope: 'customer', partner: ['AdminAgent'], customer: ['GlobalAdmin'] },
   writeKmsMigration: { scope: 'customer', partner: ['AdminAgent'], customer: NOBODY },

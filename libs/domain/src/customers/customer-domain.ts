@@ -1,5 +1,3 @@
-import { streamIdOf } from '../streams/stream-registry';
-
 /** Pure helpers for customer fields. */
 
 /** Normalises a domain for comparison and uniqueness: trimmed, lowercase, no trailing dot. */
@@ -20,7 +18,3 @@ export const isValidDomain = (domain: string): boolean => {
 export const COMPANY_NAME_MAX = 200;
 export const GUID_FORMAT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const isGuid = (v: unknown): v is string => typeof v === 'string' && GUID_FORMAT.test(v);
-
-/** The stream reserving a domain across customers (the application appends to it with no_stream). */
-export const domainReservationStreamId = (domain: string): string =>
-  streamIdOf('customerDomain', normalizeDomain(domain));

@@ -3,7 +3,8 @@ import { deciderSpec } from '../testing/decider-spec';
 import { CUSTOMER, PARTNER, T0 } from '../testing/fixtures';
 import type { LapseDomainClaim, RegisterCustomer } from './customer.commands';
 import { customerDecider } from './customer.decide';
-import { domainReservationStreamId, isValidDomain, normalizeDomain } from './customer-domain';
+import { isValidDomain, normalizeDomain } from './customer-domain';
+import { domainReservationStreamId } from '../streams/stream-registry';
 import {
   claimStanding,
   customerDomainDecider,

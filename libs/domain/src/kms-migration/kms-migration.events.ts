@@ -1,6 +1,5 @@
 import type { IsoDateTime } from '../shared/types';
 import type { MakDeploymentMethod } from './kms-migration.commands';
-import { streamIdOf } from '../streams/stream-registry';
 
 type By = { userId: string; upn: string } | null;
 
@@ -77,6 +76,3 @@ export const KMS_MIGRATION_EVENT_TYPES: readonly KmsMigrationEventType[] = [
   'KmsRenewalDueSoonWarned',
   'KmsRenewalOverdueWarned',
 ];
-
-/** The plan of customer X lives in one stream, so group-name uniqueness and the import are atomic. */
-export const kmsMigrationStreamId = (customerId: string): string => streamIdOf('kmsMigration', customerId);

@@ -9,9 +9,9 @@ import {
   StreamNotFoundError,
   WrongExpectedVersionError as KurrentWrongExpectedVersionError,
   jsonEvent,
-  streamNameFilter,
   type AllStreamResolvedEvent,
   type AppendStreamState,
+  type Filter,
   type ResolvedEvent,
 } from '@kurrent/kurrentdb-client';
 import { randomUUID } from 'node:crypto';
@@ -38,6 +38,7 @@ import {
 import { silentLogger, type EventStoreLogger } from '../event-store.logger';
 import { isSameEvent } from '../same-event';
 import { fromCommit, KurrentCatchUpSubscription } from './kurrentdb-subscription';
+import { ourStreamsFilter } from './kurrentdb-stream-filter';
 
 export interface KurrentDbEventStoreOptions {
   /** e.g. kurrentdb://localhost:2113?tls=false */
@@ -84,6 +85,8 @@ export class KurrentDbEventStore implements EventStore {
   private readonly logger: EventStoreLogger;
   /** The stream-name prefixes its $all reads and subscriptions are filtered to. */
   readonly prefixes: string[];
+  /** The server-side filter of its $all reads and subscriptions (unless a call names its own prefixes). */
+  readonly streamFilter: Filter;
   private readonly subscriptions = new Set<Subscription>();
 
   constructor(options: KurrentDbEventStoreOptions) {
@@ -91,6 +94,7 @@ export class KurrentDbEventStore implements EventStore {
     this.logger = options.logger ?? silentLogger;
     if (options.streamPrefixes.length === 0) throw new RangeError('KurrentDB adapter needs the stream prefixes');
     this.prefixes = [...new Set(options.streamPrefixes)];
+    this.streamFilter = ourStreamsFilter(this.prefixes);
   }
 
   async appendToStream<E extends DomainEvent>(
@@ -176,8 +180,7 @@ export class KurrentDbEventStore implements EventStore {
     const after = options.after ?? 0;
     const maxCount = Math.max(1, options.maxCount ?? 1000);
     const types = options.types && options.types.length > 0 ? new Set(options.types) : undefined;
-    const prefixes =
-      options.streamPrefixes && options.streamPrefixes.length > 0 ? options.streamPrefixes : this.prefixes;
+    const { prefixes, filter } = this.filterFor(options.streamPrefixes);
     const events: RecordedEvent[] = [];
     let scanned = after;
     let isEnd = true;
@@ -185,7 +188,7 @@ export class KurrentDbEventStore implements EventStore {
       const read = this.client.readAll({
         fromPosition: fromCommit(after),
         direction: FORWARDS,
-        filter: streamNameFilter({ prefixes }),
+        filter,
       });
       for await (const resolved of read) {
         const recorded = this.accept(resolved, after, prefixes, types);
@@ -206,7 +209,7 @@ export class KurrentDbEventStore implements EventStore {
 
   subscribe(options: SubscribeOptions): Subscription {
     const subscription = new KurrentCatchUpSubscription(this.client, options, {
-      prefixes: options.streamPrefixes && options.streamPrefixes.length > 0 ? options.streamPrefixes : this.prefixes,
+      ...this.filterFor(options.streamPrefixes),
       accept: (resolved, after, prefixes, types) => this.accept(resolved, after, prefixes, types),
       logger: this.logger,
     });
@@ -226,7 +229,7 @@ export class KurrentDbEventStore implements EventStore {
         fromPosition: END,
         direction: BACKWARDS,
         maxCount: 1,
-        filter: streamNameFilter({ prefixes: this.prefixes }),
+        filter: this.streamFilter,
       });
       for await (const resolved of read) {
         if (resolved.event) return Number(resolved.event.position.commit);
@@ -250,6 +253,12 @@ export class KurrentDbEventStore implements EventStore {
     await Promise.all([...this.subscriptions].map((s) => s.stop()));
     this.subscriptions.clear();
     await this.client.dispose();
+  }
+
+  /** A call's own prefixes (the contract suite's test streams), else ours. */
+  private filterFor(callPrefixes: string[] | undefined): { prefixes: string[]; filter: Filter } {
+    if (!callPrefixes || callPrefixes.length === 0) return { prefixes: this.prefixes, filter: this.streamFilter };
+    return { prefixes: callPrefixes, filter: ourStreamsFilter(callPrefixes) };
   }
 
   private toRecorded<E extends DomainEvent>(event: KurrentRecorded): RecordedEvent<E> {

@@ -3,9 +3,9 @@
 import {
   START,
   KurrentDBClient,
-  streamNameFilter,
   type AllStreamResolvedEvent,
   type AllStreamSubscription,
+  type Filter,
   type ReadPosition,
 } from '@kurrent/kurrentdb-client';
 import type { RecordedEvent, SubscribeOptions, Subscription } from '../event-store.port';
@@ -35,6 +35,8 @@ export class KurrentCatchUpSubscription implements Subscription {
     private readonly options: SubscribeOptions,
     private readonly settings: {
       prefixes: string[];
+      /** The server-side filter to those prefixes. */
+      filter: Filter;
       accept: (
         resolved: AllStreamResolvedEvent,
         after: number,
@@ -67,7 +69,7 @@ export class KurrentCatchUpSubscription implements Subscription {
       while (!this.stopped) {
         const subscription = this.client.subscribeToAll({
           fromPosition: fromCommit(this.position),
-          filter: streamNameFilter({ prefixes: this.settings.prefixes }),
+          filter: this.settings.filter,
         });
         this.current = subscription;
         subscription.on('caughtUp', () => {

@@ -2,8 +2,8 @@
  * What the replay and verify commands share: the connections, the choice of projections and a progress
  * display. Plain libraries only (no Nest): tsx runs these commands and cannot emit decorator metadata.
  */
-import { STREAM_PREFIXES } from '@csp/domain';
-import { createEventStore, type EventStoreHandle } from '@csp/event-store';
+import { openEventStore } from '@csp/event-sourcing';
+import type { EventStoreHandle } from '@csp/event-store';
 import { SingleBar } from 'cli-progress';
 import { Pool } from 'pg';
 import type { Projection } from '../projection';
@@ -18,11 +18,10 @@ export interface ReadModelDatabase {
 
 /** The event store and the read-model database as the service configures them (DATABASE_URL, EVENTSTORE_URL, DATA_DIR). */
 export async function openReadModelDatabase(env: NodeJS.ProcessEnv): Promise<ReadModelDatabase> {
-  const handle = await createEventStore({
+  const handle = await openEventStore({
     databaseUrl: env.DATABASE_URL?.trim() || undefined,
     eventStoreUrl: env.EVENTSTORE_URL?.trim() || undefined,
     dataDir: env.DATA_DIR?.trim() || './data',
-    streamPrefixes: STREAM_PREFIXES,
   });
   const pool = new Pool({ connectionString: handle.databaseUrl, max: 4 });
   pool.on('error', () => undefined);

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Caller, newTenant, startTestApp, TestApp, TestResponse } from '../support/app';
+import { DigestProducer } from '@csp/capabilities/audit-trail';
 import { dropWarningsQueue } from '../kms-migration/kms-migration-helpers';
 import {
   CALLERS,
@@ -50,6 +51,7 @@ describe('authorization matrix (DOMAIN.md role table)', () => {
   let groupId: string;
   let deployGroupId: string;
   let downloadPath: string;
+  let auditEventId: string;
   let head = 0;
 
   beforeAll(async () => {
@@ -87,6 +89,10 @@ describe('authorization matrix (DOMAIN.md role table)', () => {
       });
       expect(closed.status).toBe(201);
     }
+    // Both partners' logs get a digest; the own log's first leaf is the event the inclusion proof asks for.
+    await t.app.get(DigestProducer).runOnce();
+    const auditor: Caller = { tenantId: partnerTenant, roles: ['Auditor'] };
+    auditEventId = JSON.parse((await t.request('GET', '/v1/events/export?to=1', { as: auditor })).text).id;
   });
   afterAll(async () => {
     if (t) await dropWarningsQueue(t);
@@ -137,6 +143,7 @@ describe('authorization matrix (DOMAIN.md role table)', () => {
       .replace('{softwareId}', softwareIdOf(orderId, route.endsWith('/key') ? 0 : 1))
       .replace('{groupId}', route.endsWith('makdeployments') ? deployGroupId : groupId)
       .replace('{token}', downloadPath.split('/').pop()!)
+      .replace('{auditEventId}', auditEventId)
       .replace('{now}', encodeURIComponent(new Date().toISOString()))
       .replace('{period}', new Date().toISOString().slice(0, 7))
       .replace('{closedPeriod}', monthsAgo(1));

@@ -70,6 +70,13 @@ export const MATRIX: readonly RouteSpec[] = [
   { route: `GET ${o}/events`,                                      ok: 200, partner: ['Auditor'],     customer: NONE,           foreign: 404 },
   { route: 'GET /v1/credits?period={period}',                      ok: 200, partner: ['BillingAdmin'], customer: NONE,          foreign: 'own' },
   { route: 'GET /v1/credits?period={period}&customerId={customerId}', ok: 200, partner: ['BillingAdmin'], customer: NONE,       foreign: 404 },
+  // audit trail (issue 17): the Auditor, about its own tenant's log (an event of another log is 404)
+  { route: 'GET /v1/audit/keys',                                   ok: 200, partner: ['Auditor'],     customer: NONE,           foreign: 'own' },
+  { route: 'GET /v1/audit/digests',                                ok: 200, partner: ['Auditor'],     customer: NONE,           foreign: 'own' },
+  { route: 'GET /v1/audit/digests/latest',                         ok: 200, partner: ['Auditor'],     customer: NONE,           foreign: 'own' },
+  { route: 'GET /v1/audit/proofs/inclusion?eventId={auditEventId}&treeSize=1', ok: 200, partner: ['Auditor'], customer: NONE, foreign: 404 },
+  { route: 'GET /v1/audit/proofs/consistency?first=1&second=1',    ok: 200, partner: ['Auditor'],     customer: NONE,           foreign: 'own' },
+  { route: 'GET /v1/events/export',                                ok: 200, partner: ['Auditor'],     customer: NONE,           foreign: 'own' },
   // finance feeds (issue 16): BillingAdmin, each about the caller's own tenant (a foreign partner has its own statements)
   { route: 'GET /v1/credits/changes',                              ok: 200, partner: ['BillingAdmin'], customer: NONE,          foreign: 'own' },
   { route: 'POST /v1/credits/statements',                          ok: 201, partner: ['BillingAdmin'], customer: NONE,          foreign: 'own' },

@@ -21,6 +21,7 @@ function start(env: Record<string, string>): Promise<{ code: number | null; stde
       LINK_SIGNING_SECRET: SECRET,
       // The partner registry's own production setting, so that only the setting under test is missing.
       PARTNER_TENANTS: '6f1c3a52-0d5e-4d2b-9a53-6a4c5d1e8b01',
+      AUDIT_SIGNING_KEYS: 'test-audit:MC4CAQAwBQYDK2VwBCIEIM8y9bL6hyV9AMuo1+eNjFs4VGLZhayqtEZCL4O4cdnI',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -65,6 +66,14 @@ describe('production start-up refuses unsafe settings', () => {
     [
       { ...JWKS, METRICS_TOKEN: 'too-short' },
       'Configuration error: METRICS_TOKEN must be at least 32 characters in production (got 9)',
+    ],
+    [
+      { ...JWKS, AUDIT_SIGNING_KEYS: '' },
+      'Configuration error: AUDIT_SIGNING_KEYS is required in production: kid:base64-pkcs8-ed25519-key,... (the first signs the audit digests)',
+    ],
+    [
+      { ...JWKS, AUDIT_SIGNING_KEYS: 'k1:bm90IGEga2V5' },
+      'Configuration error: AUDIT_SIGNING_KEYS key k1 is not a base64 PKCS#8 private key',
     ],
     [
       { ...JWKS, PARTNER_TENANTS: '' },

@@ -12,6 +12,8 @@ import { ApiModule } from '../../apps/api/src/api.module';
 import { createTestDatabase, dropQueueKeys, TestDatabase } from './database';
 
 export const TEST_SECRET = 'test-secret-that-is-long-enough-for-hs256-0123456789';
+/** An Ed25519 key for the audit digests (PKCS#8, base64), so that tests need not generate one per data dir. */
+export const TEST_AUDIT_SIGNING_KEYS = 'test-audit:MC4CAQAwBQYDK2VwBCIEIM8y9bL6hyV9AMuo1+eNjFs4VGLZhayqtEZCL4O4cdnI';
 
 export interface Caller {
   tenantId: string;
@@ -69,6 +71,7 @@ export async function startTestApp(
     AUTH_JWT_SECRET: TEST_SECRET,
     KEY_DERIVATION_SECRET: 'key-derivation-secret-for-tests-0123456789abcdef',
     LINK_SIGNING_SECRET: 'link-signing-secret-for-tests-0123456789abcdef',
+    AUDIT_SIGNING_KEYS: TEST_AUDIT_SIGNING_KEYS,
     DATA_DIR: dataDir,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     RATE_LIMIT_PER_MINUTE: '0',
@@ -130,7 +133,8 @@ export async function startTestApp(
     const res = await fetch(`${baseUrl}${path}`, { method, headers, body, redirect: 'manual' });
     const text = await res.text();
     let parsed: unknown = undefined;
-    if (text && /json/.test(res.headers.get('content-type') ?? '')) parsed = JSON.parse(text);
+    // JSON and problem+json; not NDJSON (the audit export), which is lines of JSON.
+    if (text && /^application\/([\w.-]+\+)?json/.test(res.headers.get('content-type') ?? '')) parsed = JSON.parse(text);
     return { status: res.status, headers: res.headers, body: parsed, text };
   };
 

@@ -11,6 +11,7 @@ import {
 import { KmsMigrationWorkerModule } from '@csp/application/kms-migration';
 import { CreditFeedModule, CreditFeedWorkerModule } from '@csp/capabilities/credits';
 import { AppConfig, IdempotencyModule, PlatformModule } from '@csp/platform';
+import { AuditTrailModule, AuditTrailWorkerModule } from '@csp/capabilities/audit-trail';
 import type { Pool } from 'pg';
 
 export interface ApiModuleOptions extends InfrastructureOptions {
@@ -29,6 +30,7 @@ export class ApiModule {
         InfrastructureModule.forRoot(options),
         IdempotencyModule.forRootAsync({ inject: [DATABASE_POOL], useFactory: (pool: Pool) => ({ pool }) }),
         ApplicationModule,
+        AuditTrailModule,
         CreditFeedModule,
         ...(options.withWorker
           ? [
@@ -36,6 +38,7 @@ export class ApiModule {
               KmsMigrationWorkerModule,
               PropagationModule,
               HousekeepingWorkerModule,
+              AuditTrailWorkerModule,
               CreditFeedWorkerModule,
             ]
           : []),

@@ -9,6 +9,7 @@ import {
 import { KmsMigrationWorkerModule } from '@csp/application/kms-migration';
 import { CreditFeedWorkerModule } from '@csp/capabilities/credits';
 import { AppConfig, PlatformModule } from '@csp/platform';
+import { AuditTrailWorkerModule } from '@csp/capabilities/audit-trail';
 
 /** The background process: projection runners and propagation (reactor, BullMQ workers, reconciler). */
 @Module({})
@@ -23,6 +24,7 @@ export class WorkerModule {
         KmsMigrationWorkerModule,
         PropagationModule,
         HousekeepingWorkerModule,
+        AuditTrailWorkerModule,
         CreditFeedWorkerModule,
       ],
     };

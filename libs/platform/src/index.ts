@@ -16,6 +16,7 @@ export type {
   PropagationSettings,
 } from './config/app-config';
 export { ConfigError } from './config/config.error';
+export { loadStorageConfig, type StorageSettings } from './config/storage-config';
 export { resolveSecret, LOCAL_SECRET_FILES, MIN_SECRET_LENGTH } from './config/local-secret';
 export type { LocalSecretName, ResolvedSecret } from './config/local-secret';
 export { PlatformConfigModule } from './config/platform-config.module';

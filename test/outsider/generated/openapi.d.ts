@@ -248,6 +248,114 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/audit/keys': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The public keys of the audit digests, current and retired (Auditor) */
+    get: operations['AuditTrailController_keys'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/audit/digests': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The signed digests of the caller’s log, in chain order (Auditor)
+     * @description `from`/`to`: issuedAt bounds (from inclusive, to exclusive). Verify with `npm run verify-audit`.
+     */
+    get: operations['AuditTrailController_digests'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/audit/digests/latest': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The latest signed digest of the caller’s log (Auditor) */
+    get: operations['AuditTrailController_latest'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/audit/proofs/inclusion': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** RFC 9162 inclusion proof of an event in the tree of a given size (Auditor) */
+    get: operations['AuditTrailController_inclusion'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/audit/proofs/consistency': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** RFC 9162 consistency proof between two tree sizes of the caller’s log (Auditor) */
+    get: operations['AuditTrailController_consistency'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/events/export': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The caller’s log as NDJSON, in tree order (Auditor)
+     * @description Each line is exactly the RFC 8785 canonical form of one event, the bytes its Merkle leaf hashes: `{data, id, metadata, position, recordedAt, stream, streamPosition, type}`. `from`: first leaf index (default 0); `to`: tree size to stop at, exclusive (default: every event appended to the log so far). Streamed; verify with `npm run verify-audit`.
+     */
+    get: operations['AuditTrailController_export'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/credits/changes': {
     parameters: {
       query?: never;
@@ -1247,6 +1355,93 @@ export interface components {
       submittedAt: string;
       /** @enum {string} */
       status: 'submitted';
+    };
+    /** @description A public key of the audit digests; kept published after rotation. */
+    AuditSigningKey: {
+      /** @example k2026-12 */
+      kid: string;
+      /** @enum {string} */
+      algorithm: 'Ed25519';
+      /**
+       * @description SubjectPublicKeyInfo, PEM
+       * @example -----BEGIN PUBLIC KEY-----
+       *     …
+       *     -----END PUBLIC KEY-----
+       */
+      publicKeyPem: string;
+      /**
+       * Format: date-time
+       * @description Since when it signs
+       */
+      validFrom: string | null;
+      /**
+       * Format: date-time
+       * @description Until when it signed; null: the current key
+       */
+      validTo: string | null;
+    };
+    AuditSigningKeyCollection: {
+      /** @description Items in the whole list (all pages) */
+      totalCount: number;
+      items: components['schemas']['AuditSigningKey'][];
+      links: components['schemas']['CollectionLinks'];
+      attributes: components['schemas']['CollectionAttributes'];
+    };
+    /** @description A signed, chained statement of one log’s Merkle tree (RFC 9162): Ed25519 over the RFC 8785 form of every field but `signature` and `digestHash`; `previousDigestHash` is SHA-256 of the RFC 8785 form of the previous digest with its signature. */
+    AuditDigest: {
+      /** @description The partner tenant GUID, or `system` for the system log */
+      tenantId: string;
+      /** @description 1, 2, 3 … per log: the chain */
+      sequence: number;
+      /** @description Leaves in the tree: the log’s events so far */
+      treeSize: number;
+      /**
+       * @description Merkle tree hash of the first treeSize leaves
+       * @example 5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328
+       */
+      rootHash: string;
+      /** @description Global position of the first event this digest added */
+      fromPosition: number;
+      /** @description Global position of the last event this digest added */
+      toPosition: number;
+      /**
+       * @description digestHash of the previous digest; null for the first
+       * @example 5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328
+       */
+      previousDigestHash: string | null;
+      /** Format: date-time */
+      issuedAt: string;
+      /** @description kid of the signing key (GET /v1/audit/keys) */
+      keyId: string;
+      /** @description Ed25519 signature, hex */
+      signature: string;
+      /**
+       * @description SHA-256 of this digest (what the next names); recompute it, do not trust it
+       * @example 5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328
+       */
+      digestHash: string;
+    };
+    /** @description In chain order */
+    AuditDigestCollection: {
+      /** @description Items in the whole list (all pages) */
+      totalCount: number;
+      items: components['schemas']['AuditDigest'][];
+      links: components['schemas']['CollectionLinks'];
+      attributes: components['schemas']['CollectionAttributes'];
+    };
+    /** @description RFC 9162 2.1.3: the audit path of one event’s leaf. */
+    InclusionProof: {
+      eventId: string;
+      leafIndex: number;
+      treeSize: number;
+      /** @description Bottom-up */
+      auditPath: string[];
+    };
+    /** @description RFC 9162 2.1.4: the tree of size `second` extends that of size `first`. */
+    ConsistencyProof: {
+      first: number;
+      second: number;
+      consistencyPath: string[];
     };
     /** @description A credit line as the change feed shows it, after the change. */
     LedgerCredit: {
@@ -4134,6 +4329,839 @@ export interface operations {
            *       "status": 422,
            *       "detail": "This MS-RequestId was used for another request.",
            *       "code": "request_id_reused"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Over the per-tenant rate limit; retry after `Retry-After` seconds */
+      429: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:rate_limited",
+           *       "title": "Too Many Requests",
+           *       "status": 429,
+           *       "detail": "Too many requests: the limit is 500 per minute.",
+           *       "code": "rate_limited"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A backing service is unavailable; retry after `Retry-After` seconds */
+      503: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:service_unavailable",
+           *       "title": "Service Unavailable",
+           *       "status": 503,
+           *       "detail": "A backing service is unavailable; retry shortly.",
+           *       "code": "service_unavailable"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  AuditTrailController_keys: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Echoed; generated when absent. */
+        'MS-CorrelationId'?: string;
+        /** @description Echoed; generated when absent. Retries of a command reuse it. */
+        'MS-RequestId'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AuditSigningKeyCollection'];
+        };
+      };
+      /** @description No bearer token, or a bad or expired one */
+      401: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:unauthorized",
+           *       "title": "Unauthorized",
+           *       "status": 401,
+           *       "detail": "This operation needs a bearer token.",
+           *       "code": "unauthorized"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller does not have a role this operation needs */
+      403: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This operation needs one of the roles AdminAgent.",
+           *       "code": "forbidden"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Over the per-tenant rate limit; retry after `Retry-After` seconds */
+      429: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:rate_limited",
+           *       "title": "Too Many Requests",
+           *       "status": 429,
+           *       "detail": "Too many requests: the limit is 500 per minute.",
+           *       "code": "rate_limited"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A backing service is unavailable; retry after `Retry-After` seconds */
+      503: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:service_unavailable",
+           *       "title": "Service Unavailable",
+           *       "status": 503,
+           *       "detail": "A backing service is unavailable; retry shortly.",
+           *       "code": "service_unavailable"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  AuditTrailController_digests: {
+    parameters: {
+      query?: {
+        from?: string;
+        to?: string;
+        size?: number;
+        /** @description From `links.next` */
+        continuationToken?: string;
+        /** @description Absent: the caller’s partner tenant’s log; `system`: the log of events that name no partner */
+        log?: 'system';
+      };
+      header?: {
+        /** @description Echoed; generated when absent. */
+        'MS-CorrelationId'?: string;
+        /** @description Echoed; generated when absent. Retries of a command reuse it. */
+        'MS-RequestId'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AuditDigestCollection'];
+        };
+      };
+      /** @description Bad input: malformed JSON, an unknown field, a wrong type or an out-of-range value (`errors` names each field) */
+      400: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:validation_failed",
+           *       "title": "Bad Request",
+           *       "status": 400,
+           *       "detail": "lineItems[0].quantity must not be less than 1",
+           *       "code": "validation_failed",
+           *       "errors": [
+           *         {
+           *           "field": "lineItems[0].quantity",
+           *           "message": "lineItems[0].quantity must not be less than 1"
+           *         }
+           *       ]
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No bearer token, or a bad or expired one */
+      401: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:unauthorized",
+           *       "title": "Unauthorized",
+           *       "status": 401,
+           *       "detail": "This operation needs a bearer token.",
+           *       "code": "unauthorized"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller does not have a role this operation needs */
+      403: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This operation needs one of the roles AdminAgent.",
+           *       "code": "forbidden"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Over the per-tenant rate limit; retry after `Retry-After` seconds */
+      429: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:rate_limited",
+           *       "title": "Too Many Requests",
+           *       "status": 429,
+           *       "detail": "Too many requests: the limit is 500 per minute.",
+           *       "code": "rate_limited"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A backing service is unavailable; retry after `Retry-After` seconds */
+      503: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:service_unavailable",
+           *       "title": "Service Unavailable",
+           *       "status": 503,
+           *       "detail": "A backing service is unavailable; retry shortly.",
+           *       "code": "service_unavailable"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  AuditTrailController_latest: {
+    parameters: {
+      query?: {
+        /** @description Absent: the caller’s partner tenant’s log; `system`: the log of events that name no partner */
+        log?: 'system';
+      };
+      header?: {
+        /** @description Echoed; generated when absent. */
+        'MS-CorrelationId'?: string;
+        /** @description Echoed; generated when absent. Retries of a command reuse it. */
+        'MS-RequestId'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AuditDigest'];
+        };
+      };
+      /** @description Bad input: malformed JSON, an unknown field, a wrong type or an out-of-range value (`errors` names each field) */
+      400: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:validation_failed",
+           *       "title": "Bad Request",
+           *       "status": 400,
+           *       "detail": "lineItems[0].quantity must not be less than 1",
+           *       "code": "validation_failed",
+           *       "errors": [
+           *         {
+           *           "field": "lineItems[0].quantity",
+           *           "message": "lineItems[0].quantity must not be less than 1"
+           *         }
+           *       ]
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No bearer token, or a bad or expired one */
+      401: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:unauthorized",
+           *       "title": "Unauthorized",
+           *       "status": 401,
+           *       "detail": "This operation needs a bearer token.",
+           *       "code": "unauthorized"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller does not have a role this operation needs */
+      403: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This operation needs one of the roles AdminAgent.",
+           *       "code": "forbidden"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (another tenant’s resources are not found either): `digest_not_found` */
+      404: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:order_not_found",
+           *       "title": "Not Found",
+           *       "status": 404,
+           *       "detail": "No order 3f2b8c1e-5d4a-4e7b-9c0d-1a2b3c4d5e6f was found.",
+           *       "code": "order_not_found"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Over the per-tenant rate limit; retry after `Retry-After` seconds */
+      429: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:rate_limited",
+           *       "title": "Too Many Requests",
+           *       "status": 429,
+           *       "detail": "Too many requests: the limit is 500 per minute.",
+           *       "code": "rate_limited"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A backing service is unavailable; retry after `Retry-After` seconds */
+      503: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:service_unavailable",
+           *       "title": "Service Unavailable",
+           *       "status": 503,
+           *       "detail": "A backing service is unavailable; retry shortly.",
+           *       "code": "service_unavailable"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  AuditTrailController_inclusion: {
+    parameters: {
+      query: {
+        eventId: string;
+        treeSize: number;
+        /** @description Absent: the caller’s partner tenant’s log; `system`: the log of events that name no partner */
+        log?: 'system';
+      };
+      header?: {
+        /** @description Echoed; generated when absent. */
+        'MS-CorrelationId'?: string;
+        /** @description Echoed; generated when absent. Retries of a command reuse it. */
+        'MS-RequestId'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InclusionProof'];
+        };
+      };
+      /** @description Bad input: malformed JSON, an unknown field, a wrong type or an out-of-range value (`errors` names each field) */
+      400: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:validation_failed",
+           *       "title": "Bad Request",
+           *       "status": 400,
+           *       "detail": "lineItems[0].quantity must not be less than 1",
+           *       "code": "validation_failed",
+           *       "errors": [
+           *         {
+           *           "field": "lineItems[0].quantity",
+           *           "message": "lineItems[0].quantity must not be less than 1"
+           *         }
+           *       ]
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No bearer token, or a bad or expired one */
+      401: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:unauthorized",
+           *       "title": "Unauthorized",
+           *       "status": 401,
+           *       "detail": "This operation needs a bearer token.",
+           *       "code": "unauthorized"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller does not have a role this operation needs */
+      403: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This operation needs one of the roles AdminAgent.",
+           *       "code": "forbidden"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (another tenant’s resources are not found either): `event_not_found` */
+      404: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:order_not_found",
+           *       "title": "Not Found",
+           *       "status": 404,
+           *       "detail": "No order 3f2b8c1e-5d4a-4e7b-9c0d-1a2b3c4d5e6f was found.",
+           *       "code": "order_not_found"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Over the per-tenant rate limit; retry after `Retry-After` seconds */
+      429: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:rate_limited",
+           *       "title": "Too Many Requests",
+           *       "status": 429,
+           *       "detail": "Too many requests: the limit is 500 per minute.",
+           *       "code": "rate_limited"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A backing service is unavailable; retry after `Retry-After` seconds */
+      503: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:service_unavailable",
+           *       "title": "Service Unavailable",
+           *       "status": 503,
+           *       "detail": "A backing service is unavailable; retry shortly.",
+           *       "code": "service_unavailable"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  AuditTrailController_consistency: {
+    parameters: {
+      query: {
+        first: number;
+        second: number;
+        /** @description Absent: the caller’s partner tenant’s log; `system`: the log of events that name no partner */
+        log?: 'system';
+      };
+      header?: {
+        /** @description Echoed; generated when absent. */
+        'MS-CorrelationId'?: string;
+        /** @description Echoed; generated when absent. Retries of a command reuse it. */
+        'MS-RequestId'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ConsistencyProof'];
+        };
+      };
+      /** @description Bad input: malformed JSON, an unknown field, a wrong type or an out-of-range value (`errors` names each field) */
+      400: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:validation_failed",
+           *       "title": "Bad Request",
+           *       "status": 400,
+           *       "detail": "lineItems[0].quantity must not be less than 1",
+           *       "code": "validation_failed",
+           *       "errors": [
+           *         {
+           *           "field": "lineItems[0].quantity",
+           *           "message": "lineItems[0].quantity must not be less than 1"
+           *         }
+           *       ]
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No bearer token, or a bad or expired one */
+      401: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:unauthorized",
+           *       "title": "Unauthorized",
+           *       "status": 401,
+           *       "detail": "This operation needs a bearer token.",
+           *       "code": "unauthorized"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller does not have a role this operation needs */
+      403: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This operation needs one of the roles AdminAgent.",
+           *       "code": "forbidden"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Over the per-tenant rate limit; retry after `Retry-After` seconds */
+      429: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:rate_limited",
+           *       "title": "Too Many Requests",
+           *       "status": 429,
+           *       "detail": "Too many requests: the limit is 500 per minute.",
+           *       "code": "rate_limited"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A backing service is unavailable; retry after `Retry-After` seconds */
+      503: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:service_unavailable",
+           *       "title": "Service Unavailable",
+           *       "status": 503,
+           *       "detail": "A backing service is unavailable; retry shortly.",
+           *       "code": "service_unavailable"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  AuditTrailController_export: {
+    parameters: {
+      query?: {
+        from?: number;
+        to?: number;
+        /** @description Absent: the caller’s partner tenant’s log; `system`: the log of events that name no partner */
+        log?: 'system';
+      };
+      header?: {
+        /** @description Echoed; generated when absent. */
+        'MS-CorrelationId'?: string;
+        /** @description Echoed; generated when absent. Retries of a command reuse it. */
+        'MS-RequestId'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description One canonical event per line */
+      200: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/x-ndjson': string;
+        };
+      };
+      /** @description Bad input: malformed JSON, an unknown field, a wrong type or an out-of-range value (`errors` names each field) */
+      400: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:validation_failed",
+           *       "title": "Bad Request",
+           *       "status": 400,
+           *       "detail": "lineItems[0].quantity must not be less than 1",
+           *       "code": "validation_failed",
+           *       "errors": [
+           *         {
+           *           "field": "lineItems[0].quantity",
+           *           "message": "lineItems[0].quantity must not be less than 1"
+           *         }
+           *       ]
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No bearer token, or a bad or expired one */
+      401: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:unauthorized",
+           *       "title": "Unauthorized",
+           *       "status": 401,
+           *       "detail": "This operation needs a bearer token.",
+           *       "code": "unauthorized"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller does not have a role this operation needs */
+      403: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This operation needs one of the roles AdminAgent.",
+           *       "code": "forbidden"
            *     }
            */
           'application/problem+json': components['schemas']['Problem'];

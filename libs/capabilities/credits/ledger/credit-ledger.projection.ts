@@ -5,8 +5,8 @@ import {
   type OrderCancelled,
   type StatementClosed,
 } from '@csp/domain';
+import { eventsProjection } from '@csp/event-sourcing/projections/events-projection';
 import type { RecordedEvent } from '@csp/event-store';
-import type { Projection } from '@csp/read-models';
 import type { PoolClient } from 'pg';
 import { CREDIT_LEDGER_DDL } from './credit-ledger.schema';
 
@@ -31,22 +31,29 @@ const LINE_JSON = `jsonb_build_object('id', l.id, 'customerId', l.customer_id, '
  * `originalPeriod`; closing a month moves the lines it does not hold (not yet posted) the same way.
  * Events are applied one by one (credits are few), so any batch gives the rows that one by one gives.
  */
-export const creditLedgerProjection: Projection = {
+export const creditLedgerProjection = eventsProjection<OrderCancelled | CancellationPropagated | StatementClosed>({
   name: CREDIT_LEDGER,
   version: 1,
-  eventTypes: ['OrderCancelled', 'CancellationPropagated', 'StatementClosed'],
+  eventTypes: { OrderCancelled: true, CancellationPropagated: true, StatementClosed: true },
   async migrate(client: PoolClient): Promise<void> {
     for (const statement of CREDIT_LEDGER_DDL) await client.query(statement);
   },
-  async apply(client: PoolClient, events: RecordedEvent[]): Promise<void> {
+  async apply(client, events): Promise<void> {
     for (const event of events) {
-      if (event.type === 'OrderCancelled') await cancelled(client, event as RecordedEvent<OrderCancelled>);
-      else if (event.type === 'CancellationPropagated')
-        await propagated(client, event as RecordedEvent<CancellationPropagated>);
-      else if (event.type === 'StatementClosed') await closed(client, event as RecordedEvent<StatementClosed>);
+      switch (event.type) {
+        case 'OrderCancelled':
+          await cancelled(client, event);
+          break;
+        case 'CancellationPropagated':
+          await propagated(client, event);
+          break;
+        case 'StatementClosed':
+          await closed(client, event);
+          break;
+      }
     }
   },
-};
+});
 
 async function closedPeriods(client: PoolClient, partnerTenantId: string): Promise<Set<string>> {
   const r = await client.query<{ period: string }>(
@@ -109,7 +116,7 @@ async function cancelled(client: PoolClient, event: RecordedEvent<OrderCancelled
 }
 
 async function propagated(client: PoolClient, event: RecordedEvent<CancellationPropagated>): Promise<void> {
-  const d = event.data as CancellationPropagated['data'];
+  const d = event.data;
   // As the credits view: the lines cancelled up to this propagation's cancellation, created by an earlier event.
   const posted = await client.query<{ id: string }>(
     `UPDATE rm_credit_ledger SET status = 'posted', posted_at = $2, position = $3

@@ -31,6 +31,7 @@ const TABLE: Record<Permission, { partner: readonly string[] | 'any'; customer: 
   readEventHistory: { partner: ['Auditor'], customer: [] },
   readOrderHistory: { partner: ['Auditor'], customer: [] },
   readCredits: { partner: ['BillingAdmin'], customer: [] },
+  readAuditTrail: { partner: ['Auditor'], customer: [] },
   closeStatements: { partner: ['BillingAdmin'], customer: [] },
   manageWebhooks: { partner: ['BillingAdmin'], customer: [] },
   readKmsMigration: { partner: ['AdminAgent'], customer: ['GlobalAdmin'] },

@@ -60,6 +60,8 @@ export const PERMISSIONS = {
   readEventHistory: { scope: 'tenant', partner: ['Auditor'], customer: NOBODY },
   readOrderHistory: { scope: 'customer', partner: ['Auditor'], customer: NOBODY },
   readCredits: { scope: 'tenant', partner: ['BillingAdmin'], customer: NOBODY },
+  /** Audit digests, signing keys, proofs, event export (issue 17). */
+  readAuditTrail: { scope: 'tenant', partner: ['Auditor'], customer: NOBODY },
   /** Issue 16: closing a month, and the webhook endpoints and deliveries of the finance feeds. */
   closeStatements: { scope: 'tenant', partner: ['BillingAdmin'], customer: NOBODY },
   manageWebhooks: { scope: 'tenant', partner: ['BillingAdmin'], customer: NOBODY },

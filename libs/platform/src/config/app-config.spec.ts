@@ -7,7 +7,8 @@ import { loadConfig } from './app-config';
 const SECRET = 'x'.repeat(32);
 const secrets = { AUTH_JWT_SECRET: SECRET, KEY_DERIVATION_SECRET: SECRET, LINK_SIGNING_SECRET: SECRET };
 const PARTNER_A = '3f2b8c1e-5d4a-4e7b-9c0d-1a2b3c4d5e6f';
-const partners = { PARTNER_TENANTS: PARTNER_A };
+const AUDIT_KEYS = 'test-audit:MC4CAQAwBQYDK2VwBCIEIM8y9bL6hyV9AMuo1+eNjFs4VGLZhayqtEZCL4O4cdnI';
+const partners = { PARTNER_TENANTS: PARTNER_A, AUDIT_SIGNING_KEYS: AUDIT_KEYS };
 
 describe('loadConfig', () => {
   let dir: string;
@@ -124,7 +125,10 @@ describe('loadConfig', () => {
 
   it('outside production generates the secrets once, persists them and reuses them', () => {
     const first = load({});
-    expect(warnings).toHaveLength(3);
+    expect(warnings).toHaveLength(4);
+    expect(warnings[3]).toMatch(
+      /AUDIT_SIGNING_KEYS is unset: generated a local audit signing key in .*audit-signing-key/,
+    );
     expect(warnings[0]).toMatch(/AUTH_JWT_SECRET is unset: generated a local one in .*jwt-secret/);
     const file = join(dir, 'jwt-secret');
     expect(readFileSync(file, 'utf8').trim()).toBe(first.auth.jwtSecret);
@@ -135,7 +139,9 @@ describe('loadConfig', () => {
     expect(second.keyDerivationSecret).toBe(first.keyDerivationSecret);
     expect(second.linkSigningSecret).toBe(first.linkSigningSecret);
     expect(first.keyDerivationSecret).not.toBe(first.linkSigningSecret);
-    expect(warnings).toHaveLength(3);
+    expect(second.audit.signingKeys[0].kid).toBe(first.audit.signingKeys[0].kid);
+    expect(statSync(join(dir, 'audit-signing-key')).mode & 0o777).toBe(0o600);
+    expect(warnings).toHaveLength(4);
   });
 
   it('refuses a too short persisted secret', () => {
@@ -227,6 +233,12 @@ describe('loadConfig', () => {
     expect(load(secrets).requireCancellationAck).toBe(false);
     expect(load({ ...secrets, REQUIRE_CANCELLATION_ACK: 'true' }).requireCancellationAck).toBe(true);
     expect(() => load({ ...secrets, REQUIRE_CANCELLATION_ACK: 'maybe' })).toThrow(/REQUIRE_CANCELLATION_ACK/);
+  });
+
+  it('reads QUEUE_NAMESPACE (trimmed; blank or unset: none, the queues then take the database name)', () => {
+    expect(load({ ...secrets, QUEUE_NAMESPACE: ' tenant_a ' }).queueNamespace).toBe('tenant_a');
+    expect(load({ ...secrets, QUEUE_NAMESPACE: ' ' }).queueNamespace).toBeUndefined();
+    expect(load({ ...secrets }).queueNamespace).toBeUndefined();
   });
 
   it('treats empty values as unset', () => {

@@ -1,0 +1,72 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import type { Pool } from 'pg';
+import { EVENT_STORE, type EventStore } from '@csp/event-store';
+import { AppConfig } from '@csp/platform';
+import { CLOCK, type Clock, DATABASE_POOL } from '../audit-trail.dependencies';
+import { ingestBatch, migrateAuditLog } from '../log/audit-log.store';
+import { issueDigests, publishKeys } from './issue-digests';
+
+const BATCH = 1000;
+
+/**
+ * The worker capability that makes the history verifiable: every AUDIT_DIGEST_EVERY_MS it appends the new events
+ * of the global order to their tenants' Merkle trees, then signs one chained digest per tree that grew. Off the
+ * write path (it reads the store after the fact); restart-safe (checkpoint, leaves and digests commit together);
+ * two workers serialise on the checkpoint row, so a chain never forks.
+ */
+@Injectable()
+export class DigestProducer implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('AuditDigests');
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+  private stopped = false;
+
+  constructor(
+    @Inject(DATABASE_POOL) private readonly pool: Pool,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly config: AppConfig,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await migrateAuditLog(this.pool);
+    await publishKeys(this.pool, this.config.audit.signingKeys, this.clock.now());
+    this.schedule();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+
+  /** One round: catch up with the store, then sign. Exposed for tests and the bench. */
+  async runOnce(): Promise<{ events: number; digests: number }> {
+    let events = 0;
+    for (
+      let n = await ingestBatch(this.pool, this.store, BATCH);
+      n > 0;
+      n = await ingestBatch(this.pool, this.store, BATCH)
+    ) {
+      events += n;
+      if (this.stopped) break;
+    }
+    const digests = await issueDigests(this.pool, this.config.audit.signingKeys[0], this.clock.now());
+    return { events, digests: digests.length };
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.running = this.runOnce()
+        .then(({ events, digests }) => {
+          if (digests > 0) this.logger.log(`appended ${events} event(s), signed ${digests} digest(s)`);
+        })
+        .catch((error: unknown) =>
+          this.logger.warn(`audit digests: ${error instanceof Error ? error.message : String(error)}`),
+        )
+        .finally(() => this.schedule());
+    }, this.config.audit.digestEveryMs);
+    this.timer.unref();
+  }
+}

@@ -4,6 +4,6 @@ export type { Clock } from '@csp/application';
 export { Permit } from '@csp/application/shared/access.guard';
 export { CustomerAccess } from '@csp/application/shared/customer-access';
 export { TenantDirectory } from '@csp/application/shared/tenant-directory';
-export { StreamCommandExecutor } from '@csp/application/shared/stream-command.executor';
+export { StreamCommands } from '@csp/event-sourcing/command-handling';
 export { CollectionDto } from '@csp/application/shared/response.dto';
 export { parseSize } from '@csp/application/shared/collection';

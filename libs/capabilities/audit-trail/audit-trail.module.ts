@@ -4,7 +4,7 @@ import {
   CustomerAccess,
   DATABASE_POOL,
   domainDataProvider,
-  StreamCommandExecutor,
+  StreamCommands,
   TenantDirectory,
 } from './audit-trail.dependencies';
 import { AuditTrailController } from './audit-trail.controller';
@@ -14,7 +14,7 @@ import { migrateAuditLog } from './log/audit-log.store';
 @Module({
   controllers: [AuditTrailController],
   // What the access guard of @Permit needs in this module.
-  providers: [domainDataProvider, StreamCommandExecutor, TenantDirectory, CustomerAccess],
+  providers: [domainDataProvider, StreamCommands, TenantDirectory, CustomerAccess],
 })
 export class AuditTrailModule implements OnApplicationBootstrap {
   constructor(@Inject(DATABASE_POOL) private readonly pool: Pool) {}

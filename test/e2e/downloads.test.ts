@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { streamIdOf } from '@csp/domain';
-import { StreamCommands } from '@csp/event-sourcing/command-handling';
+import { StreamCommands } from '@csp/event-sourcing';
 import { Caller, startTestApp, TestApp } from '../support/app';
 import { adminAgent, Json, OFFERS, placeOrderOk, registerCustomer, softwareIdOf, streamEvents } from './e2e-helpers';
 

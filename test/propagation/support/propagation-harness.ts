@@ -4,22 +4,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Test } from '@nestjs/testing';
 import {
+  commandHandlingEnv,
   ControllableClock,
-  LICENSING,
+  handleStreamCommand,
+  type CommandHandlingEnv,
+} from '@csp/event-sourcing';
+import { LICENSING, type LicensingPort } from '@csp/capabilities/software';
+import {
   PROPAGATION_OPTIONS,
   PropagationHost,
-  type LicensingPort,
-} from '@csp/application';
-import { commandHandlingEnv, handleStreamCommand, type CommandHandlingEnv } from '@csp/event-sourcing/command-handling';
-import { resolveMarket, defaultDomainData, type OrderCommand, type OrderEvent, streamIdOf } from '@csp/domain';
-import { EVENT_STORE, type EventStore, type RecordedEvent } from '@csp/event-store';
-import { loadConfig } from '@csp/platform';
-import {
   DEFAULT_PROPAGATION_OPTIONS,
   PropagationQueues,
   PropagationStore,
   type PropagationOptions,
-} from '@csp/propagation';
+} from '@csp/capabilities/propagation';
+import { resolveMarket, defaultDomainData, type OrderCommand, type OrderEvent, streamIdOf } from '@csp/domain';
+import { EVENT_STORE, type EventStore, type RecordedEvent } from '@csp/event-store';
+import { loadConfig } from '@csp/platform';
 import type { INestApplicationContext } from '@nestjs/common';
 import { WorkerModule } from '../../../apps/worker/src/worker.module';
 import { createTestDatabase, type TestDatabase } from '../../support/database';

@@ -10,9 +10,8 @@ import {
   type StatementLine,
 } from '@csp/domain';
 import { EVENT_STORE, type EventStore } from '@csp/event-store';
-import type { CheckpointWatcher } from '@csp/read-models';
-import { CHECKPOINT_WATCHER, ReadModelBehindError } from '@csp/application/shared/read-your-writes';
-import { StreamCommands } from '@csp/event-sourcing/command-handling';
+import type { CheckpointWatcher } from '@csp/event-sourcing';
+import { CHECKPOINT_WATCHER, ReadModelBehindError, StreamCommands } from '@csp/event-sourcing';
 import { CREDIT_LEDGER } from '../ledger/credit-ledger.projection';
 import { CreditLedgerQuery } from '../ledger/credit-ledger.query';
 import { CloseStatementCommand, CloseStatementResult } from './close-statement.command';

@@ -8,3 +8,5 @@ export {
   readAndFold,
 } from './handle-stream-command';
 export { commandHandlingEnv, StreamCommands } from './stream-commands';
+export { commandMetadata } from './command-metadata';
+export { newEntityId } from './entity-id';

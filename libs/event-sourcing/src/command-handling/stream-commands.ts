@@ -9,9 +9,9 @@ import {
   type StreamType,
 } from '@csp/domain';
 import { EVENT_STORE, type EventStore } from '@csp/event-store';
-import { CLOCK, type Clock } from '@csp/application/ports/clock.port';
-import { DOMAIN_DATA } from '@csp/application/shared/domain-data.provider';
-import { commandMetadata } from '@csp/application/shared/command-metadata';
+import { CLOCK, type Clock } from '../clock/clock.port';
+import { DOMAIN_DATA } from '../domain-data/domain-data.provider';
+import { commandMetadata } from './command-metadata';
 import { type CommandHandlingEnv, handleStreamCommand, loadStream } from './handle-stream-command';
 import type { LoadedStream, StreamCommandOptions, StreamCommandResult } from './stream-command.types';
 

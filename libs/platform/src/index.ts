@@ -16,6 +16,8 @@ export type {
   PropagationSettings,
 } from './config/app-config';
 export { ConfigError } from './config/config.error';
+export { LICENSING_ADAPTERS, keyEncryptionKeysFrom } from './config/key-custody-config';
+export type { KeyCustodySettings, LicensingAdapterName } from './config/key-custody-config';
 export { loadStorageConfig, type StorageSettings } from './config/storage-config';
 export { resolveSecret, LOCAL_SECRET_FILES, MIN_SECRET_LENGTH } from './config/local-secret';
 export type { LocalSecretName, ResolvedSecret } from './config/local-secret';
@@ -120,5 +122,11 @@ export {
 export type { Collection, PagingQuery } from './http/collection';
 export { setPositionHeader } from './http/position-header';
 export { parseAuditDateRange, parseGuidFilter, parsePeriod, parsePosition, wantsCsv } from './http/query-params';
-export { CONTINUATION_TOKEN_QUERY, MIN_POSITION_QUERY, SIZE_QUERY } from './http/query.docs';
+export {
+  ApiJsonOrCsvResponse,
+  ApiPagingQueries,
+  CONTINUATION_TOKEN_QUERY,
+  MIN_POSITION_QUERY,
+  SIZE_QUERY,
+} from './http/query.docs';
 export { CollectionDto, LinkDto, MoneyResponseDto, TERM_DURATIONS, objectTypeAttributes } from './http/response.dto';

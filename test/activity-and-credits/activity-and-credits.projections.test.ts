@@ -23,7 +23,7 @@ import {
   T0,
   waitUntil,
   streamOfEvent,
-} from '../read-models/read-models.fixtures';
+} from '../projections/projections.fixtures';
 
 const CUSTOMER_1 = 'c1000000-0000-4000-8000-000000000001';
 const CUSTOMER_2 = 'c2000000-0000-4000-8000-000000000002';

@@ -15,7 +15,7 @@ import {
   migrate,
   orderHistory,
   recorded,
-} from './read-models.fixtures';
+} from './projections.fixtures';
 
 const C1 = 'c1c1c1c1-0000-4000-8000-000000000011';
 const O1 = '01010101-0000-4000-8000-000000000011';

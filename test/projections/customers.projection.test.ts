@@ -12,7 +12,7 @@ import {
   migrate,
   recorded,
   registerCustomer,
-} from './read-models.fixtures';
+} from './projections.fixtures';
 
 const id = (n: number): string => `c0000000-0000-4000-8000-${n.toString().padStart(12, '0')}`;
 const events = recorded([

@@ -1,4 +1,4 @@
-import type { OrderCancelled } from '@csp/domain';
+import { billingPeriodOf, type OrderCancelled } from '@csp/domain';
 import type { RecordedEvent } from '@csp/event-store';
 import type { PoolClient } from 'pg';
 import type { MigrateOptions, Projection } from '@csp/event-sourcing';
@@ -73,10 +73,6 @@ const POST = `UPDATE rm_credits c SET status = 'posted', posted_at = m.posted_at
   WHERE c.id = m.id`;
 type PostRow = { orderId: string; cancelledAt: string | null; postedAt: string; position: number };
 const POST_COLUMNS = ['orderId', 'cancelledAt', 'postedAt', 'position'] as const;
-
-/** Billing period of an instant: its calendar month in UTC. */
-export const billingPeriodOf = (instant: string | Date): string =>
-  (instant instanceof Date ? instant : new Date(instant)).toISOString().slice(0, 7);
 
 /**
  * Invoice credits (GET /v1/credits): one line per cancelled line item, in the billing period of the

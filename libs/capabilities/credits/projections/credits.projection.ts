@@ -1,4 +1,4 @@
-import { billingPeriodOf, type OrderCancelled } from '@csp/domain';
+import { billingPeriodOf, type OrderCancelled, type StatementLine } from '@csp/domain';
 import type { RecordedEvent } from '@csp/event-store';
 import type { PoolClient } from 'pg';
 import type { MigrateOptions, Projection } from '@csp/event-sourcing';
@@ -22,21 +22,10 @@ const INSERT = `INSERT INTO rm_credits (id, partner_tenant_id, customer_id, orde
       AS x(id, partner_tenant_id, customer_id, order_id, line_item_number, offer_id, friendly_name, kind, basis,
            credit_minor, currency_code, tax_inclusive, period, cancelled_at, position)
   ON CONFLICT (id) DO NOTHING`;
-type LineRow = {
-  id: string;
+/** A credit line as this read model stores it: the statement's line, pending, with its partner and period. */
+type LineRow = Omit<StatementLine, 'postedAt' | 'originalPeriod'> & {
   partnerTenantId: string;
-  customerId: string;
-  orderId: string;
-  lineItemNumber: number;
-  offerId: string;
-  friendlyName: string;
-  kind: string;
-  basis: string;
-  creditMinor: number;
-  currencyCode: string;
-  taxInclusive: boolean;
   period: string;
-  cancelledAt: string;
   position: number;
 };
 const LINE_COLUMNS = [

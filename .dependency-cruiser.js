@@ -1,7 +1,8 @@
 /**
- * Architecture rules (npm run lint:deps):
- * the domain is pure TypeScript — no Nest, no infrastructure, no Node I/O — and nothing in libs
- * depends on an app. Import direction: apps → application → domain.
+ * Architecture rules (npm run lint:deps). Import direction:
+ *   apps → capabilities → event-sourcing → platform, event-store, domain
+ * The domain is pure TypeScript (no Nest, no infrastructure, no Node I/O); the event store knows no domain and
+ * no Nest; a capability is entered only through its index.ts; nothing in libs depends on an app.
  */
 module.exports = {
   forbidden: [
@@ -32,7 +33,32 @@ module.exports = {
       severity: 'error',
       comment: 'The event store stores opaque events; it must stay reusable and framework-free.',
       from: { path: '^libs/event-store/' },
-      to: { path: ['^libs/(domain|application|read-models|propagation|platform)/', '@nestjs'] },
+      to: { path: ['^libs/(domain|event-sourcing|capabilities|platform)/', '@nestjs'] },
+    },
+    {
+      name: 'event-sourcing-knows-no-capability',
+      severity: 'error',
+      comment: 'What every capability shares knows none of them: capabilities plug into it, not the reverse.',
+      from: { path: '^libs/event-sourcing/' },
+      to: { path: '^libs/capabilities/' },
+    },
+    {
+      name: 'platform-knows-no-capability-or-event-sourcing',
+      severity: 'error',
+      comment: 'Config, auth, errors, logging, http helpers: below everything that uses them.',
+      from: { path: '^libs/platform/' },
+      to: { path: '^libs/(capabilities|event-sourcing)/' },
+    },
+    {
+      name: 'capabilities-meet-through-their-index',
+      severity: 'error',
+      comment:
+        'A capability imports another only through libs/capabilities/<name>/index.ts (its public API), never its insides.',
+      from: { path: '^libs/capabilities/([^/]+)/' },
+      to: {
+        path: '^libs/capabilities/([^/]+)/',
+        pathNot: ['^libs/capabilities/$1/', '^libs/capabilities/[^/]+/index\\.ts$'],
+      },
     },
     {
       name: 'no-circular',

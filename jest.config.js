@@ -3,9 +3,8 @@
 const fs = require('fs');
 const swc = JSON.parse(fs.readFileSync(`${__dirname}/.swcrc`, 'utf8'));
 const moduleNameMapper = {
-  '^@csp/(domain|event-store|platform|application|read-models|propagation|event-sourcing)$': '<rootDir>/libs/$1/src',
-  '^@csp/(domain|event-store|platform|application|read-models|propagation|event-sourcing)/(.*)$':
-    '<rootDir>/libs/$1/src/$2',
+  '^@csp/(domain|event-store|platform|event-sourcing)$': '<rootDir>/libs/$1/src',
+  '^@csp/(domain|event-store|platform|event-sourcing)/(.*)$': '<rootDir>/libs/$1/src/$2',
   '^@csp/capabilities/(.*)$': '<rootDir>/libs/capabilities/$1',
 };
 const transform = { '^.+\\.ts$': ['@swc/jest', { ...swc, swcrc: false }] };

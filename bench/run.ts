@@ -1,7 +1,7 @@
 /**
  * `npm run bench` — every workload of issue 6, a table, and bench/results.json (a flat object of numbers).
  *   npm run bench                     all workloads
- *   npm run bench -- store http       some of them (store, http, lag, propagation, activity, replay)
+ *   npm run bench -- store http       some of them (store, http, lag, propagation, activity, replay, audit)
  *   npm run bench -- store --store embedded
  * Needs the machine's PostgreSQL (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres) and
  * Redis (BENCH_REDIS_URL, default redis://127.0.0.1:6379); sends traffic to 127.0.0.1 only. Everything it
@@ -19,6 +19,7 @@ import { runHttpBench } from './workloads/http.bench';
 import { runLagBench } from './workloads/lag.bench';
 import { runPropagationBench } from './workloads/propagation.bench';
 import { runReplayBench } from './workloads/replay.bench';
+import { runAuditBench } from './workloads/audit.bench';
 import { formatJson, mergeBenchMeta, mergeBenchResults, type WorkloadRunMeta } from './support/bench-results';
 import { WorkloadSkipped } from './support/skipped';
 
@@ -38,6 +39,8 @@ const TARGETS: Record<string, ['≥' | '<', number]> = {
   replay_eps: ['≥', 50_000],
   replay_peak_rss_mb: ['<', 300],
   activity_log_p99_ms: ['<', 50],
+  audit_export_peak_rss_mb: ['<', 200],
+  audit_place_order_cost_pct: ['<', 2],
 };
 
 function parseArgs(argv: string[]): { names: string[]; store: 'postgres' | 'embedded' } {
@@ -83,6 +86,18 @@ async function main(): Promise<void> {
     propagation: { keys: ['propagation_p50_ms', 'propagation_p99_ms'], run: runPropagationBench },
     activity: { keys: ['activity_log_p99_ms'], run: runActivityBench },
     replay: { keys: ['replay_eps', 'replay_peak_rss_mb'], run: runReplayBench },
+    audit: {
+      keys: [
+        'audit_hashing_eps',
+        'audit_export_eps',
+        'audit_export_peak_rss_mb',
+        'audit_export_rss_growth_mb',
+        'audit_place_order_rps_producer_off',
+        'audit_place_order_rps_producer_on',
+        'audit_place_order_cost_pct',
+      ],
+      run: runAuditBench,
+    },
   };
   const unknown = names.filter((n) => !(n in workloads));
   if (unknown.length)

@@ -11,7 +11,7 @@ delete swcrc.$schema;
 delete swcrc.jsc.baseUrl;
 delete swcrc.jsc.paths;
 
-const alias = /^@csp\/(domain|event-store|platform|application|read-models|propagation|event-sourcing)(\/.*)?$/;
+const alias = /^@csp\/(domain|event-store|platform|event-sourcing)(\/.*)?$/;
 const resolveFilename = Module._resolveFilename;
 Module._resolveFilename = function (request, ...rest) {
   const m = alias.exec(request);

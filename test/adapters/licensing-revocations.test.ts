@@ -1,6 +1,11 @@
 import { Pool } from 'pg';
-import { ControllableClock, DerivedMakLicensingAdapter, deriveMakKey } from '@csp/application/adapters';
-import { PRODUCT_KEY_PATTERN, ProductKeyRevokedError } from '@csp/application/ports';
+import { ControllableClock } from '@csp/event-sourcing';
+import {
+  DerivedMakLicensingAdapter,
+  deriveMakKey,
+  PRODUCT_KEY_PATTERN,
+  ProductKeyRevokedError,
+} from '@csp/capabilities/software';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 
 // Keys never reach the test output: only booleans about them are asserted.

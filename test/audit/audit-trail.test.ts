@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { AppConfig } from '@csp/platform';
 import { streamTypeOf } from '@csp/domain';
-import { DATABASE_POOL } from '@csp/application';
+import { DATABASE_POOL } from '@csp/event-sourcing';
 import { AuditDigest, DigestProducer, signDigest } from '@csp/capabilities/audit-trail';
 import { Caller, newTenant, startTestApp, TestApp } from '../support/app';
 import { ROOT, sourceEntryArgs } from '../support/source-process';

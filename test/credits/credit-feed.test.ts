@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { canonicalStatementContent, statementStreamId, type StatementClosed } from '@csp/domain';
-import { ControllableClock } from '@csp/application';
+import { ControllableClock } from '@csp/event-sourcing';
 import { newTenant, startTestApp, type Caller, type TestApp } from '../support/app';
 import {
   adminAgent,

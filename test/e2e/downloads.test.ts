@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { orderDecider, streamIdOf } from '@csp/domain';
-import { StreamCommandExecutor } from '@csp/application/shared/stream-command.executor';
+import { StreamCommandExecutor } from '@csp/event-sourcing';
 import { Caller, startTestApp, TestApp } from '../support/app';
 import { adminAgent, Json, OFFERS, placeOrderOk, registerCustomer, softwareIdOf, streamEvents } from './e2e-helpers';
 

@@ -1,6 +1,6 @@
 import { streamIdOf } from '@csp/domain';
 import { randomUUID } from 'node:crypto';
-import { LICENSING, LicensingPort } from '@csp/application';
+import { LICENSING, LicensingPort } from '@csp/capabilities/software';
 import { Caller, startTestApp, TestApp } from '../support/app';
 import { testPool } from '../support/database';
 import {

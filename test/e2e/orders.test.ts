@@ -1,6 +1,6 @@
 import { streamIdOf } from '@csp/domain';
 import { randomUUID } from 'node:crypto';
-import { ControllableClock } from '@csp/application';
+import { ControllableClock } from '@csp/event-sourcing';
 import { Caller, newTenant, startTestApp, TestApp } from '../support/app';
 import {
   adminAgent,

@@ -1,7 +1,7 @@
 import { streamIdOf } from '@csp/domain';
 import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
-import { DATABASE_POOL } from '@csp/application';
+import { DATABASE_POOL } from '@csp/event-sourcing';
 import { Caller, startTestApp, TestApp } from '../support/app';
 import {
   adminAgent,

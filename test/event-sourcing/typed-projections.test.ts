@@ -7,7 +7,7 @@ import { eventsProjection } from '@csp/event-sourcing/projections/events-project
 import { rowsProjection } from '@csp/event-sourcing/projections/rows-projection';
 import { projectionSpec } from '@csp/event-sourcing/testing/projection-spec';
 import type { DomainEvent } from '@csp/event-store';
-import { columns } from '@csp/read-models/shared/columns';
+import { columns } from '@csp/event-sourcing';
 import type { PoolClient } from 'pg';
 import { createTestDatabase } from '../support/database';
 

@@ -1,8 +1,7 @@
 import { streamIdOf } from '@csp/domain';
 import type { Pool } from 'pg';
-import { DATABASE_POOL } from '@csp/application';
-import { KMS_WARNINGS_QUEUE } from '@csp/application/kms-migration';
-import { QueueBackend } from '@csp/propagation';
+import { DATABASE_POOL, QueueBackend } from '@csp/event-sourcing';
+import { KMS_WARNINGS_QUEUE } from '@csp/capabilities/kms-migration';
 import type { Caller, TestApp, TestResponse } from '../support/app';
 import { sleep, streamEvents } from '../e2e/e2e-helpers';
 

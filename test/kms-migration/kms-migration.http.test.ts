@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ControllableClock } from '@csp/application';
+import { ControllableClock } from '@csp/event-sourcing';
 import { Caller, startTestApp, TestApp } from '../support/app';
 import { adminAgent, expectProblem, fieldsOf, OFFERS, placeOrderOk, registerCustomer } from '../e2e/e2e-helpers';
 import {

@@ -1,12 +1,11 @@
-import { ControllableClock } from '@csp/application';
+import { ControllableClock, QueueBackend } from '@csp/event-sourcing';
 import {
   KMS_WARNINGS_QUEUE,
   kmsWarningJobId,
   KmsRenewalSweep,
   KmsRenewalWarningsWorker,
-} from '@csp/application/kms-migration';
+} from '@csp/capabilities/kms-migration';
 import { RENEWAL_WARNING_KINDS, RenewalWarningKind } from '@csp/domain';
-import { QueueBackend } from '@csp/propagation';
 import { Caller, startTestApp, TestApp } from '../support/app';
 import { adminAgent, registerCustomer, sleep } from '../e2e/e2e-helpers';
 import {

@@ -1,9 +1,9 @@
 import { streamIdOf } from '@csp/domain';
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
-import { IDEMPOTENCY_PURGE_JOB, IDEMPOTENCY_PURGE_QUEUE } from '@csp/application';
+import { IDEMPOTENCY_PURGE_JOB, IDEMPOTENCY_PURGE_QUEUE } from '@csp/capabilities/housekeeping';
 import { IDEMPOTENT_REPLAY_HEADER, IdempotencyStore } from '@csp/platform';
-import { QueueBackend } from '@csp/propagation';
+import { QueueBackend } from '@csp/event-sourcing';
 import { startTestApp, TestApp } from '../support/app';
 import { testPool } from '../support/database';
 import { adminAgent, eventStore, OFFERS, registerCustomer, sleep } from '../e2e/e2e-helpers';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { ControllableClock } from '@csp/application';
+import { ControllableClock } from '@csp/event-sourcing';
 import type { CancellationPropagated } from '@csp/domain';
-import { propagationJobId } from '@csp/propagation';
+import { propagationJobId } from '@csp/capabilities/propagation';
 import {
   createTestDatabase,
   eventsOf,

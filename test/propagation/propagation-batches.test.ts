@@ -1,7 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { ControllableClock } from '@csp/application';
+import { ControllableClock, openEventStore } from '@csp/event-sourcing';
 import { defaultDomainData, streamIdOf } from '@csp/domain';
-import { openEventStore } from '@csp/event-sourcing';
 import { type EventStoreHandle, type RecordedEvent } from '@csp/event-store';
 import {
   cancellationReactor,
@@ -12,7 +11,7 @@ import {
   type CancellationRef,
   type LedgerCredit,
   type PropagationQueues,
-} from '@csp/propagation';
+} from '@csp/capabilities/propagation';
 import type { Pool } from 'pg';
 import { createTestDatabase, eventsOf, Orders, OFFERS } from './support/propagation-harness';
 import { testPool, type TestDatabase } from '../support/database';

@@ -2,10 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import IORedis from 'ioredis';
-import { ControllableClock } from '@csp/application';
-import { openEventStore } from '@csp/event-sourcing';
+import { ControllableClock, openEventStore } from '@csp/event-sourcing';
 import { type EventStoreHandle } from '@csp/event-store';
-import { PropagationStore, RECONCILER_SCHEDULER_ID } from '@csp/propagation';
+import { PropagationStore, RECONCILER_SCHEDULER_ID } from '@csp/capabilities/propagation';
 import { Pool } from 'pg';
 import {
   createTestDatabase,

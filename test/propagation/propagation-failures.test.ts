@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { ControllableClock, type LicensingPort } from '@csp/application';
-import { METRIC_NAMES, PropagationMetrics, propagationJobId } from '@csp/propagation';
+import { ControllableClock } from '@csp/event-sourcing';
+import { type LicensingPort } from '@csp/capabilities/software';
+import { METRIC_NAMES, PropagationMetrics, propagationJobId } from '@csp/capabilities/propagation';
 import {
   createTestDatabase,
   eventsOf,

@@ -1,4 +1,4 @@
-import { METRIC_NAMES } from '@csp/propagation';
+import { METRIC_NAMES } from '@csp/capabilities/propagation';
 import { startTestApp, type TestApp } from '../support/app';
 import {
   adminAgent,

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { ControllableClock } from '@csp/application';
+import { ControllableClock } from '@csp/event-sourcing';
 import {
   createTestDatabase,
   eventsOf,

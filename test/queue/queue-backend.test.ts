@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { QueueBackend } from '@csp/propagation';
+import { QueueBackend } from '@csp/event-sourcing';
 import { createTestDatabase, dropQueueKeys, TestDatabase } from '../support/database';
 
 // The same queue code on both backends: Redis (production) and BullMQ's PostgreSQL backend (embedded default).

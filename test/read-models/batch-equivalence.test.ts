@@ -1,7 +1,7 @@
 import type { OrderCancelled, OrderEvent } from '@csp/domain';
 import { ADMIN_AGENT, history, placeOrder } from '@csp/domain/testing/fixtures';
 import type { DomainEvent, RecordedEvent } from '@csp/event-store';
-import { PROJECTIONS } from '@csp/read-models';
+import { PROJECTIONS } from '../../apps/worker/src/projections';
 import { Pool } from 'pg';
 import { createTestDatabase, type TestDatabase, testPool } from '../support/database';
 import {

@@ -1,4 +1,5 @@
-import { customersProjection, CustomersQuery, CUSTOMERS_TABLE } from '@csp/read-models';
+import { customersProjection } from '../../apps/worker/src/projections';
+import { CustomersQuery, CUSTOMERS_TABLE } from '@csp/capabilities/customers';
 import { Pool } from 'pg';
 import { createTestDatabase, type TestDatabase, testPool } from '../support/database';
 import {

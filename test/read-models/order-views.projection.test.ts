@@ -1,5 +1,6 @@
 import { formatMoney, type OrderCancelled, type OrderPlaced } from '@csp/domain';
-import { orderViewsProjection, OrderViewsQuery, ORDER_VIEWS_TABLE } from '@csp/read-models';
+import { orderViewsProjection } from '../../apps/worker/src/projections';
+import { OrderViewsQuery, ORDER_VIEWS_TABLE } from '@csp/capabilities/orders';
 import { Pool } from 'pg';
 import { createTestDatabase, type TestDatabase, testPool } from '../support/database';
 import {

@@ -1,12 +1,8 @@
 import { streamIdOf } from '@csp/domain';
 import { PostgresEventStore, type RecordedEvent } from '@csp/event-store';
-import {
-  CheckpointWatcher,
-  customersProjection,
-  CustomersQuery,
-  ProjectionRunner,
-  type Projection,
-} from '@csp/read-models';
+import { CheckpointWatcher, ProjectionRunner, type Projection } from '@csp/event-sourcing';
+import { customersProjection } from '../../apps/worker/src/projections';
+import { CustomersQuery } from '@csp/capabilities/customers';
 import { Pool, type PoolClient } from 'pg';
 import { createTestDatabase, type TestDatabase, testPool } from '../support/database';
 import { OFFERS, PARTNER_A, T0, at, orderHistory, registerCustomer, waitUntil } from './read-models.fixtures';

@@ -1,16 +1,10 @@
 import { streamIdOf } from '@csp/domain';
 import { PostgresEventStore } from '@csp/event-store';
-import {
-  CUSTOMERS_TABLE,
-  CustomersQuery,
-  ORDER_VIEWS_TABLE,
-  OrderViewsQuery,
-  PROJECTIONS,
-  PROJECTION_NAMES,
-  ProjectionRunnerGroup,
-  SOFTWARE_LIST_TABLE,
-  SoftwareListQuery,
-} from '@csp/read-models';
+import { CUSTOMERS_TABLE, CustomersQuery } from '@csp/capabilities/customers';
+import { ORDER_VIEWS_TABLE, OrderViewsQuery } from '@csp/capabilities/orders';
+import { PROJECTIONS, PROJECTION_NAMES } from '../../apps/worker/src/projections';
+import { ProjectionRunnerGroup } from '@csp/event-sourcing';
+import { SOFTWARE_LIST_TABLE, SoftwareListQuery } from '@csp/capabilities/software';
 import { Pool } from 'pg';
 import { createTestDatabase, type TestDatabase, testPool } from '../support/database';
 import {

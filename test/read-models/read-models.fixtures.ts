@@ -11,7 +11,7 @@ import {
 } from '@csp/domain';
 import type { DomainEvent, RecordedEvent } from '@csp/event-store';
 import { ADMIN_AGENT, ctxAt, history, placeOrder } from '@csp/domain/testing/fixtures';
-import type { Projection } from '@csp/read-models';
+import type { Projection } from '@csp/event-sourcing';
 import type { Pool } from 'pg';
 
 export { DAY, OFFERS, T0, at } from '@csp/domain/testing/fixtures';

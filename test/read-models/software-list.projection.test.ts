@@ -1,5 +1,6 @@
 import { formatMoney } from '@csp/domain';
-import { softwareListProjection, SoftwareListQuery, SOFTWARE_LIST_TABLE } from '@csp/read-models';
+import { softwareListProjection } from '../../apps/worker/src/projections';
+import { SoftwareListQuery, SOFTWARE_LIST_TABLE } from '@csp/capabilities/software';
 import { Pool } from 'pg';
 import { createTestDatabase, type TestDatabase, testPool } from '../support/database';
 import {

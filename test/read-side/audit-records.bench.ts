@@ -7,7 +7,8 @@
  * owning every row (the worst case for a 30-day range).
  */
 import { Pool } from 'pg';
-import { auditRecordsProjection, AuditRecordsQuery } from '@csp/read-models';
+import { auditRecordsProjection } from '../../apps/worker/src/projections';
+import { AuditRecordsQuery } from '@csp/capabilities/activity';
 import { createTestDatabase } from '../support/database';
 
 const ROWS = Number(process.argv[2] ?? 1_000_000);

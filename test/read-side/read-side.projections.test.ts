@@ -1,15 +1,10 @@
 import type { OrderEvent } from '@csp/domain';
 import { ADMIN_AGENT, history, placeOrder } from '@csp/domain/testing/fixtures';
 import { PostgresEventStore, type DomainEvent, type RecordedEvent } from '@csp/event-store';
-import {
-  AuditRecordsQuery,
-  auditRecordsProjection,
-  CreditsQuery,
-  creditsProjection,
-  ProjectionRunner,
-  ShadowBuild,
-  type Projection,
-} from '@csp/read-models';
+import { AuditRecordsQuery } from '@csp/capabilities/activity';
+import { auditRecordsProjection, creditsProjection } from '../../apps/worker/src/projections';
+import { CreditsQuery } from '@csp/capabilities/credits';
+import { ProjectionRunner, ShadowBuild, type Projection } from '@csp/event-sourcing';
 import { Pool } from 'pg';
 import { createTestDatabase, type TestDatabase, testPool } from '../support/database';
 import {

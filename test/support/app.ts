@@ -3,11 +3,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { ControllableClock } from '@csp/application';
+import { ControllableClock } from '@csp/event-sourcing';
 import { customerDecider, defaultDomainContext, foldEvents, streamIdOf } from '@csp/domain';
 import { EVENT_STORE, type EventStore } from '@csp/event-store';
 import { createHttpApp, isGuid, loadConfig, signLocalToken } from '@csp/platform';
-import { registerPartner } from '../../libs/application/src/partners/register-partner/register-partner';
+import { registerPartner } from '../../libs/capabilities/partners/register-partner/register-partner';
 import { ApiModule } from '../../apps/api/src/api.module';
 import { createTestDatabase, dropQueueKeys, TestDatabase } from './database';
 

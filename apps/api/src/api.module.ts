@@ -1,48 +1,74 @@
-import { DynamicModule, Module } from '@nestjs/common';
-import {
-  ApplicationModule,
-  DATABASE_POOL,
-  HousekeepingWorkerModule,
-  InfrastructureModule,
-  InfrastructureOptions,
-  ProjectionsModule,
-  PropagationModule,
-} from '@csp/application';
-import { KmsMigrationWorkerModule } from '@csp/application/kms-migration';
-import { CreditFeedModule, CreditFeedWorkerModule } from '@csp/capabilities/credits';
-import { AppConfig, IdempotencyModule, PlatformModule } from '@csp/platform';
-import { AuditTrailModule, AuditTrailWorkerModule } from '@csp/capabilities/audit-trail';
+import { DynamicModule, Inject, Module, OnModuleInit } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
 import type { Pool } from 'pg';
+import { ActivityModule } from '@csp/capabilities/activity';
+import { AuditTrailModule } from '@csp/capabilities/audit-trail';
+import { CatalogModule } from '@csp/capabilities/catalog';
+import { CreditFeedModule, CreditsModule } from '@csp/capabilities/credits';
+import { CustomersModule } from '@csp/capabilities/customers';
+import { EventHistoryModule } from '@csp/capabilities/event-history';
+import { HealthModule } from '@csp/capabilities/health';
+import { KmsMigrationModule } from '@csp/capabilities/kms-migration';
+import { OrdersModule } from '@csp/capabilities/orders';
+import { PartnersModule } from '@csp/capabilities/partners';
+import { PropagationModule } from '@csp/capabilities/propagation';
+import { SoftwareModule, SoftwarePortsModule } from '@csp/capabilities/software';
+import { SupportModule } from '@csp/capabilities/support';
+import {
+  DATABASE_POOL,
+  EventSourcingModule,
+  type EventSourcingOptions,
+  migrateProjectionTables,
+} from '@csp/event-sourcing';
+import { AppConfig, IdempotencyModule, PlatformModule } from '@csp/platform';
+import { PROJECTIONS } from '../../worker/src/projections';
+import { WORKER_PARTS } from '../../worker/src/worker.module';
 
-export interface ApiModuleOptions extends InfrastructureOptions {
-  /** Run the worker's projections in this process too (ROLE=all, the embedded default). */
+export interface ApiModuleOptions extends EventSourcingOptions {
+  /** Run the worker's parts in this process too (ROLE=all, the embedded default). */
   withWorker?: boolean;
 }
 
-/** The HTTP process: platform (config, auth, errors), infrastructure (stores, ports), the v1 API. */
+/**
+ * The HTTP process: platform (config, auth, errors), event sourcing (store, pool, clock, executor, checkpoints,
+ * queues; once), and the capabilities' HTTP sides. With `withWorker` it also runs every worker part.
+ */
 @Module({})
-export class ApiModule {
+export class ApiModule implements OnModuleInit {
+  constructor(@Inject(DATABASE_POOL) private readonly pool: Pool) {}
+
   static forRoot(config: AppConfig, options: ApiModuleOptions = {}): DynamicModule {
+    const { withWorker, ...eventSourcing } = options;
     return {
       module: ApiModule,
       imports: [
         PlatformModule.forRoot(config),
-        InfrastructureModule.forRoot(options),
+        EventSourcingModule.forRoot(eventSourcing),
         IdempotencyModule.forRootAsync({ inject: [DATABASE_POOL], useFactory: (pool: Pool) => ({ pool }) }),
-        ApplicationModule,
+        CqrsModule.forRoot(),
+        SoftwarePortsModule,
+        PartnersModule,
+        // The order of the HTTP sides is the order of openapi.json's paths.
+        HealthModule,
+        CustomersModule,
+        CatalogModule,
+        OrdersModule,
+        SoftwareModule,
+        SupportModule,
         AuditTrailModule,
         CreditFeedModule,
-        ...(options.withWorker
-          ? [
-              ProjectionsModule,
-              KmsMigrationWorkerModule,
-              PropagationModule,
-              HousekeepingWorkerModule,
-              AuditTrailWorkerModule,
-              CreditFeedWorkerModule,
-            ]
-          : []),
+        KmsMigrationModule,
+        ActivityModule,
+        CreditsModule,
+        EventHistoryModule,
+        PropagationModule,
+        ...(withWorker ? WORKER_PARTS : []),
       ],
     };
+  }
+
+  /** Tables the API reads must exist before the first request, whether or not a worker ran yet. */
+  async onModuleInit(): Promise<void> {
+    await migrateProjectionTables(this.pool, PROJECTIONS);
   }
 }

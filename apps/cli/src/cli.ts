@@ -11,7 +11,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { defaultDomainContext, DomainError } from '@csp/domain';
 import { openEventStore } from '@csp/event-sourcing';
 import { isGuid } from '../../../libs/platform/src/auth/principal';
-import { registerPartner } from '../../../libs/application/src/partners/register-partner/register-partner';
+import { registerPartner } from '../../../libs/capabilities/partners/register-partner/register-partner';
 
 const guid = (value: string): string => {
   if (!isGuid(value))

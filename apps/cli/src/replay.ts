@@ -3,17 +3,18 @@
  * Rebuilds read models from the event store into new tables and swaps them in once caught up, while the API
  * keeps serving the old ones (blue-green):
  *   npm run replay -- [--projection NAME ...] [--batch-size N] [--keep-old]
- * Uses DATABASE_URL / EVENTSTORE_URL / DATA_DIR like the service. Imports no Nest module on purpose: tsx
- * runs this file and cannot emit decorator metadata.
+ * Uses DATABASE_URL / EVENTSTORE_URL / DATA_DIR like the service. tsx runs this file and cannot emit decorator
+ * metadata: it builds no Nest container, it only calls plain functions.
  */
 import { Command, InvalidArgumentError } from 'commander';
-import { replayProjections } from '@csp/read-models';
 import {
   countEvents,
+  replayProjections,
   openReadModelDatabase,
   progressDisplay,
   selectProjections,
-} from '@csp/read-models/replay/replay-cli-support';
+} from '@csp/event-sourcing';
+import { PROJECTIONS } from '../../worker/src/projections';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 const positiveInt = (value: string): number => {
@@ -31,7 +32,7 @@ export async function runReplay(argv: string[], env: NodeJS.ProcessEnv = process
     .showHelpAfterError();
   program.parse(argv);
   const opts = program.opts<{ projection: string[]; batchSize: number; keepOld?: boolean }>();
-  const projections = selectProjections(opts.projection);
+  const projections = selectProjections(opts.projection, PROJECTIONS);
   const db = await openReadModelDatabase(env);
   try {
     const progress = progressDisplay('replay', await countEvents(db.pool, projections));

@@ -3,16 +3,19 @@
  * The auditors' proof that the read models are what the history says: rebuilds them into a shadow schema and
  * compares with the live tables row by row, printing every difference:
  *   npm run verify -- [--projection NAME ...] [--keep-shadow]
- * Exit 0: identical; 1: differences (printed); 2: could not verify. Imports no Nest module (tsx runs it).
+ * Exit 0: identical; 1: differences (printed); 2: could not verify. tsx runs it: nothing it calls needs decorator
+ * metadata (no Nest container is built).
  */
 import { Command } from 'commander';
-import { describeDifference, verifyProjections } from '@csp/read-models';
 import {
   countEvents,
+  describeDifference,
+  verifyProjections,
   openReadModelDatabase,
   progressDisplay,
   selectProjections,
-} from '@csp/read-models/replay/replay-cli-support';
+} from '@csp/event-sourcing';
+import { PROJECTIONS } from '../../worker/src/projections';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
@@ -29,7 +32,7 @@ export async function runVerify(
     .showHelpAfterError();
   program.parse(argv);
   const opts = program.opts<{ projection: string[]; keepShadow?: boolean }>();
-  const projections = selectProjections(opts.projection);
+  const projections = selectProjections(opts.projection, PROJECTIONS);
   const db = await openReadModelDatabase(env);
   try {
     const progress = progressDisplay('verify', await countEvents(db.pool, projections), process.stderr);

@@ -1,31 +1,35 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import {
-  HousekeepingWorkerModule,
-  InfrastructureModule,
-  InfrastructureOptions,
-  ProjectionsModule,
-  PropagationModule,
-} from '@csp/application';
-import { KmsMigrationWorkerModule } from '@csp/application/kms-migration';
-import { CreditFeedWorkerModule } from '@csp/capabilities/credits';
-import { AppConfig, PlatformModule } from '@csp/platform';
 import { AuditTrailWorkerModule } from '@csp/capabilities/audit-trail';
+import { CreditFeedWorkerModule } from '@csp/capabilities/credits';
+import { HousekeepingWorkerModule } from '@csp/capabilities/housekeeping';
+import { KmsMigrationWorkerModule } from '@csp/capabilities/kms-migration';
+import { PropagationWorkerModule } from '@csp/capabilities/propagation';
+import { SoftwarePortsModule } from '@csp/capabilities/software';
+import { EventSourcingModule, type EventSourcingOptions, ProjectionsWorkerModule } from '@csp/event-sourcing';
+import { AppConfig, PlatformModule } from '@csp/platform';
+import { PROJECTIONS } from './projections';
 
-/** The background process: projection runners and propagation (reactor, BullMQ workers, reconciler). */
+/** What runs in the background, in a worker or beside the api (ROLE=all): every capability's worker side. */
+export const WORKER_PARTS = [
+  ProjectionsWorkerModule.forRoot(PROJECTIONS),
+  KmsMigrationWorkerModule,
+  PropagationWorkerModule,
+  HousekeepingWorkerModule,
+  AuditTrailWorkerModule,
+  CreditFeedWorkerModule,
+];
+
+/** The background process: projection runners, propagation (reactor, BullMQ workers, reconciler), housekeeping. */
 @Module({})
 export class WorkerModule {
-  static forRoot(config: AppConfig, options: InfrastructureOptions = {}): DynamicModule {
+  static forRoot(config: AppConfig, options: EventSourcingOptions = {}): DynamicModule {
     return {
       module: WorkerModule,
       imports: [
         PlatformModule.forRoot(config),
-        InfrastructureModule.forRoot(options),
-        ProjectionsModule,
-        KmsMigrationWorkerModule,
-        PropagationModule,
-        HousekeepingWorkerModule,
-        AuditTrailWorkerModule,
-        CreditFeedWorkerModule,
+        EventSourcingModule.forRoot(options),
+        SoftwarePortsModule,
+        ...WORKER_PARTS,
       ],
     };
   }

@@ -3,8 +3,9 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiT
 import { Readable } from 'node:stream';
 import type { Pool } from 'pg';
 import { EVENT_STORE, type EventStore } from '@csp/event-store';
-import { ApiProblems, CurrentPrincipal, Principal } from '@csp/platform';
-import { DATABASE_POOL, parseSize, Permit } from './audit-trail.dependencies';
+import { ApiProblems, CurrentPrincipal, Principal, parseSize } from '@csp/platform';
+import { DATABASE_POOL } from '@csp/event-sourcing';
+import { Permit } from '@csp/capabilities/partners';
 import { exportLines } from './export-events/event-export';
 import { eventIdOf, instant, logOf, wholeNumber } from './read-trail/audit-query-params';
 import { AuditTrailQueries, StoredDigest } from './read-trail/audit-trail.queries';

@@ -1,20 +1,12 @@
 import { Inject, Module, OnApplicationBootstrap } from '@nestjs/common';
 import type { Pool } from 'pg';
-import {
-  CustomerAccess,
-  DATABASE_POOL,
-  domainDataProvider,
-  StreamCommandExecutor,
-  TenantDirectory,
-} from './audit-trail.dependencies';
+import { DATABASE_POOL } from '@csp/event-sourcing';
 import { AuditTrailController } from './audit-trail.controller';
 import { migrateAuditLog } from './log/audit-log.store';
 
-/** The Auditor's endpoints: keys, digests, proofs and the NDJSON export. Needs the infrastructure module. */
+/** The Auditor's endpoints: keys, digests, proofs and the NDJSON export. Needs EventSourcingModule and PartnersModule (global). */
 @Module({
   controllers: [AuditTrailController],
-  // What the access guard of @Permit needs in this module.
-  providers: [domainDataProvider, StreamCommandExecutor, TenantDirectory, CustomerAccess],
 })
 export class AuditTrailModule implements OnApplicationBootstrap {
   constructor(@Inject(DATABASE_POOL) private readonly pool: Pool) {}

@@ -33,14 +33,22 @@ import {
   type StatementClosed,
 } from '@csp/domain';
 import { EVENT_STORE, type EventStore } from '@csp/event-store';
-import { ApiProblems, CurrentPrincipal, Idempotent, Principal } from '@csp/platform';
-import { Permit } from '@csp/application/shared/access.guard';
-import { parseSize } from '@csp/application/shared/collection';
-import { setPositionHeader } from '@csp/application/shared/position-header';
-import { ReadYourWrites } from '@csp/application/shared/read-your-writes';
-import { MIN_POSITION_QUERY, SIZE_QUERY } from '@csp/application/shared/query.docs';
-import { csvFile, linkTo, type CsvColumn } from '@csp/application/read-side/read-side-collection';
-import { wantsCsv } from '@csp/application/read-side/query-params';
+import {
+  ApiProblems,
+  CurrentPrincipal,
+  Idempotent,
+  Principal,
+  parseSize,
+  setPositionHeader,
+  MIN_POSITION_QUERY,
+  SIZE_QUERY,
+  csvFile,
+  linkTo,
+  type CsvColumn,
+  wantsCsv,
+} from '@csp/platform';
+import { Permit } from '@csp/capabilities/partners';
+import { ReadYourWrites } from '@csp/event-sourcing';
 import { CloseStatementHandler } from './close-statement/close-statement.handler';
 import { CloseStatementRequestDto } from './close-statement/close-statement.request.dto';
 import {

@@ -1,12 +1,6 @@
 import { Inject, Module, OnModuleInit } from '@nestjs/common';
 import type { Pool } from 'pg';
-import { CheckpointWatcher, migrateReadModels } from '@csp/read-models';
-import { DATABASE_POOL } from '@csp/application/infrastructure/database-pool';
-import { CustomerAccess } from '@csp/application/shared/customer-access';
-import { domainDataProvider } from '@csp/application/shared/domain-data.provider';
-import { CHECKPOINT_WATCHER, ReadYourWrites } from '@csp/application/shared/read-your-writes';
-import { StreamCommandExecutor } from '@csp/application/shared/stream-command.executor';
-import { TenantDirectory } from '@csp/application/shared/tenant-directory';
+import { DATABASE_POOL, migrateProjectionTables } from '@csp/event-sourcing';
 import { CloseStatementHandler } from './close-statement/close-statement.handler';
 import { CreditFeedController } from './credit-feed.controller';
 import { creditLedgerProjection } from './ledger/credit-ledger.projection';
@@ -16,13 +10,7 @@ import { CreditLedgerQuery } from './ledger/credit-ledger.query';
 @Module({
   controllers: [CreditFeedController],
   providers: [
-    domainDataProvider,
-    StreamCommandExecutor,
-    TenantDirectory,
-    CustomerAccess,
-    ReadYourWrites,
     CloseStatementHandler,
-    { provide: CHECKPOINT_WATCHER, inject: [DATABASE_POOL], useFactory: (pool: Pool) => new CheckpointWatcher(pool) },
     { provide: CreditLedgerQuery, inject: [DATABASE_POOL], useFactory: (pool: Pool) => new CreditLedgerQuery(pool) },
   ],
 })
@@ -31,6 +19,6 @@ export class CreditFeedModule implements OnModuleInit {
 
   /** The ledger's tables exist before the first request, whether or not a worker ran yet. */
   async onModuleInit(): Promise<void> {
-    await migrateReadModels(this.pool, [creditLedgerProjection]);
+    await migrateProjectionTables(this.pool, [creditLedgerProjection]);
   }
 }

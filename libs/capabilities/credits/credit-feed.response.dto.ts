@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
-import { CollectionDto, LinkDto, MoneyResponseDto } from '@csp/application/shared/response.dto';
+import { CollectionDto, LinkDto, MoneyResponseDto } from '@csp/platform';
 
 // OpenAPI descriptions of the credit change feed and the monthly statements (documentation only).
 

@@ -1,8 +1,7 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, Module, OnApplicationBootstrap } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { EVENT_STORE, type EventStore } from '@csp/event-store';
-import { ProjectionRunner } from '@csp/read-models';
-import { DATABASE_POOL } from '@csp/application/infrastructure/database-pool';
+import { ProjectionRunner, DATABASE_POOL } from '@csp/event-sourcing';
 import { creditLedgerProjection } from './ledger/credit-ledger.projection';
 
 /** Runs the credit ledger (one active instance across workers: the runner's advisory lock). */

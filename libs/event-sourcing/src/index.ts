@@ -1,3 +1,37 @@
-// The event-sourcing kit shared by every capability: stream registry wiring, command handling, checkpoints,
-// projection helpers, provided once by EventSourcingModule. Filled by the structure step (issue 14).
-export * from './event-store/open-event-store';
+// The event-sourcing kit shared by every capability and knowing none: the store provider, database pool, clock,
+// domain data, command handling, checkpoints (read-your-writes), the projection runner and its SQL helpers,
+// replay/verify, the queue backend; provided once per process by EventSourcingModule.
+
+export { CheckpointWatcher } from './checkpoints/checkpoint-watcher';
+export { CHECKPOINT_WATCHER, ReadModelBehindError, ReadYourWrites } from './checkpoints/read-your-writes';
+export { CLOCK } from './clock/clock.port';
+export type { Clock } from './clock/clock.port';
+export { ControllableClock } from './clock/controllable.clock';
+export { commandMetadata } from './commands/command-metadata';
+export { newEntityId } from './commands/entity-id';
+export { StreamCommandExecutor } from './commands/stream-command.executor';
+export type { LoadedStream, StreamCommandResult } from './commands/stream-command.executor';
+export { DATABASE_POOL } from './database/database-pool';
+export { DOMAIN_DATA, domainDataProvider } from './domain-data/domain-data.provider';
+export { EVENT_STORE_HANDLE, EventSourcingModule } from './event-sourcing.module';
+export type { EventSourcingOptions } from './event-sourcing.module';
+export { ProjectionRunnerGroup } from './projections/projection-runner-group';
+export { ProjectionRunner } from './projections/projection-runner';
+export type { MigrateOptions, Projection } from './projections/projection';
+export { PROJECTIONS, ProjectionsHost, ProjectionsWorkerModule } from './projections/projections.worker.module';
+export { migrateProjectionTables } from './projections/migrate-projection-tables';
+export { columns, jsonColumn } from './projections/sql/columns';
+export { migrateDdl } from './projections/sql/migrate-ddl';
+export { decodeToken, encodeToken, iso, pageSize, toPage, tokenTimestamp } from './projections/sql/paging';
+export type { Page, PageRequest } from './projections/sql/paging';
+export type { Recorded } from './projections/sql/recorded';
+export { databaseQueueName } from './queue/database-queue-name';
+export { QueueBackend } from './queue/queue-backend';
+export type { AppQueue, AppWorker } from './queue/queue-backend';
+export { withTimeout } from './queue/with-timeout';
+export { queueNamespace } from './queue/queue-namespace';
+export { countEvents, openReadModelDatabase, progressDisplay, selectProjections } from './replay/replay-cli-support';
+export { replayProjections } from './replay/replay';
+export { ShadowBuild } from './replay/shadow-build';
+export { describeDifference, verifyProjections } from './replay/verify';
+export { openEventStore } from './event-store/open-event-store';

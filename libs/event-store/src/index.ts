@@ -1,5 +1,5 @@
 export * from './event-store.port';
-export { deriveEventId, eventIdName, EVENT_ID_NAMESPACE, type EventIdScope } from './event-id';
+export { deriveEventId, eventIdName, EVENT_ID_NAMESPACE, uuidNamespace, uuidV5, type EventIdScope } from './event-id';
 export type { EventStoreLogger } from './event-store.logger';
 export { createEventStore, type EventStoreConfig, type EventStoreHandle } from './event-store.factory';
 export { PostgresEventStore, type PostgresEventStoreOptions } from './postgres/postgres-event-store';

@@ -16,6 +16,7 @@ export type {
   PropagationSettings,
 } from './config/app-config';
 export { ConfigError } from './config/config.error';
+export { loadStorageConfig, type StorageSettings } from './config/storage-config';
 export { resolveSecret, LOCAL_SECRET_FILES, MIN_SECRET_LENGTH } from './config/local-secret';
 export type { LocalSecretName, ResolvedSecret } from './config/local-secret';
 export { PlatformConfigModule } from './config/platform-config.module';
@@ -105,3 +106,19 @@ export { jsonDepthExceeds, MAX_JSON_DEPTH } from './http/json-depth';
 
 export { PlatformModule, PINO_LOGGER } from './platform.module';
 export type { PlatformModuleOptions } from './platform.module';
+
+export { csvFile, filteredCollection, linkTo } from './http/collection-export';
+export type { CsvColumn } from './http/collection-export';
+export {
+  invalidContinuationToken,
+  parseContinuationToken,
+  parseMinPosition,
+  parseSize,
+  toCollection,
+  withObjectType,
+} from './http/collection';
+export type { Collection, PagingQuery } from './http/collection';
+export { setPositionHeader } from './http/position-header';
+export { parseAuditDateRange, parseGuidFilter, parsePeriod, parsePosition, wantsCsv } from './http/query-params';
+export { CONTINUATION_TOKEN_QUERY, MIN_POSITION_QUERY, SIZE_QUERY } from './http/query.docs';
+export { CollectionDto, LinkDto, MoneyResponseDto, TERM_DURATIONS, objectTypeAttributes } from './http/response.dto';

@@ -3,14 +3,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Test } from '@nestjs/testing';
+import { ControllableClock, StreamCommandExecutor } from '@csp/event-sourcing';
+import { LICENSING, type LicensingPort } from '@csp/capabilities/software';
 import {
-  ControllableClock,
-  LICENSING,
   PROPAGATION_OPTIONS,
   PropagationHost,
-  type LicensingPort,
-} from '@csp/application';
-import { StreamCommandExecutor } from '@csp/application/shared/stream-command.executor';
+  DEFAULT_PROPAGATION_OPTIONS,
+  PropagationQueues,
+  PropagationStore,
+  type PropagationOptions,
+} from '@csp/capabilities/propagation';
 import {
   orderDecider,
   resolveMarket,
@@ -21,12 +23,6 @@ import {
 } from '@csp/domain';
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '@csp/event-store';
 import { loadConfig } from '@csp/platform';
-import {
-  DEFAULT_PROPAGATION_OPTIONS,
-  PropagationQueues,
-  PropagationStore,
-  type PropagationOptions,
-} from '@csp/propagation';
 import type { INestApplicationContext } from '@nestjs/common';
 import { WorkerModule } from '../../../apps/worker/src/worker.module';
 import { createTestDatabase, type TestDatabase } from '../../support/database';

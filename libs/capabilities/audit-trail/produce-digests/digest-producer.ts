@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import type { Pool } from 'pg';
 import { EVENT_STORE, type EventStore } from '@csp/event-store';
 import { AppConfig } from '@csp/platform';
-import { CLOCK, type Clock, DATABASE_POOL } from '../audit-trail.dependencies';
+import { CLOCK, type Clock, DATABASE_POOL } from '@csp/event-sourcing';
 import { ingestBatch, migrateAuditLog } from '../log/audit-log.store';
 import { issueDigests, publishKeys } from './issue-digests';
 

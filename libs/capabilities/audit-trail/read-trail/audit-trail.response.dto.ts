@@ -1,5 +1,5 @@
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
-import { CollectionDto } from '../audit-trail.dependencies';
+import { CollectionDto } from '@csp/platform';
 
 // OpenAPI descriptions of the audit trail's answers (documentation only). Every hash is lowercase hex.
 const HEX64 = {

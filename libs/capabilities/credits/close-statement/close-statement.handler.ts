@@ -10,10 +10,8 @@ import {
 } from '@csp/domain';
 import { EVENT_STORE, type EventStore } from '@csp/event-store';
 import type { Principal } from '@csp/platform';
-import type { CheckpointWatcher } from '@csp/read-models';
-import { CHECKPOINT_WATCHER, ReadModelBehindError } from '@csp/application/shared/read-your-writes';
-import { StreamCommandExecutor } from '@csp/application/shared/stream-command.executor';
-import { commandMetadata } from '@csp/application/shared/command-metadata';
+import type { CheckpointWatcher } from '@csp/event-sourcing';
+import { CHECKPOINT_WATCHER, ReadModelBehindError, StreamCommandExecutor, commandMetadata } from '@csp/event-sourcing';
 import {
   handleStreamCommand,
   type CommandHandlingEnv,

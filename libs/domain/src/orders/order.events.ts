@@ -79,18 +79,22 @@ export type KeyRevealed = {
   };
 };
 
+/** The download link an issue or a download is about: whose line, which link, which bits. */
+export type DownloadLinkRef = {
+  orderId: string;
+  customerId: string;
+  partnerTenantId: string;
+  lineItemNumber: number;
+  offerId: string;
+  linkId: string;
+  version: string;
+  language: string;
+  bitness: Bitness;
+};
+
 export type DownloadLinkIssued = {
   type: 'DownloadLinkIssued';
-  data: {
-    orderId: string;
-    customerId: string;
-    partnerTenantId: string;
-    lineItemNumber: number;
-    offerId: string;
-    linkId: string;
-    version: string;
-    language: string;
-    bitness: Bitness;
+  data: DownloadLinkRef & {
     issuedAt: IsoDateTime;
     expiresAt: IsoDateTime;
     maxDownloads: number;
@@ -103,16 +107,7 @@ export type DownloadLinkIssued = {
 
 export type SoftwareDownloaded = {
   type: 'SoftwareDownloaded';
-  data: {
-    orderId: string;
-    customerId: string;
-    partnerTenantId: string;
-    lineItemNumber: number;
-    offerId: string;
-    linkId: string;
-    version: string;
-    language: string;
-    bitness: Bitness;
+  data: DownloadLinkRef & {
     /** SHA-256 (hex) of the bytes served. */
     sha256: string;
     bytes: number;

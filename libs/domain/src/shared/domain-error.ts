@@ -1,18 +1,9 @@
 /**
- * Business-rule violations. A decider throws a DomainError; the HTTP layer maps `kind` to a status
- * (validation 400, forbidden 403, not_found 404, conflict 409, gone 410, unprocessable 422) and `code`
- * to the problem+json `code`. `errors` names every bad field for validation failures.
+ * Business-rule violations. A decider throws a DomainError; the HTTP layer (the platform's error mapping, the one
+ * home of kind → status) maps `kind` to a status and `code` to the problem+json `code`. `errors` names every
+ * bad field for validation failures.
  */
 export type DomainErrorKind = 'validation' | 'forbidden' | 'not_found' | 'conflict' | 'gone' | 'unprocessable';
-
-export const DOMAIN_ERROR_STATUS: Readonly<Record<DomainErrorKind, number>> = {
-  validation: 400,
-  forbidden: 403,
-  not_found: 404,
-  conflict: 409,
-  gone: 410,
-  unprocessable: 422,
-};
 
 /** One bad field. `field` is a path such as `lineItems[1].quantity` or `contact.email`. */
 export type FieldIssue = { field: string; message: string; code: string };
@@ -46,15 +37,10 @@ export class DomainError extends Error {
     this.data = init.data ?? {};
   }
 
-  get status(): number {
-    return DOMAIN_ERROR_STATUS[this.kind];
-  }
-
   toJSON(): Record<string, unknown> {
     return {
       code: this.code,
       kind: this.kind,
-      status: this.status,
       detail: this.detail,
       ...(this.field ? { field: this.field } : {}),
       ...(this.errors.length ? { errors: this.errors } : {}),

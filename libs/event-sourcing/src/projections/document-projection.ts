@@ -1,5 +1,6 @@
 import type { DomainEvent } from '@csp/event-store';
-import type { Projection, Recorded } from '@csp/read-models';
+import type { Projection } from './projection';
+import type { Recorded } from './sql/recorded';
 import type { PoolClient } from 'pg';
 import { typedProjection, type TypedProjectionDefinition } from './typed-events';
 

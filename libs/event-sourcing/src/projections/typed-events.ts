@@ -1,5 +1,6 @@
 import type { DomainEvent, RecordedEvent } from '@csp/event-store';
-import type { MigrateOptions, Projection, Recorded } from '@csp/read-models';
+import type { MigrateOptions, Projection } from './projection';
+import type { Recorded } from './sql/recorded';
 import type { PoolClient } from 'pg';
 
 /**

@@ -14,7 +14,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { DomainEvent, RecordedEvent } from '@csp/event-store';
-import type { Projection } from '@csp/read-models';
+import type { Projection } from '../projections/projection';
 import { Pool, types as pgTypes } from 'pg';
 
 export interface SpecDatabase {

@@ -235,6 +235,12 @@ describe('loadConfig', () => {
     expect(() => load({ ...secrets, REQUIRE_CANCELLATION_ACK: 'maybe' })).toThrow(/REQUIRE_CANCELLATION_ACK/);
   });
 
+  it('reads QUEUE_NAMESPACE (trimmed; blank or unset: none, the queues then take the database name)', () => {
+    expect(load({ ...secrets, QUEUE_NAMESPACE: ' tenant_a ' }).queueNamespace).toBe('tenant_a');
+    expect(load({ ...secrets, QUEUE_NAMESPACE: ' ' }).queueNamespace).toBeUndefined();
+    expect(load({ ...secrets }).queueNamespace).toBeUndefined();
+  });
+
   it('treats empty values as unset', () => {
     expect(load({ ...secrets, PORT: '', REDIS_URL: '  ' })).toMatchObject({ port: 3000, redisUrl: undefined });
   });

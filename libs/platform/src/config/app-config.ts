@@ -1,8 +1,10 @@
-import { isAbsolute, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { ConfigError } from './config.error';
 import { checkSecretLength, resolveSecret } from './local-secret';
 import { parsePartnerTenants, type PartnerTenantSetting } from './partner-tenants';
 import { loadOperatorSettings, OperatorSettings } from './operator-config';
+import { absolute, bool, int, settingsOf, url, type Env } from './config-values';
+import { loadStorageSettings } from './storage-config';
 import { AuditSettings, resolveAuditSettings } from './audit-config';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -24,6 +26,8 @@ export class AppConfig {
   readonly eventStoreUrl?: string;
   /** Unset: the queue backend runs on PostgreSQL. */
   readonly redisUrl?: string;
+  /** QUEUE_NAMESPACE: the queues' Redis key prefix or PostgreSQL schema; unset: the database's name. */
+  readonly queueNamespace?: string;
   readonly auth!: {
     /** HS256 secret; undefined when a JWKS URL is configured and no secret is given. */
     readonly jwtSecret?: string;
@@ -89,17 +93,12 @@ export interface LoadConfigOptions {
   cwd?: string;
 }
 
-type Env = Record<string, string | undefined>;
-
 /**
  * Reads and validates the environment. Throws ConfigError (one line naming the variable) on the first
  * bad value. Its only side effect: outside production, missing secrets are generated once under DATA_DIR.
  */
 export function loadConfig(env: Env = process.env, options: LoadConfigOptions = {}): AppConfig {
-  const get = (name: string): string | undefined => {
-    const v = env[name]?.trim();
-    return v === undefined || v === '' ? undefined : v;
-  };
+  const get = settingsOf(env);
   const cwd = options.cwd ?? process.cwd();
   const warn = options.warn ?? ((m: string) => console.warn(m));
   const nodeEnv = get('NODE_ENV') ?? 'development';
@@ -107,15 +106,9 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
 
   const port = int(get, 'PORT', 3000, 1, 65535);
   const host = get('HOST') ?? '0.0.0.0';
-  const databaseUrl = url(get, 'DATABASE_URL', ['postgres:', 'postgresql:'], false);
-  const dataDir = absolute(get('DATA_DIR') ?? './data', cwd);
-  const eventStoreUrl = url(
-    get,
-    'EVENTSTORE_URL',
-    ['kurrentdb:', 'kurrentdb+discover:', 'esdb:', 'esdb+discover:'],
-    false,
-  );
+  const { databaseUrl, dataDir, eventStoreUrl } = loadStorageSettings(get, cwd);
   const redisUrl = url(get, 'REDIS_URL', ['redis:', 'rediss:'], false);
+  const queueNamespace = get('QUEUE_NAMESPACE');
 
   const jwksUrl = url(get, 'AUTH_JWKS_URL', ['https:', 'http:'], true);
   const rawJwtSecret = get('AUTH_JWT_SECRET');
@@ -195,6 +188,7 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
     dataDir,
     eventStoreUrl,
     redisUrl,
+    queueNamespace,
     auth: Object.freeze({ jwtSecret, jwksUrl, issuer, audience }),
     logLevel: logLevel as LogLevel,
     keyDerivationSecret,
@@ -214,50 +208,6 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
     operator,
     audit,
   });
-}
-
-function int(get: (n: string) => string | undefined, name: string, fallback: number, min: number, max: number): number {
-  const raw = get(name);
-  if (raw === undefined) return fallback;
-  if (!/^\d+$/.test(raw))
-    throw new ConfigError(name, `must be a whole number between ${min} and ${max} (got "${raw}")`);
-  const n = Number(raw);
-  if (n < min || n > max) throw new ConfigError(name, `must be between ${min} and ${max} (got ${raw})`);
-  return n;
-}
-
-function bool(get: (n: string) => string | undefined, name: string, fallback: boolean): boolean {
-  const raw = get(name)?.toLowerCase();
-  if (raw === undefined) return fallback;
-  if (['1', 'true', 'yes'].includes(raw)) return true;
-  if (['0', 'false', 'no'].includes(raw)) return false;
-  throw new ConfigError(name, `must be true or false (got "${raw}")`);
-}
-
-/** URLs may carry passwords, so a bad one is described, never echoed. */
-function url(
-  get: (n: string) => string | undefined,
-  name: string,
-  schemes: string[],
-  echo: boolean,
-): string | undefined {
-  const raw = get(name);
-  if (raw === undefined) return undefined;
-  const expected = schemes.map((s) => `${s}//`).join(' or ');
-  let parsed: URL;
-  try {
-    parsed = new URL(raw);
-  } catch {
-    throw new ConfigError(name, `is not a valid URL${echo ? ` (got "${raw}")` : ''}; expected ${expected}...`);
-  }
-  if (!schemes.includes(parsed.protocol)) {
-    throw new ConfigError(name, `must start with ${expected} (got "${parsed.protocol}//")`);
-  }
-  return raw;
-}
-
-function absolute(path: string, cwd: string): string {
-  return isAbsolute(path) ? path : resolve(cwd, path);
 }
 
 let cached: AppConfig | undefined;

@@ -81,7 +81,7 @@ export function buildOpenApiDocument(app: INestApplication, options: OpenApiDocu
   return completeOperations(SwaggerModule.createDocument(app, builder.build()));
 }
 
-/** Set by commands (libs/application's setPositionHeader). */
+/** Set by commands (setPositionHeader, libs/platform/src/http/position-header.ts). */
 const POSITION_HEADER = 'X-Event-Position';
 const IGNORED_HEADERS = ['accept', 'content-type', 'authorization'];
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;

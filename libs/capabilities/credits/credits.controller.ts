@@ -1,0 +1,81 @@
+import { Controller, Get, Headers, Query, Res, StreamableFile, Inject } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiExtraModels,
+  ApiOkResponse,
+  ApiOperation,
+  ApiQuery,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import {
+  ApiProblems,
+  CurrentPrincipal,
+  isGuid,
+  Principal,
+  setPositionHeader,
+  wantsCsv,
+  CONTINUATION_TOKEN_QUERY as TOKEN_QUERY,
+  MIN_POSITION_QUERY,
+  SIZE_QUERY,
+} from '@csp/platform';
+import { CheckpointWatcher, CHECKPOINT_WATCHER } from '@csp/event-sourcing';
+import { creditsProjection } from './projections/credits.projection';
+import { Permit, CustomerAccess } from '@csp/capabilities/partners';
+import { CreditsCollection, CreditsService } from './credits.service';
+import { CreditCollectionDto } from './credit-line.response.dto';
+
+@ApiTags('credits')
+@ApiBearerAuth()
+@Controller('v1/credits')
+export class CreditsController {
+  constructor(
+    private readonly credits: CreditsService,
+    private readonly customers: CustomerAccess,
+    @Inject(CHECKPOINT_WATCHER) private readonly watcher: CheckpointWatcher,
+  ) {}
+
+  @Get()
+  @Permit('readCredits')
+  @ApiOperation({
+    summary: 'Invoice credits of a billing period: one line per cancelled line item, totals per currency',
+    description:
+      'The period is the calendar month (UTC) of the cancellation. A line is `pending` until the cancellation has ' +
+      'propagated, then `posted`. `totals` sum every line of the filter (all pages). `Accept: text/csv` gives CSV.',
+  })
+  @ApiQuery({
+    name: 'period',
+    required: true,
+    schema: { type: 'string', pattern: '^\\d{4}-\\d{2}$' },
+    example: '2024-06',
+  })
+  @ApiQuery({ name: 'customerId', required: false, schema: { type: 'string', format: 'uuid' } })
+  @ApiQuery(SIZE_QUERY)
+  @ApiQuery(TOKEN_QUERY)
+  @ApiQuery(MIN_POSITION_QUERY)
+  @ApiOkResponse({
+    description: 'A collection of credit lines with `totals`, or CSV (`Accept: text/csv`)',
+    content: {
+      'application/json': { schema: { $ref: getSchemaPath(CreditCollectionDto) } },
+      'text/csv': { schema: { type: 'string' } },
+    },
+  })
+  @ApiExtraModels(CreditCollectionDto)
+  @ApiProblems({ status: 400, description: 'a missing or bad period' }, 401, 403, 404)
+  async list(
+    @CurrentPrincipal() principal: Principal,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @Headers('accept') accept?: string,
+    @Query('period') period?: string,
+    @Query('customerId') customerId?: string,
+    @Query('size') size?: string,
+    @Query('continuationToken') continuationToken?: string,
+    @Query('minPosition') minPosition?: string,
+  ): Promise<CreditsCollection | StreamableFile> {
+    const q = { period, customerId, size, continuationToken, minPosition };
+    if (isGuid(customerId)) await this.customers.authorize(principal, customerId, 'readCredits');
+    setPositionHeader(reply, await this.watcher.checkpoint(creditsProjection.name));
+    return wantsCsv(accept) ? this.credits.csv(principal, q) : this.credits.list(principal, q);
+  }
+}

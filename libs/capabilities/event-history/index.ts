@@ -1,0 +1,1 @@
+export { EventHistoryModule } from './event-history.module';

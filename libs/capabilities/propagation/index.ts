@@ -1,0 +1,12 @@
+export { PropagationQueues, RECONCILER_SCHEDULER_ID, propagationJobId } from './jobs/propagation.queues';
+export { METRIC_NAMES, PropagationMetrics } from './metrics/propagation.metrics';
+export { PROPAGATION_OPTIONS } from './propagation-core.module';
+export { PropagationHealth } from './propagation.health';
+export { DEFAULT_PROPAGATION_OPTIONS } from './propagation.options';
+export type { PropagationOptions } from './propagation.options';
+export { PropagationModule } from './propagation.module';
+export { PropagationHost, PropagationWorkerModule } from './propagation.worker.module';
+export { cancellationReactor } from './reactor/cancellation.reactor';
+export { migratePropagation, migratePropagationTables } from './store/propagation.schema';
+export { PropagationStore, creditPeriodOf } from './store/propagation.store';
+export type { CancellationRef, LedgerCredit } from './store/propagation.types';

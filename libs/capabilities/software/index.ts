@@ -1,0 +1,13 @@
+export { DerivedMakLicensingAdapter, deriveMakKey } from './adapters/derived-mak-licensing.adapter';
+export { HmacDownloadLinkSigner } from './adapters/hmac-download-link.signer';
+export { LocalArtifactStore } from './adapters/local-artifact.store';
+export { ARTIFACT_STORE } from './ports/artifact-store.port';
+export { DOWNLOAD_LINK_SIGNER } from './ports/download-link-signer.port';
+export { LICENSING, ProductKeyRevokedError } from './ports/licensing.port';
+export type { LicensingPort } from './ports/licensing.port';
+export { PRODUCT_KEY_PATTERN } from './ports/product-key';
+export { SoftwareListQuery } from './projections/software-list.query';
+export { SOFTWARE_LIST_TABLE } from './projections/software-list.schema';
+export { SoftwareModule } from './software.module';
+export { SoftwarePortsModule } from './software-ports.module';
+export { softwareListProjection } from './projections/software-list.projection';

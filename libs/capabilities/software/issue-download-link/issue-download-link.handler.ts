@@ -1,0 +1,88 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { DownloadLinkIssued, orderDecider } from '@csp/domain';
+import { AppConfig, ProblemException } from '@csp/platform';
+import { CLOCK, Clock, newEntityId, StreamCommandExecutor } from '@csp/event-sourcing';
+import { DOWNLOAD_LINK_SIGNER, DownloadLinkSigner } from '../ports/download-link-signer.port';
+import { ACCESS } from '@csp/capabilities/partners';
+import { OrderAccess, orderStreamId } from '@csp/capabilities/orders';
+import { channelFor, parseSoftwareRef } from '../software-ref';
+import { IssueDownloadLinkCommand } from './issue-download-link.command';
+
+export interface IssuedLink {
+  uri: string;
+  expiresAt: string;
+  maxDownloads: number;
+  linkId: string;
+  position?: number;
+}
+
+/** "Copy link": a signed, expiring, revocable link to the bits that the partner can send to the customer. */
+@CommandHandler(IssueDownloadLinkCommand)
+export class IssueDownloadLinkHandler implements ICommandHandler<IssueDownloadLinkCommand, IssuedLink> {
+  constructor(
+    private readonly orders: OrderAccess,
+    private readonly executor: StreamCommandExecutor,
+    private readonly config: AppConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(DOWNLOAD_LINK_SIGNER) private readonly signer: DownloadLinkSigner,
+  ) {}
+
+  async execute(c: IssueDownloadLinkCommand): Promise<IssuedLink> {
+    const ref = parseSoftwareRef(c.softwareId);
+    const { relation, order, stream } = await this.orders.authorize(
+      c.principal,
+      c.customerId,
+      ref.orderId,
+      ACCESS.software,
+    );
+    const linkId = newEntityId('download-link');
+    const expiresAt = new Date(this.clock.now().getTime() + this.config.downloadLinkTtlDays * 86_400_000);
+    const result = await this.executor.execute(
+      orderStreamId(order.orderId),
+      orderDecider,
+      {
+        type: 'IssueDownloadLink',
+        data: {
+          lineItemNumber: ref.lineItemNumber,
+          version: c.version,
+          language: c.language,
+          bitness: c.bitness,
+          linkId,
+          expiresAt: expiresAt.toISOString(),
+          maxDownloads: this.config.downloadLinkMaxDownloads,
+          user: { userId: c.principal.userId, upn: c.principal.upn, tenantId: c.principal.tenantId },
+          channel: channelFor(relation),
+        },
+      },
+      { loaded: stream },
+    );
+    // On a replayed request the link recorded the first time is handed out again.
+    const issued = result.events.find((e): e is DownloadLinkIssued => e.type === 'DownloadLinkIssued');
+    if (!issued) {
+      // The request id's earlier events are not a link (an event from before commands were named in metadata).
+      throw new ProblemException(
+        422,
+        'request_id_reused',
+        'This MS-RequestId was already used for another command; send a new MS-RequestId for a new request.',
+      );
+    }
+    const token = this.signer.sign({
+      linkId: issued.data.linkId,
+      orderId: order.orderId,
+      customerId: order.customerId,
+      lineItemNumber: issued.data.lineItemNumber,
+      version: issued.data.version,
+      language: issued.data.language,
+      bitness: issued.data.bitness,
+      expiresAt: new Date(issued.data.expiresAt),
+    });
+    return {
+      uri: `${this.config.publicBaseUrl}/v1/downloads/${token}`,
+      expiresAt: issued.data.expiresAt,
+      maxDownloads: issued.data.maxDownloads,
+      linkId: issued.data.linkId,
+      position: result.position,
+    };
+  }
+}

@@ -1,0 +1,82 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { orderDecider } from '@csp/domain';
+import { LICENSING, LicensingPort } from '../ports/licensing.port';
+import { commandMetadata, StreamCommandExecutor } from '@csp/event-sourcing';
+import { ACCESS } from '@csp/capabilities/partners';
+import { OrderAccess, orderStreamId } from '@csp/capabilities/orders';
+import { channelFor, parseSoftwareRef } from '../software-ref';
+import { RevealKeyCommand } from './reveal-key.command';
+
+export interface RevealKeyResult {
+  productKey: string;
+  keyType: 'MAK';
+  version: string;
+  position?: number;
+}
+
+/**
+ * Shows a MAK product key. Every call, a retry included, is decided (line item, version, not cancelled) and
+ * recorded (KeyRevealed: who, channel, version, never the key); the key is returned only once its record is
+ * stored. The licensing port is asked first, so that a vendor's refusal (410) records nothing.
+ */
+@CommandHandler(RevealKeyCommand)
+export class RevealKeyHandler implements ICommandHandler<RevealKeyCommand, RevealKeyResult> {
+  constructor(
+    private readonly orders: OrderAccess,
+    private readonly executor: StreamCommandExecutor,
+    @Inject(LICENSING) private readonly licensing: LicensingPort,
+  ) {}
+
+  async execute(c: RevealKeyCommand): Promise<RevealKeyResult> {
+    const ref = parseSoftwareRef(c.softwareId);
+    const { relation, order, stream } = await this.orders.authorize(
+      c.principal,
+      c.customerId,
+      ref.orderId,
+      ACCESS.software,
+    );
+    // A retry also when its idempotency record is gone (purged): the stream knows this caller's request id.
+    const { requestId, userId, tenantId } = commandMetadata();
+    const retry =
+      c.retry ||
+      stream.events.some(
+        (e) =>
+          e.type === 'KeyRevealed' &&
+          e.metadata.requestId === requestId &&
+          e.metadata.userId === userId &&
+          e.metadata.tenantId === tenantId,
+      );
+    const line = order.lineItems.find((l) => l.lineItemNumber === ref.lineItemNumber);
+    // No such line: nothing to ask the vendor; the decision below refuses it (404).
+    const key = line
+      ? this.licensing.issueProductKey({
+          orderId: order.orderId,
+          lineItemNumber: ref.lineItemNumber,
+          offerId: line.offerId,
+          version: c.version,
+        })
+      : undefined;
+    // Not awaited yet: a refusal of the decision must win over the vendor's answer.
+    key?.catch(() => undefined);
+    const result = await this.executor.execute(
+      orderStreamId(order.orderId),
+      orderDecider,
+      {
+        type: 'RevealKey',
+        data: {
+          lineItemNumber: ref.lineItemNumber,
+          version: c.version,
+          keyType: c.keyType,
+          user: { userId: c.principal.userId, upn: c.principal.upn, tenantId: c.principal.tenantId },
+          channel: channelFor(relation),
+          ...(retry ? { retry: true } : {}),
+        },
+      },
+      { decideEveryTime: true, beforeAppend: () => key, loaded: stream },
+    );
+    if (!key) throw new Error('a key reveal was decided for a line item the order does not have');
+    const issued = await key;
+    return { productKey: issued.productKey, keyType: issued.keyType, version: c.version, position: result.position };
+  }
+}

@@ -1,0 +1,42 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Pool } from 'pg';
+import { DATABASE_POOL } from '@csp/event-sourcing';
+
+/** Attached files of support requests, kept in PostgreSQL beside the read models (bounded by the body limit). */
+@Injectable()
+export class SupportAttachmentStore {
+  constructor(@Inject(DATABASE_POOL) private readonly pool: Pool) {}
+
+  async migrate(): Promise<void> {
+    await this.pool.query(`
+      CREATE TABLE IF NOT EXISTS support_request_attachments (
+        support_request_id uuid NOT NULL,
+        ordinal integer NOT NULL,
+        file_name text NOT NULL,
+        content_type text NOT NULL,
+        sha256 text NOT NULL,
+        content bytea NOT NULL,
+        PRIMARY KEY (support_request_id, ordinal)
+      )`);
+  }
+
+  async save(
+    supportRequestId: string,
+    files: Array<{ fileName: string; contentType: string; sha256: string; content: Buffer }>,
+  ): Promise<void> {
+    if (files.length === 0) return;
+    await this.pool.query(
+      `INSERT INTO support_request_attachments (support_request_id, ordinal, file_name, content_type, sha256, content)
+       SELECT $1, o, f, c, s, d FROM unnest($2::int[], $3::text[], $4::text[], $5::text[], $6::bytea[]) AS t(o, f, c, s, d)
+       ON CONFLICT DO NOTHING`,
+      [
+        supportRequestId,
+        files.map((_, i) => i),
+        files.map((f) => f.fileName),
+        files.map((f) => f.contentType),
+        files.map((f) => f.sha256),
+        files.map((f) => f.content),
+      ],
+    );
+  }
+}

@@ -1,3 +1,0 @@
-export * from './kms-device-groups.schema';
-export * from './kms-device-groups.projection';
-export * from './kms-device-groups.query';

@@ -18,6 +18,31 @@ export default tseslint.config(
     },
   },
   {
+    // The validated config (libs/platform/src/config) is the only reader of the environment; the app entry
+    // points hand it over. Tests, benchmarks and scripts set up their own processes.
+    files: ['**/*.ts'],
+    ignores: [
+      'libs/platform/src/config/**',
+      'apps/*/src/main.ts',
+      'apps/cli/src/*.ts',
+      'test/**',
+      'bench/**',
+      'scripts/**',
+      '**/*.spec.ts',
+    ],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        {
+          object: 'process',
+          property: 'env',
+          message:
+            'Read settings through the validated config (libs/platform/src/config), the only reader of process.env.',
+        },
+      ],
+    },
+  },
+  {
     // Tests, benchmarks and CLIs talk to the terminal on purpose.
     files: ['test/**/*.ts', 'bench/**/*.ts', 'apps/cli/**/*.ts', '**/*.spec.ts'],
     rules: { 'no-console': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },

@@ -1,7 +1,7 @@
 /**
  * `npm run bench` — every workload of issue 6, a table, and bench/results.json (a flat object of numbers).
  *   npm run bench                     all workloads
- *   npm run bench -- store http       some of them (store, http, lag, propagation, activity, replay, audit)
+ *   npm run bench -- store http       some of them (store, http, lag, propagation, activity, replay, audit, keypool)
  *   npm run bench -- store --store embedded
  * Needs the machine's PostgreSQL (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres) and
  * Redis (BENCH_REDIS_URL, default redis://127.0.0.1:6379); sends traffic to 127.0.0.1 only. Everything it
@@ -19,6 +19,7 @@ import { runHttpBench } from './workloads/http.bench';
 import { runLagBench } from './workloads/lag.bench';
 import { runPropagationBench } from './workloads/propagation.bench';
 import { runReplayBench } from './workloads/replay.bench';
+import { runKeypoolBench } from './workloads/keypool.bench';
 import { runAuditBench } from './workloads/audit.bench';
 import { formatJson, mergeBenchMeta, mergeBenchResults, type WorkloadRunMeta } from './support/bench-results';
 import { WorkloadSkipped } from './support/skipped';
@@ -97,6 +98,15 @@ async function main(): Promise<void> {
         'audit_place_order_cost_pct',
       ],
       run: runAuditBench,
+    },
+    keypool: {
+      keys: [
+        'keypool_import_keys_per_s',
+        'keypool_import_peak_rss_mb',
+        'keypool_reveal_pool_rps',
+        'keypool_reveal_derived_rps',
+      ],
+      run: runKeypoolBench,
     },
   };
   const unknown = names.filter((n) => !(n in workloads));

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { randomMak } from '../support/product-keys';
 import { Caller, newTenant, startTestApp, TestApp, TestResponse } from '../support/app';
 import { DigestProducer } from '@csp/capabilities/audit-trail';
 import { dropWarningsQueue } from '../kms-migration/kms-migration-helpers';
@@ -146,7 +147,9 @@ describe('authorization matrix (DOMAIN.md role table)', () => {
       .replace('{auditEventId}', auditEventId)
       .replace('{now}', encodeURIComponent(new Date().toISOString()))
       .replace('{period}', new Date().toISOString().slice(0, 7))
-      .replace('{closedPeriod}', monthsAgo(1));
+      .replace('{closedPeriod}', monthsAgo(1))
+      .replace('{offerId}', OFFERS.perpetual)
+      .replace('{version}', '2022');
     if (route === 'POST /v1/customers')
       return { method, path, body: { companyName: 'Matrix', domain: uniqueDomain('matrix'), country: 'DE' } };
     if (route === 'POST /v1/supportrequests') return { method, path, body: supportBody() };
@@ -171,6 +174,13 @@ describe('authorization matrix (DOMAIN.md role table)', () => {
         headers: { 'content-type': 'text/csv' },
       };
     if (route.endsWith('/makdeployments')) return { method, path, body: { method: 'manual' } };
+    if (route === 'POST /v1/keypool/imports')
+      return {
+        method,
+        path,
+        body: { keys: [{ offerId: OFFERS.perpetual, version: '2022', productKey: randomMak() }] },
+      };
+    if (route.endsWith('/lowwatermark')) return { method, path, body: { lowWatermark: 5 } };
     return { method, path };
   };
 
@@ -218,7 +228,7 @@ describe('authorization matrix (DOMAIN.md role table)', () => {
   });
 
   // A refusal is decided before the body is read: a bad body gets 400 only from a caller allowed to send it.
-  const writeRows = MATRIX.filter((spec) => /^(POST|PATCH) /.test(spec.route)).flatMap((spec) =>
+  const writeRows = MATRIX.filter((spec) => /^(POST|PATCH|PUT) /.test(spec.route)).flatMap((spec) =>
     CALLERS.map((caller) => {
       const status = expectedStatus(spec, caller);
       const bad = spec.route.endsWith('/import') ? 415 : 400;

@@ -91,6 +91,10 @@ export const MATRIX: readonly RouteSpec[] = [
   { route: `POST ${kms}/devicegroups`,                             ok: 201, partner: ['AdminAgent'],  customer: NONE,           foreign: 404 },
   { route: `POST ${kms}/devicegroups/import`,                      ok: 201, partner: ['AdminAgent'],  customer: NONE,           foreign: 404 },
   { route: `POST ${kms}/devicegroups/{groupId}/makdeployments`,    ok: 201, partner: ['AdminAgent'],  customer: NONE,           foreign: 404 },
+  // key pool: the partner's AdminAgent imports and tunes; its Auditor also reads the stock (each its own pool)
+  { route: 'POST /v1/keypool/imports',                             ok: 201, partner: ['AdminAgent'],  customer: NONE,           foreign: 'own' },
+  { route: 'GET /v1/keypool/stock',                                ok: 200, partner: ['AdminAgent', 'Auditor'], customer: NONE, foreign: 'own' },
+  { route: 'PUT /v1/keypool/stock/{offerId}/{version}/lowwatermark', ok: 200, partner: ['AdminAgent'], customer: NONE,          foreign: 'own' },
   // operations (the operator surface, /metrics and /admin/queues, has its own credential and suite)
   { route: 'GET /health/live',                                     ok: 200, partner: 'any',           customer: 'any',          foreign: 'own', public: true },
   { route: 'GET /health/ready',                                    ok: 200, partner: 'any',           customer: 'any',          foreign: 'own', public: true },

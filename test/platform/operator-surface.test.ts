@@ -15,6 +15,9 @@ const basic = (password: string, user = 'ops'): Record<string, string> => ({
 const production = (partner: string, env: Record<string, string> = {}): Record<string, string> => ({
   NODE_ENV: 'production',
   PARTNER_TENANTS: partner,
+  // Tests run on derived keys (the key-pool suites run pool mode on their own).
+  LICENSING_ADAPTER: 'derived',
+  ALLOW_DERIVED_KEYS: 'true',
   ...env,
 });
 

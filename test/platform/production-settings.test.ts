@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { ROOT, sourceEntryArgs } from '../support/source-process';
 
 const SECRET = 'production-secret-for-the-start-up-test-0123456789';
+const KEK = Buffer.alloc(32, 7).toString('base64');
 /** apps/api/src/main.ts as `npm start` runs it, compiled on the fly by swc (the jest transform). */
 
 function start(env: Record<string, string>): Promise<{ code: number | null; stderr: string; stdout: string }> {
@@ -21,6 +22,7 @@ function start(env: Record<string, string>): Promise<{ code: number | null; stde
       LINK_SIGNING_SECRET: SECRET,
       // The partner registry's own production setting, so that only the setting under test is missing.
       PARTNER_TENANTS: '6f1c3a52-0d5e-4d2b-9a53-6a4c5d1e8b01',
+      KEY_ENCRYPTION_KEYS: `k1:${KEK}`,
       AUDIT_SIGNING_KEYS: 'test-audit:MC4CAQAwBQYDK2VwBCIEIM8y9bL6hyV9AMuo1+eNjFs4VGLZhayqtEZCL4O4cdnI',
       ...env,
     },
@@ -78,6 +80,18 @@ describe('production start-up refuses unsafe settings', () => {
     [
       { ...JWKS, PARTNER_TENANTS: '' },
       'Configuration error: PARTNER_TENANTS is required in production: the partner tenant GUIDs this service serves, as guid[:name],...',
+    ],
+    [
+      { ...JWKS, LICENSING_ADAPTER: 'derived' },
+      'Configuration error: LICENSING_ADAPTER is "derived" in production: derived keys are not real vendor keys; use "pool" or set ALLOW_DERIVED_KEYS=true',
+    ],
+    [
+      { ...JWKS, KEY_ENCRYPTION_KEYS: '' },
+      'Configuration error: KEY_ENCRYPTION_KEYS is required when LICENSING_ADAPTER=pool: kid:base64-of-32-bytes,... (the first encrypts)',
+    ],
+    [
+      { ...JWKS, KEY_ENCRYPTION_KEYS: 'k1:dG9vLXNob3J0' },
+      'Configuration error: KEY_ENCRYPTION_KEYS kid "k1" must be the base64 of exactly 32 random bytes',
     ],
   ])(
     '%j',

@@ -75,6 +75,8 @@ export async function startTestApp(
     DATA_DIR: dataDir,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     RATE_LIMIT_PER_MINUTE: '0',
+    // Derived keys by default (LICENSING_ADAPTER unset outside production); a KEK so that the pool can import.
+    KEY_ENCRYPTION_KEYS: `t1:${Buffer.alloc(32, 0x5a).toString('base64')}`,
     ...options.env,
   });
   const app = await createHttpApp(ApiModule.forRoot(config, { withWorker: true, clock }), config, { swagger: {} });

@@ -8,6 +8,7 @@ import { CreditFeedModule, CreditsModule } from '@csp/capabilities/credits';
 import { CustomersModule } from '@csp/capabilities/customers';
 import { EventHistoryModule } from '@csp/capabilities/event-history';
 import { HealthModule } from '@csp/capabilities/health';
+import { KeyPoolModule } from '@csp/capabilities/key-pool';
 import { KmsMigrationModule } from '@csp/capabilities/kms-migration';
 import { OrdersModule } from '@csp/capabilities/orders';
 import { PartnersModule } from '@csp/capabilities/partners';
@@ -54,6 +55,7 @@ export class ApiModule implements OnModuleInit {
         CatalogModule,
         OrdersModule,
         SoftwareModule,
+        KeyPoolModule,
         SupportModule,
         AuditTrailModule,
         CreditFeedModule,

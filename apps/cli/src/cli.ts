@@ -5,6 +5,10 @@
  * Registers a partner tenant (PartnerRegistered in partner-<guid>, once) in the event store the service uses
  * (DATABASE_URL, EVENTSTORE_URL, DATA_DIR). The running api sees it on the partner's next request, no restart.
  * Exit 0: registered (or registered already); 1: refused; 2: could not run. Imports no Nest module (tsx runs it).
+ *   npm run cli -- keys rewrap
+ * Re-wraps every pooled key's data key under the current KEK (the first of KEY_ENCRYPTION_KEYS): resumable,
+ * idempotent, with a progress bar and a final count. Exit 0: done; 1: records left under a KEK no longer
+ * configured, or failing authentication (listed, not changed).
  */
 import { userInfo } from 'node:os';
 import { Command, InvalidArgumentError } from 'commander';
@@ -12,6 +16,7 @@ import { defaultDomainContext, DomainError } from '@csp/domain';
 import { openEventStore } from '@csp/event-sourcing';
 import { isGuid } from '../../../libs/platform/src/auth/principal';
 import { registerPartner } from '../../../libs/capabilities/partners/register-partner/register-partner';
+import { rewrapCommand } from './keys-rewrap';
 
 const guid = (value: string): string => {
   if (!isGuid(value))
@@ -58,6 +63,14 @@ export async function runCli(
       } finally {
         await handle.close();
       }
+    });
+  program
+    .command('keys')
+    .description('the key pool')
+    .command('rewrap')
+    .description('re-wrap every data key under the current KEK (resumable, idempotent)')
+    .action(async () => {
+      code = await rewrapCommand(env, print);
     });
   await program.parseAsync(argv);
   return code;

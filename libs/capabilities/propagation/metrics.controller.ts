@@ -1,5 +1,6 @@
 import { Controller, Get, Header, Headers, NotFoundException, Res, UnauthorizedException } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { register } from 'prom-client';
 import type { FastifyReply } from 'fastify';
 import { ApiProblems, AppConfig, Public, SkipRateLimit } from '@csp/platform';
 import { PropagationMetrics } from './metrics/propagation.metrics';
@@ -56,6 +57,7 @@ export class MetricsController {
         throw new UnauthorizedException('Send Authorization: Bearer <METRICS_TOKEN>.');
       }
     }
-    return this.metrics.metrics();
+    // The process-wide registry holds the other capabilities' metrics (the key pool's).
+    return `${await this.metrics.metrics()}${await register.metrics()}`;
   }
 }

@@ -1,13 +1,16 @@
 import { Global, Module } from '@nestjs/common';
 import type { Pool } from 'pg';
-import { CLOCK, type Clock, DATABASE_POOL } from '@csp/event-sourcing';
+import { createPoolLicensing } from '@csp/capabilities/key-pool';
+import type { DomainData } from '@csp/domain';
+import { EVENT_STORE, type EventStore } from '@csp/event-store';
+import { CLOCK, type Clock, DATABASE_POOL, DOMAIN_DATA } from '@csp/event-sourcing';
 import { AppConfig } from '@csp/platform';
 import { DerivedMakLicensingAdapter } from './adapters/derived-mak-licensing.adapter';
 import { HmacDownloadLinkSigner } from './adapters/hmac-download-link.signer';
 import { LocalArtifactStore } from './adapters/local-artifact.store';
 import { ARTIFACT_STORE } from './ports/artifact-store.port';
 import { DOWNLOAD_LINK_SIGNER } from './ports/download-link-signer.port';
-import { LICENSING } from './ports/licensing.port';
+import { LICENSING, ProductKeyRevokedError, type LicensingPort } from './ports/licensing.port';
 
 /**
  * The default adapters of software's ports (licensing, link signing, artifacts), chosen from the configuration.
@@ -18,8 +21,24 @@ import { LICENSING } from './ports/licensing.port';
   providers: [
     {
       provide: LICENSING,
-      inject: [AppConfig, DATABASE_POOL, CLOCK],
-      useFactory: async (config: AppConfig, pool: Pool, clock: Clock): Promise<DerivedMakLicensingAdapter> => {
+      inject: [AppConfig, DATABASE_POOL, CLOCK, EVENT_STORE, DOMAIN_DATA],
+      useFactory: async (
+        config: AppConfig,
+        pool: Pool,
+        clock: Clock,
+        store: EventStore,
+        data: DomainData,
+      ): Promise<LicensingPort> => {
+        // LICENSING_ADAPTER=pool (production's default): keys from the partner's key pool (issue 15).
+        if (config.keyCustody.adapter === 'pool')
+          return createPoolLicensing({
+            config,
+            pool,
+            store,
+            clock,
+            data,
+            revokedError: (orderId, line) => new ProductKeyRevokedError(orderId, line),
+          });
         const adapter = new DerivedMakLicensingAdapter({ secret: config.keyDerivationSecret, pool, clock });
         await adapter.migrate();
         return adapter;

@@ -89,6 +89,7 @@ export class SoftwareController {
     { status: 409, description: '`key_pool_exhausted`' },
     { status: 410, description: '`revoked` after cancellation' },
     422,
+    { status: 503, description: '`key_unavailable`: the pooled key failed its integrity check and was not served' },
   )
   async revealKey(
     @CurrentPrincipal() principal: Principal,

@@ -51,6 +51,8 @@ export * from './kms-migration';
 
 export * from './partners';
 
+export * from './key-pool';
+
 export * from './streams/stream-declaration';
 export * from './streams/stream-registry';
 export * from './streams/stream-deciders';

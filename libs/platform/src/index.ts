@@ -16,6 +16,8 @@ export type {
   PropagationSettings,
 } from './config/app-config';
 export { ConfigError } from './config/config.error';
+export { LICENSING_ADAPTERS, keyEncryptionKeysFrom } from './config/key-custody-config';
+export type { KeyCustodySettings, LicensingAdapterName } from './config/key-custody-config';
 export { loadStorageConfig, type StorageSettings } from './config/storage-config';
 export { resolveSecret, LOCAL_SECRET_FILES, MIN_SECRET_LENGTH } from './config/local-secret';
 export type { LocalSecretName, ResolvedSecret } from './config/local-secret';

@@ -231,6 +231,66 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/keypool/imports': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Import MAK keys into the pool: all or nothing
+     * @description JSON `{ keys: [ { offerId, version, productKey } ] }` or `text/csv` with the header `offerId,version,productKey`; at most 100000 keys. Every bad row is reported (row number, field, masked key `XXXXX-…-ABCDE`): unknown offer, a version the offer lacks, a malformed MAK, a duplicate within the file or of a key already in the pool (by SHA-256 fingerprint); one bad row imports nothing. Keys are encrypted at rest; the response and the KeysImported events carry counts and fingerprints only.
+     */
+    post: operations['KeyPoolController_import'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/keypool/stock': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Stock of the pool per offer and version: available, assigned, revoked, low watermark
+     * @description Counted from the vault itself. An offer and version with a watermark but no key yet is listed with zeros.
+     */
+    get: operations['KeyPoolController_list'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/keypool/stock/{offerId}/{version}/lowwatermark': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /**
+     * Set the low watermark of an offer and version
+     * @description Below it, the pool of that offer and version is low: `low: true` and the metric csp_keypool_low{offer,version} = 1.
+     */
+    put: operations['KeyPoolController_setLowWatermark'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/supportrequests': {
     parameters: {
       query?: never;
@@ -1266,6 +1326,85 @@ export interface components {
       maxDownloads: number;
       /** @description The link’s id in the activity log (LinkId) */
       linkId: string;
+    };
+    /** @description One key of an import */
+    KeyImportRow: {
+      /**
+       * @description Offer id `{productId}:{skuId}:{availabilityId}`
+       * @example DG7GMGF0D7FV:0001:DG7GMGF0D7FW
+       */
+      offerId: string;
+      /**
+       * @description One of the offer’s versions
+       * @example 2022
+       */
+      version: string;
+      /**
+       * @description The MAK: 5 groups of 5 characters of BCDFGHJKMPQRTVWXY2346789
+       * @example XXXXX-XXXXX-XXXXX-XXXXX-XXXXX
+       */
+      productKey: string;
+    };
+    KeyImportRequest: {
+      keys: components['schemas']['KeyImportRow'][];
+    };
+    /** @description Keys of one offer and version in an import */
+    ImportedKeyCount: {
+      /**
+       * @description Offer id `{productId}:{skuId}:{availabilityId}`
+       * @example DG7GMGF0D7FV:0001:DG7GMGF0D7FW
+       */
+      offerId: string;
+      /** @example 2022 */
+      version: string;
+      /** @example 250 */
+      count: number;
+    };
+    /** @description An import into the key pool: counts only, never a key */
+    KeyImport: {
+      /** Format: uuid */
+      importId: string;
+      /** @example 250 */
+      imported: number;
+      byOffer: components['schemas']['ImportedKeyCount'][];
+    };
+    /** @description The pool of one offer and version */
+    KeyStock: {
+      /**
+       * @description Offer id `{productId}:{skuId}:{availabilityId}`
+       * @example DG7GMGF0D7FV:0001:DG7GMGF0D7FW
+       */
+      offerId: string;
+      /** @example Windows Server 2022 Standard */
+      friendlyName: string;
+      /** @example 2022 */
+      version: string;
+      /** @description Keys no order line holds yet */
+      available: number;
+      /** @description Keys assigned to an order line (shown at least once or about to be) */
+      assigned: number;
+      /** @description Keys of cancelled lines: burnt, never back to stock */
+      revoked: number;
+      /** @description Records that failed their integrity check when first taken: never served, out of stock */
+      quarantined: number;
+      /** @description Below this many available keys the pool is low */
+      lowWatermark: number;
+      /** @description available < lowWatermark (the metric csp_keypool_low is 1) */
+      low: boolean;
+    };
+    KeyStockCollection: {
+      /** @description Items in the whole list (all pages) */
+      totalCount: number;
+      items: components['schemas']['KeyStock'][];
+      links: components['schemas']['CollectionLinks'];
+      attributes: components['schemas']['CollectionAttributes'];
+    };
+    SetLowWatermarkRequest: {
+      /**
+       * @description 0: never low
+       * @example 25
+       */
+      lowWatermark: number;
     };
     MoneyDto: {
       /** @example 1234.50 */
@@ -3890,7 +4029,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description A backing service is unavailable; retry after `Retry-After` seconds */
+      /** @description A backing service is unavailable; retry after `Retry-After` seconds: `key_unavailable`: the pooled key failed its integrity check and was not served */
       503: {
         headers: {
           'MS-RequestId': components['headers']['RequestId'];
@@ -4191,6 +4330,492 @@ export interface operations {
            *       "status": 410,
            *       "detail": "The software was cancelled: its key and links are revoked.",
            *       "code": "revoked"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  KeyPoolController_import: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description GUID. A retry with the same value, route and body returns the first response and has no second effect; the same value with another route or body is 422 request_id_reused. */
+        'MS-RequestId'?: string;
+        /** @description Echoed; generated when absent. */
+        'MS-CorrelationId'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['KeyImportRequest'] | string;
+        'text/csv': components['schemas']['KeyImportRequest'] | string;
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          'X-Event-Position': components['headers']['EventPosition'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['KeyImport'];
+        };
+      };
+      /** @description Bad input: malformed JSON, an unknown field, a wrong type or an out-of-range value (`errors` names each field) */
+      400: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:validation_failed",
+           *       "title": "Bad Request",
+           *       "status": 400,
+           *       "detail": "lineItems[0].quantity must not be less than 1",
+           *       "code": "validation_failed",
+           *       "errors": [
+           *         {
+           *           "field": "lineItems[0].quantity",
+           *           "message": "lineItems[0].quantity must not be less than 1"
+           *         }
+           *       ]
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No bearer token, or a bad or expired one */
+      401: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:unauthorized",
+           *       "title": "Unauthorized",
+           *       "status": 401,
+           *       "detail": "This operation needs a bearer token.",
+           *       "code": "unauthorized"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller does not have a role this operation needs */
+      403: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This operation needs one of the roles AdminAgent.",
+           *       "code": "forbidden"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The resource’s state refuses the command: no key-encryption key configured, or a concurrent import of the same keys */
+      409: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:cancellation_window_passed",
+           *       "title": "Conflict",
+           *       "status": 409,
+           *       "detail": "The cancellation window closed at 2024-07-01T10:00:00.000Z.",
+           *       "code": "cancellation_window_passed",
+           *       "closedAt": "2024-07-01T10:00:00.000Z"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is larger than the limit */
+      413: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:payload_too_large",
+           *       "title": "Content Too Large",
+           *       "status": 413,
+           *       "detail": "Content Too Large.",
+           *       "code": "payload_too_large"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Understood but refused by a business rule (`code` names it) */
+      422: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:request_id_reused",
+           *       "title": "Unprocessable Content",
+           *       "status": 422,
+           *       "detail": "This MS-RequestId was used for another request.",
+           *       "code": "request_id_reused"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Over the per-tenant rate limit; retry after `Retry-After` seconds */
+      429: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:rate_limited",
+           *       "title": "Too Many Requests",
+           *       "status": 429,
+           *       "detail": "Too many requests: the limit is 500 per minute.",
+           *       "code": "rate_limited"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A backing service is unavailable; retry after `Retry-After` seconds */
+      503: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:service_unavailable",
+           *       "title": "Service Unavailable",
+           *       "status": 503,
+           *       "detail": "A backing service is unavailable; retry shortly.",
+           *       "code": "service_unavailable"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  KeyPoolController_list: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Echoed; generated when absent. */
+        'MS-CorrelationId'?: string;
+        /** @description Echoed; generated when absent. Retries of a command reuse it. */
+        'MS-RequestId'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['KeyStockCollection'];
+        };
+      };
+      /** @description No bearer token, or a bad or expired one */
+      401: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:unauthorized",
+           *       "title": "Unauthorized",
+           *       "status": 401,
+           *       "detail": "This operation needs a bearer token.",
+           *       "code": "unauthorized"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller does not have a role this operation needs */
+      403: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This operation needs one of the roles AdminAgent.",
+           *       "code": "forbidden"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Over the per-tenant rate limit; retry after `Retry-After` seconds */
+      429: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:rate_limited",
+           *       "title": "Too Many Requests",
+           *       "status": 429,
+           *       "detail": "Too many requests: the limit is 500 per minute.",
+           *       "code": "rate_limited"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A backing service is unavailable; retry after `Retry-After` seconds */
+      503: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:service_unavailable",
+           *       "title": "Service Unavailable",
+           *       "status": 503,
+           *       "detail": "A backing service is unavailable; retry shortly.",
+           *       "code": "service_unavailable"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  KeyPoolController_setLowWatermark: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description GUID. A retry with the same value, route and body returns the first response and has no second effect; the same value with another route or body is 422 request_id_reused. */
+        'MS-RequestId'?: string;
+        /** @description Echoed; generated when absent. */
+        'MS-CorrelationId'?: string;
+      };
+      path: {
+        offerId: string;
+        version: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['SetLowWatermarkRequest'];
+      };
+    };
+    responses: {
+      /** @description The stock of that offer and version, with its new watermark */
+      200: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          'X-Event-Position': components['headers']['EventPosition'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['KeyStock'];
+        };
+      };
+      /** @description Bad input: malformed JSON, an unknown field, a wrong type or an out-of-range value (`errors` names each field) */
+      400: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:validation_failed",
+           *       "title": "Bad Request",
+           *       "status": 400,
+           *       "detail": "lineItems[0].quantity must not be less than 1",
+           *       "code": "validation_failed",
+           *       "errors": [
+           *         {
+           *           "field": "lineItems[0].quantity",
+           *           "message": "lineItems[0].quantity must not be less than 1"
+           *         }
+           *       ]
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No bearer token, or a bad or expired one */
+      401: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:unauthorized",
+           *       "title": "Unauthorized",
+           *       "status": 401,
+           *       "detail": "This operation needs a bearer token.",
+           *       "code": "unauthorized"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller does not have a role this operation needs */
+      403: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This operation needs one of the roles AdminAgent.",
+           *       "code": "forbidden"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (another tenant’s resources are not found either): not a software offer of the catalog */
+      404: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:order_not_found",
+           *       "title": "Not Found",
+           *       "status": 404,
+           *       "detail": "No order 3f2b8c1e-5d4a-4e7b-9c0d-1a2b3c4d5e6f was found.",
+           *       "code": "order_not_found"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Understood but refused by a business rule (`code` names it) */
+      422: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:request_id_reused",
+           *       "title": "Unprocessable Content",
+           *       "status": 422,
+           *       "detail": "This MS-RequestId was used for another request.",
+           *       "code": "request_id_reused"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Over the per-tenant rate limit; retry after `Retry-After` seconds */
+      429: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:rate_limited",
+           *       "title": "Too Many Requests",
+           *       "status": 429,
+           *       "detail": "Too many requests: the limit is 500 per minute.",
+           *       "code": "rate_limited"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A backing service is unavailable; retry after `Retry-After` seconds */
+      503: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:service_unavailable",
+           *       "title": "Service Unavailable",
+           *       "status": 503,
+           *       "detail": "A backing service is unavailable; retry shortly.",
+           *       "code": "service_unavailable"
            *     }
            */
           'application/problem+json': components['schemas']['Problem'];

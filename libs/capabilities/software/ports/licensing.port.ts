@@ -11,12 +11,18 @@ export interface IssueProductKeyRequest {
   lineItemNumber: number;
   offerId: string;
   version: string;
+  /** The order's partner: whose key pool a pool adapter takes the key from. */
+  partnerTenantId?: string;
+  /** The line's quantity: the activations the key covers (one MAK per line and version). */
+  quantity?: number;
 }
 
 export interface IssuedProductKey {
   /** Clear text: show it to the caller, never log it (see maskProductKey) nor put it in an event. */
   productKey: string;
   keyType: ProductKeyType;
+  /** SHA-256 of the key, when the adapter holds keys (never the key itself). */
+  keyFingerprint?: string;
 }
 
 export interface RevokeKeysRequest {
@@ -30,6 +36,11 @@ export interface LineItemRef {
 }
 
 export interface LicensingPort {
+  /**
+   * True when issuing takes something from stock (the key pool): the caller then asks only once its own decision
+   * allowed the reveal, so that a refused request takes nothing. Derived keys cost nothing and are asked early.
+   */
+  readonly assignsOnIssue?: boolean;
   /** Same inputs, same key. Rejects with ProductKeyRevokedError when the vendor revoked the line item. */
   issueProductKey(request: IssueProductKeyRequest): Promise<IssuedProductKey>;
   /** Idempotent: revoking twice, or a subset again, is not an error. */

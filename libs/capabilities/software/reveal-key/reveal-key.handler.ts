@@ -49,15 +49,21 @@ export class RevealKeyHandler implements ICommandHandler<RevealKeyCommand, Revea
       );
     const line = order.lineItems.find((l) => l.lineItemNumber === ref.lineItemNumber);
     // No such line: nothing to ask the vendor; the decision below refuses it (404).
-    const key = line
-      ? this.licensing.issueProductKey({
-          orderId: order.orderId,
-          lineItemNumber: ref.lineItemNumber,
-          offerId: line.offerId,
-          version: c.version,
-        })
+    const issue = line
+      ? () =>
+          this.licensing.issueProductKey({
+            orderId: order.orderId,
+            lineItemNumber: ref.lineItemNumber,
+            offerId: line.offerId,
+            version: c.version,
+            partnerTenantId: order.partnerTenantId,
+            quantity: line.quantity,
+          })
       : undefined;
-    // Not awaited yet: a refusal of the decision must win over the vendor's answer.
+    // Derived keys are asked at once, not awaited yet: a refusal of the decision must win over the vendor's
+    // answer. A pool adapter takes a key from stock, so it is asked only once the reveal is decided (and again
+    // after a version conflict: the same line gets the same key).
+    let key = this.licensing.assignsOnIssue ? undefined : issue?.();
     key?.catch(() => undefined);
     const result = await this.executor.execute(
       orderStreamId(order.orderId),
@@ -73,7 +79,11 @@ export class RevealKeyHandler implements ICommandHandler<RevealKeyCommand, Revea
           ...(retry ? { retry: true } : {}),
         },
       },
-      { decideEveryTime: true, beforeAppend: () => key, loaded: stream },
+      {
+        decideEveryTime: true,
+        beforeAppend: () => (this.licensing.assignsOnIssue ? (key = issue?.()) : key),
+        loaded: stream,
+      },
     );
     if (!key) throw new Error('a key reveal was decided for a line item the order does not have');
     const issued = await key;

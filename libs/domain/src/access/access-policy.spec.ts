@@ -36,6 +36,9 @@ const TABLE: Record<Permission, { partner: readonly string[] | 'any'; customer: 
   manageWebhooks: { partner: ['BillingAdmin'], customer: [] },
   readKmsMigration: { partner: ['AdminAgent'], customer: ['GlobalAdmin'] },
   writeKmsMigration: { partner: ['AdminAgent'], customer: [] },
+  importKeys: { partner: ['AdminAgent'], customer: [] },
+  readKeyStock: { partner: ['AdminAgent', 'Auditor'], customer: [] },
+  tuneKeyStock: { partner: ['AdminAgent'], customer: [] },
 };
 
 const ROLE_SETS: string[][] = [...TENANT_ROLES.map((r) => [r]), [], ['SomethingElse']];

@@ -68,6 +68,10 @@ export const PERMISSIONS = {
   /** The customer follows its own migration (issue 7's decision); only the partner's AdminAgent changes it. */
   readKmsMigration: { scope: 'customer', partner: ['AdminAgent'], customer: ['GlobalAdmin'] },
   writeKmsMigration: { scope: 'customer', partner: ['AdminAgent'], customer: NOBODY },
+  /** The key pool (issue 15): the partner's AdminAgent imports and tunes; its Auditor also reads the stock. */
+  importKeys: { scope: 'tenant', partner: ['AdminAgent'], customer: NOBODY },
+  readKeyStock: { scope: 'tenant', partner: ['AdminAgent', 'Auditor'], customer: NOBODY },
+  tuneKeyStock: { scope: 'tenant', partner: ['AdminAgent'], customer: NOBODY },
 } as const satisfies Record<string, PermissionRule>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -13,6 +13,9 @@ import { partnerDecider } from '../partners/partner.decide';
 import { supportRequestDecider } from '../support/support-request.decide';
 import { statementDecider } from '../credits/statement.decide';
 import { webhookEndpointDecider } from '../webhooks/webhook-endpoint.decide';
+import { keyImportDecider } from '../key-pool/key-import.decide';
+import { keyPoolSettingsDecider } from '../key-pool/key-stock';
+import { poolKeyDecider } from '../key-pool/pool-key.decide';
 import { declareStream } from './stream-declaration';
 
 const lowercase = (id: string): string => id.toLowerCase();
@@ -38,6 +41,12 @@ export const STREAMS = {
   webhookEndpoint: declareStream({ prefix: 'webhook-endpoint-', decider: webhookEndpointDecider }),
   /** `statement-{partner guid}-{YYYY-MM}`: a partner's closed month, one StatementClosed, never changed. */
   statement: declareStream({ prefix: 'statement-', decider: statementDecider, normalizeId: lowercase }),
+  /** `keypool-{partner guid}`: a partner's key-pool settings (low watermarks). */
+  keyPool: declareStream({ prefix: 'keypool-', decider: keyPoolSettingsDecider, normalizeId: lowercase }),
+  /** `keypool-import-{import id}`: one import into a partner's pool (KeysImported: counts and fingerprints). */
+  keyImport: declareStream({ prefix: 'keypool-import-', decider: keyImportDecider }),
+  /** `keypool-key-{record id}`: one pool record's custody (KeyAssigned, KeyAssignmentRevoked). */
+  poolKey: declareStream({ prefix: 'keypool-key-', decider: poolKeyDecider }),
 } as const;
 
 export type StreamType = keyof typeof STREAMS;

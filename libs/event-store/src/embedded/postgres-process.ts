@@ -32,7 +32,8 @@ function spawnAs(
 ): ChildProcess {
   const child = spawn(file, args, {
     ...(identity ? { uid: identity.uid, gid: identity.gid } : {}),
-    // Messages in English: readiness is read from them.
+    // Messages in English: readiness is read from them. The child inherits the environment; no setting is read here.
+    // eslint-disable-next-line no-restricted-properties
     env: { ...process.env, LC_MESSAGES: 'C' },
     stdio: ['ignore', 'pipe', 'pipe'],
     // Its own process group: a Ctrl-C or a group-wide SIGTERM reaches the service, which stops PostgreSQL last.

@@ -8,7 +8,11 @@ const SECRET = 'x'.repeat(32);
 const secrets = { AUTH_JWT_SECRET: SECRET, KEY_DERIVATION_SECRET: SECRET, LINK_SIGNING_SECRET: SECRET };
 const PARTNER_A = '3f2b8c1e-5d4a-4e7b-9c0d-1a2b3c4d5e6f';
 const AUDIT_KEYS = 'test-audit:MC4CAQAwBQYDK2VwBCIEIM8y9bL6hyV9AMuo1+eNjFs4VGLZhayqtEZCL4O4cdnI';
-const partners = { PARTNER_TENANTS: PARTNER_A, AUDIT_SIGNING_KEYS: AUDIT_KEYS };
+const partners = {
+  PARTNER_TENANTS: PARTNER_A,
+  AUDIT_SIGNING_KEYS: AUDIT_KEYS,
+  KEY_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 7).toString('base64')}`,
+};
 
 describe('loadConfig', () => {
   let dir: string;

@@ -14,6 +14,7 @@ const prod = {
   LINK_SIGNING_SECRET: SECRET,
   // The partner registry's production setting (ignored where it is not read yet).
   PARTNER_TENANTS: '6f1c3a52-0d5e-4d2b-9a53-6a4c5d1e8b01',
+  KEY_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 7).toString('base64')}`,
   AUDIT_SIGNING_KEYS: 'test-audit:MC4CAQAwBQYDK2VwBCIEIM8y9bL6hyV9AMuo1+eNjFs4VGLZhayqtEZCL4O4cdnI',
 };
 const jwks = {

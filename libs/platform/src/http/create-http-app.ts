@@ -55,6 +55,16 @@ export async function createHttpApp(
   });
   const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
 
+  // Before Nest registers its routes: the routes whose bodies may exceed BODY_LIMIT_BYTES (a 100,000-key import).
+  const routeBodyLimits: Record<string, number> = {
+    'POST /v1/keypool/imports': config.keyCustody.importBodyLimitBytes,
+  };
+  fastify.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) {
+      const limit = routeBodyLimits[`${method} ${route.url}`];
+      if (limit !== undefined) route.bodyLimit = limit;
+    }
+  });
   registerRequestContextHooks(fastify);
   registerJsonBodyParser(fastify);
   if (options.logRequests !== false) registerRequestLogging(fastify, logger);

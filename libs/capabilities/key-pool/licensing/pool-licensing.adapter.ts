@@ -1,0 +1,196 @@
+import { activationsFor, shortFingerprint, type DomainContext, type PoolKeyCommand } from '@csp/domain';
+import type { EventStore } from '@csp/event-store';
+import type { Pool } from 'pg';
+import { KeyDecryptionError, openProductKey, type KeyBinding, type KeyRing } from '../custody/key-envelope';
+import { KeyVaultStore, type VaultRow } from '../custody/key-vault.store';
+import { carryOut } from '../shared/custody-events';
+import { KeyPoolExhaustedError, KeyUnavailableError } from '../shared/key-pool.errors';
+import type { KeyPoolMetrics } from '../shared/key-pool.metrics';
+import { LowStockMonitor } from '../stock/low-stock.monitor';
+
+/** The licensing port's shapes, structurally (the port lives with the software capability). */
+export interface PoolIssueRequest {
+  orderId: string;
+  lineItemNumber: number;
+  offerId: string;
+  version: string;
+  partnerTenantId?: string;
+  quantity?: number;
+}
+export interface PoolIssuedKey {
+  productKey: string;
+  keyType: 'MAK';
+  keyFingerprint: string;
+}
+export interface PoolLogger {
+  log(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+export interface PoolLicensingOptions {
+  pool: Pool;
+  store: EventStore;
+  ring: KeyRing;
+  context: () => DomainContext;
+  metrics: KeyPoolMetrics;
+  logger: PoolLogger;
+  defaultLowWatermark: number;
+  /** The vendor-side refusal of a revoked line (the software capability's ProductKeyRevokedError). */
+  revokedError: (orderId: string, lineItemNumber: number) => Error;
+}
+
+/**
+ * The production licensing adapter: keys come from the partner's pool. The first reveal of a line + version
+ * takes one available key atomically (see KeyVaultStore.claim) and records KeyAssigned before anything is shown;
+ * later reveals get the same key. Cancelling burns it (KeyAssignmentRevoked); it never returns to stock.
+ */
+export class PoolLicensingAdapter {
+  /** Issuing takes a key from stock: the caller asks only once its own decision has allowed the reveal. */
+  readonly assignsOnIssue = true;
+  readonly vault: KeyVaultStore;
+  private readonly monitor: LowStockMonitor;
+
+  constructor(private readonly o: PoolLicensingOptions) {
+    this.vault = new KeyVaultStore(o.pool);
+    this.monitor = new LowStockMonitor(o.pool, o.metrics, o.defaultLowWatermark);
+  }
+
+  async migrate(): Promise<void> {
+    await this.o.pool.query("SELECT pg_advisory_lock(hashtext('licensing_revocations.migrate'))");
+    try {
+      await this.o.pool.query(`
+        CREATE TABLE IF NOT EXISTS licensing_revocations (
+          order_id text NOT NULL,
+          line_item_number integer NOT NULL,
+          revoked_at timestamptz NOT NULL DEFAULT now(),
+          PRIMARY KEY (order_id, line_item_number)
+        )`);
+    } finally {
+      await this.o.pool.query("SELECT pg_advisory_unlock(hashtext('licensing_revocations.migrate'))");
+    }
+    await this.vault.migrate();
+  }
+
+  async issueProductKey(request: PoolIssueRequest): Promise<PoolIssuedKey> {
+    const { orderId, lineItemNumber, offerId, version } = request;
+    if (!request.partnerTenantId)
+      throw new TypeError('the pool licensing adapter needs the partner tenant of the order');
+    if (await this.isRevoked(request)) throw this.o.revokedError(orderId, lineItemNumber);
+    const partnerTenantId = request.partnerTenantId.toLowerCase();
+    const row = await this.vault.claim({
+      partnerTenantId,
+      offerId,
+      version,
+      orderId,
+      lineItemNumber,
+      activations: activationsFor(request.quantity ?? 1),
+    });
+    if (!row) {
+      this.o.metrics.exhausted.inc({ offer: offerId, version });
+      this.o.logger.warn(
+        `key pool exhausted: offer ${offerId} version ${version} (order ${orderId} line ${lineItemNumber})`,
+      );
+      void this.monitor.refresh(partnerTenantId, offerId, version);
+      throw new KeyPoolExhaustedError(offerId, version);
+    }
+    if (row.status === 'revoked') throw this.o.revokedError(orderId, lineItemNumber);
+    if (!row.assignmentRecorded) {
+      // Checked before it is recorded: a record that fails its integrity check is pulled from stock (this reveal
+      // fails closed, the next one takes another key), never assigned to the line.
+      let productKey: string;
+      try {
+        productKey = this.open(row);
+      } catch (error) {
+        await this.vault.quarantine(row.id);
+        throw error;
+      }
+      // The event before the key is ever shown; after a crash here the same line gets this row again.
+      await this.append(row, { type: 'AssignKey', data: assignmentOf(row) }, 'request');
+      await this.vault.markAssignmentRecorded(row.id);
+      this.o.metrics.assigned.inc({ offer: offerId, version });
+      this.o.logger.log(
+        `key assigned: record ${row.id} (fingerprint ${shortFingerprint(row.fingerprint)}) to order ${orderId} line ${lineItemNumber}`,
+      );
+      void this.monitor.refresh(partnerTenantId, offerId, version);
+      return { productKey, keyType: 'MAK', keyFingerprint: row.fingerprint };
+    }
+    return { productKey: this.open(row), keyType: 'MAK', keyFingerprint: row.fingerprint };
+  }
+
+  async revokeKeys({
+    orderId,
+    lineItemNumbers,
+  }: {
+    orderId: string;
+    lineItemNumbers: readonly number[];
+  }): Promise<void> {
+    if (lineItemNumbers.length === 0) return;
+    const lines = [...new Set(lineItemNumbers)];
+    await this.o.pool.query(
+      `INSERT INTO licensing_revocations (order_id, line_item_number, revoked_at)
+       SELECT $1, n, coalesce($3::timestamptz, now()) FROM unnest($2::int[]) AS n
+       ON CONFLICT (order_id, line_item_number) DO NOTHING`,
+      [orderId, lines, this.o.context().now.toISOString()],
+    );
+    const worker = { worker: `revocation:${orderId}` };
+    for (const row of await this.vault.revokeLines(orderId, lines)) {
+      if (row.revocationRecorded) continue;
+      // A key taken by a reveal that died before its KeyAssigned: record the assignment, then its end.
+      if (!row.assignmentRecorded) await this.append(row, { type: 'AssignKey', data: assignmentOf(row) }, worker);
+      await this.append(
+        row,
+        {
+          type: 'RevokeKeyAssignment',
+          data: { recordId: row.id, orderId, lineItemNumber: row.lineItemNumber! },
+        },
+        worker,
+      );
+      await this.vault.markRevocationRecorded(row.id);
+      this.o.logger.log(`key revoked: record ${row.id} (fingerprint ${shortFingerprint(row.fingerprint)})`);
+    }
+  }
+
+  async isRevoked({ orderId, lineItemNumber }: { orderId: string; lineItemNumber: number }): Promise<boolean> {
+    const { rowCount } = await this.o.pool.query(
+      'SELECT 1 FROM licensing_revocations WHERE order_id = $1 AND line_item_number = $2',
+      [orderId, lineItemNumber],
+    );
+    return (rowCount ?? 0) > 0;
+  }
+
+  private open(row: VaultRow): string {
+    try {
+      return openProductKey(this.o.ring, bindingOf(row), row.sealed);
+    } catch (error) {
+      if (!(error instanceof KeyDecryptionError)) throw error;
+      this.o.metrics.decryptFailures.inc({ reason: error.reason });
+      this.o.logger.error(`ALERT key custody: ${error.message}; nothing was served`);
+      throw new KeyUnavailableError(row.id);
+    }
+  }
+
+  private async append(row: VaultRow, command: PoolKeyCommand, source: 'request' | { worker: string }): Promise<void> {
+    await carryOut(this.o.store, this.o.context, source, 'poolKey', row.id, command);
+  }
+}
+
+export const bindingOf = (row: Pick<VaultRow, 'partnerTenantId' | 'offerId' | 'version' | 'id'>): KeyBinding => ({
+  partnerTenantId: row.partnerTenantId,
+  offerId: row.offerId,
+  version: row.version,
+  recordId: row.id,
+});
+
+function assignmentOf(row: VaultRow) {
+  return {
+    recordId: row.id,
+    partnerTenantId: row.partnerTenantId,
+    offerId: row.offerId,
+    version: row.version,
+    keyFingerprint: row.fingerprint,
+    orderId: row.orderId!,
+    lineItemNumber: row.lineItemNumber!,
+    activations: row.activations ?? 1,
+  };
+}

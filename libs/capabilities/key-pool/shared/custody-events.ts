@@ -1,0 +1,41 @@
+import type { DomainContext, StreamType, CommandOfStream } from '@csp/domain';
+import type { EventMetadata, EventStore } from '@csp/event-store';
+import {
+  handleStreamCommand,
+  type CommandHandlingEnv,
+} from '@csp/event-sourcing/command-handling/handle-stream-command';
+import { getRequestContext } from '@csp/platform';
+
+/** Who caused the events: the request's ids and principal. */
+export function requestMetadata(extra: Partial<EventMetadata> = {}): EventMetadata {
+  const ctx = getRequestContext();
+  return {
+    ...(ctx ? { correlationId: ctx.correlationId, requestId: ctx.requestId, causationId: ctx.requestId } : {}),
+    ...(ctx?.principal
+      ? { userId: ctx.principal.userId, upn: ctx.principal.upn, tenantId: ctx.principal.tenantId }
+      : {}),
+    ...extra,
+  };
+}
+
+/**
+ * Carries out a custody command on its stream (the registry's decider, load, decide, append at the revision
+ * decided on, bounded conflict retries). `request`: caused by the current HTTP request (its MS-RequestId makes a
+ * retry recognisable); `worker`: the licensing side acting on its own (revocations), never on a request's ids.
+ */
+export function carryOut<T extends StreamType>(
+  store: EventStore,
+  context: () => DomainContext,
+  source: 'request' | { worker: string },
+  streamType: T,
+  id: string,
+  command: CommandOfStream<T>,
+) {
+  const env: CommandHandlingEnv = {
+    store,
+    context,
+    metadata: (extra) =>
+      source === 'request' ? requestMetadata(extra) : { causationId: source.worker, userId: 'key-pool', ...extra },
+  };
+  return handleStreamCommand(env, streamType, id, command);
+}

@@ -6,7 +6,7 @@ import { streamIdOf } from '@csp/domain';
 import { openEventStore } from '@csp/event-sourcing';
 import { type EventStoreHandle } from '@csp/event-store';
 import { createTestDatabase, TestDatabase } from '../support/database';
-import { registerCustomer, T0 } from '../read-models/read-models.fixtures';
+import { registerCustomer, T0 } from '../projections/projections.fixtures';
 
 const run = promisify(execFile);
 const root = join(__dirname, '..', '..');

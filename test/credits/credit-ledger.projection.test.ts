@@ -13,7 +13,7 @@ import {
   markPropagated,
   orderHistory,
   recorded,
-} from '../read-models/read-models.fixtures';
+} from '../projections/projections.fixtures';
 
 const C1 = 'c1c1c1c1-0000-4000-8000-0000000000c1';
 const O1 = '01010101-0000-4000-8000-0000000000c1';

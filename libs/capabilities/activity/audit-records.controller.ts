@@ -1,13 +1,5 @@
 import { Controller, Get, Headers, Query, Res, StreamableFile, Inject } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiExtraModels,
-  ApiOkResponse,
-  ApiOperation,
-  ApiQuery,
-  ApiTags,
-  getSchemaPath,
-} from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import {
   ApiProblems,
@@ -17,9 +9,8 @@ import {
   Collection,
   setPositionHeader,
   wantsCsv,
-  CONTINUATION_TOKEN_QUERY as TOKEN_QUERY,
-  MIN_POSITION_QUERY,
-  SIZE_QUERY,
+  ApiJsonOrCsvResponse,
+  ApiPagingQueries,
 } from '@csp/platform';
 import { AUDIT_OPERATION_TYPES } from './projections/audit-operations';
 import { CheckpointWatcher, CHECKPOINT_WATCHER } from '@csp/event-sourcing';
@@ -60,17 +51,8 @@ export class AuditRecordsController {
   })
   @ApiQuery({ name: 'customerId', required: false, schema: { type: 'string', format: 'uuid' } })
   @ApiQuery({ name: 'operationType', required: false, enum: AUDIT_OPERATION_TYPES })
-  @ApiQuery(SIZE_QUERY)
-  @ApiQuery(TOKEN_QUERY)
-  @ApiQuery(MIN_POSITION_QUERY)
-  @ApiOkResponse({
-    description: 'A collection of audit records, or CSV (`Accept: text/csv`)',
-    content: {
-      'application/json': { schema: { $ref: getSchemaPath(AuditRecordCollectionDto) } },
-      'text/csv': { schema: { type: 'string' } },
-    },
-  })
-  @ApiExtraModels(AuditRecordCollectionDto)
+  @ApiPagingQueries()
+  @ApiJsonOrCsvResponse(AuditRecordCollectionDto, 'A collection of audit records, or CSV (`Accept: text/csv`)')
   @ApiProblems({ status: 400, description: 'a start more than 90 days back, an end before the start' }, 401, 403, 404)
   async list(
     @CurrentPrincipal() principal: Principal,

@@ -1,13 +1,5 @@
 import { Controller, Get, Headers, Query, Res, StreamableFile, Inject } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiExtraModels,
-  ApiOkResponse,
-  ApiOperation,
-  ApiQuery,
-  ApiTags,
-  getSchemaPath,
-} from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import {
   ApiProblems,
@@ -16,9 +8,8 @@ import {
   Principal,
   setPositionHeader,
   wantsCsv,
-  CONTINUATION_TOKEN_QUERY as TOKEN_QUERY,
-  MIN_POSITION_QUERY,
-  SIZE_QUERY,
+  ApiJsonOrCsvResponse,
+  ApiPagingQueries,
 } from '@csp/platform';
 import { CheckpointWatcher, CHECKPOINT_WATCHER } from '@csp/event-sourcing';
 import { creditsProjection } from './projections/credits.projection';
@@ -51,17 +42,8 @@ export class CreditsController {
     example: '2024-06',
   })
   @ApiQuery({ name: 'customerId', required: false, schema: { type: 'string', format: 'uuid' } })
-  @ApiQuery(SIZE_QUERY)
-  @ApiQuery(TOKEN_QUERY)
-  @ApiQuery(MIN_POSITION_QUERY)
-  @ApiOkResponse({
-    description: 'A collection of credit lines with `totals`, or CSV (`Accept: text/csv`)',
-    content: {
-      'application/json': { schema: { $ref: getSchemaPath(CreditCollectionDto) } },
-      'text/csv': { schema: { type: 'string' } },
-    },
-  })
-  @ApiExtraModels(CreditCollectionDto)
+  @ApiPagingQueries()
+  @ApiJsonOrCsvResponse(CreditCollectionDto, 'A collection of credit lines with `totals`, or CSV (`Accept: text/csv`)')
   @ApiProblems({ status: 400, description: 'a missing or bad period' }, 401, 403, 404)
   async list(
     @CurrentPrincipal() principal: Principal,

@@ -1,14 +1,6 @@
 import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import {
-  ApiBearerAuth,
-  ApiBody,
-  ApiCreatedResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiQuery,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import {
   ApiProblems,
@@ -17,10 +9,8 @@ import {
   Principal,
   Collection,
   toCollection,
-  CONTINUATION_TOKEN_QUERY,
-  MIN_POSITION_QUERY,
-  SIZE_QUERY,
   setPositionHeader,
+  ApiPagingQueries,
 } from '@csp/platform';
 import { Permit, ACCESS, CustomerAccess } from '@csp/capabilities/partners';
 import { CustomersQuery } from './projections/customers.query';
@@ -90,9 +80,7 @@ export class CustomersController {
   @Get()
   @Permit('listCustomers')
   @ApiOperation({ summary: 'The calling partner’s customers, in registration order' })
-  @ApiQuery(SIZE_QUERY)
-  @ApiQuery(CONTINUATION_TOKEN_QUERY)
-  @ApiQuery(MIN_POSITION_QUERY)
+  @ApiPagingQueries()
   @ApiOkResponse({ type: CustomerCollectionDto })
   @ApiProblems(400, 401, 403)
   async list(

@@ -18,9 +18,7 @@ import {
   Idempotent,
   Principal,
   setPositionHeader,
-  CONTINUATION_TOKEN_QUERY,
-  MIN_POSITION_QUERY,
-  SIZE_QUERY,
+  ApiPagingQueries,
 } from '@csp/platform';
 import { Permit, ACCESS } from '@csp/capabilities/partners';
 import type { Collection } from '@csp/platform';
@@ -121,9 +119,7 @@ export class OrdersController {
   @Get()
   @Permit(ACCESS.readOrders)
   @ApiOperation({ summary: 'A customer’s orders, newest first' })
-  @ApiQuery(SIZE_QUERY)
-  @ApiQuery(CONTINUATION_TOKEN_QUERY)
-  @ApiQuery(MIN_POSITION_QUERY)
+  @ApiPagingQueries()
   @ApiOkResponse({ type: OrderCollectionDto })
   @ApiProblems(400, 401, 403, 404)
   list(

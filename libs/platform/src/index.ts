@@ -122,5 +122,11 @@ export {
 export type { Collection, PagingQuery } from './http/collection';
 export { setPositionHeader } from './http/position-header';
 export { parseAuditDateRange, parseGuidFilter, parsePeriod, parsePosition, wantsCsv } from './http/query-params';
-export { CONTINUATION_TOKEN_QUERY, MIN_POSITION_QUERY, SIZE_QUERY } from './http/query.docs';
+export {
+  ApiJsonOrCsvResponse,
+  ApiPagingQueries,
+  CONTINUATION_TOKEN_QUERY,
+  MIN_POSITION_QUERY,
+  SIZE_QUERY,
+} from './http/query.docs';
 export { CollectionDto, LinkDto, MoneyResponseDto, TERM_DURATIONS, objectTypeAttributes } from './http/response.dto';

@@ -1,4 +1,5 @@
-import type { ApiQueryOptions } from '@nestjs/swagger';
+import { applyDecorators, type Type } from '@nestjs/common';
+import { ApiExtraModels, ApiOkResponse, ApiQuery, getSchemaPath, type ApiQueryOptions } from '@nestjs/swagger';
 
 // OpenAPI descriptions of the paging and read-your-writes query parameters every list takes.
 
@@ -23,3 +24,21 @@ export const MIN_POSITION_QUERY: ApiQueryOptions = {
   description:
     'Read-your-writes: wait (bounded) until the list has applied this global position (a command’s X-Event-Position)',
 };
+
+/** `size`, `continuationToken` and `minPosition`, documented in this order, as every paged list takes them. */
+export const ApiPagingQueries = (): MethodDecorator =>
+  // applyDecorators applies in array order: the reverse of stacking them, which documents the last first.
+  applyDecorators(ApiQuery(MIN_POSITION_QUERY), ApiQuery(CONTINUATION_TOKEN_QUERY), ApiQuery(SIZE_QUERY));
+
+/** A 200 that is a collection as JSON, or the whole filter as CSV with `Accept: text/csv`. */
+export const ApiJsonOrCsvResponse = (collection: Type<unknown>, description: string): MethodDecorator =>
+  applyDecorators(
+    ApiExtraModels(collection),
+    ApiOkResponse({
+      description,
+      content: {
+        'application/json': { schema: { $ref: getSchemaPath(collection) } },
+        'text/csv': { schema: { type: 'string' } },
+      },
+    }),
+  );

@@ -32,7 +32,7 @@ const dayOf = (d: Date): string => d.toISOString().slice(0, 10);
  * The read side over HTTP on the whole service (real PostgreSQL, Redis, projections running): the activity
  * log, credits, the auditors' event feed and order histories, time travel, and replay/verify on the live database.
  */
-describe('read side over HTTP', () => {
+describe('activity log, credits and event history over HTTP', () => {
   let t: TestApp;
   const agent = adminAgent();
   const partner = agent.tenantId;

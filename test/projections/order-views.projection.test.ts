@@ -3,7 +3,7 @@ import { projectionSpec } from '@csp/event-sourcing/testing/projection-spec';
 import { orderViewsProjection } from '../../apps/worker/src/projections';
 import { OrderViewsQuery } from '@csp/capabilities/orders';
 import { createTestDatabase } from '../support/database';
-import { DAY, OFFERS, T0, at, cancelOrder, markPropagated, orderHistory, recorded } from './read-models.fixtures';
+import { DAY, OFFERS, T0, at, cancelOrder, markPropagated, orderHistory, recorded } from './projections.fixtures';
 
 const C1 = 'c1c1c1c1-0000-4000-8000-000000000011';
 const O1 = '01010101-0000-4000-8000-000000000011';

@@ -19,7 +19,7 @@ import {
   orderHistory,
   recorded,
   registerCustomer,
-} from './read-models.fixtures';
+} from './projections.fixtures';
 
 const C1 = 'c1c1c1c1-0000-4000-8000-00000000000a';
 const C2 = 'c2c2c2c2-0000-4000-8000-00000000000b';

@@ -22,7 +22,8 @@ import {
   registerCustomer,
   T0,
   waitUntil,
-} from '../read-models/read-models.fixtures';
+  streamOfEvent,
+} from '../projections/projections.fixtures';
 
 const CUSTOMER_1 = 'c1000000-0000-4000-8000-000000000001';
 const CUSTOMER_2 = 'c2000000-0000-4000-8000-000000000002';
@@ -307,8 +308,7 @@ describe('read side projections rebuilt and resumed: audit records and credits',
     beforeAll(async () => {
       store = await PostgresEventStore.create({ connectionString: db.url, pollIntervalMs: 100 });
       for (const e of allEvents()) {
-        const d = e.data as { orderId?: string; customerId: string };
-        await store.appendToStream(d.orderId ? `order-${d.orderId}` : `customer-${d.customerId}`, [e]);
+        await store.appendToStream(streamOfEvent(e), [e]);
       }
     });
     afterAll(async () => {

@@ -19,13 +19,13 @@ import {
   orderHistory,
   registerCustomer,
   waitUntil,
-} from './read-models.fixtures';
+} from './projections.fixtures';
 
 const C1 = 'e1e1e1e1-0000-4000-8000-000000000001';
 const O1 = 'e0e0e0e1-0000-4000-8000-000000000001';
 const O2 = 'e0e0e0e2-0000-4000-8000-000000000002';
 
-describe('read models over the PostgreSQL event store', () => {
+describe('projections over the PostgreSQL event store', () => {
   let db: TestDatabase;
   let pool: Pool;
   let store: PostgresEventStore;

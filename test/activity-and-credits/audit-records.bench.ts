@@ -1,6 +1,6 @@
 /**
  * Measures the activity log's query on 1,000,000 audit records (not a jest suite: run it by hand).
- *   npx tsx test/read-side/audit-records.bench.ts [rows]
+ *   npx tsx test/activity-and-credits/audit-records.bench.ts [rows]
  * Creates a scratch database on the machine's PostgreSQL (TEST_DATABASE_URL), bulk-inserts the rows with
  * generate_series over 90 days, then times the API's queries (first page + count, a filtered page, a deep
  * keyset page) and prints EXPLAIN (ANALYZE, BUFFERS) of each. Two layouts: 50 partners, and one partner

@@ -5,7 +5,7 @@ import { customersProjection } from '../../apps/worker/src/projections';
 import { CustomersQuery } from '@csp/capabilities/customers';
 import { Pool, type PoolClient } from 'pg';
 import { createTestDatabase, type TestDatabase, testPool } from '../support/database';
-import { OFFERS, PARTNER_A, T0, at, orderHistory, registerCustomer, waitUntil } from './read-models.fixtures';
+import { OFFERS, PARTNER_A, T0, at, orderHistory, registerCustomer, waitUntil } from './projections.fixtures';
 
 /**
  * A deliberately non-idempotent projection (it adds to a counter): only the runner's

@@ -4,7 +4,7 @@ import type { RecordedEvent } from '@csp/event-store';
 import { customersProjection } from '../../apps/worker/src/projections';
 import { CustomersQuery } from '@csp/capabilities/customers';
 import { createTestDatabase } from '../support/database';
-import { PARTNER_A, PARTNER_B, T0, at, recorded, registerCustomer } from './read-models.fixtures';
+import { PARTNER_A, PARTNER_B, T0, at, recorded, registerCustomer } from './projections.fixtures';
 
 const id = (n: number): string => `c0000000-0000-4000-8000-${n.toString().padStart(12, '0')}`;
 const events = recorded([

@@ -2,7 +2,7 @@ import type { DomainEvent } from '@csp/event-store';
 import { projectionSpec } from '@csp/event-sourcing/testing/projection-spec';
 import { kmsDeviceGroupsProjection } from '@csp/capabilities/kms-migration';
 import { createTestDatabase } from '../support/database';
-import { DAY, PARTNER_A, T0, at } from './read-models.fixtures';
+import { DAY, PARTNER_A, T0, at } from './projections.fixtures';
 
 const C1 = 'c1c1c1c1-0000-4000-8000-00000000000d';
 const G1 = '91919191-0000-4000-8000-00000000000d';

@@ -43,6 +43,17 @@ export default tseslint.config(
     },
   },
   {
+    // One UUID v5: name-based ids come from @csp/event-store's uuidV5 (event ids, entity ids).
+    files: ['apps/**/*.ts', 'libs/**/*.ts'],
+    ignores: ['libs/event-store/src/event-id.ts', '**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'uuid', message: 'Use uuidV5 / randomUUID: one implementation of each (event-id.ts).' }] },
+      ],
+    },
+  },
+  {
     // Tests, benchmarks and CLIs talk to the terminal on purpose.
     files: ['test/**/*.ts', 'bench/**/*.ts', 'apps/cli/**/*.ts', '**/*.spec.ts'],
     rules: { 'no-console': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },

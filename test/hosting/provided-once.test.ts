@@ -12,7 +12,8 @@ import {
   ReadYourWrites,
   StreamCommandExecutor,
 } from '@csp/event-sourcing';
-import { loadConfig } from '@csp/platform';
+import { CustomerAccess, TenantDirectory } from '@csp/capabilities/partners';
+import { loadConfig, TENANT_DIRECTORY } from '@csp/platform';
 import { ApiModule } from '../../apps/api/src/api.module';
 import { WorkerModule } from '../../apps/worker/src/worker.module';
 
@@ -59,5 +60,21 @@ describe.each(HOSTS)('the module graph of %s', (_name, host) => {
 
   it.each(SHARED)('provides %s exactly once, in EventSourcingModule', (_token, token) => {
     expect(providersOf(app, token)).toEqual(['EventSourcingModule']);
+  });
+});
+
+describe.each(HOSTS.filter(([name]) => name.startsWith('api')))('the module graph of %s', (_name, host) => {
+  let app: INestApplicationContext;
+  beforeAll(async () => {
+    app = await NestFactory.createApplicationContext(host(), { preview: true, logger: false, abortOnError: false });
+  });
+  afterAll(() => app.close());
+
+  it.each([
+    ['TENANT_DIRECTORY', TENANT_DIRECTORY],
+    ['TenantDirectory', TenantDirectory],
+    ['CustomerAccess', CustomerAccess],
+  ] as Array<[string, InjectionToken]>)('provides %s exactly once, in PartnersModule', (_token, token) => {
+    expect(providersOf(app, token)).toEqual(['PartnersModule']);
   });
 });

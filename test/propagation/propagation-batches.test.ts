@@ -1,10 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { ControllableClock, openEventStore } from '@csp/event-sourcing';
-import { defaultDomainData, streamIdOf } from '@csp/domain';
+import { billingPeriodOf, defaultDomainData, streamIdOf } from '@csp/domain';
 import { type EventStoreHandle, type RecordedEvent } from '@csp/event-store';
 import {
   cancellationReactor,
-  creditPeriodOf,
   migratePropagation,
   migratePropagationTables,
   PropagationStore,
@@ -152,7 +151,7 @@ describe('propagation writes in batches', () => {
       partnerTenantId: 'partner-1',
       offerId: OFFERS.perpetual,
       kind: 'perpetual',
-      period: creditPeriodOf('2024-06-11T10:00:00.000Z'),
+      period: billingPeriodOf('2024-06-11T10:00:00.000Z'),
       amountMinor: 1000 + lineItemNumber,
       currencyCode: 'USD',
       basis: 'full',

@@ -15,6 +15,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { defaultDomainContext, DomainError } from '@csp/domain';
 import { openEventStore } from '@csp/event-sourcing';
 import { isGuid } from '../../../libs/platform/src/auth/principal';
+import { loadStorageConfig } from '../../../libs/platform/src/config/storage-config';
 import { registerPartner } from '../../../libs/capabilities/partners/register-partner/register-partner';
 import { rewrapCommand } from './keys-rewrap';
 
@@ -38,11 +39,7 @@ export async function runCli(
     .argument('<tenant>', 'the partner’s tenant GUID (its users’ tid)', guid)
     .argument('<name>', 'the partner’s name')
     .action(async (tenant: string, name: string) => {
-      const handle = await openEventStore({
-        databaseUrl: env.DATABASE_URL?.trim() || undefined,
-        eventStoreUrl: env.EVENTSTORE_URL?.trim() || undefined,
-        dataDir: env.DATA_DIR?.trim() || './data',
-      });
+      const handle = await openEventStore(loadStorageConfig(env));
       try {
         const operator = `cli:${userInfo().username}`;
         const result = await registerPartner(handle.store, () => defaultDomainContext(new Date()), {

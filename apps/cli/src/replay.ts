@@ -15,6 +15,7 @@ import {
   selectProjections,
 } from '@csp/event-sourcing';
 import { PROJECTIONS } from '../../worker/src/projections';
+import { loadStorageConfig } from '../../../libs/platform/src/config/storage-config';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 const positiveInt = (value: string): number => {
@@ -33,7 +34,7 @@ export async function runReplay(argv: string[], env: NodeJS.ProcessEnv = process
   program.parse(argv);
   const opts = program.opts<{ projection: string[]; batchSize: number; keepOld?: boolean }>();
   const projections = selectProjections(opts.projection, PROJECTIONS);
-  const db = await openReadModelDatabase(env);
+  const db = await openReadModelDatabase(loadStorageConfig(env));
   try {
     const progress = progressDisplay('replay', await countEvents(db.pool, projections));
     const result = await replayProjections({

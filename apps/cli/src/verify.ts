@@ -16,6 +16,7 @@ import {
   selectProjections,
 } from '@csp/event-sourcing';
 import { PROJECTIONS } from '../../worker/src/projections';
+import { loadStorageConfig } from '../../../libs/platform/src/config/storage-config';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
@@ -33,7 +34,7 @@ export async function runVerify(
   program.parse(argv);
   const opts = program.opts<{ projection: string[]; keepShadow?: boolean }>();
   const projections = selectProjections(opts.projection, PROJECTIONS);
-  const db = await openReadModelDatabase(env);
+  const db = await openReadModelDatabase(loadStorageConfig(env));
   try {
     const progress = progressDisplay('verify', await countEvents(db.pool, projections), process.stderr);
     const result = await verifyProjections({

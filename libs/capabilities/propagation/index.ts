@@ -8,5 +8,5 @@ export { PropagationModule } from './propagation.module';
 export { PropagationHost, PropagationWorkerModule } from './propagation.worker.module';
 export { cancellationReactor } from './reactor/cancellation.reactor';
 export { migratePropagation, migratePropagationTables } from './store/propagation.schema';
-export { PropagationStore, creditPeriodOf } from './store/propagation.store';
+export { PropagationStore } from './store/propagation.store';
 export type { CancellationRef, LedgerCredit } from './store/propagation.types';

@@ -1,5 +1,5 @@
 import { UnrecoverableError } from 'bullmq';
-import { isPlacedOrder, type OrderCancelled } from '@csp/domain';
+import { billingPeriodOf, isPlacedOrder, type OrderCancelled } from '@csp/domain';
 import type { RecordedEvent } from '@csp/event-store';
 import type { PropagationMetrics } from '../metrics/propagation.metrics';
 import {
@@ -11,7 +11,7 @@ import {
   type PropagationClock,
   type PropagationLogger,
 } from '../propagation.ports';
-import { creditPeriodOf, type PropagationStore } from '../store/propagation.store';
+import type { PropagationStore } from '../store/propagation.store';
 import { type CancellationRef, type LedgerCredit, type RevokedLink } from '../store/propagation.types';
 import type { PropagationJobData } from './propagation.queues';
 
@@ -127,7 +127,7 @@ export class CancellationPropagationProcessor {
       partnerTenantId: cancellation.partnerTenantId,
       offerId: l.offerId,
       kind: l.kind,
-      period: creditPeriodOf(cancellation.cancelledAt),
+      period: billingPeriodOf(cancellation.cancelledAt),
       amountMinor: l.credit,
       currencyCode: cancellation.currencyCode,
       basis: l.basis,

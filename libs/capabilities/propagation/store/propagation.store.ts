@@ -16,9 +16,6 @@ import { firstPerKey, iso, toRow } from './propagation.rows';
 
 export * from './propagation.types';
 
-/** The calendar month (UTC) of an instant: the invoice period of a cancellation. */
-export const creditPeriodOf = (instant: string): string => new Date(instant).toISOString().slice(0, 7);
-
 /** SQL of propagation's tables; every write is idempotent (retries, two workers, replays). */
 export class PropagationStore {
   constructor(private readonly pool: Pool) {}

@@ -18,6 +18,12 @@ describe('billing periods', () => {
     expect(billingPeriodOf('2026-11-30T23:59:59.999Z')).toBe('2026-11');
   });
 
+  it('given an instant with a UTC offset, then its period is its calendar month in UTC (the one rule of credits and propagation)', () => {
+    expect(billingPeriodOf('2026-12-01T00:30:00+01:00')).toBe('2026-11');
+    expect(billingPeriodOf('2026-11-30T23:30:00-01:00')).toBe('2026-12');
+    expect(billingPeriodOf(new Date(Date.UTC(2024, 1, 29, 12)))).toBe('2024-02');
+  });
+
   it('given the clock, then a period has ended only from the first instant of the next month', () => {
     expect(hasPeriodEnded('2026-11', new Date('2026-11-30T23:59:59.999Z'))).toBe(false);
     expect(hasPeriodEnded('2026-11', new Date('2026-12-01T00:00:00.000Z'))).toBe(true);

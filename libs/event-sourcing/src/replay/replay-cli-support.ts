@@ -4,6 +4,7 @@
  */
 import { openEventStore } from '../event-store/open-event-store';
 import type { EventStoreHandle } from '@csp/event-store';
+import type { StorageSettings } from '@csp/platform';
 import { SingleBar } from 'cli-progress';
 import { Pool } from 'pg';
 import type { Projection } from '../projections/projection';
@@ -15,13 +16,9 @@ export interface ReadModelDatabase {
   close(): Promise<void>;
 }
 
-/** The event store and the read-model database as the service configures them (DATABASE_URL, EVENTSTORE_URL, DATA_DIR). */
-export async function openReadModelDatabase(env: NodeJS.ProcessEnv): Promise<ReadModelDatabase> {
-  const handle = await openEventStore({
-    databaseUrl: env.DATABASE_URL?.trim() || undefined,
-    eventStoreUrl: env.EVENTSTORE_URL?.trim() || undefined,
-    dataDir: env.DATA_DIR?.trim() || './data',
-  });
+/** The event store and the read-model database where the service keeps them (the validated storage settings). */
+export async function openReadModelDatabase(storage: StorageSettings): Promise<ReadModelDatabase> {
+  const handle = await openEventStore(storage);
   const pool = new Pool({ connectionString: handle.databaseUrl, max: 4 });
   pool.on('error', () => undefined);
   return {

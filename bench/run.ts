@@ -1,7 +1,7 @@
 /**
  * `npm run bench` — every workload of issue 6, a table, and bench/results.json (a flat object of numbers).
  *   npm run bench                     all workloads
- *   npm run bench -- store http       some of them (store, http, lag, propagation, activity, replay, audit, keypool)
+ *   npm run bench -- store http       some of them (store, http, lag, propagation, activity, replay, audit, keypool, webhooks)
  *   npm run bench -- store --store embedded
  * Needs the machine's PostgreSQL (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres) and
  * Redis (BENCH_REDIS_URL, default redis://127.0.0.1:6379); sends traffic to 127.0.0.1 only. Everything it
@@ -21,6 +21,7 @@ import { runPropagationBench } from './workloads/propagation.bench';
 import { runReplayBench } from './workloads/replay.bench';
 import { runKeypoolBench } from './workloads/keypool.bench';
 import { runAuditBench } from './workloads/audit.bench';
+import { runWebhooksBench } from './workloads/webhooks.bench';
 import { formatJson, mergeBenchMeta, mergeBenchResults, type WorkloadRunMeta } from './support/bench-results';
 import { WorkloadSkipped } from './support/skipped';
 
@@ -107,6 +108,10 @@ async function main(): Promise<void> {
         'keypool_reveal_derived_rps',
       ],
       run: runKeypoolBench,
+    },
+    webhooks: {
+      keys: ['webhook_deliveries_per_s', 'webhook_lag_p50_ms', 'webhook_lag_p99_ms'],
+      run: runWebhooksBench,
     },
   };
   const unknown = names.filter((n) => !(n in workloads));

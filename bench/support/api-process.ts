@@ -69,6 +69,7 @@ export async function startApi(options: {
         AUTH_JWT_SECRET: BENCH_SECRET,
         KEY_DERIVATION_SECRET: 'key-derivation-secret-for-bench-0123456789abcdef',
         LINK_SIGNING_SECRET: 'link-signing-secret-for-bench-0123456789abcdef',
+        WEBHOOK_SECRETS_KEY: 'webhook-secrets-key-for-bench-0123456789abcdef',
         DATA_DIR: join(dir, 'data'),
         LOG_LEVEL: 'silent',
         RATE_LIMIT_PER_MINUTE: '0',

@@ -54,9 +54,20 @@ describe('authorization matrix (DOMAIN.md role table)', () => {
   let downloadPath: string;
   let auditEventId: string;
   let head = 0;
+  let endpointId: string;
+  let deletedEndpointId: string;
+  let deliveryId: string | undefined;
+  const WEBHOOK_URL = 'http://127.0.0.1:9/hooks';
 
   beforeAll(async () => {
-    t = await startTestApp();
+    // Webhook fixtures deliver to 127.0.0.1:9 (refused at once): private networks allowed, as in the webhook suites.
+    t = await startTestApp({
+      env: {
+        WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
+        WEBHOOK_RETRY_SCHEDULE: '0',
+        WEBHOOK_DISABLE_AFTER_FAILURES: '1000',
+      },
+    });
     customerId = (await registerCustomer(t, agent, 'PL')).id;
     foreignCustomerId = (await registerCustomer(t, foreignAgent, 'PL')).id;
     await placeOrderOk(t, foreignAgent, foreignCustomerId, [{ offerId: OFFERS.perpetual }]);
@@ -82,6 +93,24 @@ describe('authorization matrix (DOMAIN.md role table)', () => {
     groupId = (await group('Matrix reads')).body.id;
     deployGroupId = (await group('Matrix deployment')).body.id;
     expect([groupId, deployGroupId]).toEqual([expect.any(String), expect.any(String)]);
+    const billing = { tenantId: partnerTenant, roles: ['BillingAdmin'] };
+    const endpoint = async (): Promise<string> => {
+      const res = await t.request('POST', '/v1/webhooks/endpoints', {
+        as: billing,
+        body: { url: WEBHOOK_URL, eventTypes: ['order.placed'] },
+      });
+      expect(res.status).toBe(201);
+      return res.body.id;
+    };
+    endpointId = await endpoint();
+    deletedEndpointId = await endpoint();
+    await placeOrderOk(t, agent, customerId, [{ offerId: OFFERS.perpetual }]);
+    for (let i = 0; i < 100 && !deliveryId; i++) {
+      const res = await t.request('GET', '/v1/webhooks/deliveries', { as: billing });
+      deliveryId = res.body.items[0]?.id;
+      if (!deliveryId) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(deliveryId).toEqual(expect.any(String));
     // A closed month of each partner, to read; the matrix closes another one (each allowed caller once).
     for (const tenantId of [partnerTenant, foreignPartnerTenant]) {
       const closed = await t.request('POST', '/v1/credits/statements', {
@@ -148,12 +177,19 @@ describe('authorization matrix (DOMAIN.md role table)', () => {
       .replace('{now}', encodeURIComponent(new Date().toISOString()))
       .replace('{period}', new Date().toISOString().slice(0, 7))
       .replace('{closedPeriod}', monthsAgo(1))
+      .replace('{endpointId}', endpointId)
+      .replace('{deletedEndpointId}', deletedEndpointId)
+      .replace('{deliveryId}', deliveryId ?? '')
       .replace('{offerId}', OFFERS.perpetual)
       .replace('{version}', '2022');
     if (route === 'POST /v1/customers')
       return { method, path, body: { companyName: 'Matrix', domain: uniqueDomain('matrix'), country: 'DE' } };
     if (route === 'POST /v1/supportrequests') return { method, path, body: supportBody() };
     if (route === 'POST /v1/credits/statements') return { method, path, body: { period: monthsAgo(2) } };
+    if (route === 'POST /v1/webhooks/endpoints')
+      return { method, path, body: { url: WEBHOOK_URL, eventTypes: ['credit.posted'] } };
+    if (route.startsWith('PATCH /v1/webhooks/')) return { method, path, body: { description: 'Matrix' } };
+    if (route.endsWith('/replay')) return { method, path, body: { fromPosition: 0 } };
     if (route.endsWith('/orders') && method === 'POST')
       return { method, path, body: { lineItems: [{ lineItemNumber: 0, offerId: OFFERS.perpetual, quantity: 1 }] } };
     if (method === 'PATCH') return { method, path, body: cancelBody() };
@@ -228,7 +264,11 @@ describe('authorization matrix (DOMAIN.md role table)', () => {
   });
 
   // A refusal is decided before the body is read: a bad body gets 400 only from a caller allowed to send it.
-  const writeRows = MATRIX.filter((spec) => /^(POST|PATCH|PUT) /.test(spec.route)).flatMap((spec) =>
+  // Routes that take no body (a rotation, a retry) have no bad body to send.
+  const BODYLESS = /\/(rotate|retry)$/;
+  const writeRows = MATRIX.filter(
+    (spec) => /^(POST|PATCH|PUT) /.test(spec.route) && !BODYLESS.test(spec.route),
+  ).flatMap((spec) =>
     CALLERS.map((caller) => {
       const status = expectedStatus(spec, caller);
       const bad = spec.route.endsWith('/import') ? 415 : 400;

@@ -28,7 +28,7 @@ export const callerName = (c: CallerSpec): string => (c === 'no token' ? c : `${
  */
 export interface RouteSpec {
   route: string;
-  ok: 200 | 201;
+  ok: 200 | 201 | 202 | 204;
   partner: readonly RoleName[] | 'any';
   customer: readonly RoleName[] | 'any';
   foreign: 404 | 'own';
@@ -82,6 +82,17 @@ export const MATRIX: readonly RouteSpec[] = [
   { route: 'POST /v1/credits/statements',                          ok: 201, partner: ['BillingAdmin'], customer: NONE,          foreign: 'own' },
   { route: 'GET /v1/credits/statements',                           ok: 200, partner: ['BillingAdmin'], customer: NONE,          foreign: 'own' },
   { route: 'GET /v1/credits/statements/{closedPeriod}',            ok: 200, partner: ['BillingAdmin'], customer: NONE,          foreign: 'own' },
+  // webhooks (issue 16): BillingAdmin; another partner's endpoint or delivery is a 404
+  { route: 'POST /v1/webhooks/endpoints',                          ok: 201, partner: ['BillingAdmin'], customer: NONE,          foreign: 'own' },
+  { route: 'GET /v1/webhooks/endpoints',                           ok: 200, partner: ['BillingAdmin'], customer: NONE,          foreign: 'own' },
+  { route: 'GET /v1/webhooks/endpoints/{endpointId}',              ok: 200, partner: ['BillingAdmin'], customer: NONE,          foreign: 404 },
+  { route: 'PATCH /v1/webhooks/endpoints/{endpointId}',            ok: 200, partner: ['BillingAdmin'], customer: NONE,          foreign: 404 },
+  { route: 'POST /v1/webhooks/endpoints/{endpointId}/secret/rotate', ok: 200, partner: ['BillingAdmin'], customer: NONE,        foreign: 404 },
+  { route: 'POST /v1/webhooks/endpoints/{endpointId}/replay',      ok: 202, partner: ['BillingAdmin'], customer: NONE,          foreign: 404 },
+  { route: 'GET /v1/webhooks/deliveries',                          ok: 200, partner: ['BillingAdmin'], customer: NONE,          foreign: 'own' },
+  { route: 'GET /v1/webhooks/deliveries/{deliveryId}/attempts',    ok: 200, partner: ['BillingAdmin'], customer: NONE,          foreign: 404 },
+  { route: 'POST /v1/webhooks/deliveries/{deliveryId}/retry',      ok: 202, partner: ['BillingAdmin'], customer: NONE,          foreign: 404 },
+  { route: 'DELETE /v1/webhooks/endpoints/{deletedEndpointId}',    ok: 204, partner: ['BillingAdmin'], customer: NONE,          foreign: 404 },
   // support: the partner's AdminAgent, about its own customer and order (named in the body)
   { route: 'POST /v1/supportrequests',                             ok: 201, partner: ['AdminAgent'],  customer: NONE,           foreign: 404 },
   // KMS → MAK migration: read by the partner's AdminAgent and the customer's GlobalAdmin, changed by AdminAgent
@@ -105,7 +116,8 @@ export const MATRIX: readonly RouteSpec[] = [
 export const OPERATOR_ROUTES: readonly string[] = ['GET /metrics'];
 
 /** `GET /v1/credits?period={period}` → `GET /v1/credits`: the operation of a route, as the OpenAPI document names it. */
-export const operationOf = (route: string): string => route.split('?')[0]!.replace('{closedPeriod}', '{period}');
+export const operationOf = (route: string): string =>
+  route.split('?')[0]!.replace('{closedPeriod}', '{period}').replace('{deletedEndpointId}', '{endpointId}');
 
 const allows = (roles: readonly RoleName[] | 'any', role: RoleName | 'no role'): boolean =>
   roles === 'any' || (role !== 'no role' && roles.includes(role));

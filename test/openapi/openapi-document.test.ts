@@ -62,9 +62,10 @@ describe('OpenAPI document', () => {
       Object.entries(item).map(([method, op]): [string, Operation] => [`${method} ${path}`, op]),
     );
 
-  it('declares a 2xx response with a schema for every operation', () => {
+  it('declares a 2xx response with a schema for every operation (204 No Content has none by definition)', () => {
     const missing = operations().filter(([, op]) => {
       const ok = Object.entries(op.responses).filter(([status]) => /^2\d\d$/.test(status));
+      if (ok.some(([status, r]) => status === '204' && !r.content)) return false;
       return !ok.some(([, r]) =>
         Object.values(r.content ?? {}).some((m) => m.schema && Object.keys(m.schema).length > 0),
       );

@@ -20,6 +20,7 @@ function start(env: Record<string, string>): Promise<{ code: number | null; stde
       DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none',
       KEY_DERIVATION_SECRET: SECRET,
       LINK_SIGNING_SECRET: SECRET,
+      WEBHOOK_SECRETS_KEY: SECRET,
       // The partner registry's own production setting, so that only the setting under test is missing.
       PARTNER_TENANTS: '6f1c3a52-0d5e-4d2b-9a53-6a4c5d1e8b01',
       KEY_ENCRYPTION_KEYS: `k1:${KEK}`,
@@ -80,6 +81,18 @@ describe('production start-up refuses unsafe settings', () => {
     [
       { ...JWKS, PARTNER_TENANTS: '' },
       'Configuration error: PARTNER_TENANTS is required in production: the partner tenant GUIDs this service serves, as guid[:name],...',
+    ],
+    [
+      { ...JWKS, WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true' },
+      'Configuration error: WEBHOOK_ALLOW_PRIVATE_NETWORKS must not be true in production (SSRF guard)',
+    ],
+    [
+      { ...JWKS, WEBHOOK_SECRETS_KEY: '' },
+      'Configuration error: WEBHOOK_SECRETS_KEY is required in production (at least 32 characters)',
+    ],
+    [
+      { ...JWKS, WEBHOOK_RETRY_SCHEDULE: '0,5s,soon' },
+      'Configuration error: WEBHOOK_RETRY_SCHEDULE "soon" is not a delay such as 0, 500ms, 5s, 5m, 2h or 1d',
     ],
     [
       { ...JWKS, LICENSING_ADAPTER: 'derived' },

@@ -71,6 +71,7 @@ export async function startTestApp(
     AUTH_JWT_SECRET: TEST_SECRET,
     KEY_DERIVATION_SECRET: 'key-derivation-secret-for-tests-0123456789abcdef',
     LINK_SIGNING_SECRET: 'link-signing-secret-for-tests-0123456789abcdef',
+    WEBHOOK_SECRETS_KEY: 'webhook-secrets-key-for-tests-0123456789abcdef',
     AUDIT_SIGNING_KEYS: TEST_AUDIT_SIGNING_KEYS,
     DATA_DIR: dataDir,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',

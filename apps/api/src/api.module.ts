@@ -15,6 +15,7 @@ import { PartnersModule } from '@csp/capabilities/partners';
 import { PropagationModule } from '@csp/capabilities/propagation';
 import { SoftwareModule, SoftwarePortsModule } from '@csp/capabilities/software';
 import { SupportModule } from '@csp/capabilities/support';
+import { WebhooksModule } from '@csp/capabilities/webhooks';
 import {
   DATABASE_POOL,
   EventSourcingModule,
@@ -59,6 +60,7 @@ export class ApiModule implements OnModuleInit {
         SupportModule,
         AuditTrailModule,
         CreditFeedModule,
+        WebhooksModule,
         KmsMigrationModule,
         ActivityModule,
         CreditsModule,

@@ -5,6 +5,7 @@ import { HousekeepingWorkerModule } from '@csp/capabilities/housekeeping';
 import { KmsMigrationWorkerModule } from '@csp/capabilities/kms-migration';
 import { PropagationWorkerModule } from '@csp/capabilities/propagation';
 import { SoftwarePortsModule } from '@csp/capabilities/software';
+import { WebhooksWorkerModule } from '@csp/capabilities/webhooks';
 import { EventSourcingModule, type EventSourcingOptions, ProjectionsWorkerModule } from '@csp/event-sourcing';
 import { AppConfig, PlatformModule } from '@csp/platform';
 import { PROJECTIONS } from './projections';
@@ -17,6 +18,7 @@ export const WORKER_PARTS = [
   HousekeepingWorkerModule,
   AuditTrailWorkerModule,
   CreditFeedWorkerModule,
+  WebhooksWorkerModule,
 ];
 
 /** The background process: projection runners, propagation (reactor, BullMQ workers, reconciler), housekeeping. */

@@ -2,7 +2,7 @@ import { Controller, Get, Header, Headers, NotFoundException, Res, UnauthorizedE
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { register } from 'prom-client';
 import type { FastifyReply } from 'fastify';
-import { ApiProblems, AppConfig, Public, SkipRateLimit } from '@csp/platform';
+import { ApiProblems, AppConfig, MetricsRegistries, Public, SkipRateLimit } from '@csp/platform';
 import { PropagationMetrics } from './metrics/propagation.metrics';
 import { tokenMatches } from './operator-credential';
 
@@ -22,6 +22,7 @@ export class MetricsController {
   constructor(
     private readonly metrics: PropagationMetrics,
     config: AppConfig,
+    private readonly registries: MetricsRegistries,
   ) {
     this.token = config.operator.metricsToken;
     this.served = this.token !== undefined || !config.production;
@@ -57,7 +58,12 @@ export class MetricsController {
         throw new UnauthorizedException('Send Authorization: Bearer <METRICS_TOKEN>.');
       }
     }
-    // The process-wide registry holds the other capabilities' metrics (the key pool's).
-    return `${await this.metrics.metrics()}${await register.metrics()}`;
+    // The process-wide registry holds the key pool's metrics; capabilities with registries of their own add them.
+    const [own, shared, added] = await Promise.all([
+      this.metrics.metrics(),
+      register.metrics(),
+      this.registries.text(),
+    ]);
+    return `${own}${shared}${added ? `\n${added}` : ''}`;
   }
 }

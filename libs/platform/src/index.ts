@@ -22,6 +22,7 @@ export { loadStorageConfig, type StorageSettings } from './config/storage-config
 export { resolveSecret, LOCAL_SECRET_FILES, MIN_SECRET_LENGTH } from './config/local-secret';
 export type { LocalSecretName, ResolvedSecret } from './config/local-secret';
 export { PlatformConfigModule } from './config/platform-config.module';
+export type { WebhookSettings } from './config/webhook-config';
 
 // auth
 export { Role, ALL_ROLES, isRole } from './auth/roles';
@@ -108,6 +109,7 @@ export { jsonDepthExceeds, MAX_JSON_DEPTH } from './http/json-depth';
 
 export { PlatformModule, PINO_LOGGER } from './platform.module';
 export type { PlatformModuleOptions } from './platform.module';
+export { MetricsRegistries } from './metrics/metrics-registries';
 
 export { csvFile, filteredCollection, linkTo } from './http/collection-export';
 export type { CsvColumn } from './http/collection-export';

@@ -8,6 +8,7 @@ import { AppConfig } from './config/app-config';
 import { PlatformConfigModule } from './config/platform-config.module';
 import { RateLimitGuard } from './http/rate-limit.guard';
 import { createPinoLogger } from './logging/pino-logger';
+import { MetricsRegistries } from './metrics/metrics-registries';
 
 export const PINO_LOGGER = Symbol('PINO_LOGGER');
 
@@ -45,11 +46,12 @@ export class PlatformModule {
           inject: [AppConfig],
           useFactory: (c: AppConfig): Logger => options.logger ?? createPinoLogger({ level: c.logLevel }),
         },
+        MetricsRegistries,
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_GUARD, useClass: RateLimitGuard },
         { provide: APP_GUARD, useClass: RolesGuard },
       ],
-      exports: [JwtVerifier, PINO_LOGGER, PlatformConfigModule],
+      exports: [JwtVerifier, PINO_LOGGER, PlatformConfigModule, MetricsRegistries],
     };
   }
 }

@@ -477,6 +477,134 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/webhooks/endpoints': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The partner’s webhook endpoints (no secrets) */
+    get: operations['WebhooksController_list'];
+    put?: never;
+    /**
+     * Register a webhook endpoint: its secret is in this response only
+     * @description Deliveries are signed as Standard Webhooks specifies (webhook-id, webhook-timestamp, webhook-signature over `{id}.{timestamp}.{body}`). The URL must resolve to public addresses only (https:// in production).
+     */
+    post: operations['WebhooksController_register'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/webhooks/endpoints/{endpointId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A webhook endpoint (no secret) */
+    get: operations['WebhooksController_get'];
+    put?: never;
+    post?: never;
+    /** Delete an endpoint: nothing more is delivered to it */
+    delete: operations['WebhooksController_remove'];
+    options?: never;
+    head?: never;
+    /** Change the URL or event types, or disable / enable an endpoint */
+    patch: operations['WebhooksController_update'];
+    trace?: never;
+  };
+  '/v1/webhooks/endpoints/{endpointId}/secret/rotate': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** A new secret (in this response only); the old one keeps signing alongside for the overlap (24 h) */
+    post: operations['WebhooksController_rotate'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/webhooks/endpoints/{endpointId}/replay': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Resend the endpoint’s deliveries of a range of events (new attempts, the same webhook-id)
+     * @description Exactly one of `fromPosition` (global event position) and `since` (when the event was recorded).
+     */
+    post: operations['WebhooksController_replay'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/webhooks/deliveries': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Deliveries, newest first, by endpoint, status and event type */
+    get: operations['WebhooksController_deliveryList'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/webhooks/deliveries/{deliveryId}/attempts': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Every attempt of a delivery: status code, duration, first 1 KB of the response, error */
+    get: operations['WebhooksController_attempts'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/webhooks/deliveries/{deliveryId}/retry': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Send a delivery again now (a new attempt series, the same webhook-id) */
+    post: operations['WebhooksController_retry'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/customers/{customerId}/kmsmigration': {
     parameters: {
       query?: never;
@@ -1724,6 +1852,177 @@ export interface components {
       /** @description Items in the whole list (all pages) */
       totalCount: number;
       items: components['schemas']['StatementSummary'][];
+      links: components['schemas']['CollectionLinks'];
+      attributes: components['schemas']['CollectionAttributes'];
+    };
+    RegisterWebhookEndpointRequestDto: {
+      /** @example https://finance.example.com/hooks/csp */
+      url: string;
+      /**
+       * @example [
+       *       "credit.posted"
+       *     ]
+       */
+      eventTypes: ('order.placed' | 'order.cancelled' | 'credit.posted' | 'cancellation.propagated')[];
+      /** @example ERP credit import */
+      description?: string;
+    };
+    /** @description Shown once: keep the secret, it is not shown again. */
+    WebhookEndpointWithSecret: {
+      /** Format: uuid */
+      id: string;
+      /** @example https://finance.example.com/hooks/csp */
+      url: string;
+      eventTypes: ('order.placed' | 'order.cancelled' | 'credit.posted' | 'cancellation.propagated')[];
+      description: string | null;
+      disabled: boolean;
+      /**
+       * @description requested (PATCH), gone (the receiver answered 410), failing (N failed deliveries in a row)
+       * @enum {string|null}
+       */
+      disabledReason: 'requested' | 'gone' | 'failing' | null;
+      /** @description Bumped by each rotation */
+      secretVersion: number;
+      /** Format: date-time */
+      createdAt: string;
+      /** @description whsec_ + base64 of 32 random bytes */
+      secret: string;
+    };
+    /** @description Where finance events go. Its secret is never listed. */
+    WebhookEndpoint: {
+      /** Format: uuid */
+      id: string;
+      /** @example https://finance.example.com/hooks/csp */
+      url: string;
+      eventTypes: ('order.placed' | 'order.cancelled' | 'credit.posted' | 'cancellation.propagated')[];
+      description: string | null;
+      disabled: boolean;
+      /**
+       * @description requested (PATCH), gone (the receiver answered 410), failing (N failed deliveries in a row)
+       * @enum {string|null}
+       */
+      disabledReason: 'requested' | 'gone' | 'failing' | null;
+      /** @description Bumped by each rotation */
+      secretVersion: number;
+      /** Format: date-time */
+      createdAt: string;
+    };
+    WebhookEndpointCollection: {
+      /** @description Items in the whole list (all pages) */
+      totalCount: number;
+      items: components['schemas']['WebhookEndpoint'][];
+      links: components['schemas']['CollectionLinks'];
+      attributes: components['schemas']['CollectionAttributes'];
+    };
+    UpdateWebhookEndpointRequestDto: {
+      /** @example https://finance.example.com/hooks/csp-v2 */
+      url?: string;
+      eventTypes?: ('order.placed' | 'order.cancelled' | 'credit.posted' | 'cancellation.propagated')[];
+      description?: string;
+      /** @description true stops deliveries; false resumes them (and clears a 410 or failures) */
+      disabled?: boolean;
+    };
+    WebhookSecretRotation: {
+      /** @description The new secret, shown once */
+      secret: string;
+      secretVersion: number;
+      /**
+       * Format: date-time
+       * @description Until then both secrets sign (two signatures in the header)
+       */
+      previousSecretExpiresAt: string;
+    };
+    ReplayWebhookRequestDto: {
+      /** @description Resend every delivery of events at or after it */
+      fromPosition?: number;
+      /**
+       * Format: date-time
+       * @description Resend every delivery of events recorded at or after it
+       */
+      since?: string;
+    };
+    /** @description Deliveries queued again (same webhook-id, new attempts). */
+    WebhookResend: {
+      queued: number;
+    };
+    WebhookPayloadData: {
+      /** Format: uuid */
+      partnerId: string;
+      /** Format: uuid */
+      customerId: string;
+      /** Format: uuid */
+      orderId: string;
+      lineItemNumber?: number;
+      credit?: {
+        amount?: string;
+        currencyCode?: string;
+      };
+      /** @example 2026-12 */
+      period?: string;
+      /**
+       * @description Set when the credit went to a later month
+       * @example 2026-11
+       */
+      originalPeriod?: string;
+      /** @description Global event position */
+      position: number;
+    };
+    /** @description The body POSTed (Standard Webhooks thin payload). */
+    WebhookPayload: {
+      /** @enum {string} */
+      type: 'order.placed' | 'order.cancelled' | 'credit.posted' | 'cancellation.propagated';
+      /** Format: date-time */
+      timestamp: string;
+      data: components['schemas']['WebhookPayloadData'];
+    };
+    /** @description One message to one endpoint; its id is the webhook-id header. */
+    WebhookDelivery: {
+      /** @example msg_2f1c0b6e9a4d4f0c8e1b7a6d5c4b3a29 */
+      id: string;
+      /** Format: uuid */
+      endpointId: string;
+      /** @enum {string} */
+      eventType: 'order.placed' | 'order.cancelled' | 'credit.posted' | 'cancellation.propagated';
+      /** Format: uuid */
+      eventId: string;
+      position: number;
+      /** @enum {string} */
+      status: 'pending' | 'succeeded' | 'failed';
+      attempts: number;
+      /** Format: date-time */
+      nextAttemptAt: string | null;
+      lastStatusCode: number | null;
+      lastError: string | null;
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: date-time */
+      deliveredAt: string | null;
+      payload: components['schemas']['WebhookPayload'];
+    };
+    /** @description Newest first */
+    WebhookDeliveryCollection: {
+      /** @description Items in the whole list (all pages) */
+      totalCount: number;
+      items: components['schemas']['WebhookDelivery'][];
+      links: components['schemas']['CollectionLinks'];
+      attributes: components['schemas']['CollectionAttributes'];
+    };
+    WebhookAttempt: {
+      attempt: number;
+      /** Format: date-time */
+      startedAt: string;
+      durationMs: number;
+      /** @description null: no response (timeout, refused) */
+      statusCode: number | null;
+      /** @description The first 1 KB of the response body */
+      responseBody: string | null;
+      error: string | null;
+    };
+    /** @description Oldest first */
+    WebhookAttemptCollection: {
+      /** @description Items in the whole list (all pages) */
+      totalCount: number;
+      items: components['schemas']['WebhookAttempt'][];
       links: components['schemas']['CollectionLinks'];
       attributes: components['schemas']['CollectionAttributes'];
     };
@@ -6380,6 +6679,1400 @@ export interface operations {
         };
       };
       /** @description Not found (another tenant’s resources are not found either): not closed */
+      404: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:order_not_found",
+           *       "title": "Not Found",
+           *       "status": 404,
+           *       "detail": "No order 3f2b8c1e-5d4a-4e7b-9c0d-1a2b3c4d5e6f was found.",
+           *       "code": "order_not_found"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Over the per-tenant rate limit; retry after `Retry-After` seconds */
+      429: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:rate_limited",
+           *       "title": "Too Many Requests",
+           *       "status": 429,
+           *       "detail": "Too many requests: the limit is 500 per minute.",
+           *       "code": "rate_limited"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A backing service is unavailable; retry after `Retry-After` seconds */
+      503: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:service_unavailable",
+           *       "title": "Service Unavailable",
+           *       "status": 503,
+           *       "detail": "A backing service is unavailable; retry shortly.",
+           *       "code": "service_unavailable"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  WebhooksController_list: {
+    parameters: {
+      query?: {
+        /** @description Read-your-writes: wait (bounded) until the list has applied this global position (a command’s X-Event-Position) */
+        minPosition?: number;
+      };
+      header?: {
+        /** @description Echoed; generated when absent. */
+        'MS-CorrelationId'?: string;
+        /** @description Echoed; generated when absent. Retries of a command reuse it. */
+        'MS-RequestId'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WebhookEndpointCollection'];
+        };
+      };
+      /** @description Bad input: malformed JSON, an unknown field, a wrong type or an out-of-range value (`errors` names each field) */
+      400: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:validation_failed",
+           *       "title": "Bad Request",
+           *       "status": 400,
+           *       "detail": "lineItems[0].quantity must not be less than 1",
+           *       "code": "validation_failed",
+           *       "errors": [
+           *         {
+           *           "field": "lineItems[0].quantity",
+           *           "message": "lineItems[0].quantity must not be less than 1"
+           *         }
+           *       ]
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No bearer token, or a bad or expired one */
+      401: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:unauthorized",
+           *       "title": "Unauthorized",
+           *       "status": 401,
+           *       "detail": "This operation needs a bearer token.",
+           *       "code": "unauthorized"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller does not have a role this operation needs */
+      403: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This operation needs one of the roles AdminAgent.",
+           *       "code": "forbidden"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Over the per-tenant rate limit; retry after `Retry-After` seconds */
+      429: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:rate_limited",
+           *       "title": "Too Many Requests",
+           *       "status": 429,
+           *       "detail": "Too many requests: the limit is 500 per minute.",
+           *       "code": "rate_limited"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A backing service is unavailable; retry after `Retry-After` seconds */
+      503: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:service_unavailable",
+           *       "title": "Service Unavailable",
+           *       "status": 503,
+           *       "detail": "A backing service is unavailable; retry shortly.",
+           *       "code": "service_unavailable"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  WebhooksController_register: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Echoed; generated when absent. */
+        'MS-CorrelationId'?: string;
+        /** @description Echoed; generated when absent. Retries of a command reuse it. */
+        'MS-RequestId'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['RegisterWebhookEndpointRequestDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          'X-Event-Position': components['headers']['EventPosition'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WebhookEndpointWithSecret'];
+        };
+      };
+      /** @description Bad input: malformed JSON, an unknown field, a wrong type or an out-of-range value (`errors` names each field): names url (bad, not https, not public) or eventTypes (unknown) */
+      400: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:validation_failed",
+           *       "title": "Bad Request",
+           *       "status": 400,
+           *       "detail": "lineItems[0].quantity must not be less than 1",
+           *       "code": "validation_failed",
+           *       "errors": [
+           *         {
+           *           "field": "lineItems[0].quantity",
+           *           "message": "lineItems[0].quantity must not be less than 1"
+           *         }
+           *       ]
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No bearer token, or a bad or expired one */
+      401: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:unauthorized",
+           *       "title": "Unauthorized",
+           *       "status": 401,
+           *       "detail": "This operation needs a bearer token.",
+           *       "code": "unauthorized"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller does not have a role this operation needs */
+      403: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This operation needs one of the roles AdminAgent.",
+           *       "code": "forbidden"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Over the per-tenant rate limit; retry after `Retry-After` seconds */
+      429: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:rate_limited",
+           *       "title": "Too Many Requests",
+           *       "status": 429,
+           *       "detail": "Too many requests: the limit is 500 per minute.",
+           *       "code": "rate_limited"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A backing service is unavailable; retry after `Retry-After` seconds */
+      503: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:service_unavailable",
+           *       "title": "Service Unavailable",
+           *       "status": 503,
+           *       "detail": "A backing service is unavailable; retry shortly.",
+           *       "code": "service_unavailable"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  WebhooksController_get: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Echoed; generated when absent. */
+        'MS-CorrelationId'?: string;
+        /** @description Echoed; generated when absent. Retries of a command reuse it. */
+        'MS-RequestId'?: string;
+      };
+      path: {
+        endpointId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WebhookEndpoint'];
+        };
+      };
+      /** @description No bearer token, or a bad or expired one */
+      401: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:unauthorized",
+           *       "title": "Unauthorized",
+           *       "status": 401,
+           *       "detail": "This operation needs a bearer token.",
+           *       "code": "unauthorized"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller does not have a role this operation needs */
+      403: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This operation needs one of the roles AdminAgent.",
+           *       "code": "forbidden"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (another tenant’s resources are not found either) */
+      404: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:order_not_found",
+           *       "title": "Not Found",
+           *       "status": 404,
+           *       "detail": "No order 3f2b8c1e-5d4a-4e7b-9c0d-1a2b3c4d5e6f was found.",
+           *       "code": "order_not_found"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Over the per-tenant rate limit; retry after `Retry-After` seconds */
+      429: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:rate_limited",
+           *       "title": "Too Many Requests",
+           *       "status": 429,
+           *       "detail": "Too many requests: the limit is 500 per minute.",
+           *       "code": "rate_limited"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A backing service is unavailable; retry after `Retry-After` seconds */
+      503: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:service_unavailable",
+           *       "title": "Service Unavailable",
+           *       "status": 503,
+           *       "detail": "A backing service is unavailable; retry shortly.",
+           *       "code": "service_unavailable"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  WebhooksController_remove: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Echoed; generated when absent. */
+        'MS-CorrelationId'?: string;
+        /** @description Echoed; generated when absent. Retries of a command reuse it. */
+        'MS-RequestId'?: string;
+      };
+      path: {
+        endpointId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Deleted */
+      204: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          'X-Event-Position': components['headers']['EventPosition'];
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description No bearer token, or a bad or expired one */
+      401: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:unauthorized",
+           *       "title": "Unauthorized",
+           *       "status": 401,
+           *       "detail": "This operation needs a bearer token.",
+           *       "code": "unauthorized"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller does not have a role this operation needs */
+      403: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This operation needs one of the roles AdminAgent.",
+           *       "code": "forbidden"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (another tenant’s resources are not found either) */
+      404: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:order_not_found",
+           *       "title": "Not Found",
+           *       "status": 404,
+           *       "detail": "No order 3f2b8c1e-5d4a-4e7b-9c0d-1a2b3c4d5e6f was found.",
+           *       "code": "order_not_found"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Over the per-tenant rate limit; retry after `Retry-After` seconds */
+      429: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:rate_limited",
+           *       "title": "Too Many Requests",
+           *       "status": 429,
+           *       "detail": "Too many requests: the limit is 500 per minute.",
+           *       "code": "rate_limited"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A backing service is unavailable; retry after `Retry-After` seconds */
+      503: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:service_unavailable",
+           *       "title": "Service Unavailable",
+           *       "status": 503,
+           *       "detail": "A backing service is unavailable; retry shortly.",
+           *       "code": "service_unavailable"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  WebhooksController_update: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Echoed; generated when absent. */
+        'MS-CorrelationId'?: string;
+        /** @description Echoed; generated when absent. Retries of a command reuse it. */
+        'MS-RequestId'?: string;
+      };
+      path: {
+        endpointId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['UpdateWebhookEndpointRequestDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          'X-Event-Position': components['headers']['EventPosition'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WebhookEndpoint'];
+        };
+      };
+      /** @description Bad input: malformed JSON, an unknown field, a wrong type or an out-of-range value (`errors` names each field): names each bad field */
+      400: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:validation_failed",
+           *       "title": "Bad Request",
+           *       "status": 400,
+           *       "detail": "lineItems[0].quantity must not be less than 1",
+           *       "code": "validation_failed",
+           *       "errors": [
+           *         {
+           *           "field": "lineItems[0].quantity",
+           *           "message": "lineItems[0].quantity must not be less than 1"
+           *         }
+           *       ]
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No bearer token, or a bad or expired one */
+      401: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:unauthorized",
+           *       "title": "Unauthorized",
+           *       "status": 401,
+           *       "detail": "This operation needs a bearer token.",
+           *       "code": "unauthorized"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller does not have a role this operation needs */
+      403: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This operation needs one of the roles AdminAgent.",
+           *       "code": "forbidden"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (another tenant’s resources are not found either) */
+      404: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:order_not_found",
+           *       "title": "Not Found",
+           *       "status": 404,
+           *       "detail": "No order 3f2b8c1e-5d4a-4e7b-9c0d-1a2b3c4d5e6f was found.",
+           *       "code": "order_not_found"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Over the per-tenant rate limit; retry after `Retry-After` seconds */
+      429: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:rate_limited",
+           *       "title": "Too Many Requests",
+           *       "status": 429,
+           *       "detail": "Too many requests: the limit is 500 per minute.",
+           *       "code": "rate_limited"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A backing service is unavailable; retry after `Retry-After` seconds */
+      503: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:service_unavailable",
+           *       "title": "Service Unavailable",
+           *       "status": 503,
+           *       "detail": "A backing service is unavailable; retry shortly.",
+           *       "code": "service_unavailable"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  WebhooksController_rotate: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Echoed; generated when absent. */
+        'MS-CorrelationId'?: string;
+        /** @description Echoed; generated when absent. Retries of a command reuse it. */
+        'MS-RequestId'?: string;
+      };
+      path: {
+        endpointId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          'X-Event-Position': components['headers']['EventPosition'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WebhookSecretRotation'];
+        };
+      };
+      /** @description No bearer token, or a bad or expired one */
+      401: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:unauthorized",
+           *       "title": "Unauthorized",
+           *       "status": 401,
+           *       "detail": "This operation needs a bearer token.",
+           *       "code": "unauthorized"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller does not have a role this operation needs */
+      403: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This operation needs one of the roles AdminAgent.",
+           *       "code": "forbidden"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (another tenant’s resources are not found either) */
+      404: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:order_not_found",
+           *       "title": "Not Found",
+           *       "status": 404,
+           *       "detail": "No order 3f2b8c1e-5d4a-4e7b-9c0d-1a2b3c4d5e6f was found.",
+           *       "code": "order_not_found"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `If-Match` does not match the resource’s current ETag: another rotation got there first; retry */
+      412: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:precondition_failed",
+           *       "title": "Precondition Failed",
+           *       "status": 412,
+           *       "detail": "Precondition Failed.",
+           *       "code": "precondition_failed"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Over the per-tenant rate limit; retry after `Retry-After` seconds */
+      429: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:rate_limited",
+           *       "title": "Too Many Requests",
+           *       "status": 429,
+           *       "detail": "Too many requests: the limit is 500 per minute.",
+           *       "code": "rate_limited"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A backing service is unavailable; retry after `Retry-After` seconds */
+      503: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:service_unavailable",
+           *       "title": "Service Unavailable",
+           *       "status": 503,
+           *       "detail": "A backing service is unavailable; retry shortly.",
+           *       "code": "service_unavailable"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  WebhooksController_replay: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Echoed; generated when absent. */
+        'MS-CorrelationId'?: string;
+        /** @description Echoed; generated when absent. Retries of a command reuse it. */
+        'MS-RequestId'?: string;
+      };
+      path: {
+        endpointId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ReplayWebhookRequestDto'];
+      };
+    };
+    responses: {
+      202: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          'X-Event-Position': components['headers']['EventPosition'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WebhookResend'];
+        };
+      };
+      /** @description Bad input: malformed JSON, an unknown field, a wrong type or an out-of-range value (`errors` names each field): neither or both of fromPosition and since */
+      400: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:validation_failed",
+           *       "title": "Bad Request",
+           *       "status": 400,
+           *       "detail": "lineItems[0].quantity must not be less than 1",
+           *       "code": "validation_failed",
+           *       "errors": [
+           *         {
+           *           "field": "lineItems[0].quantity",
+           *           "message": "lineItems[0].quantity must not be less than 1"
+           *         }
+           *       ]
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No bearer token, or a bad or expired one */
+      401: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:unauthorized",
+           *       "title": "Unauthorized",
+           *       "status": 401,
+           *       "detail": "This operation needs a bearer token.",
+           *       "code": "unauthorized"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller does not have a role this operation needs */
+      403: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This operation needs one of the roles AdminAgent.",
+           *       "code": "forbidden"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (another tenant’s resources are not found either) */
+      404: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:order_not_found",
+           *       "title": "Not Found",
+           *       "status": 404,
+           *       "detail": "No order 3f2b8c1e-5d4a-4e7b-9c0d-1a2b3c4d5e6f was found.",
+           *       "code": "order_not_found"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Over the per-tenant rate limit; retry after `Retry-After` seconds */
+      429: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:rate_limited",
+           *       "title": "Too Many Requests",
+           *       "status": 429,
+           *       "detail": "Too many requests: the limit is 500 per minute.",
+           *       "code": "rate_limited"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A backing service is unavailable; retry after `Retry-After` seconds */
+      503: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:service_unavailable",
+           *       "title": "Service Unavailable",
+           *       "status": 503,
+           *       "detail": "A backing service is unavailable; retry shortly.",
+           *       "code": "service_unavailable"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  WebhooksController_deliveryList: {
+    parameters: {
+      query?: {
+        endpointId?: string;
+        status?: 'pending' | 'succeeded' | 'failed';
+        eventType?: 'order.placed' | 'order.cancelled' | 'credit.posted' | 'cancellation.propagated';
+        /** @description Items per page */
+        size?: number;
+        /** @description From `links.next` of the previous page */
+        continuationToken?: string;
+        /** @description Read-your-writes: wait (bounded) until the list has applied this global position (a command’s X-Event-Position) */
+        minPosition?: number;
+      };
+      header?: {
+        /** @description Echoed; generated when absent. */
+        'MS-CorrelationId'?: string;
+        /** @description Echoed; generated when absent. Retries of a command reuse it. */
+        'MS-RequestId'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WebhookDeliveryCollection'];
+        };
+      };
+      /** @description Bad input: malformed JSON, an unknown field, a wrong type or an out-of-range value (`errors` names each field): a bad filter */
+      400: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:validation_failed",
+           *       "title": "Bad Request",
+           *       "status": 400,
+           *       "detail": "lineItems[0].quantity must not be less than 1",
+           *       "code": "validation_failed",
+           *       "errors": [
+           *         {
+           *           "field": "lineItems[0].quantity",
+           *           "message": "lineItems[0].quantity must not be less than 1"
+           *         }
+           *       ]
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No bearer token, or a bad or expired one */
+      401: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:unauthorized",
+           *       "title": "Unauthorized",
+           *       "status": 401,
+           *       "detail": "This operation needs a bearer token.",
+           *       "code": "unauthorized"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller does not have a role this operation needs */
+      403: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This operation needs one of the roles AdminAgent.",
+           *       "code": "forbidden"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Over the per-tenant rate limit; retry after `Retry-After` seconds */
+      429: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:rate_limited",
+           *       "title": "Too Many Requests",
+           *       "status": 429,
+           *       "detail": "Too many requests: the limit is 500 per minute.",
+           *       "code": "rate_limited"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A backing service is unavailable; retry after `Retry-After` seconds */
+      503: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:service_unavailable",
+           *       "title": "Service Unavailable",
+           *       "status": 503,
+           *       "detail": "A backing service is unavailable; retry shortly.",
+           *       "code": "service_unavailable"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  WebhooksController_attempts: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Echoed; generated when absent. */
+        'MS-CorrelationId'?: string;
+        /** @description Echoed; generated when absent. Retries of a command reuse it. */
+        'MS-RequestId'?: string;
+      };
+      path: {
+        deliveryId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WebhookAttemptCollection'];
+        };
+      };
+      /** @description No bearer token, or a bad or expired one */
+      401: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:unauthorized",
+           *       "title": "Unauthorized",
+           *       "status": 401,
+           *       "detail": "This operation needs a bearer token.",
+           *       "code": "unauthorized"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller does not have a role this operation needs */
+      403: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This operation needs one of the roles AdminAgent.",
+           *       "code": "forbidden"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (another tenant’s resources are not found either) */
+      404: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:order_not_found",
+           *       "title": "Not Found",
+           *       "status": 404,
+           *       "detail": "No order 3f2b8c1e-5d4a-4e7b-9c0d-1a2b3c4d5e6f was found.",
+           *       "code": "order_not_found"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Over the per-tenant rate limit; retry after `Retry-After` seconds */
+      429: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:rate_limited",
+           *       "title": "Too Many Requests",
+           *       "status": 429,
+           *       "detail": "Too many requests: the limit is 500 per minute.",
+           *       "code": "rate_limited"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A backing service is unavailable; retry after `Retry-After` seconds */
+      503: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:service_unavailable",
+           *       "title": "Service Unavailable",
+           *       "status": 503,
+           *       "detail": "A backing service is unavailable; retry shortly.",
+           *       "code": "service_unavailable"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  WebhooksController_retry: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Echoed; generated when absent. */
+        'MS-CorrelationId'?: string;
+        /** @description Echoed; generated when absent. Retries of a command reuse it. */
+        'MS-RequestId'?: string;
+      };
+      path: {
+        deliveryId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      202: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          'X-Event-Position': components['headers']['EventPosition'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WebhookResend'];
+        };
+      };
+      /** @description No bearer token, or a bad or expired one */
+      401: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:unauthorized",
+           *       "title": "Unauthorized",
+           *       "status": 401,
+           *       "detail": "This operation needs a bearer token.",
+           *       "code": "unauthorized"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller does not have a role this operation needs */
+      403: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This operation needs one of the roles AdminAgent.",
+           *       "code": "forbidden"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (another tenant’s resources are not found either) */
       404: {
         headers: {
           'MS-RequestId': components['headers']['RequestId'];

@@ -73,6 +73,7 @@ export async function startWorker(o: WorkerOptions): Promise<Worker> {
     AUTH_JWT_SECRET: JWT_SECRET,
     KEY_DERIVATION_SECRET: KEY_SECRET,
     LINK_SIGNING_SECRET: LINK_SECRET,
+    WEBHOOK_SECRETS_KEY: 'webhook-secrets-key-for-tests-0123456789abcdef',
     DATA_DIR: dataDir,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ROLE: 'worker',

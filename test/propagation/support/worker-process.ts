@@ -31,6 +31,7 @@ export function spawnWorker(env: Record<string, string>): WorkerProcess {
       AUTH_JWT_SECRET: JWT_SECRET,
       KEY_DERIVATION_SECRET: KEY_SECRET,
       LINK_SIGNING_SECRET: LINK_SECRET,
+      WEBHOOK_SECRETS_KEY: 'webhook-secrets-key-for-tests-0123456789abcdef',
       DATA_DIR: dataDir,
       ...env,
     },

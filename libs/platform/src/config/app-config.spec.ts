@@ -5,7 +5,12 @@ import { ConfigError } from './config.error';
 import { loadConfig } from './app-config';
 
 const SECRET = 'x'.repeat(32);
-const secrets = { AUTH_JWT_SECRET: SECRET, KEY_DERIVATION_SECRET: SECRET, LINK_SIGNING_SECRET: SECRET };
+const secrets = {
+  AUTH_JWT_SECRET: SECRET,
+  KEY_DERIVATION_SECRET: SECRET,
+  LINK_SIGNING_SECRET: SECRET,
+  WEBHOOK_SECRETS_KEY: SECRET,
+};
 const PARTNER_A = '3f2b8c1e-5d4a-4e7b-9c0d-1a2b3c4d5e6f';
 const AUDIT_KEYS = 'test-audit:MC4CAQAwBQYDK2VwBCIEIM8y9bL6hyV9AMuo1+eNjFs4VGLZhayqtEZCL4O4cdnI';
 const partners = {
@@ -129,8 +134,9 @@ describe('loadConfig', () => {
 
   it('outside production generates the secrets once, persists them and reuses them', () => {
     const first = load({});
-    expect(warnings).toHaveLength(4);
-    expect(warnings[3]).toMatch(
+    expect(warnings).toHaveLength(5);
+    expect(warnings[3]).toMatch(/WEBHOOK_SECRETS_KEY is unset: generated a local one in .*webhook-secrets-key/);
+    expect(warnings[4]).toMatch(
       /AUDIT_SIGNING_KEYS is unset: generated a local audit signing key in .*audit-signing-key/,
     );
     expect(warnings[0]).toMatch(/AUTH_JWT_SECRET is unset: generated a local one in .*jwt-secret/);
@@ -145,7 +151,8 @@ describe('loadConfig', () => {
     expect(first.keyDerivationSecret).not.toBe(first.linkSigningSecret);
     expect(second.audit.signingKeys[0].kid).toBe(first.audit.signingKeys[0].kid);
     expect(statSync(join(dir, 'audit-signing-key')).mode & 0o777).toBe(0o600);
-    expect(warnings).toHaveLength(4);
+    expect(second.webhooks.secretsKey).toBe(first.webhooks.secretsKey);
+    expect(warnings).toHaveLength(5);
   });
 
   it('refuses a too short persisted secret', () => {
@@ -171,10 +178,36 @@ describe('loadConfig', () => {
       AUTH_AUDIENCE: 'api://csp-orders',
       KEY_DERIVATION_SECRET: SECRET,
       LINK_SIGNING_SECRET: SECRET,
+      WEBHOOK_SECRETS_KEY: SECRET,
       ...partners,
     });
     expect(c.auth).toMatchObject({ jwksUrl: 'https://login.example.com/keys', jwtSecret: undefined });
     expect(() => load({ AUTH_JWKS_URL: 'ftp://x', ...secrets })).toThrow(/AUTH_JWKS_URL must start with https:\/\//);
+  });
+
+  describe('WEBHOOK_*', () => {
+    it('given nothing, then the spec schedule, 15 s, no private networks, 24 h overlap; https only in production', () => {
+      const c = load({ ...secrets });
+      expect(c.webhooks).toMatchObject({
+        retryScheduleMs: [0, 5e3, 3e5, 18e5, 72e5, 18e6, 36e6, 504e5, 72e6, 864e5],
+        timeoutMs: 15_000,
+        allowPrivateNetworks: false,
+        httpsOnly: false,
+        disableAfterFailures: 5,
+        secretOverlapMs: 86_400_000,
+      });
+      expect(load({ NODE_ENV: 'production', ...secrets, ...partners }).webhooks.httpsOnly).toBe(true);
+    });
+
+    it('given a test schedule and overlap, then they are read; junk names the setting', () => {
+      const c = load({ ...secrets, WEBHOOK_RETRY_SCHEDULE: '0,1s,2s', WEBHOOK_SECRET_ROTATION_OVERLAP: '3s' });
+      expect(c.webhooks).toMatchObject({ retryScheduleMs: [0, 1000, 2000], secretOverlapMs: 3000 });
+      expect(() => load({ ...secrets, WEBHOOK_RETRY_SCHEDULE: '0,1x' })).toThrow(/WEBHOOK_RETRY_SCHEDULE "1x"/);
+      expect(() => load({ ...secrets, WEBHOOK_SECRET_ROTATION_OVERLAP: 'forever' })).toThrow(
+        /WEBHOOK_SECRET_ROTATION_OVERLAP must be a duration/,
+      );
+      expect(() => load({ ...secrets, WEBHOOK_TIMEOUT_MS: '5' })).toThrow(/WEBHOOK_TIMEOUT_MS must be between/);
+    });
   });
 
   describe('PARTNER_TENANTS', () => {

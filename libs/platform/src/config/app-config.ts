@@ -3,6 +3,7 @@ import { ConfigError } from './config.error';
 import { checkSecretLength, resolveSecret } from './local-secret';
 import { parsePartnerTenants, type PartnerTenantSetting } from './partner-tenants';
 import { loadOperatorSettings, OperatorSettings } from './operator-config';
+import { loadWebhookSettings, type WebhookSettings } from './webhook-config';
 import { loadKeyCustodySettings, type KeyCustodySettings } from './key-custody-config';
 import { absolute, bool, int, settingsOf, url, type Env } from './config-values';
 import { loadStorageSettings } from './storage-config';
@@ -60,6 +61,8 @@ export class AppConfig {
   readonly requireCancellationAck!: boolean;
   /** /admin/queues and /metrics credentials (OPERATOR_TOKEN, METRICS_TOKEN, QUEUE_DASHBOARD_WRITE). */
   readonly operator!: OperatorSettings;
+  /** Webhook delivery (WEBHOOK_*). */
+  readonly webhooks!: WebhookSettings;
   /** Key custody: LICENSING_ADAPTER, KEY_ENCRYPTION_KEYS, KEY_POOL_* (issue 15). */
   readonly keyCustody!: KeyCustodySettings;
   /** The audit trail's digest signing keys and period (AUDIT_SIGNING_KEYS, AUDIT_DIGEST_EVERY_MS). */
@@ -180,6 +183,13 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
   const operator = loadOperatorSettings(get, production, (n, f) => bool(get, n, f));
 
   const partnerTenants = parsePartnerTenants(get('PARTNER_TENANTS'), production);
+  const webhooks = loadWebhookSettings(get, {
+    production,
+    dataDir,
+    warn,
+    int: (n, f, min, max) => int(get, n, f, min, max),
+    bool: (n, f) => bool(get, n, f),
+  });
   const keyCustody = loadKeyCustodySettings(
     get,
     production,
@@ -215,6 +225,7 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
     partnerTenants,
     requireCancellationAck,
     operator,
+    webhooks,
     keyCustody,
     audit,
   });

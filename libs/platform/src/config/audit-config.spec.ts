@@ -10,6 +10,7 @@ const prod = {
   AUTH_JWT_SECRET: SECRET,
   KEY_DERIVATION_SECRET: SECRET,
   LINK_SIGNING_SECRET: SECRET,
+  WEBHOOK_SECRETS_KEY: SECRET,
   PARTNER_TENANTS: '6f1c3a52-0d5e-4d2b-9a53-6a4c5d1e8b01',
   // Key custody's production setting, so that only the audit settings are under test.
   KEY_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 7).toString('base64')}`,

@@ -11,6 +11,7 @@ export const LOCAL_SECRET_FILES = {
   AUTH_JWT_SECRET: 'jwt-secret',
   KEY_DERIVATION_SECRET: 'key-derivation-secret',
   LINK_SIGNING_SECRET: 'link-signing-secret',
+  WEBHOOK_SECRETS_KEY: 'webhook-secrets-key',
 } as const;
 
 export type LocalSecretName = keyof typeof LOCAL_SECRET_FILES;

@@ -12,6 +12,7 @@ const prod = {
   AUTH_JWT_SECRET: SECRET,
   KEY_DERIVATION_SECRET: SECRET,
   LINK_SIGNING_SECRET: SECRET,
+  WEBHOOK_SECRETS_KEY: SECRET,
   // The partner registry's production setting (ignored where it is not read yet).
   PARTNER_TENANTS: '6f1c3a52-0d5e-4d2b-9a53-6a4c5d1e8b01',
   KEY_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 7).toString('base64')}`,

@@ -19,6 +19,7 @@ describe('loadStorageConfig (the operator CLIs)', () => {
       AUTH_JWT_SECRET: 'x'.repeat(32),
       KEY_DERIVATION_SECRET: 'x'.repeat(32),
       LINK_SIGNING_SECRET: 'x'.repeat(32),
+      WEBHOOK_SECRETS_KEY: 'x'.repeat(32),
     };
     const service = loadConfig(env, { cwd: '/srv/app', warn: () => undefined });
     expect(loadStorageConfig(env, '/srv/app')).toEqual({

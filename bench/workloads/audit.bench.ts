@@ -91,8 +91,10 @@ export async function runAuditBench(
     const seconds = (performance.now() - started) / 1000;
     results.audit_export_eps = Math.round(lines / seconds);
     results.audit_export_peak_rss_mb = Math.round(peak);
+    results.audit_export_rss_growth_mb = Math.round(peak - before);
     notes.push(
-      `audit export: ${lines} lines in ${seconds.toFixed(1)} s, status ${res.status}; api peak RSS ${peak.toFixed(0)} MB`,
+      `audit export: ${lines} lines in ${seconds.toFixed(1)} s, status ${res.status}; api RSS ${before.toFixed(0)} MB ` +
+        `before, at most ${peak.toFixed(0)} MB during the export (sampled every 100 ms)`,
     );
   } finally {
     await exporter?.stop({ keepDatabase: true });

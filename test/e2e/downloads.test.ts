@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { orderDecider, streamIdOf } from '@csp/domain';
-import { StreamCommandExecutor } from '@csp/event-sourcing';
+import { streamIdOf } from '@csp/domain';
+import { StreamCommands } from '@csp/event-sourcing';
 import { Caller, startTestApp, TestApp } from '../support/app';
 import { adminAgent, Json, OFFERS, placeOrderOk, registerCustomer, softwareIdOf, streamEvents } from './e2e-helpers';
 
@@ -110,12 +110,12 @@ describe('GET /v1/downloads/{token}: every download recorded, maxDownloads exact
     expect((await download(path)).status).toBe(200);
     const linkId = (await streamEvents(t, streamIdOf('order', orderId))).find((e) => e.type === 'DownloadLinkIssued')!
       .data.linkId as string;
-    const executor = t.app.get(StreamCommandExecutor, { strict: false });
+    const streams = t.app.get(StreamCommands, { strict: false });
     const commandId = randomUUID();
     const record = () =>
-      executor.execute(
-        streamIdOf('order', orderId),
-        orderDecider,
+      streams.handle(
+        'order',
+        orderId,
         { type: 'RecordDownload', data: { linkId, sha256: 'c'.repeat(64), bytes: 3 } },
         { commandId },
       );

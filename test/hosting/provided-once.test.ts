@@ -10,7 +10,7 @@ import {
   EVENT_STORE_HANDLE,
   QueueBackend,
   ReadYourWrites,
-  StreamCommandExecutor,
+  StreamCommands,
 } from '@csp/event-sourcing';
 import { CustomerAccess, TenantDirectory } from '@csp/capabilities/partners';
 import { loadConfig, TENANT_DIRECTORY } from '@csp/platform';
@@ -33,7 +33,7 @@ const SHARED: Array<[string, InjectionToken]> = [
   ['DATABASE_POOL', DATABASE_POOL],
   ['CLOCK', CLOCK],
   ['DOMAIN_DATA', DOMAIN_DATA],
-  ['StreamCommandExecutor', StreamCommandExecutor],
+  ['StreamCommands', StreamCommands],
   ['CHECKPOINT_WATCHER', CHECKPOINT_WATCHER],
   ['ReadYourWrites', ReadYourWrites],
   ['QueueBackend', QueueBackend],

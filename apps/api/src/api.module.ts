@@ -32,7 +32,7 @@ export interface ApiModuleOptions extends EventSourcingOptions {
 }
 
 /**
- * The HTTP process: platform (config, auth, errors), event sourcing (store, pool, clock, executor, checkpoints,
+ * The HTTP process: platform (config, auth, errors), event sourcing (store, pool, clock, command handling, checkpoints,
  * queues; once), and the capabilities' HTTP sides. With `withWorker` it also runs every worker part.
  */
 @Module({})

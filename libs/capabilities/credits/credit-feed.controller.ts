@@ -11,6 +11,7 @@ import {
   Res,
   StreamableFile,
 } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
 import {
   ApiBearerAuth,
   ApiBody,
@@ -49,7 +50,7 @@ import {
 } from '@csp/platform';
 import { Permit } from '@csp/capabilities/partners';
 import { ReadYourWrites } from '@csp/event-sourcing';
-import { CloseStatementHandler } from './close-statement/close-statement.handler';
+import { CloseStatementCommand } from './close-statement/close-statement.command';
 import { CloseStatementRequestDto } from './close-statement/close-statement.request.dto';
 import {
   CreditChangePageDto,
@@ -103,7 +104,7 @@ function statementView(s: StatementClosed['data']): StatementDto {
 export class CreditFeedController {
   constructor(
     private readonly ledger: CreditLedgerQuery,
-    private readonly close: CloseStatementHandler,
+    private readonly commands: CommandBus,
     private readonly readYourWrites: ReadYourWrites,
     @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
@@ -174,7 +175,7 @@ export class CreditFeedController {
     @Body() body: CloseStatementRequestDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<StatementDto> {
-    const { statement, position } = await this.close.execute(principal, body.period);
+    const { statement, position } = await this.commands.execute(new CloseStatementCommand(principal, body.period));
     setPositionHeader(reply, position);
     return statementView(statement);
   }

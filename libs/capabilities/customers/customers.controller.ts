@@ -19,7 +19,6 @@ import { ReadYourWrites } from '@csp/event-sourcing';
 import { CustomerCollectionDto, CustomerResponseDto } from './customer.response.dto';
 import { CUSTOMER_ATTRIBUTES, customerLinks, CustomerView, toCustomerView } from './customer.view';
 import { RegisterCustomerCommand } from './register-customer/register-customer.command';
-import { RegisterCustomerResult } from './register-customer/register-customer.handler';
 import { RegisterCustomerRequestDto } from './register-customer/register-customer.request.dto';
 
 @ApiTags('customers')
@@ -68,7 +67,7 @@ export class CustomersController {
     @Body() body: RegisterCustomerRequestDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<CustomerView> {
-    const result: RegisterCustomerResult = await this.commands.execute(
+    const result = await this.commands.execute(
       new RegisterCustomerCommand(principal, body.companyName, body.domain, body.country, body.tenantId),
     );
     setPositionHeader(reply, result.position);

@@ -25,7 +25,6 @@ import { Permit } from '@csp/capabilities/partners';
 import { KmsMigrationPlanService } from './get-migration-plan/kms-migration-plan.service';
 import { DEVICE_GROUPS_CSV_EXAMPLE } from './import-device-groups/device-groups.csv';
 import { ImportDeviceGroupsCommand } from './import-device-groups/import-device-groups.command';
-import { ImportDeviceGroupsResult } from './import-device-groups/import-device-groups.handler';
 import {
   DeviceGroupCollectionResponseDto,
   DeviceGroupResponseDto,
@@ -33,10 +32,8 @@ import {
 } from './kms-migration.response.dto';
 import { DeviceGroupView, KmsMigrationPlanView, kmsMigrationUri } from './kms-migration.view';
 import { RecordMakDeploymentCommand } from './record-mak-deployment/record-mak-deployment.command';
-import { RecordMakDeploymentResult } from './record-mak-deployment/record-mak-deployment.handler';
 import { RecordMakDeploymentRequestDto } from './record-mak-deployment/record-mak-deployment.request.dto';
 import { RegisterDeviceGroupCommand } from './register-device-group/register-device-group.command';
-import { RegisterDeviceGroupResult } from './register-device-group/register-device-group.handler';
 import { RegisterDeviceGroupRequestDto } from './register-device-group/register-device-group.request.dto';
 
 /**
@@ -108,7 +105,7 @@ export class KmsMigrationController {
     @Body() body: RegisterDeviceGroupRequestDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<DeviceGroupView> {
-    const { group, position }: RegisterDeviceGroupResult = await this.commands.execute(
+    const { group, position } = await this.commands.execute(
       new RegisterDeviceGroupCommand(principal, customerId, { ...body }),
     );
     setPositionHeader(reply, position);
@@ -139,9 +136,7 @@ export class KmsMigrationController {
   ): Promise<Collection<DeviceGroupView>> {
     if (typeof csv !== 'string')
       throw new ProblemException(415, 'unsupported_media_type', 'Send the device groups as text/csv.');
-    const { groups, position }: ImportDeviceGroupsResult = await this.commands.execute(
-      new ImportDeviceGroupsCommand(principal, customerId, csv),
-    );
+    const { groups, position } = await this.commands.execute(new ImportDeviceGroupsCommand(principal, customerId, csv));
     setPositionHeader(reply, position);
     const base = `${kmsMigrationUri(groups[0]?.customerId ?? customerId)}/devicegroups`;
     return {
@@ -184,7 +179,7 @@ export class KmsMigrationController {
     @Body() body: RecordMakDeploymentRequestDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<DeviceGroupView> {
-    const { group, position }: RecordMakDeploymentResult = await this.commands.execute(
+    const { group, position } = await this.commands.execute(
       new RecordMakDeploymentCommand(principal, customerId, groupId, body.method, body.deployedAt),
     );
     setPositionHeader(reply, position);

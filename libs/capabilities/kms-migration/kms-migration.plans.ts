@@ -1,23 +1,17 @@
 import { Inject, Injectable, Provider } from '@nestjs/common';
-import type { EventMetadata } from '@csp/event-store';
 import {
-  createKmsMigrationDecider,
-  Decider,
+  deciderOf,
   DomainError,
   defaultKmsMigrationPolicies,
   isGuid,
   isPlacedOrder,
   KmsMigrationCommand,
-  KmsMigrationEvent,
   KmsMigrationPolicyBook,
   KmsMigrationState,
-  kmsMigrationStreamId,
-  orderDecider,
 } from '@csp/domain';
-import { orderStreamId } from '@csp/capabilities/orders';
-import { LoadedStream, StreamCommandExecutor, StreamCommandResult } from '@csp/event-sourcing';
+import { type LoadedStream, StreamCommands } from '@csp/event-sourcing';
 
-/** The versioned KMS migration rules from config/, validated once at boot. */
+/** The versioned KMS migration rules from config/, validated once at boot (the book the plan decider decides by). */
 export const KMS_MIGRATION_POLICIES = Symbol('KMS_MIGRATION_POLICIES');
 
 export const kmsMigrationPoliciesProvider: Provider = {
@@ -25,39 +19,31 @@ export const kmsMigrationPoliciesProvider: Provider = {
   useFactory: (): KmsMigrationPolicyBook => defaultKmsMigrationPolicies(),
 };
 
-/** A customer's migration plan stream: load it, or decide a command on it through the executor. */
+/**
+ * What the plan's handlers and views need besides the command itself: the policy book, now, a dry run of a
+ * command (to name every issue of a file at once) and which orders are the customer's. Commands go through
+ * StreamCommands like every other stream.
+ */
 @Injectable()
 export class KmsMigrationPlans {
-  readonly decider: Decider<KmsMigrationCommand, KmsMigrationEvent, KmsMigrationState>;
-
   constructor(
-    private readonly executor: StreamCommandExecutor,
+    private readonly streams: StreamCommands,
     @Inject(KMS_MIGRATION_POLICIES) readonly policies: KmsMigrationPolicyBook,
-  ) {
-    this.decider = createKmsMigrationDecider(() => this.policies);
-  }
+  ) {}
 
   now(): Date {
-    return this.executor.context().now;
+    return this.streams.context().now;
   }
 
   load(customerId: string): Promise<LoadedStream<KmsMigrationState>> {
-    return this.executor.load(kmsMigrationStreamId(customerId), this.decider);
-  }
-
-  execute(
-    customerId: string,
-    command: KmsMigrationCommand,
-    metadata?: Partial<EventMetadata>,
-  ): Promise<StreamCommandResult<KmsMigrationState>> {
-    return this.executor.execute(kmsMigrationStreamId(customerId), this.decider, command, { metadata });
+    return this.streams.load('kmsMigration', customerId);
   }
 
   /** Decides `command` on the current plan without appending: the DomainError it would raise, if any. */
   async dryRun(customerId: string, command: KmsMigrationCommand): Promise<DomainError | undefined> {
     const { state } = await this.load(customerId);
     try {
-      this.decider.decide(command, state, this.executor.context());
+      deciderOf('kmsMigration').decide(command, state, this.streams.context());
       return undefined;
     } catch (error) {
       if (error instanceof DomainError) return error;
@@ -74,7 +60,7 @@ export class KmsMigrationPlans {
     const found: string[] = [];
     for (let i = 0; i < ids.length; i += 20) {
       const batch = ids.slice(i, i + 20);
-      const loaded = await Promise.all(batch.map((id) => this.executor.load(orderStreamId(id), orderDecider)));
+      const loaded = await Promise.all(batch.map((id) => this.streams.load('order', id)));
       loaded.forEach(({ state }, j) => {
         if (isPlacedOrder(state) && state.customerId === customerId) found.push(batch[j]);
       });

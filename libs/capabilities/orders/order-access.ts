@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError, isGuid, isPlacedOrder, orderDecider, PlacedOrderState, streamIdOf } from '@csp/domain';
+import { DomainError, isGuid, isPlacedOrder, PlacedOrderState, streamIdOf } from '@csp/domain';
 import type { Principal } from '@csp/platform';
 import { AccessRule, CustomerAccess, RegisteredCustomer, Relation } from '@csp/capabilities/partners';
-import { LoadedStream, StreamCommandExecutor } from '@csp/event-sourcing';
+import { type LoadedStream, StreamCommands } from '@csp/event-sourcing';
 import type { OrderState } from '@csp/domain';
 
 export const orderStreamId = (orderId: string): string => streamIdOf('order', orderId);
@@ -19,7 +19,7 @@ export interface AccessibleOrder {
 export class OrderAccess {
   constructor(
     private readonly customers: CustomerAccess,
-    private readonly executor: StreamCommandExecutor,
+    private readonly streams: StreamCommands,
   ) {}
 
   async authorize(
@@ -30,7 +30,7 @@ export class OrderAccess {
   ): Promise<AccessibleOrder> {
     const { customer, relation } = await this.customers.authorize(principal, customerId, rule);
     if (!isGuid(orderId)) throw orderNotFound(orderId);
-    const stream = await this.executor.load(orderStreamId(orderId.toLowerCase()), orderDecider);
+    const stream = await this.streams.load('order', orderId.toLowerCase());
     const order = stream.state;
     if (!isPlacedOrder(order) || order.customerId !== customer.customerId) throw orderNotFound(orderId);
     return { customer, relation, order, stream };

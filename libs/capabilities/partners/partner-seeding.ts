@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/comm
 import { DomainError } from '@csp/domain';
 import { EVENT_STORE, type EventStore } from '@csp/event-store';
 import { AppConfig, ConfigError } from '@csp/platform';
-import { StreamCommandExecutor } from '@csp/event-sourcing';
+import { StreamCommands } from '@csp/event-sourcing';
 import { registerPartner } from './register-partner/register-partner';
 
 /**
@@ -17,14 +17,14 @@ export class PartnerSeeding implements OnApplicationBootstrap {
   constructor(
     private readonly config: AppConfig,
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    private readonly executor: StreamCommandExecutor,
+    private readonly streams: StreamCommands,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     let added = 0;
     for (const { tenantId, name } of this.config.partnerTenants) {
       try {
-        const result = await registerPartner(this.store, () => this.executor.context(), {
+        const result = await registerPartner(this.store, () => this.streams.context(), {
           partnerTenantId: tenantId,
           name,
           source: 'configuration',

@@ -1,17 +1,16 @@
 import { Injectable } from '@nestjs/common';
-import { orderDecider, type OrderCommand, type OrderEvent, type OrderState } from '@csp/domain';
+import type { OrderCommand, OrderEvent, OrderState } from '@csp/domain';
 import type { EventMetadata, RecordedEvent } from '@csp/event-store';
 import type { OrderStreams } from './propagation.ports';
-import { orderStreamId } from '@csp/capabilities/orders';
-import { StreamCommandExecutor } from '@csp/event-sourcing';
+import { StreamCommands } from '@csp/event-sourcing';
 
-/** Propagation writes to order streams the one way commands do: through the decider and the executor. */
+/** Propagation writes to order streams the one way commands do: through the order decider, by StreamCommands. */
 @Injectable()
-export class ExecutorOrderStreams implements OrderStreams {
-  constructor(private readonly executor: StreamCommandExecutor) {}
+export class CommandOrderStreams implements OrderStreams {
+  constructor(private readonly streams: StreamCommands) {}
 
   async load(orderId: string): Promise<{ state: OrderState; events: RecordedEvent[] }> {
-    const { state, events } = await this.executor.load(orderStreamId(orderId), orderDecider);
+    const { state, events } = await this.streams.load('order', orderId);
     return { state, events };
   }
 
@@ -20,7 +19,7 @@ export class ExecutorOrderStreams implements OrderStreams {
     command: OrderCommand,
     metadata: Partial<EventMetadata>,
   ): Promise<{ events: OrderEvent[] }> {
-    const result = await this.executor.execute(orderStreamId(orderId), orderDecider, command, { metadata });
-    return { events: result.events as OrderEvent[] };
+    const result = await this.streams.handle('order', orderId, command, { metadata });
+    return { events: result.events };
   }
 }

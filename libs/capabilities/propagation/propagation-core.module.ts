@@ -4,7 +4,7 @@ import { CLOCK, type Clock, DATABASE_POOL, QueueBackend } from '@csp/event-sourc
 import { AppConfig, type PropagationSettings } from '@csp/platform';
 import { PropagationQueues } from './jobs/propagation.queues';
 import { PropagationMetrics } from './metrics/propagation.metrics';
-import { ExecutorOrderStreams } from './order-streams.adapter';
+import { CommandOrderStreams } from './order-streams.adapter';
 import type { PropagationOptions } from './propagation.options';
 import { migratePropagation } from './store/propagation.schema';
 import { PropagationStore } from './store/propagation.store';
@@ -54,9 +54,9 @@ class PropagationCoreLifecycle implements OnModuleInit {
       useFactory: (store: PropagationStore, queues: PropagationQueues, clock: Clock) =>
         new PropagationMetrics({ store, queues, clock }),
     },
-    ExecutorOrderStreams,
+    CommandOrderStreams,
     PropagationCoreLifecycle,
   ],
-  exports: [PROPAGATION_OPTIONS, PropagationQueues, PropagationStore, PropagationMetrics, ExecutorOrderStreams],
+  exports: [PROPAGATION_OPTIONS, PropagationQueues, PropagationStore, PropagationMetrics, CommandOrderStreams],
 })
 export class PropagationCoreModule {}

@@ -3,7 +3,7 @@ import type { EventMetadata, RecordedEvent } from '@csp/event-store';
 
 /**
  * What propagation needs from the rest of the service, kept structural so that its runtime depends on the
- * domain and the event-store port only (propagation-core.module wires the executor and licensing port in).
+ * domain and the event-store port only (propagation-core.module wires command handling and the licensing port in).
  */
 export interface OrderStreams {
   /** The order's events and folded state. */

@@ -10,7 +10,7 @@ import { type ReconcileReport } from './reconciler/propagation.reconciler';
 import type { Pool } from 'pg';
 import { DATABASE_POOL, CLOCK, type Clock, DOMAIN_DATA } from '@csp/event-sourcing';
 import { LICENSING, type LicensingPort } from '@csp/capabilities/software';
-import { ExecutorOrderStreams } from './order-streams.adapter';
+import { CommandOrderStreams } from './order-streams.adapter';
 import { PROPAGATION_OPTIONS, PropagationCoreModule } from './propagation-core.module';
 
 /** Hosts propagation's runtime in a worker (or in the single `npm start` process). */
@@ -30,7 +30,7 @@ export class PropagationHost implements OnApplicationBootstrap, BeforeApplicatio
     store: PropagationStore,
     queues: PropagationQueues,
     metrics: PropagationMetrics,
-    orders: ExecutorOrderStreams,
+    orders: CommandOrderStreams,
   ) {
     this.queueKind = queues.backend.kind;
     this.runtime = new PropagationRuntime({

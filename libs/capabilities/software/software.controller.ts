@@ -32,14 +32,12 @@ import { ARTIFACT_CONTENT_TYPES } from './adapters/artifact-path';
 import { SoftwareCollectionDto } from './software.response.dto';
 import { DownloadSoftwareService } from './download-software/download-software.service';
 import { IssueDownloadLinkCommand } from './issue-download-link/issue-download-link.command';
-import { IssuedLink } from './issue-download-link/issue-download-link.handler';
 import {
   DownloadLinkResponseDto,
   IssueDownloadLinkRequestDto,
 } from './issue-download-link/issue-download-link.request.dto';
 import { ListSoftwareService } from './list-software/list-software.service';
 import { RevealKeyCommand } from './reveal-key/reveal-key.command';
-import { RevealKeyResult } from './reveal-key/reveal-key.handler';
 import { ProductKeyResponseDto, RevealKeyRequestDto } from './reveal-key/reveal-key.request.dto';
 
 @ApiTags('software')
@@ -100,7 +98,7 @@ export class SoftwareController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ProductKeyResponseDto> {
     const retry = request.requestContext?.retry === true;
-    const r: RevealKeyResult = await this.commands.execute(
+    const r = await this.commands.execute(
       new RevealKeyCommand(principal, customerId, softwareId, body.version, body.keyType, retry),
     );
     setPositionHeader(reply, r.position);
@@ -136,7 +134,7 @@ export class SoftwareController {
     @Body() body: IssueDownloadLinkRequestDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<DownloadLinkResponseDto> {
-    const r: IssuedLink = await this.commands.execute(
+    const r = await this.commands.execute(
       new IssueDownloadLinkCommand(principal, customerId, softwareId, body.version, body.language, body.bitness),
     );
     setPositionHeader(reply, r.position);

@@ -1,9 +1,10 @@
 import { Body, Controller, Post, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { ApiProblems, CurrentPrincipal, Idempotent, Principal, setPositionHeader } from '@csp/platform';
 import { Permit } from '@csp/capabilities/partners';
-import { SubmitSupportRequestHandler } from './submit-support-request/submit-support-request.handler';
+import { SubmitSupportRequestCommand } from './submit-support-request/submit-support-request.command';
 import { SubmitSupportRequestDto } from './submit-support-request/submit-support-request.request.dto';
 import { SupportRequestResponseDto } from './submit-support-request/support-request.response.dto';
 
@@ -11,7 +12,7 @@ import { SupportRequestResponseDto } from './submit-support-request/support-requ
 @ApiBearerAuth()
 @Controller('v1/supportrequests')
 export class SupportController {
-  constructor(private readonly submit: SubmitSupportRequestHandler) {}
+  constructor(private readonly commands: CommandBus) {}
 
   @Post()
   @Idempotent()
@@ -44,7 +45,7 @@ export class SupportController {
     @Body() body: SubmitSupportRequestDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<SupportRequestResponseDto> {
-    const { request, position } = await this.submit.execute(principal, body);
+    const { request, position } = await this.commands.execute(new SubmitSupportRequestCommand(principal, body));
     setPositionHeader(reply, position);
     if (request.status === 'none') throw new Error('support request not recorded');
     const { supportRequestId, ...rest } = request;

@@ -3,10 +3,8 @@ import type { Pool } from 'pg';
 import { EVENT_STORE, type EventStore } from '@csp/event-store';
 import { AppConfig } from '@csp/platform';
 import { ProjectionRunner } from '@csp/event-sourcing';
-import { handleStreamCommand } from '@csp/event-sourcing/command-handling/handle-stream-command';
 import { DATABASE_POOL } from '@csp/event-sourcing';
-import { commandMetadata } from '@csp/event-sourcing';
-import { StreamCommandExecutor } from '@csp/event-sourcing';
+import { StreamCommands } from '@csp/event-sourcing';
 import { CLOCK, type Clock } from '@csp/event-sourcing';
 import { WebhookDeliveryRuntime, WebhookQueue } from './delivery/webhook-delivery.runtime';
 import { webhookDispatcher } from './dispatch/webhook-dispatcher.projection';
@@ -27,7 +25,7 @@ export class WebhooksHost implements OnApplicationBootstrap, BeforeApplicationSh
     @Inject(EVENT_STORE) store: EventStore,
     @Inject(CLOCK) clock: Clock,
     config: AppConfig,
-    executor: StreamCommandExecutor,
+    streams: StreamCommands,
     queue: WebhookQueue,
     deliveries: WebhookDeliveryStore,
     vault: WebhookSecretVault,
@@ -45,7 +43,6 @@ export class WebhooksHost implements OnApplicationBootstrap, BeforeApplicationSh
       batchSize: 200,
       logger,
     });
-    const env = { store, context: () => executor.context(), metadata: commandMetadata };
     this.delivery = new WebhookDeliveryRuntime({
       store: deliveries,
       vault,
@@ -55,8 +52,7 @@ export class WebhooksHost implements OnApplicationBootstrap, BeforeApplicationSh
       now: () => clock.now(),
       logger,
       disable: async (endpointId, reason, detail) => {
-        await handleStreamCommand(
-          env,
+        await streams.handle(
           'webhookEndpoint',
           endpointId,
           { type: 'DisableWebhookEndpoint', data: { reason, detail } },

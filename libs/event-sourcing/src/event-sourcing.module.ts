@@ -7,7 +7,7 @@ import { CheckpointWatcher } from './checkpoints/checkpoint-watcher';
 import { CHECKPOINT_WATCHER, ReadYourWrites } from './checkpoints/read-your-writes';
 import { CLOCK, Clock } from './clock/clock.port';
 import { SystemClock } from './clock/system.clock';
-import { StreamCommandExecutor } from './commands/stream-command.executor';
+import { StreamCommands } from './command-handling/stream-commands';
 import { DATABASE_POOL } from './database/database-pool';
 import { domainDataProvider } from './domain-data/domain-data.provider';
 import { QueueBackend } from './queue/queue-backend';
@@ -48,7 +48,7 @@ class EventSourcingLifecycle implements OnApplicationShutdown {
 /**
  * What every capability shares, provided exactly once per process (global): the event store chosen from the
  * configuration (KurrentDB, PostgreSQL or the embedded PostgreSQL), the projections' database pool, the clock,
- * the domain data, the stream command executor, the checkpoint watcher (read-your-writes) and the queue
+ * the domain data, command handling (StreamCommands), the checkpoint watcher (read-your-writes) and the queue
  * backend (Redis or PostgreSQL). Hosting modules (apps/api, apps/worker) import it once.
  */
 @Global()
@@ -97,7 +97,7 @@ export class EventSourcingModule {
         },
         { provide: CLOCK, useValue: options.clock ?? new SystemClock() },
         domainDataProvider,
-        StreamCommandExecutor,
+        StreamCommands,
         {
           provide: CHECKPOINT_WATCHER,
           inject: [DATABASE_POOL],
@@ -113,7 +113,7 @@ export class EventSourcingModule {
         QueueBackend,
         CLOCK,
         domainDataProvider,
-        StreamCommandExecutor,
+        StreamCommands,
         CHECKPOINT_WATCHER,
         ReadYourWrites,
       ],

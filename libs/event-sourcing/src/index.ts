@@ -7,10 +7,7 @@ export { CHECKPOINT_WATCHER, ReadModelBehindError, ReadYourWrites } from './chec
 export { CLOCK } from './clock/clock.port';
 export type { Clock } from './clock/clock.port';
 export { ControllableClock } from './clock/controllable.clock';
-export { commandMetadata } from './commands/command-metadata';
-export { newEntityId } from './commands/entity-id';
-export { StreamCommandExecutor } from './commands/stream-command.executor';
-export type { LoadedStream, StreamCommandResult } from './commands/stream-command.executor';
+export * from './command-handling';
 export { DATABASE_POOL } from './database/database-pool';
 export { DOMAIN_DATA, domainDataProvider } from './domain-data/domain-data.provider';
 export { EVENT_STORE_HANDLE, EventSourcingModule } from './event-sourcing.module';

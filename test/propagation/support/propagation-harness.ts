@@ -3,7 +3,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Test } from '@nestjs/testing';
-import { ControllableClock, StreamCommandExecutor } from '@csp/event-sourcing';
+import {
+  commandHandlingEnv,
+  ControllableClock,
+  handleStreamCommand,
+  type CommandHandlingEnv,
+} from '@csp/event-sourcing';
 import { LICENSING, type LicensingPort } from '@csp/capabilities/software';
 import {
   PROPAGATION_OPTIONS,
@@ -13,14 +18,7 @@ import {
   PropagationStore,
   type PropagationOptions,
 } from '@csp/capabilities/propagation';
-import {
-  orderDecider,
-  resolveMarket,
-  defaultDomainData,
-  type OrderCommand,
-  type OrderEvent,
-  streamIdOf,
-} from '@csp/domain';
+import { resolveMarket, defaultDomainData, type OrderCommand, type OrderEvent, streamIdOf } from '@csp/domain';
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '@csp/event-store';
 import { loadConfig } from '@csp/platform';
 import type { INestApplicationContext } from '@nestjs/common';
@@ -98,22 +96,22 @@ export async function startWorker(o: WorkerOptions): Promise<Worker> {
   };
 }
 
-/** Writes orders the way the HTTP handlers do: through the decider and the executor. */
+/** Writes orders the way the HTTP handlers do: through the order decider, by the command handling. */
 export class Orders {
-  private readonly executor: StreamCommandExecutor;
+  private readonly env: CommandHandlingEnv;
 
   constructor(
     store: EventStore,
     private readonly clock: ControllableClock,
   ) {
-    this.executor = new StreamCommandExecutor(store, clock, defaultDomainData());
+    this.env = commandHandlingEnv(store, clock, defaultDomainData());
   }
 
   async run(orderId: string, command: OrderCommand): Promise<OrderEvent[]> {
-    const r = await this.executor.execute(streamIdOf('order', orderId), orderDecider, command, {
+    const r = await handleStreamCommand(this.env, 'order', orderId, command, {
       metadata: { requestId: randomUUID(), userId: 'agent', tenantId: PARTNER },
     });
-    return r.events as OrderEvent[];
+    return r.events;
   }
 
   async place(lines: string[] = [OFFERS.perpetual], country = 'US'): Promise<string> {

@@ -2,22 +2,15 @@ import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import {
   claimStanding,
   customerDecider,
-  customerDomainDecider,
-  domainReservationStreamId,
   domainTaken,
   DomainError,
   normalizeDomain,
   type RegisterCustomer,
 } from '@csp/domain';
 import { WrongExpectedVersionError } from '@csp/event-store';
-import { PartnerRegistry, customerStreamId, RegisteredCustomer } from '@csp/capabilities/partners';
-import { newEntityId, StreamCommandExecutor } from '@csp/event-sourcing';
-import { RegisterCustomerCommand } from './register-customer.command';
-
-export interface RegisterCustomerResult {
-  customer: RegisteredCustomer;
-  position?: number;
-}
+import { PartnerRegistry } from '@csp/capabilities/partners';
+import { newEntityId, StreamCommands } from '@csp/event-sourcing';
+import { RegisterCustomerCommand, RegisterCustomerResult } from './register-customer.command';
 
 /**
  * Registers a customer under the calling partner. The domain is unique across all customers: a claim stream per
@@ -28,9 +21,9 @@ export interface RegisterCustomerResult {
  * Every rule is checked before the first append, so a refused request writes nothing.
  */
 @CommandHandler(RegisterCustomerCommand)
-export class RegisterCustomerHandler implements ICommandHandler<RegisterCustomerCommand, RegisterCustomerResult> {
+export class RegisterCustomerHandler implements ICommandHandler<RegisterCustomerCommand> {
   constructor(
-    private readonly executor: StreamCommandExecutor,
+    private readonly streams: StreamCommands,
     private readonly partners: PartnerRegistry,
   ) {}
 
@@ -56,28 +49,27 @@ export class RegisterCustomerHandler implements ICommandHandler<RegisterCustomer
       },
     };
     // Validate first (pure, nothing written), including "already registered".
-    const existing = await this.executor.load(customerStreamId(customerId), customerDecider);
-    customerDecider.decide(registration, existing.state, this.executor.context());
+    const existing = await this.streams.load('customer', customerId);
+    customerDecider.decide(registration, existing.state, this.streams.context());
 
     await this.claimDomain(normalizeDomain(command.domain), customerId, registration.data.partnerTenantId);
-    const result = await this.executor.execute(customerStreamId(customerId), customerDecider, registration);
+    const result = await this.streams.handle('customer', customerId, registration);
     if (result.state.status !== 'registered') throw new Error('customer registration produced no customer');
     return { customer: result.state, position: result.position };
   }
 
   private async claimDomain(domain: string, customerId: string, partnerTenantId: string): Promise<void> {
-    const claimStream = domainReservationStreamId(domain);
-    const claim = await this.executor.load(claimStream, customerDomainDecider);
+    const claim = await this.streams.load('customerDomain', domain);
     let lapsedClaimant: string | undefined;
     if (claim.state.status === 'claimed' && claim.state.customerId !== customerId) {
       const claimant = claim.state.customerId;
-      const holder = await this.executor.load(customerStreamId(claimant), customerDecider);
+      const holder = await this.streams.load('customer', claimant);
       const standing = claimStanding(holder.state, domain);
       if (standing === 'held') throw domainTaken(domain);
       if (standing === 'unfinished') {
         // Fence the stalled registration first: after this it cannot complete with the domain, so taking its claim
         // over can never give the domain to two customers. If it completed meanwhile, this throws domain_taken.
-        await this.executor.execute(customerStreamId(claimant), customerDecider, {
+        await this.streams.handle('customer', claimant, {
           type: 'LapseDomainClaim',
           data: { customerId: claimant, domain },
         });
@@ -85,7 +77,7 @@ export class RegisterCustomerHandler implements ICommandHandler<RegisterCustomer
       lapsedClaimant = claimant;
     }
     try {
-      await this.executor.execute(claimStream, customerDomainDecider, {
+      await this.streams.handle('customerDomain', domain, {
         type: 'ClaimCustomerDomain',
         data: { domain, customerId, partnerTenantId, ...(lapsedClaimant ? { lapsedClaimant } : {}) },
       });

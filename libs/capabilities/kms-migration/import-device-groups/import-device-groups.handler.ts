@@ -1,22 +1,21 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { DeviceGroupRegistered, FieldIssue, findDeviceGroup, ImportDeviceGroups, validationErrors } from '@csp/domain';
 import { CustomerAccess } from '@csp/capabilities/partners';
-import { newEntityId } from '@csp/event-sourcing';
+import { newEntityId, StreamCommands } from '@csp/event-sourcing';
 import { KMS_MIGRATION_ACCESS } from '../kms-migration.access';
 import { KmsMigrationPlans } from '../kms-migration.plans';
-import { DeviceGroupView, toDeviceGroupView } from '../kms-migration.view';
+import { toDeviceGroupView } from '../kms-migration.view';
 import { KmsRenewalWarningScheduler } from '../warnings/kms-renewal-warnings.queue';
 import { parseDeviceGroupsCsv } from './device-groups.csv';
-import { ImportDeviceGroupsCommand } from './import-device-groups.command';
-
-export type ImportDeviceGroupsResult = { groups: DeviceGroupView[]; position?: number };
+import { ImportDeviceGroupsCommand, ImportDeviceGroupsResult } from './import-device-groups.command';
 
 /** All or nothing: every row is valid and all groups are appended at once (expected version), or none is. */
 @CommandHandler(ImportDeviceGroupsCommand)
-export class ImportDeviceGroupsHandler implements ICommandHandler<ImportDeviceGroupsCommand, ImportDeviceGroupsResult> {
+export class ImportDeviceGroupsHandler implements ICommandHandler<ImportDeviceGroupsCommand> {
   constructor(
     private readonly customers: CustomerAccess,
     private readonly plans: KmsMigrationPlans,
+    private readonly streams: StreamCommands,
     private readonly warnings: KmsRenewalWarningScheduler,
   ) {}
 
@@ -38,7 +37,7 @@ export class ImportDeviceGroupsHandler implements ICommandHandler<ImportDeviceGr
       },
     };
     if (parsed.issues.length) await this.refuseWithEveryIssue(customer.customerId, command, parsed.issues);
-    const result = await this.plans.execute(customer.customerId, command);
+    const result = await this.streams.handle('kmsMigration', customer.customerId, command);
     const registered = result.events.filter((e): e is DeviceGroupRegistered => e.type === 'DeviceGroupRegistered');
     await this.warnings.schedule(registered.map((e) => e.data));
     const now = this.plans.now();

@@ -1,7 +1,11 @@
+import { Command } from '@nestjs/cqrs';
 import type { MakDeploymentMethod } from '@csp/domain';
 import type { Principal } from '@csp/platform';
+import type { DeviceGroupView } from '../kms-migration.view';
 
-export class RecordMakDeploymentCommand {
+export type RecordMakDeploymentResult = { group: DeviceGroupView; position?: number };
+
+export class RecordMakDeploymentCommand extends Command<RecordMakDeploymentResult> {
   constructor(
     readonly principal: Principal,
     readonly customerId: string,
@@ -9,5 +13,7 @@ export class RecordMakDeploymentCommand {
     readonly method: MakDeploymentMethod,
     /** Absent: now (the injected clock). */
     readonly deployedAt?: string,
-  ) {}
+  ) {
+    super();
+  }
 }

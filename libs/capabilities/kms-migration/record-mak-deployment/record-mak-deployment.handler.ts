@@ -1,22 +1,19 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { StreamCommands } from '@csp/event-sourcing';
 import { findDeviceGroup, isGuid } from '@csp/domain';
 import { CustomerAccess } from '@csp/capabilities/partners';
 import { KMS_MIGRATION_ACCESS } from '../kms-migration.access';
 import { KmsMigrationPlans } from '../kms-migration.plans';
-import { DeviceGroupView, toDeviceGroupView } from '../kms-migration.view';
+import { toDeviceGroupView } from '../kms-migration.view';
 import { deviceGroupNotFound } from '../get-migration-plan/kms-migration-plan.service';
-import { RecordMakDeploymentCommand } from './record-mak-deployment.command';
-
-export type RecordMakDeploymentResult = { group: DeviceGroupView; position?: number };
+import { RecordMakDeploymentCommand, RecordMakDeploymentResult } from './record-mak-deployment.command';
 
 @CommandHandler(RecordMakDeploymentCommand)
-export class RecordMakDeploymentHandler implements ICommandHandler<
-  RecordMakDeploymentCommand,
-  RecordMakDeploymentResult
-> {
+export class RecordMakDeploymentHandler implements ICommandHandler<RecordMakDeploymentCommand> {
   constructor(
     private readonly customers: CustomerAccess,
     private readonly plans: KmsMigrationPlans,
+    private readonly streams: StreamCommands,
   ) {}
 
   async execute(command: RecordMakDeploymentCommand): Promise<RecordMakDeploymentResult> {
@@ -24,7 +21,7 @@ export class RecordMakDeploymentHandler implements ICommandHandler<
     const { customer } = await this.customers.authorize(principal, customerId, KMS_MIGRATION_ACCESS.write);
     if (!isGuid(command.groupId)) throw deviceGroupNotFound(command.groupId);
     const groupId = command.groupId.toLowerCase();
-    const result = await this.plans.execute(customer.customerId, {
+    const result = await this.streams.handle('kmsMigration', customer.customerId, {
       type: 'RecordMakDeployment',
       data: {
         groupId,

@@ -1,23 +1,19 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { DeviceGroupRegistered, findDeviceGroup } from '@csp/domain';
 import { CustomerAccess } from '@csp/capabilities/partners';
-import { newEntityId } from '@csp/event-sourcing';
+import { newEntityId, StreamCommands } from '@csp/event-sourcing';
 import { KMS_MIGRATION_ACCESS } from '../kms-migration.access';
 import { KmsMigrationPlans } from '../kms-migration.plans';
-import { DeviceGroupView, toDeviceGroupView } from '../kms-migration.view';
+import { toDeviceGroupView } from '../kms-migration.view';
 import { KmsRenewalWarningScheduler } from '../warnings/kms-renewal-warnings.queue';
-import { RegisterDeviceGroupCommand } from './register-device-group.command';
-
-export type RegisterDeviceGroupResult = { group: DeviceGroupView; position?: number };
+import { RegisterDeviceGroupCommand, RegisterDeviceGroupResult } from './register-device-group.command';
 
 @CommandHandler(RegisterDeviceGroupCommand)
-export class RegisterDeviceGroupHandler implements ICommandHandler<
-  RegisterDeviceGroupCommand,
-  RegisterDeviceGroupResult
-> {
+export class RegisterDeviceGroupHandler implements ICommandHandler<RegisterDeviceGroupCommand> {
   constructor(
     private readonly customers: CustomerAccess,
     private readonly plans: KmsMigrationPlans,
+    private readonly streams: StreamCommands,
     private readonly warnings: KmsRenewalWarningScheduler,
   ) {}
 
@@ -25,7 +21,7 @@ export class RegisterDeviceGroupHandler implements ICommandHandler<
     const { customer } = await this.customers.authorize(principal, customerId, KMS_MIGRATION_ACCESS.write);
     // Derived from MS-RequestId when given, so a retry lands on the same group.
     const groupId = newEntityId('kms-device-group');
-    const result = await this.plans.execute(customer.customerId, {
+    const result = await this.streams.handle('kmsMigration', customer.customerId, {
       type: 'RegisterDeviceGroup',
       data: {
         ...group,

@@ -1,24 +1,32 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { isDomainError, RenewalWarningKind } from '@csp/domain';
-import { KmsMigrationPlans } from '../kms-migration.plans';
+import { StreamCommands } from '@csp/event-sourcing';
 
 export const KMS_WARNINGS_ACTOR = 'system:kms-renewal-warnings';
 
-/** Appends a renewal warning through the executor; the decider makes it a no-op when not due or done. */
+/** Appends a renewal warning to the plan stream; the decider makes it a no-op when not due or done. */
 @Injectable()
 export class RecordRenewalWarningService {
   private readonly logger = new Logger('KmsRenewalWarnings');
 
-  constructor(private readonly plans: KmsMigrationPlans) {}
+  constructor(private readonly streams: StreamCommands) {}
 
   /** True when a warning event was appended. */
   async record(customerId: string, groupId: string, kind: RenewalWarningKind, cause: string): Promise<boolean> {
     try {
-      const result = await this.plans.execute(
+      const result = await this.streams.handle(
+        'kmsMigration',
         customerId,
         { type: 'RecordRenewalWarning', data: { groupId, kind } },
-        { userId: KMS_WARNINGS_ACTOR, upn: KMS_WARNINGS_ACTOR, causationId: cause, correlationId: randomUUID() },
+        {
+          metadata: {
+            userId: KMS_WARNINGS_ACTOR,
+            upn: KMS_WARNINGS_ACTOR,
+            causationId: cause,
+            correlationId: randomUUID(),
+          },
+        },
       );
       return result.events.length > 0;
     } catch (error) {

@@ -1,7 +1,16 @@
+import { Command } from '@nestjs/cqrs';
 import type { Principal } from '@csp/platform';
 import type { EchoedOrderField } from './echoed-order-fields';
+import type { OrderResource } from '../order.view';
 
-export class CancelOrderCommand {
+/** The order after the cancellation, the position to read it at, its revision (ETag). */
+export interface CancelOrderResult {
+  order: OrderResource;
+  position?: number;
+  version: number;
+}
+
+export class CancelOrderCommand extends Command<CancelOrderResult> {
   constructor(
     readonly principal: Principal,
     readonly customerId: string,
@@ -15,5 +24,7 @@ export class CancelOrderCommand {
     readonly expectedRevision?: number,
     /** Read-only order fields sent back with the order the client read (they must be the order's). */
     readonly echoed: Partial<Record<EchoedOrderField, string>> = {},
-  ) {}
+  ) {
+    super();
+  }
 }

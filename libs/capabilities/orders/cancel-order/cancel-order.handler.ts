@@ -1,11 +1,10 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { orderDecider } from '@csp/domain';
 import { AppConfig } from '@csp/platform';
 import { ACCESS } from '@csp/capabilities/partners';
-import { OrderAccess, orderStreamId } from '../order-access';
-import { StreamCommandExecutor } from '@csp/event-sourcing';
-import { OrderResource, orderResourceFromEvents } from '../order.view';
-import { CancelOrderCommand } from './cancel-order.command';
+import { StreamCommands } from '@csp/event-sourcing';
+import { OrderAccess } from '../order-access';
+import { orderResourceFromEvents } from '../order.view';
+import { CancelOrderCommand, CancelOrderResult } from './cancel-order.command';
 import { checkEchoedOrderFields } from './echoed-order-fields';
 
 /**
@@ -14,24 +13,20 @@ import { checkEchoedOrderFields } from './echoed-order-fields';
  * the vendor, the invoice credit) is driven from the event by the worker, not from here.
  */
 @CommandHandler(CancelOrderCommand)
-export class CancelOrderHandler implements ICommandHandler<
-  CancelOrderCommand,
-  { order: OrderResource; position?: number; version: number }
-> {
+export class CancelOrderHandler implements ICommandHandler<CancelOrderCommand> {
   constructor(
     private readonly orders: OrderAccess,
-    private readonly executor: StreamCommandExecutor,
+    private readonly streams: StreamCommands,
     private readonly config: AppConfig,
   ) {}
 
-  async execute(c: CancelOrderCommand): Promise<{ order: OrderResource; position?: number; version: number }> {
+  async execute(c: CancelOrderCommand): Promise<CancelOrderResult> {
     const { order: placed, stream } = await this.orders.authorize(c.principal, c.customerId, c.orderId, ACCESS.cancel);
     const read = orderResourceFromEvents(stream.events);
     if (read) checkEchoedOrderFields(c.echoed, read);
-    const streamId = orderStreamId(placed.orderId);
-    const result = await this.executor.execute(
-      streamId,
-      orderDecider,
+    const result = await this.streams.handle(
+      'order',
+      placed.orderId,
       {
         type: 'CancelOrder',
         data: {

@@ -1,32 +1,22 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { orderDecider } from '@csp/domain';
 import { ACCESS, CustomerAccess } from '@csp/capabilities/partners';
-import { orderStreamId } from '../order-access';
-import { newEntityId, StreamCommandExecutor } from '@csp/event-sourcing';
-import { OrderResource, orderResourceFromEvents } from '../order.view';
-import { PlaceOrderCommand } from './place-order.command';
+import { newEntityId, StreamCommands } from '@csp/event-sourcing';
+import { orderResourceFromEvents } from '../order.view';
+import { PlaceOrderCommand, PlaceOrderResult } from './place-order.command';
 
 @CommandHandler(PlaceOrderCommand)
-export class PlaceOrderHandler implements ICommandHandler<
-  PlaceOrderCommand,
-  { order: OrderResource; position?: number; version: number }
-> {
+export class PlaceOrderHandler implements ICommandHandler<PlaceOrderCommand> {
   constructor(
     private readonly customers: CustomerAccess,
-    private readonly executor: StreamCommandExecutor,
+    private readonly streams: StreamCommands,
   ) {}
 
-  async execute({
-    principal,
-    customerId,
-    lineItems,
-    partnerCenter,
-  }: PlaceOrderCommand): Promise<{ order: OrderResource; position?: number; version: number }> {
+  async execute({ principal, customerId, lineItems, partnerCenter }: PlaceOrderCommand): Promise<PlaceOrderResult> {
     const { customer } = await this.customers.authorize(principal, customerId, ACCESS.placeOrder);
     const orderId = newEntityId('order');
-    const result = await this.executor.execute(
-      orderStreamId(orderId),
-      orderDecider,
+    const result = await this.streams.handle(
+      'order',
+      orderId,
       {
         type: 'PlaceOrder',
         data: {

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { customerDecider, CustomerRegistered, isGuid, streamIdOf, type TenantKind } from '@csp/domain';
+import { CustomerRegistered, isGuid, streamIdOf, type TenantKind } from '@csp/domain';
 import { LruMap } from '@csp/platform';
 import { PartnerRegistry } from '../partner-registry';
-import { StreamCommandExecutor } from '@csp/event-sourcing';
+import { StreamCommands } from '@csp/event-sourcing';
 
 export type RegisteredCustomer = CustomerRegistered['data'];
 
@@ -24,7 +24,7 @@ export class TenantDirectory {
   private readonly registered = new LruMap<string, RegisteredCustomer>(TenantDirectory.CACHE_SIZE);
 
   constructor(
-    private readonly executor: StreamCommandExecutor,
+    private readonly streams: StreamCommands,
     private readonly partners: PartnerRegistry,
   ) {}
 
@@ -34,7 +34,7 @@ export class TenantDirectory {
     const id = customerId.toLowerCase();
     const known = this.registered.get(id);
     if (known) return known;
-    const { state } = await this.executor.load(customerStreamId(id), customerDecider);
+    const { state } = await this.streams.load('customer', id);
     if (state.status !== 'registered') return undefined;
     this.registered.set(id, state);
     return state;

@@ -1,11 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { assertDownloadAllowed, DomainError, isPlacedOrder, orderDecider, OrderState } from '@csp/domain';
+import { assertDownloadAllowed, DomainError, isPlacedOrder, OrderState } from '@csp/domain';
 import { createHashingStream } from '../adapters/hashing.stream';
 import { ARTIFACT_STORE, ArtifactStore, OpenedArtifact } from '../ports/artifact-store.port';
-import { CLOCK, Clock, StreamCommandExecutor } from '@csp/event-sourcing';
+import { CLOCK, Clock, StreamCommands } from '@csp/event-sourcing';
 import { DOWNLOAD_LINK_SIGNER, DownloadLinkSigner, isDownloadLinkError } from '../ports/download-link-signer.port';
-import { orderStreamId } from '@csp/capabilities/orders';
 
 const DOWNLOAD_MAX_ATTEMPTS = 64;
 
@@ -24,7 +23,7 @@ export type DownloadOutcome =
 @Injectable()
 export class DownloadSoftwareService {
   constructor(
-    private readonly executor: StreamCommandExecutor,
+    private readonly streams: StreamCommands,
     @Inject(DOWNLOAD_LINK_SIGNER) private readonly signer: DownloadLinkSigner,
     @Inject(ARTIFACT_STORE) private readonly artifacts: ArtifactStore,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -33,8 +32,8 @@ export class DownloadSoftwareService {
   async download(token: string, client: { userAgent?: string; ipHash?: string }): Promise<DownloadOutcome> {
     const verified = this.signer.verify(token);
     if (isDownloadLinkError(verified)) throw linkNotFound();
-    const streamId = orderStreamId(verified.orderId);
-    const { state } = await this.executor.load(streamId, orderDecider);
+    const { orderId } = verified;
+    const { state } = await this.streams.load('order', orderId);
     // Check first (410 revoked / expired / used up) so a dead link costs no artifact read.
     const { line, link } = assertAllowed(state, verified.linkId, this.clock.now());
     const ref = {
@@ -47,23 +46,23 @@ export class DownloadSoftwareService {
 
     if (this.artifacts.redirectUrl) {
       const url = await this.artifacts.redirectUrl(ref);
-      const result = await this.record(streamId, verified.linkId, { sha256: 'unverified-cdn', bytes: 0 }, client);
+      const result = await this.record(orderId, verified.linkId, { sha256: 'unverified-cdn', bytes: 0 }, client);
       return { kind: 'redirect', url, position: result.position };
     }
     const digest = await hashArtifact(await this.artifacts.open(ref));
-    const result = await this.record(streamId, verified.linkId, digest, client);
+    const result = await this.record(orderId, verified.linkId, digest, client);
     return { kind: 'stream', artifact: await this.artifacts.open(ref), position: result.position };
   }
 
   private record(
-    streamId: string,
+    orderId: string,
     linkId: string,
     digest: { sha256: string; bytes: number },
     client: { userAgent?: string; ipHash?: string },
   ): Promise<{ position?: number }> {
-    return this.executor.execute(
-      streamId,
-      orderDecider,
+    return this.streams.handle(
+      'order',
+      orderId,
       { type: 'RecordDownload', data: { linkId, sha256: digest.sha256, bytes: digest.bytes, client } },
       {
         // One id per served download, fixed across conflict retries: the event id derives from it, so a

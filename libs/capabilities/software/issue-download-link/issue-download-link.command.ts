@@ -1,6 +1,15 @@
+import { Command } from '@nestjs/cqrs';
 import type { Principal } from '@csp/platform';
 
-export class IssueDownloadLinkCommand {
+export interface IssuedLink {
+  uri: string;
+  expiresAt: string;
+  maxDownloads: number;
+  linkId: string;
+  position?: number;
+}
+
+export class IssueDownloadLinkCommand extends Command<IssuedLink> {
   constructor(
     readonly principal: Principal,
     readonly customerId: string,
@@ -8,5 +17,7 @@ export class IssueDownloadLinkCommand {
     readonly version: string,
     readonly language: string,
     readonly bitness: string,
-  ) {}
+  ) {
+    super();
+  }
 }

@@ -1,28 +1,20 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { DownloadLinkIssued, orderDecider } from '@csp/domain';
+import { DownloadLinkIssued } from '@csp/domain';
 import { AppConfig, ProblemException } from '@csp/platform';
-import { CLOCK, Clock, newEntityId, StreamCommandExecutor } from '@csp/event-sourcing';
+import { CLOCK, Clock, newEntityId, StreamCommands } from '@csp/event-sourcing';
 import { DOWNLOAD_LINK_SIGNER, DownloadLinkSigner } from '../ports/download-link-signer.port';
 import { ACCESS } from '@csp/capabilities/partners';
-import { OrderAccess, orderStreamId } from '@csp/capabilities/orders';
+import { OrderAccess } from '@csp/capabilities/orders';
 import { channelFor, parseSoftwareRef } from '../software-ref';
-import { IssueDownloadLinkCommand } from './issue-download-link.command';
-
-export interface IssuedLink {
-  uri: string;
-  expiresAt: string;
-  maxDownloads: number;
-  linkId: string;
-  position?: number;
-}
+import { IssueDownloadLinkCommand, IssuedLink } from './issue-download-link.command';
 
 /** "Copy link": a signed, expiring, revocable link to the bits that the partner can send to the customer. */
 @CommandHandler(IssueDownloadLinkCommand)
-export class IssueDownloadLinkHandler implements ICommandHandler<IssueDownloadLinkCommand, IssuedLink> {
+export class IssueDownloadLinkHandler implements ICommandHandler<IssueDownloadLinkCommand> {
   constructor(
     private readonly orders: OrderAccess,
-    private readonly executor: StreamCommandExecutor,
+    private readonly streams: StreamCommands,
     private readonly config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(DOWNLOAD_LINK_SIGNER) private readonly signer: DownloadLinkSigner,
@@ -38,9 +30,9 @@ export class IssueDownloadLinkHandler implements ICommandHandler<IssueDownloadLi
     );
     const linkId = newEntityId('download-link');
     const expiresAt = new Date(this.clock.now().getTime() + this.config.downloadLinkTtlDays * 86_400_000);
-    const result = await this.executor.execute(
-      orderStreamId(order.orderId),
-      orderDecider,
+    const result = await this.streams.handle(
+      'order',
+      order.orderId,
       {
         type: 'IssueDownloadLink',
         data: {

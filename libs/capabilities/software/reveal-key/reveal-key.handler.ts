@@ -1,19 +1,11 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { orderDecider } from '@csp/domain';
 import { LICENSING, LicensingPort } from '../ports/licensing.port';
-import { commandMetadata, StreamCommandExecutor } from '@csp/event-sourcing';
+import { commandMetadata, StreamCommands } from '@csp/event-sourcing';
 import { ACCESS } from '@csp/capabilities/partners';
-import { OrderAccess, orderStreamId } from '@csp/capabilities/orders';
+import { OrderAccess } from '@csp/capabilities/orders';
 import { channelFor, parseSoftwareRef } from '../software-ref';
-import { RevealKeyCommand } from './reveal-key.command';
-
-export interface RevealKeyResult {
-  productKey: string;
-  keyType: 'MAK';
-  version: string;
-  position?: number;
-}
+import { RevealKeyCommand, RevealKeyResult } from './reveal-key.command';
 
 /**
  * Shows a MAK product key. Every call, a retry included, is decided (line item, version, not cancelled) and
@@ -21,10 +13,10 @@ export interface RevealKeyResult {
  * stored. The licensing port is asked first, so that a vendor's refusal (410) records nothing.
  */
 @CommandHandler(RevealKeyCommand)
-export class RevealKeyHandler implements ICommandHandler<RevealKeyCommand, RevealKeyResult> {
+export class RevealKeyHandler implements ICommandHandler<RevealKeyCommand> {
   constructor(
     private readonly orders: OrderAccess,
-    private readonly executor: StreamCommandExecutor,
+    private readonly streams: StreamCommands,
     @Inject(LICENSING) private readonly licensing: LicensingPort,
   ) {}
 
@@ -65,9 +57,9 @@ export class RevealKeyHandler implements ICommandHandler<RevealKeyCommand, Revea
     // after a version conflict: the same line gets the same key).
     let key = this.licensing.assignsOnIssue ? undefined : issue?.();
     key?.catch(() => undefined);
-    const result = await this.executor.execute(
-      orderStreamId(order.orderId),
-      orderDecider,
+    const result = await this.streams.handle(
+      'order',
+      order.orderId,
       {
         type: 'RevealKey',
         data: {

@@ -1,31 +1,25 @@
 import { createHash } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
-import { SubmitSupportRequest, supportRequestDecider, SupportRequestState, streamIdOf } from '@csp/domain';
-import type { Principal } from '@csp/platform';
-import { newEntityId, StreamCommandExecutor } from '@csp/event-sourcing';
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { SubmitSupportRequest, supportRequestDecider } from '@csp/domain';
+import { newEntityId, StreamCommands } from '@csp/event-sourcing';
 import { SupportAttachmentStore } from './support-attachment.store';
 import { SupportRequestReferences } from './support-request-references';
-import { SubmitSupportRequestDto } from './submit-support-request.request.dto';
-
-export const supportRequestStreamId = (id: string): string => streamIdOf('supportRequest', id);
+import { SubmitSupportRequestCommand, SubmitSupportRequestResult } from './submit-support-request.command';
 
 /**
  * Files a "CSP Purchase/Refund on behalf of customers" request. The domain validates every field and names
  * each bad one; the customer and order it names must be the caller's (404 otherwise); attachments are stored
  * once the request is accepted (their hashes are in the event).
  */
-@Injectable()
-export class SubmitSupportRequestHandler {
+@CommandHandler(SubmitSupportRequestCommand)
+export class SubmitSupportRequestHandler implements ICommandHandler<SubmitSupportRequestCommand> {
   constructor(
-    private readonly executor: StreamCommandExecutor,
+    private readonly streams: StreamCommands,
     private readonly attachments: SupportAttachmentStore,
     private readonly references: SupportRequestReferences,
   ) {}
 
-  async execute(
-    principal: Principal,
-    body: SubmitSupportRequestDto,
-  ): Promise<{ request: SupportRequestState; position?: number }> {
+  async execute({ principal, body }: SubmitSupportRequestCommand): Promise<SubmitSupportRequestResult> {
     const id = newEntityId('support-request');
     const files = (body.attachments ?? []).map((a) => {
       const content = Buffer.from(a.contentBase64, 'base64');
@@ -52,9 +46,9 @@ export class SubmitSupportRequestHandler {
       },
     };
     // Validate first (pure, nothing written): a bad field is a 400 whatever the request names.
-    supportRequestDecider.decide(command, supportRequestDecider.initialState(), this.executor.context());
+    supportRequestDecider.decide(command, supportRequestDecider.initialState(), this.streams.context());
     await this.references.authorize(principal, body.description);
-    const result = await this.executor.execute(supportRequestStreamId(id), supportRequestDecider, command);
+    const result = await this.streams.handle('supportRequest', id, command);
     if (!result.replayed) await this.attachments.save(id, files);
     return { request: result.state, position: result.position };
   }

@@ -1,17 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import {
-  customerDomainDecider,
-  domainReservationStreamId,
-  DomainError,
-  GUID_FORMAT,
-  isGuid,
-  normalizeDomain,
-  parseSoftwareId,
-} from '@csp/domain';
+import { DomainError, GUID_FORMAT, isGuid, normalizeDomain, parseSoftwareId } from '@csp/domain';
 import type { Principal } from '@csp/platform';
 import { ACCESS } from '@csp/capabilities/partners';
 import { OrderAccess, orderNotFound } from '@csp/capabilities/orders';
-import { StreamCommandExecutor } from '@csp/event-sourcing';
+import { StreamCommands } from '@csp/event-sourcing';
 
 /**
  * Issue 12 item 7: a support request names one of the caller's own customers (tenant GUID or domain) and an
@@ -22,7 +14,7 @@ import { StreamCommandExecutor } from '@csp/event-sourcing';
 export class SupportRequestReferences {
   constructor(
     private readonly orders: OrderAccess,
-    private readonly executor: StreamCommandExecutor,
+    private readonly streams: StreamCommands,
   ) {}
 
   async authorize(
@@ -49,10 +41,7 @@ export class SupportRequestReferences {
   /** The tenant GUID itself, or the customer that claimed the domain; undefined when nobody did. */
   private async customerIdOf(tenantIdOrDomain: string): Promise<string | undefined> {
     if (isGuid(tenantIdOrDomain)) return tenantIdOrDomain;
-    const claim = await this.executor.load(
-      domainReservationStreamId(normalizeDomain(tenantIdOrDomain)),
-      customerDomainDecider,
-    );
+    const claim = await this.streams.load('customerDomain', normalizeDomain(tenantIdOrDomain));
     return claim.state.status === 'claimed' ? claim.state.customerId : undefined;
   }
 }

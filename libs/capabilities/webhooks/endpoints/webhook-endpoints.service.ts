@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { AppConfig, type Principal } from '@csp/platform';
 import {
   checkWebhookUrl,
@@ -7,15 +7,7 @@ import {
   type WebhookEndpointCommand,
   type WebhookEndpointState,
 } from '@csp/domain';
-import { EVENT_STORE, type EventStore } from '@csp/event-store';
-import {
-  handleStreamCommand,
-  loadStream,
-  type CommandHandlingEnv,
-} from '@csp/event-sourcing/command-handling/handle-stream-command';
-import { commandMetadata } from '@csp/event-sourcing';
-import { newEntityId } from '@csp/event-sourcing';
-import { StreamCommandExecutor } from '@csp/event-sourcing';
+import { newEntityId, StreamCommands } from '@csp/event-sourcing';
 import { checkWebhookTarget } from '../delivery/ssrf-guard';
 import { newWebhookSecret, WebhookSecretVault } from '../store/webhook-secret.vault';
 
@@ -39,16 +31,11 @@ const notFound = (): DomainError =>
  */
 @Injectable()
 export class WebhookEndpointsService {
-  private readonly env: CommandHandlingEnv;
-
   constructor(
-    @Inject(EVENT_STORE) store: EventStore,
-    executor: StreamCommandExecutor,
+    private readonly streams: StreamCommands,
     private readonly vault: WebhookSecretVault,
     private readonly config: AppConfig,
-  ) {
-    this.env = { store, context: () => executor.context(), metadata: (extra) => commandMetadata(extra) };
-  }
+  ) {}
 
   private get settings() {
     return this.config.webhooks;
@@ -76,10 +63,10 @@ export class WebhookEndpointsService {
         httpsOnly: this.settings.httpsOnly,
       },
     };
-    webhookEndpointDecider.decide(command, webhookEndpointDecider.initialState(), this.env.context());
+    webhookEndpointDecider.decide(command, webhookEndpointDecider.initialState(), this.streams.context());
     await this.checkUrl(body.url);
     let secret = newWebhookSecret();
-    const result = await handleStreamCommand(this.env, 'webhookEndpoint', endpointId, command, {
+    const result = await this.streams.handle('webhookEndpoint', endpointId, command, {
       expectNewStream: true,
       beforeAppend: async () => (secret = await this.vault.putIfAbsent(endpointId, 1, secret)),
     });
@@ -90,7 +77,7 @@ export class WebhookEndpointsService {
   }
 
   async get(principal: Principal, endpointId: string): Promise<LiveEndpoint> {
-    const loaded = await loadStream(this.env, 'webhookEndpoint', endpointId);
+    const loaded = await this.streams.load('webhookEndpoint', endpointId);
     const s = loaded.state;
     if (s.status === 'none' || s.status === 'deleted' || s.partnerTenantId !== principal.tenantId.toLowerCase())
       throw notFound();
@@ -109,16 +96,16 @@ export class WebhookEndpointsService {
     };
     if (body.url !== undefined) {
       // Field errors first, then DNS, as at registration.
-      const loaded = await loadStream(this.env, 'webhookEndpoint', endpointId);
-      webhookEndpointDecider.decide(command, loaded.state, this.env.context());
+      const loaded = await this.streams.load('webhookEndpoint', endpointId);
+      webhookEndpointDecider.decide(command, loaded.state, this.streams.context());
       await this.checkUrl(body.url);
     }
-    const result = await handleStreamCommand(this.env, 'webhookEndpoint', endpointId, command);
+    const result = await this.streams.handle('webhookEndpoint', endpointId, command);
     return { endpoint: result.state as LiveEndpoint, position: result.position };
   }
 
   async remove(principal: Principal, endpointId: string): Promise<number | undefined> {
-    const result = await handleStreamCommand(this.env, 'webhookEndpoint', endpointId, {
+    const result = await this.streams.handle('webhookEndpoint', endpointId, {
       type: 'DeleteWebhookEndpoint',
       data: { partnerTenantId: principal.tenantId },
     });
@@ -134,14 +121,13 @@ export class WebhookEndpointsService {
     principal: Principal,
     endpointId: string,
   ): Promise<EndpointResult & { secret: string; previousSecretExpiresAt: string }> {
-    const loaded = await loadStream(this.env, 'webhookEndpoint', endpointId);
+    const loaded = await this.streams.load('webhookEndpoint', endpointId);
     const s = loaded.state;
     if (s.status === 'none' || s.status === 'deleted' || s.partnerTenantId !== principal.tenantId.toLowerCase())
       throw notFound();
     const version = s.secretVersion + 1;
     const secret = newWebhookSecret();
-    const result = await handleStreamCommand(
-      this.env,
+    const result = await this.streams.handle(
       'webhookEndpoint',
       endpointId,
       {

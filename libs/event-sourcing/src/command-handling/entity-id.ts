@@ -6,7 +6,7 @@ const NAMESPACE = uuidNamespace('7d0f2c53-5b7e-4f5e-9a57-3c1c2f8e6a10');
 
 /**
  * The id of a new order, customer, link or support request. When the caller sent an MS-RequestId, the id is
- * derived from it (and from who sent it), so a retried request lands on the same stream and the executor
+ * derived from it (and from who sent it), so a retried request lands on the same stream and command handling
  * answers with the first result instead of creating a twin.
  */
 export function newEntityId(kind: string): string {

@@ -33,6 +33,7 @@ export function logOf(tenantId: string, log: string | undefined): string {
 }
 
 export function eventIdOf(value: string | undefined): string {
-  if (!value || value.length > 200) throw invalid('eventId', 'eventId is required');
+  // Event ids are GUIDs; anything else (a NUL byte, say) is the caller's 400, never the database's 500.
+  if (!value || !/^[0-9A-Za-z-]{1,100}$/.test(value)) throw invalid('eventId', 'eventId must be an event id (a GUID)');
   return value;
 }

@@ -1,4 +1,4 @@
-import { billingPeriodOf, type CancellationPropagated, type OrderCancelled } from '@csp/domain';
+import { billingPeriodOf, type CancellationPropagated, type OrderCancelled, type StatementLine } from '@csp/domain';
 import { columns, documentProjection, migrateDdl, type StoredDocument } from '@csp/event-sourcing';
 import type { PoolClient } from 'pg';
 import { CREDITS_DDL, CREDITS_QUERY_INDEXES } from './credits.schema';
@@ -7,21 +7,9 @@ export type CreditStatus = 'pending' | 'posted';
 
 type CreditEvent = OrderCancelled | CancellationPropagated;
 /** One credit line; `position` is the last event that changed it (a line is created, then posted). */
-type CreditLine = {
-  id: string;
+type CreditLine = Omit<StatementLine, 'postedAt' | 'originalPeriod'> & {
   partnerTenantId: string;
-  customerId: string;
-  orderId: string;
-  lineItemNumber: number;
-  offerId: string;
-  friendlyName: string;
-  kind: string;
-  basis: string;
-  creditMinor: number;
-  currencyCode: string;
-  taxInclusive: boolean;
   period: string;
-  cancelledAt: string;
   status: CreditStatus;
   postedAt: string | null;
   position: number;

@@ -104,6 +104,8 @@ async function main(): Promise<void> {
       keys: [
         'keypool_import_keys_per_s',
         'keypool_import_peak_rss_mb',
+        'keypool_first_reveal_pool_rps',
+        'keypool_first_reveal_derived_rps',
         'keypool_reveal_pool_rps',
         'keypool_reveal_derived_rps',
       ],

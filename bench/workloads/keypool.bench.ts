@@ -2,13 +2,14 @@ import { randomInt, randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { startApi, type ApiProcess } from '../support/api-process';
 import { cannon } from '../support/autocannon';
-import { call, inParallel, PERPETUAL_OFFER, placeOrder, registerCustomer } from '../support/http-client';
+import { inParallel, PERPETUAL_OFFER, placeOrder, registerCustomer } from '../support/http-client';
 
 /**
  * Key custody (issue 15), the service in one process on the machine's PostgreSQL and Redis:
  * - import 100,000 keys in one POST /v1/keypool/imports (keys/s, the process's peak RSS);
- * - reveal keys, 32 connections for 10 s over 200 software items, in pool mode and in derived mode (req/s):
- *   each item's first reveal takes a key from the pool, the later ones read it back and decrypt it.
+ * - reveal keys over 200 software items, in pool mode and in derived mode: the first reveal of each (8 at a time;
+ *   in pool mode it takes a key and records KeyAssigned), then repeats, 32 connections for 10 s (req/s; the key is
+ *   read back and decrypted).
  * The keys are random test keys, generated here and never printed.
  */
 const IMPORT_KEYS = 100_000;
@@ -28,7 +29,13 @@ async function peakRssMb(pid: number): Promise<number> {
   return Math.round(kb / 1024);
 }
 
-async function revealRps(api: ApiProcess, partner: string, notes: string[], mode: string): Promise<number> {
+/** First reveals (each takes a key: an assignment) of 200 items, 8 at a time; then repeats under autocannon. */
+async function reveals(
+  api: ApiProcess,
+  partner: string,
+  notes: string[],
+  mode: string,
+): Promise<{ first: number; repeat: number }> {
   const token = await api.token(partner);
   const customer = await registerCustomer(api.baseUrl, token);
   const orders: string[] = [];
@@ -38,6 +45,18 @@ async function revealRps(api: ApiProcess, partner: string, notes: string[], mode
     async () => void orders.push(await placeOrder(api.baseUrl, token, customer)),
   );
   const paths = orders.map((o) => `/v1/customers/${customer}/software/${o}_0/key`);
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  const t0 = performance.now();
+  await inParallel(paths, 8, async (path) => {
+    const res = await fetch(`${api.baseUrl}${path}`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ version: '2022' }),
+    });
+    await res.arrayBuffer();
+    if (res.status !== 200) throw new Error(`first reveal (${mode}): ${res.status}`);
+  });
+  const first = Math.round(ITEMS / ((performance.now() - t0) / 1000));
   let k = 0;
   const r = await cannon({
     url: `${api.baseUrl}/`,
@@ -46,7 +65,7 @@ async function revealRps(api: ApiProcess, partner: string, notes: string[], mode
     requests: [
       {
         method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        headers,
         body: JSON.stringify({ version: '2022' }),
         setupRequest: (req) => ({ ...req, path: paths[k++ % paths.length] }),
       },
@@ -54,7 +73,7 @@ async function revealRps(api: ApiProcess, partner: string, notes: string[], mode
   });
   if (r.non2xx || r.errors)
     notes.push(`reveal (${mode}): ${r.non2xx} non-2xx, ${r.errors} errors of ${r.requests.total}`);
-  return Math.round(r.requests.total / SECONDS);
+  return { first, repeat: Math.round(r.requests.total / SECONDS) };
 }
 
 export async function runKeypoolBench(
@@ -78,23 +97,33 @@ export async function runKeypoolBench(
     }));
     log(`keypool: import ${IMPORT_KEYS.toLocaleString('en')} keys in one request`);
     const t0 = performance.now();
-    const res = await call(api.baseUrl, token, 'POST', '/v1/keypool/imports', { keys });
+    // One request of ~9.5 MB: given minutes on a busy machine (the shared helper gives up after 30 s).
+    const res = await fetch(`${api.baseUrl}/v1/keypool/imports`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ keys }),
+      signal: AbortSignal.timeout(600_000),
+    });
     const seconds = (performance.now() - t0) / 1000;
-    if (res.status !== 201) throw new Error(`import: ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
+    if (res.status !== 201) throw new Error(`import: ${res.status} ${(await res.text()).slice(0, 300)}`);
     results.keypool_import_keys_per_s = Math.round(IMPORT_KEYS / seconds);
     results.keypool_import_peak_rss_mb = await peakRssMb(api.pid);
     notes.push(
       `keypool: import of ${IMPORT_KEYS} keys took ${seconds.toFixed(1)} s; peak RSS ${rssBefore} MB before it`,
     );
     log(`keypool: reveal keys (pool), ${CONNECTIONS} connections × ${SECONDS} s over ${ITEMS} items`);
-    results.keypool_reveal_pool_rps = await revealRps(api, partner, notes, 'pool');
+    const pool = await reveals(api, partner, notes, 'pool');
+    results.keypool_first_reveal_pool_rps = pool.first;
+    results.keypool_reveal_pool_rps = pool.repeat;
   } finally {
     await api.stop();
   }
   api = await startApi({ prefix: 'bench_keypool', partners: [partner] });
   try {
     log(`keypool: reveal keys (derived), ${CONNECTIONS} connections × ${SECONDS} s over ${ITEMS} items`);
-    results.keypool_reveal_derived_rps = await revealRps(api, partner, notes, 'derived');
+    const derived = await reveals(api, partner, notes, 'derived');
+    results.keypool_first_reveal_derived_rps = derived.first;
+    results.keypool_reveal_derived_rps = derived.repeat;
   } finally {
     await api.stop();
   }

@@ -1,3 +1,4 @@
+import { randomMak } from '../support/product-keys';
 import { PERPETUAL_OFFER } from './chaos-helpers';
 
 export type Kind = 'string' | 'int' | 'bool' | 'array' | 'object' | 'enum';
@@ -82,6 +83,17 @@ export const TEMPLATES: Record<string, Template> = {
   'post /v1/customers/{customerId}/kmsmigration/devicegroups/{groupId}/makdeployments': {
     base: { method: 'manual' },
     required: [{ path: ['method'], kind: 'string' }],
+  },
+  'post /v1/keypool/imports': {
+    // A fresh key on every use: the same key twice is refused as already in the pool.
+    get base() {
+      return { keys: [{ offerId: PERPETUAL_OFFER, version: '2022', productKey: randomMak() }] };
+    },
+    required: [{ path: ['keys'], kind: 'array' }],
+  },
+  'put /v1/keypool/stock/{offerId}/{version}/lowwatermark': {
+    base: { lowWatermark: 5 },
+    required: [{ path: ['lowWatermark'], kind: 'int' }],
   },
 };
 

@@ -107,7 +107,7 @@ export class ImportKeysHandler implements ICommandHandler<ImportKeysCommand, Imp
     this.custody.logger.log(
       `keys imported: import ${importId}, ${staged.length} key(s): ${plan.byOffer.map((o) => `${o.offerId} ${o.version} x${o.count}`).join(', ')}`,
     );
-    for (const o of plan.byOffer) void this.custody.monitor.refresh(tenant, o.offerId, o.version);
+    for (const o of plan.byOffer) this.custody.monitor.refresh(tenant, o.offerId, o.version);
     return { importId, imported: staged.length, byOffer: plan.byOffer, position };
   }
 

@@ -91,7 +91,7 @@ export class PoolLicensingAdapter {
       this.o.logger.warn(
         `key pool exhausted: offer ${offerId} version ${version} (order ${orderId} line ${lineItemNumber})`,
       );
-      void this.monitor.refresh(partnerTenantId, offerId, version);
+      this.monitor.refresh(partnerTenantId, offerId, version);
       throw new KeyPoolExhaustedError(offerId, version);
     }
     if (row.status === 'revoked') throw this.o.revokedError(orderId, lineItemNumber);
@@ -112,7 +112,7 @@ export class PoolLicensingAdapter {
       this.o.logger.log(
         `key assigned: record ${row.id} (fingerprint ${shortFingerprint(row.fingerprint)}) to order ${orderId} line ${lineItemNumber}`,
       );
-      void this.monitor.refresh(partnerTenantId, offerId, version);
+      this.monitor.refresh(partnerTenantId, offerId, version);
       return { productKey, keyType: 'MAK', keyFingerprint: row.fingerprint };
     }
     return { productKey: this.open(row), keyType: 'MAK', keyFingerprint: row.fingerprint };

@@ -1,22 +1,6 @@
 import type { DomainContext, StreamType, CommandOfStream } from '@csp/domain';
-import type { EventMetadata, EventStore } from '@csp/event-store';
-import {
-  handleStreamCommand,
-  type CommandHandlingEnv,
-} from '@csp/event-sourcing/command-handling/handle-stream-command';
-import { getRequestContext } from '@csp/platform';
-
-/** Who caused the events: the request's ids and principal. */
-export function requestMetadata(extra: Partial<EventMetadata> = {}): EventMetadata {
-  const ctx = getRequestContext();
-  return {
-    ...(ctx ? { correlationId: ctx.correlationId, requestId: ctx.requestId, causationId: ctx.requestId } : {}),
-    ...(ctx?.principal
-      ? { userId: ctx.principal.userId, upn: ctx.principal.upn, tenantId: ctx.principal.tenantId }
-      : {}),
-    ...extra,
-  };
-}
+import type { EventStore } from '@csp/event-store';
+import { commandMetadata, handleStreamCommand, type CommandHandlingEnv } from '@csp/event-sourcing';
 
 /**
  * Carries out a custody command on its stream (the registry's decider, load, decide, append at the revision
@@ -35,7 +19,7 @@ export function carryOut<T extends StreamType>(
     store,
     context,
     metadata: (extra) =>
-      source === 'request' ? requestMetadata(extra) : { causationId: source.worker, userId: 'key-pool', ...extra },
+      source === 'request' ? commandMetadata(extra) : { causationId: source.worker, userId: 'key-pool', ...extra },
   };
   return handleStreamCommand(env, streamType, id, command);
 }

@@ -67,6 +67,9 @@ export class KeyStockService {
     }
     if (only && !levels.has(watermarkKey(only.offerId, only.version)))
       levels.set(watermarkKey(only.offerId, only.version), item(only.offerId, only.version));
+    // Whoever reads the stock also brings the low-stock gauges of what it read up to date.
+    if (!only)
+      await Promise.all([...levels.values()].map((l) => this.custody.monitor.refreshNow(l.offerId, l.version)));
     return [...levels.values()].sort(
       (a, b) => a.offerId.localeCompare(b.offerId) || b.version.localeCompare(a.version),
     );
@@ -91,7 +94,7 @@ export class KeyStockService {
       },
     });
     await this.custody.vault.setWatermark(tenant, offerId, version, lowWatermark as number);
-    await this.custody.monitor.refresh(tenant, offerId, version);
+    await this.custody.monitor.refreshNow(offerId, version);
     const [item] = await this.stock(principal, { offerId, version });
     return { item: item!, position: result.position };
   }

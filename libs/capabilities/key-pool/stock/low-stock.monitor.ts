@@ -13,8 +13,25 @@ export class LowStockMonitor {
     private readonly defaultLowWatermark: number,
   ) {}
 
+  private readonly pending = new Map<string, NodeJS.Timeout>();
+
+  /**
+   * After a reveal or an import: at most one count per offer and version per second (a burst of first reveals
+   * would otherwise count the stock once each); the last change is always counted, a second later at most.
+   */
+  refresh(_partnerTenantId: string, offerId: string, version: string): void {
+    const id = `${offerId}|${version}`;
+    if (this.pending.has(id)) return;
+    const timer = setTimeout(() => {
+      this.pending.delete(id);
+      void this.refreshNow(offerId, version);
+    }, 1000);
+    timer.unref();
+    this.pending.set(id, timer);
+  }
+
   /** Never throws: a metric must not fail a reveal. */
-  async refresh(_partnerTenantId: string, offerId: string, version: string): Promise<void> {
+  async refreshNow(offerId: string, version: string): Promise<void> {
     try {
       const { rows } = await this.pool.query<{
         partner_tenant_id: string;

@@ -2,13 +2,13 @@ import type { OrderEvent } from '@csp/domain';
 import { ADMIN_AGENT, history, placeOrder } from '@csp/domain/testing/fixtures';
 import { PostgresEventStore, type DomainEvent, type RecordedEvent } from '@csp/event-store';
 import { AuditRecordsQuery } from '@csp/capabilities/activity';
-import { auditRecordsProjection, creditsProjection } from '../../apps/worker/src/projections';
 import { CreditsQuery } from '@csp/capabilities/credits';
 import { ProjectionRunner, ShadowBuild, type Projection } from '@csp/event-sourcing';
+import { auditRecordsProjection, creditsProjection } from '../../apps/worker/src/projections';
+import { projectionSpec } from '@csp/event-sourcing/testing/projection-spec';
 import { Pool } from 'pg';
 import { createTestDatabase, type TestDatabase, testPool } from '../support/database';
 import {
-  applyInTransaction,
   at,
   cancelOrder,
   DAY,
@@ -110,7 +110,181 @@ function allEvents(): DomainEvent[] {
   ];
 }
 
-describe('read side projections: audit records and credits', () => {
+describe('audit records projection', () => {
+  const spec = projectionSpec(auditRecordsProjection, { database: () => createTestDatabase('csp_rs_audit') });
+  const events = recorded(allEvents());
+
+  it('one row per audited event, with the customer’s name, partner and upn; no product key', () =>
+    spec.given(events).thenMatches(async (pool) => {
+      const page = await new AuditRecordsQuery(pool).list({
+        partnerId: PARTNER_A,
+        from: at(T0, -DAY),
+        to: at(T0, 60 * DAY),
+        customerId: CUSTOMER_1,
+      });
+      expect(page.items.map((r) => r.operationType)).toEqual([
+        'update_order',
+        'download_software',
+        'get_software_download_link',
+        'get_software_key',
+        'create_order',
+      ]);
+      expect(page.totalCount).toBe(5);
+      for (const r of page.items) {
+        expect(r).toMatchObject({
+          partnerId: PARTNER_A,
+          customerId: CUSTOMER_1,
+          customerName: 'Contoso, "Ltd"',
+          userPrincipalName: ADMIN_AGENT.upn,
+          operationStatus: 'succeeded',
+        });
+      }
+      const byType = Object.fromEntries(page.items.map((r) => [r.operationType, r]));
+      const data = (type: string) => Object.fromEntries(byType[type].customizedData.map((d) => [d.key, d.value]));
+      expect(byType.get_software_key.operationDate).toBe(at(T0, HOUR).toISOString());
+      expect(data('get_software_key')).toMatchObject({
+        OrderId: ORDER_1,
+        LineItemNumber: '0',
+        ProductVersion: '2022',
+        KeyType: 'MAK',
+      });
+      expect(data('get_software_download_link')).toMatchObject({
+        Language: 'pl-PL',
+        Bitness: 'x64',
+        MaxDownloads: '50',
+      });
+      expect(data('download_software')).toMatchObject({ LinkIssuedBy: ADMIN_AGENT.upn, Bytes: '1234' });
+      expect(data('create_order')).toMatchObject({ OrderId: ORDER_1, LineItemCount: '2', CurrencyCode: 'PLN' });
+      expect(JSON.stringify(page.items)).not.toMatch(/[A-Z0-9]{5}(-[A-Z0-9]{5}){4}|productKey/i);
+
+      // Tenant isolation and filters.
+      const b = await new AuditRecordsQuery(pool).list({
+        partnerId: PARTNER_B,
+        from: new Date('2024-03-01'),
+        to: new Date('2024-05-01'),
+      });
+      expect(b.items.map((r) => [r.customerName, r.operationType])).toEqual([
+        ['Fabrikam KK', 'update_order'],
+        ['Fabrikam KK', 'create_order'],
+      ]);
+      const keysOnly = await new AuditRecordsQuery(pool).list({
+        partnerId: PARTNER_A,
+        from: at(T0, -DAY),
+        to: at(T0, 60 * DAY),
+        customerId: CUSTOMER_1,
+        operationType: 'get_software_key',
+      });
+      expect(keysOnly.totalCount).toBe(1);
+    }));
+
+  it('per-day counts agree with the rows, also when batches are redelivered (nothing counted twice)', () =>
+    spec.given(events).thenMatches(async (pool) => {
+      const counts = await pool.query<{ partner_id: string; day: string; operation_type: string; n: string }>(
+        `SELECT partner_id, day::text, operation_type, n FROM rm_audit_record_counts ORDER BY 1, 2, 3`,
+      );
+      const recount = await pool.query(
+        `SELECT partner_id, (operation_date AT TIME ZONE 'UTC')::date::text AS day, operation_type, count(*)::text AS n
+           FROM rm_audit_records GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
+      );
+      expect(counts.rows).toEqual(recount.rows);
+      expect(recount.rows.length).toBeGreaterThan(0);
+    }));
+
+  it('audit records page by continuation token without gaps or repeats', () =>
+    spec.given(events).thenMatches(async (pool) => {
+      const query = new AuditRecordsQuery(pool);
+      const filter = { partnerId: PARTNER_A, from: at(T0, -DAY), to: at(T0, 60 * DAY) };
+      const seen: string[] = [];
+      let token: string | undefined;
+      do {
+        const page = await query.list(filter, { size: 4, continuationToken: token });
+        seen.push(...page.items.map((r) => r.id));
+        token = page.continuationToken ?? undefined;
+      } while (token);
+      // Customer 1's five and customer 3's two.
+      expect(seen).toHaveLength(7);
+      expect(new Set(seen).size).toBe(7);
+    }));
+});
+
+describe('credits projection', () => {
+  const spec = projectionSpec(creditsProjection, { database: () => createTestDatabase('csp_rs_credits') });
+
+  it('a line per cancelled line item in the month of the cancellation, pending until propagated, JPY', () => {
+    const events = recorded(allEvents());
+    return spec.given(events).thenMatches(async (pool) => {
+      const march = await new CreditsQuery(pool).list({ partnerTenantId: PARTNER_A, period: '2024-03' });
+      expect(march.items.map((l) => [l.orderId, l.lineItemNumber, l.basis, l.status, l.credit.currencyCode])).toEqual([
+        [ORDER_1, 0, 'full', 'posted', 'PLN'],
+        [ORDER_1, 1, 'prorated', 'posted', 'PLN'],
+        [ORDER_3, 0, 'full', 'pending', 'USD'],
+      ]);
+      expect(march.items[0]).toMatchObject({
+        period: '2024-03',
+        taxInclusive: false,
+        cancelledAt: at(T0, 2 * DAY).toISOString(),
+      });
+      expect(march.items[0].postedAt).toBe(at(T0, 2 * DAY + 60_000).toISOString());
+      expect(march.items[2].postedAt).toBeNull();
+      // Totals per currency, from the events' own credits.
+      const cancelled = events
+        .filter((e) => e.type === 'OrderCancelled')
+        .map((e) => e.data as { currencyCode: string; totalCredit: number });
+      const sum = (c: string) => cancelled.filter((d) => d.currencyCode === c).reduce((n, d) => n + d.totalCredit, 0);
+      expect(march.totals).toEqual([
+        { currencyCode: 'PLN', amount: (sum('PLN') / 100).toFixed(2) },
+        { currencyCode: 'USD', amount: (sum('USD') / 100).toFixed(2) },
+      ]);
+      expect(march.totalCount).toBe(3);
+      // Paged: the totals still cover every line.
+      const first = await new CreditsQuery(pool).list({ partnerTenantId: PARTNER_A, period: '2024-03' }, { size: 1 });
+      expect(first.items).toHaveLength(1);
+      expect(first.totals).toEqual(march.totals);
+      const rest = await new CreditsQuery(pool).list(
+        { partnerTenantId: PARTNER_A, period: '2024-03' },
+        { size: 5, continuationToken: first.continuationToken ?? undefined },
+      );
+      expect(rest.items.map((l) => l.id)).toEqual(march.items.slice(1).map((l) => l.id));
+      // Filter by customer.
+      const us = await new CreditsQuery(pool).list({
+        partnerTenantId: PARTNER_A,
+        period: '2024-03',
+        customerId: CUSTOMER_3,
+      });
+      expect(us.totals).toEqual([{ currencyCode: 'USD', amount: (sum('USD') / 100).toFixed(2) }]);
+      // JPY has no minor digits; cancelled at 23:59:59Z on 31 March: March's credit, though posted in April.
+      const jp = await new CreditsQuery(pool).list({ partnerTenantId: PARTNER_B, period: '2024-03' });
+      expect(jp.items).toEqual([
+        expect.objectContaining({
+          period: '2024-03',
+          status: 'posted',
+          credit: { amount: String(sum('JPY')), currencyCode: 'JPY' },
+        }),
+      ]);
+      expect(jp.totals).toEqual([{ amount: String(sum('JPY')), currencyCode: 'JPY' }]);
+      expect((await new CreditsQuery(pool).list({ partnerTenantId: PARTNER_B, period: '2024-04' })).items).toEqual([]);
+    });
+  });
+
+  describe('CancellationPropagated posts the order’s pending lines, also when it arrives in a later batch', () => {
+    const events = recorded(order1());
+    const cut = events.findIndex((e) => e.type === 'CancellationPropagated');
+    const statuses = async (pool: Pool): Promise<string[]> =>
+      (await new CreditsQuery(pool).list({ partnerTenantId: PARTNER_A, period: '2024-03' })).items.map((l) => l.status);
+
+    it('pending before', () =>
+      spec
+        .given(events.slice(0, cut))
+        .thenMatches(async (pool) => expect(await statuses(pool)).toEqual(['pending', 'pending'])));
+    it('posted after', () =>
+      spec
+        .given(events.slice(0, cut))
+        .when(events.slice(cut))
+        .thenMatches(async (pool) => expect(await statuses(pool)).toEqual(['posted', 'posted'])));
+  });
+});
+
+describe('read side projections rebuilt and resumed: audit records and credits', () => {
   let db: TestDatabase;
   let pool: Pool;
 
@@ -128,169 +302,6 @@ describe('read side projections: audit records and credits', () => {
   const reset = async (): Promise<void> => {
     await pool.query('TRUNCATE rm_audit_records, rm_audit_record_counts, rm_audit_customer_names, rm_credits');
   };
-
-  it('audit records: one row per audited event, with the customer’s name, partner and upn; no product key', async () => {
-    await reset();
-    const events = recorded(allEvents());
-    await applyInTransaction(pool, auditRecordsProjection, events);
-    const page = await new AuditRecordsQuery(pool).list({
-      partnerId: PARTNER_A,
-      from: at(T0, -DAY),
-      to: at(T0, 60 * DAY),
-      customerId: CUSTOMER_1,
-    });
-    expect(page.items.map((r) => r.operationType)).toEqual([
-      'update_order',
-      'download_software',
-      'get_software_download_link',
-      'get_software_key',
-      'create_order',
-    ]);
-    expect(page.totalCount).toBe(5);
-    for (const r of page.items) {
-      expect(r).toMatchObject({
-        partnerId: PARTNER_A,
-        customerId: CUSTOMER_1,
-        customerName: 'Contoso, "Ltd"',
-        userPrincipalName: ADMIN_AGENT.upn,
-        operationStatus: 'succeeded',
-      });
-    }
-    const byType = Object.fromEntries(page.items.map((r) => [r.operationType, r]));
-    const data = (type: string) => Object.fromEntries(byType[type].customizedData.map((d) => [d.key, d.value]));
-    expect(byType.get_software_key.operationDate).toBe(at(T0, HOUR).toISOString());
-    expect(data('get_software_key')).toMatchObject({
-      OrderId: ORDER_1,
-      LineItemNumber: '0',
-      ProductVersion: '2022',
-      KeyType: 'MAK',
-    });
-    expect(data('get_software_download_link')).toMatchObject({ Language: 'pl-PL', Bitness: 'x64', MaxDownloads: '50' });
-    expect(data('download_software')).toMatchObject({ LinkIssuedBy: ADMIN_AGENT.upn, Bytes: '1234' });
-    expect(data('create_order')).toMatchObject({ OrderId: ORDER_1, LineItemCount: '2', CurrencyCode: 'PLN' });
-    expect(JSON.stringify(page.items)).not.toMatch(/[A-Z0-9]{5}(-[A-Z0-9]{5}){4}|productKey/i);
-
-    // Tenant isolation and filters.
-    const b = await new AuditRecordsQuery(pool).list({
-      partnerId: PARTNER_B,
-      from: new Date('2024-03-01'),
-      to: new Date('2024-05-01'),
-    });
-    expect(b.items.map((r) => [r.customerName, r.operationType])).toEqual([
-      ['Fabrikam KK', 'update_order'],
-      ['Fabrikam KK', 'create_order'],
-    ]);
-    const keysOnly = await new AuditRecordsQuery(pool).list({
-      partnerId: PARTNER_A,
-      from: at(T0, -DAY),
-      to: at(T0, 60 * DAY),
-      customerId: CUSTOMER_1,
-      operationType: 'get_software_key',
-    });
-    expect(keysOnly.totalCount).toBe(1);
-    // Per-day counts (the totalCount of whole-day ranges) agree with the rows.
-    const counts = await pool.query<{ partner_id: string; day: string; operation_type: string; n: string }>(
-      `SELECT partner_id, day::text, operation_type, n FROM rm_audit_record_counts ORDER BY 1, 2, 3`,
-    );
-    const recount = await pool.query(
-      `SELECT partner_id, (operation_date AT TIME ZONE 'UTC')::date::text AS day, operation_type, count(*)::text AS n
-         FROM rm_audit_records GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
-    );
-    expect(counts.rows).toEqual(recount.rows);
-    // A redelivered batch changes nothing, counts included.
-    const before = [await dumpTable(pool, 'rm_audit_records'), await dumpTable(pool, 'rm_audit_record_counts')];
-    await applyInTransaction(pool, auditRecordsProjection, events);
-    expect([await dumpTable(pool, 'rm_audit_records'), await dumpTable(pool, 'rm_audit_record_counts')]).toEqual(
-      before,
-    );
-  });
-
-  it('audit records page by continuation token without gaps or repeats', async () => {
-    const query = new AuditRecordsQuery(pool);
-    const filter = { partnerId: PARTNER_A, from: at(T0, -DAY), to: at(T0, 60 * DAY) };
-    const seen: string[] = [];
-    let token: string | undefined;
-    do {
-      const page = await query.list(filter, { size: 4, continuationToken: token });
-      seen.push(...page.items.map((r) => r.id));
-      token = page.continuationToken ?? undefined;
-    } while (token);
-    // Customer 1's five and customer 3's two.
-    expect(seen).toHaveLength(7);
-    expect(new Set(seen).size).toBe(7);
-  });
-
-  it('credits: a line per cancelled line item in the month of the cancellation, pending until propagated, JPY', async () => {
-    await reset();
-    const events = recorded(allEvents());
-    await applyInTransaction(pool, creditsProjection, events);
-    const march = await new CreditsQuery(pool).list({ partnerTenantId: PARTNER_A, period: '2024-03' });
-    expect(march.items.map((l) => [l.orderId, l.lineItemNumber, l.basis, l.status, l.credit.currencyCode])).toEqual([
-      [ORDER_1, 0, 'full', 'posted', 'PLN'],
-      [ORDER_1, 1, 'prorated', 'posted', 'PLN'],
-      [ORDER_3, 0, 'full', 'pending', 'USD'],
-    ]);
-    expect(march.items[0]).toMatchObject({
-      period: '2024-03',
-      taxInclusive: false,
-      cancelledAt: at(T0, 2 * DAY).toISOString(),
-    });
-    expect(march.items[0].postedAt).toBe(at(T0, 2 * DAY + 60_000).toISOString());
-    expect(march.items[2].postedAt).toBeNull();
-    // Totals per currency, from the events' own credits.
-    const cancelled = events
-      .filter((e) => e.type === 'OrderCancelled')
-      .map((e) => e.data as { currencyCode: string; totalCredit: number });
-    const sum = (c: string) => cancelled.filter((d) => d.currencyCode === c).reduce((n, d) => n + d.totalCredit, 0);
-    expect(march.totals).toEqual([
-      { currencyCode: 'PLN', amount: (sum('PLN') / 100).toFixed(2) },
-      { currencyCode: 'USD', amount: (sum('USD') / 100).toFixed(2) },
-    ]);
-    expect(march.totalCount).toBe(3);
-    // Paged: the totals still cover every line.
-    const first = await new CreditsQuery(pool).list({ partnerTenantId: PARTNER_A, period: '2024-03' }, { size: 1 });
-    expect(first.items).toHaveLength(1);
-    expect(first.totals).toEqual(march.totals);
-    const rest = await new CreditsQuery(pool).list(
-      { partnerTenantId: PARTNER_A, period: '2024-03' },
-      { size: 5, continuationToken: first.continuationToken ?? undefined },
-    );
-    expect(rest.items.map((l) => l.id)).toEqual(march.items.slice(1).map((l) => l.id));
-    // Filter by customer.
-    const us = await new CreditsQuery(pool).list({
-      partnerTenantId: PARTNER_A,
-      period: '2024-03',
-      customerId: CUSTOMER_3,
-    });
-    expect(us.totals).toEqual([{ currencyCode: 'USD', amount: (sum('USD') / 100).toFixed(2) }]);
-    // JPY has no minor digits; cancelled at 23:59:59Z on 31 March: March's credit, though posted in April.
-    const jp = await new CreditsQuery(pool).list({ partnerTenantId: PARTNER_B, period: '2024-03' });
-    expect(jp.items).toEqual([
-      expect.objectContaining({
-        period: '2024-03',
-        status: 'posted',
-        credit: { amount: String(sum('JPY')), currencyCode: 'JPY' },
-      }),
-    ]);
-    expect(jp.totals).toEqual([{ amount: String(sum('JPY')), currencyCode: 'JPY' }]);
-    expect((await new CreditsQuery(pool).list({ partnerTenantId: PARTNER_B, period: '2024-04' })).items).toEqual([]);
-    // A redelivered batch changes nothing.
-    const before = await dumpTable(pool, 'rm_credits');
-    await applyInTransaction(pool, creditsProjection, events);
-    expect(await dumpTable(pool, 'rm_credits')).toEqual(before);
-  });
-
-  it('credits: CancellationPropagated posts the order’s pending lines, also when it arrives in a later batch', async () => {
-    await reset();
-    const events = recorded(order1());
-    const cut = events.findIndex((e) => e.type === 'CancellationPropagated');
-    await applyInTransaction(pool, creditsProjection, events.slice(0, cut));
-    const pending = await new CreditsQuery(pool).list({ partnerTenantId: PARTNER_A, period: '2024-03' });
-    expect(pending.items.map((l) => l.status)).toEqual(['pending', 'pending']);
-    await applyInTransaction(pool, creditsProjection, events.slice(cut));
-    const posted = await new CreditsQuery(pool).list({ partnerTenantId: PARTNER_A, period: '2024-03' });
-    expect(posted.items.map((l) => l.status)).toEqual(['posted', 'posted']);
-  });
 
   describe('rebuilt from the store', () => {
     let store: PostgresEventStore;

@@ -1,18 +1,10 @@
+import type { CustomerRegistered } from '@csp/domain';
+import { projectionSpec } from '@csp/event-sourcing/testing/projection-spec';
+import type { RecordedEvent } from '@csp/event-store';
 import { customersProjection } from '../../apps/worker/src/projections';
-import { CustomersQuery, CUSTOMERS_TABLE } from '@csp/capabilities/customers';
-import { Pool } from 'pg';
-import { createTestDatabase, type TestDatabase, testPool } from '../support/database';
-import {
-  PARTNER_A,
-  PARTNER_B,
-  T0,
-  applyInTransaction,
-  at,
-  dumpTable,
-  migrate,
-  recorded,
-  registerCustomer,
-} from './projections.fixtures';
+import { CustomersQuery } from '@csp/capabilities/customers';
+import { createTestDatabase } from '../support/database';
+import { PARTNER_A, PARTNER_B, T0, at, recorded, registerCustomer } from './projections.fixtures';
 
 const id = (n: number): string => `c0000000-0000-4000-8000-${n.toString().padStart(12, '0')}`;
 const events = recorded([
@@ -22,63 +14,70 @@ const events = recorded([
   registerCustomer(id(99), PARTNER_B, 'Fabrikam', 'US', T0),
 ]);
 
+/** The row a registration gives. */
+const rowOf = (event: RecordedEvent) => {
+  const d = event.data as CustomerRegistered['data'];
+  return {
+    id: d.customerId,
+    partner_tenant_id: d.partnerTenantId,
+    company_name: d.companyName,
+    domain: d.domain,
+    country: d.country,
+    currency_code: d.currencyCode,
+    tax_inclusive_pricing: d.taxInclusivePricing,
+    registered_at: d.registeredAt,
+    position: event.globalPosition,
+  };
+};
+
 describe('customers projection', () => {
-  let db: TestDatabase;
-  let pool: Pool;
+  const spec = projectionSpec(customersProjection, { database: () => createTestDatabase('csp_rm_customers') });
 
-  beforeAll(async () => {
-    db = await createTestDatabase('csp_rm_customers');
-    pool = testPool({ connectionString: db.url, max: 4 });
-    await migrate(pool, customersProjection);
-  });
-  afterAll(async () => {
-    await pool.end();
-    await db.drop();
-  });
-  beforeEach(() => pool.query(`TRUNCATE ${CUSTOMERS_TABLE}`));
+  it('stores each customer under its partner, with the market facts of its registration', () =>
+    spec.given(events).thenMatches(async (pool) => {
+      const query = new CustomersQuery(pool);
+      expect(await query.get(PARTNER_A, id(1))).toEqual({
+        id: id(1),
+        partnerTenantId: PARTNER_A,
+        companyName: 'Contoso 1',
+        domain: 'contoso1.onmicrosoft.com',
+        country: 'AU',
+        currencyCode: 'AUD',
+        taxInclusivePricing: true,
+        registeredAt: at(T0, 1000).toISOString(),
+      });
+      expect(await query.get(PARTNER_A, id(0))).toMatchObject({
+        country: 'DE',
+        currencyCode: 'EUR',
+        taxInclusivePricing: false,
+      });
+      expect(await query.get(PARTNER_B, id(1))).toBeNull(); // another partner's customer
+      expect(await query.getById(id(99))).toMatchObject({ partnerTenantId: PARTNER_B });
+    }));
 
-  it('stores each customer under its partner, with the market facts of its registration', async () => {
-    await applyInTransaction(pool, customersProjection, events);
-    const query = new CustomersQuery(pool);
-    expect(await query.get(PARTNER_A, id(1))).toEqual({
-      id: id(1),
-      partnerTenantId: PARTNER_A,
-      companyName: 'Contoso 1',
-      domain: 'contoso1.onmicrosoft.com',
-      country: 'AU',
-      currencyCode: 'AUD',
-      taxInclusivePricing: true,
-      registeredAt: at(T0, 1000).toISOString(),
-    });
-    expect(await query.get(PARTNER_A, id(0))).toMatchObject({
-      country: 'DE',
-      currencyCode: 'EUR',
-      taxInclusivePricing: false,
-    });
-    expect(await query.get(PARTNER_B, id(1))).toBeNull(); // another partner's customer
-    expect(await query.getById(id(99))).toMatchObject({ partnerTenantId: PARTNER_B });
-  });
+  it('lists a partner’s customers in pages', () =>
+    spec.given(events).thenMatches(async (pool) => {
+      const query = new CustomersQuery(pool);
+      const seen: string[] = [];
+      let token: string | undefined;
+      do {
+        const page = await query.list(PARTNER_A, { size: 2, continuationToken: token });
+        expect(page.totalCount).toBe(5);
+        seen.push(...page.items.map((c) => c.id));
+        token = page.continuationToken ?? undefined;
+      } while (token);
+      expect(seen).toEqual([0, 1, 2, 3, 4].map(id));
+      expect((await query.list(PARTNER_B)).items.map((c) => c.companyName)).toEqual(['Fabrikam']);
+    }));
 
-  it('lists a partner’s customers in pages', async () => {
-    await applyInTransaction(pool, customersProjection, events);
-    const query = new CustomersQuery(pool);
-    const seen: string[] = [];
-    let token: string | undefined;
-    do {
-      const page = await query.list(PARTNER_A, { size: 2, continuationToken: token });
-      expect(page.totalCount).toBe(5);
-      seen.push(...page.items.map((c) => c.id));
-      token = page.continuationToken ?? undefined;
-    } while (token);
-    expect(seen).toEqual([0, 1, 2, 3, 4].map(id));
-    expect((await query.list(PARTNER_B)).items.map((c) => c.companyName)).toEqual(['Fabrikam']);
-  });
+  it('gives one row per registration, the same however the events are delivered (twice, one by one)', () =>
+    spec.given(events).then({ rm_customers: events.map(rowOf).sort((a, b) => a.id.localeCompare(b.id)) }));
 
-  it('replaying the same events twice gives an identical table', async () => {
-    await applyInTransaction(pool, customersProjection, events);
-    const once = await dumpTable(pool, CUSTOMERS_TABLE);
-    await applyInTransaction(pool, customersProjection, events);
-    for (const e of events) await applyInTransaction(pool, customersProjection, [e]);
-    expect(await dumpTable(pool, CUSTOMERS_TABLE)).toEqual(once);
+  it('a later registration of the same customer replaces the row, also in a later batch', () => {
+    const again = recorded([registerCustomer(id(1), PARTNER_A, 'Contoso Renamed', 'AU', at(T0, 9000))], 7);
+    return spec
+      .given(events.slice(0, 2))
+      .when(again)
+      .then({ rm_customers: [rowOf(events[0]), rowOf(again[0])] });
   });
 });

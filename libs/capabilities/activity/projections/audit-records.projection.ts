@@ -1,9 +1,7 @@
 import type { CustomerRegistered } from '@csp/domain';
-import type { RecordedEvent } from '@csp/event-store';
+import { columns, jsonColumn, migrateDdl, rowsProjection } from '@csp/event-sourcing';
 import type { PoolClient } from 'pg';
-import type { MigrateOptions, Projection } from '@csp/event-sourcing';
-import { columns, jsonColumn, migrateDdl } from '@csp/event-sourcing';
-import { auditEntryOf, AUDITED_EVENT_TYPES, type CustomizedData } from './audit-operations';
+import { auditEntryOf, type AuditedEvent, type CustomizedData } from './audit-operations';
 import { AUDIT_RECORDS_DDL, AUDIT_RECORDS_QUERY_INDEXES } from './audit-records.schema';
 
 const NAMES_UPSERT = `INSERT INTO rm_audit_customer_names AS n (customer_id, partner_id, company_name, position)
@@ -11,7 +9,7 @@ const NAMES_UPSERT = `INSERT INTO rm_audit_customer_names AS n (customer_id, par
   ON CONFLICT (customer_id) DO UPDATE SET partner_id = EXCLUDED.partner_id, company_name = EXCLUDED.company_name,
     position = EXCLUDED.position
   WHERE n.position < EXCLUDED.position`;
-type NameRow = { customerId: string; partnerId: string; companyName: string; position: number };
+type NameRow = { kind: 'name'; customerId: string; partnerId: string; companyName: string; position: number };
 const NAME_COLUMNS = ['customerId', 'partnerId', 'companyName', 'position'] as const;
 
 // Records are immutable facts keyed by event id: a redelivered event finds its row and changes nothing, and
@@ -39,6 +37,7 @@ const RECORDS_INSERT = `WITH inserted AS (
   SELECT partner_id, (operation_date AT TIME ZONE 'UTC')::date, operation_type, count(*) FROM inserted GROUP BY 1, 2, 3
   ON CONFLICT (partner_id, day, operation_type) DO UPDATE SET n = c.n + EXCLUDED.n`;
 type RecordRow = {
+  kind: 'record';
   id: string;
   partnerId: string;
   customerId: string;
@@ -48,7 +47,7 @@ type RecordRow = {
   operationStatus: string;
   customizedData: CustomizedData;
   position: number;
-  /** The customer's latest registration earlier in the batch, if any. */
+  /** The customer's latest registration earlier in the batch, if any (set when the batch is written). */
   customerName?: string;
   namePosition?: number;
 };
@@ -65,34 +64,64 @@ const RECORD_COLUMNS = [
   'namePosition',
 ] as const;
 
+/** A batch's rows in event order: the records, each with the name registered before it in the batch, then the names. */
+async function write(client: PoolClient, rows: readonly (NameRow | RecordRow)[]): Promise<void> {
+  const names = new Map<string, NameRow>();
+  const records: RecordRow[] = [];
+  for (const row of rows) {
+    if (row.kind === 'name') {
+      names.set(row.customerId, row);
+      continue;
+    }
+    // Set on the row itself: one object shape for every record keeps columns() fast (replay profile).
+    const name = names.get(row.customerId);
+    if (name) {
+      row.customerName = name.companyName;
+      row.namePosition = name.position;
+    }
+    records.push(row);
+  }
+  if (records.length > 0) {
+    await client.query(RECORDS_INSERT, [...columns(records, RECORD_COLUMNS), jsonColumn(records, 'customizedData')]);
+  }
+  if (names.size > 0) await client.query(NAMES_UPSERT, columns([...names.values()], NAME_COLUMNS));
+}
+
 /**
  * The activity log (GET /v1/auditrecords): one row per audited event (see AUDIT_MAPPINGS), with the
  * customer's name from its CustomerRegistered, kept in a small table of this projection's own.
- * Per batch: at most one insert of records and one upsert of names.
+ * Rows, not documents: each record is a fact of its own. Per batch: at most one insert of records and one
+ * upsert of names.
  */
-export const auditRecordsProjection: Projection = {
+export const auditRecordsProjection = rowsProjection<CustomerRegistered | AuditedEvent, NameRow | RecordRow>({
   name: 'audit-records',
   version: 1,
-  eventTypes: ['CustomerRegistered', ...AUDITED_EVENT_TYPES],
-  migrate: (client: PoolClient, options?: MigrateOptions) =>
-    migrateDdl(client, AUDIT_RECORDS_DDL, AUDIT_RECORDS_QUERY_INDEXES, options),
-  async apply(client: PoolClient, events: RecordedEvent[]): Promise<void> {
-    const names = new Map<string, NameRow>();
-    const records: RecordRow[] = [];
-    for (const event of events) {
-      if (event.type === 'CustomerRegistered') {
-        const d = (event as RecordedEvent<CustomerRegistered>).data;
-        names.set(d.customerId, {
+  eventTypes: {
+    CustomerRegistered: true,
+    KeyRevealed: true,
+    DownloadLinkIssued: true,
+    SoftwareDownloaded: true,
+    OrderPlaced: true,
+    OrderCancelled: true,
+  },
+  migrate: (client, options) => migrateDdl(client, AUDIT_RECORDS_DDL, AUDIT_RECORDS_QUERY_INDEXES, options),
+  rows(event) {
+    if (event.type === 'CustomerRegistered') {
+      const d = event.data;
+      return [
+        {
+          kind: 'name',
           customerId: d.customerId,
           partnerId: d.partnerTenantId,
           companyName: d.companyName,
           position: event.globalPosition,
-        });
-        continue;
-      }
-      const entry = auditEntryOf(event);
-      if (!entry) continue;
-      records.push({
+        },
+      ];
+    }
+    const entry = auditEntryOf(event);
+    return [
+      {
+        kind: 'record',
         id: event.eventId,
         partnerId: entry.partnerId,
         customerId: entry.customerId,
@@ -102,13 +131,10 @@ export const auditRecordsProjection: Projection = {
         operationStatus: entry.operationStatus,
         customizedData: entry.customizedData,
         position: event.globalPosition,
-        customerName: names.get(entry.customerId)?.companyName,
-        namePosition: names.get(entry.customerId)?.position,
-      });
-    }
-    if (records.length > 0) {
-      await client.query(RECORDS_INSERT, [...columns(records, RECORD_COLUMNS), jsonColumn(records, 'customizedData')]);
-    }
-    if (names.size > 0) await client.query(NAMES_UPSERT, columns([...names.values()], NAME_COLUMNS));
+        customerName: undefined,
+        namePosition: undefined,
+      },
+    ];
   },
-};
+  write,
+});

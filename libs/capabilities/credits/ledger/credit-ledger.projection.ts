@@ -5,7 +5,7 @@ import {
   type OrderCancelled,
   type StatementClosed,
 } from '@csp/domain';
-import { eventsProjection } from '@csp/event-sourcing/projections/events-projection';
+import { eventsProjection } from '@csp/event-sourcing';
 import type { RecordedEvent } from '@csp/event-store';
 import type { PoolClient } from 'pg';
 import { CREDIT_LEDGER_DDL } from './credit-ledger.schema';

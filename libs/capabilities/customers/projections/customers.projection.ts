@@ -1,8 +1,6 @@
 import type { CustomerRegistered } from '@csp/domain';
-import type { RecordedEvent } from '@csp/event-store';
+import { arrayLiteral, columns, documentProjection, migrateDdl, type StoredDocument } from '@csp/event-sourcing';
 import type { PoolClient } from 'pg';
-import type { MigrateOptions, Projection } from '@csp/event-sourcing';
-import { columns, migrateDdl } from '@csp/event-sourcing';
 import { CUSTOMERS_DDL, CUSTOMERS_QUERY_INDEXES } from './customers.schema';
 
 // One statement per batch; a redelivered event (same or older position) changes nothing.
@@ -15,19 +13,11 @@ const UPSERT = `INSERT INTO rm_customers AS c
     country = EXCLUDED.country, currency_code = EXCLUDED.currency_code, tax_inclusive_pricing = EXCLUDED.tax_inclusive_pricing,
     registered_at = EXCLUDED.registered_at, position = EXCLUDED.position
   WHERE c.position < EXCLUDED.position`;
-type Row = {
-  id: string;
-  partnerTenantId: string;
-  companyName: string;
-  domain: string;
-  country: string;
-  currencyCode: string;
-  taxInclusivePricing: boolean;
-  registeredAt: string;
-  position: number;
-};
+
+/** A customer as its registration states it. */
+type Customer = CustomerRegistered['data'];
 const COLUMNS = [
-  'id',
+  'customerId',
   'partnerTenantId',
   'companyName',
   'domain',
@@ -35,34 +25,29 @@ const COLUMNS = [
   'currencyCode',
   'taxInclusivePricing',
   'registeredAt',
-  'position',
 ] as const;
 
-/** Customers per partner, from CustomerRegistered. */
-export const customersProjection: Projection = {
+async function write(client: PoolClient, customers: readonly StoredDocument<Customer>[]): Promise<void> {
+  const positions = arrayLiteral(customers.map((c) => c.position));
+  await client.query(UPSERT, [
+    ...columns(
+      customers.map((c) => c.document),
+      COLUMNS,
+    ),
+    positions,
+  ]);
+}
+
+/**
+ * Customers per partner, from CustomerRegistered. Each registration states the whole document, so nothing is
+ * loaded: the last registration of a batch is written, and the row keeps a later one already stored.
+ */
+export const customersProjection = documentProjection<CustomerRegistered, Customer>({
   name: 'customers',
   version: 1,
-  eventTypes: ['CustomerRegistered'],
-  migrate: (client: PoolClient, options?: MigrateOptions) =>
-    migrateDdl(client, CUSTOMERS_DDL, CUSTOMERS_QUERY_INDEXES, options),
-  async apply(client: PoolClient, events: RecordedEvent[]): Promise<void> {
-    // Last event per customer wins within the batch (ON CONFLICT cannot touch a row twice).
-    const rows = new Map<string, Row>();
-    for (const event of events) {
-      if (event.type !== 'CustomerRegistered') continue;
-      const d = (event as RecordedEvent<CustomerRegistered>).data;
-      rows.set(d.customerId, {
-        id: d.customerId,
-        partnerTenantId: d.partnerTenantId,
-        companyName: d.companyName,
-        domain: d.domain,
-        country: d.country,
-        currencyCode: d.currencyCode,
-        taxInclusivePricing: d.taxInclusivePricing,
-        registeredAt: d.registeredAt,
-        position: event.globalPosition,
-      });
-    }
-    if (rows.size > 0) await client.query(UPSERT, columns([...rows.values()], COLUMNS));
-  },
-};
+  eventTypes: { CustomerRegistered: true },
+  migrate: (client, options) => migrateDdl(client, CUSTOMERS_DDL, CUSTOMERS_QUERY_INDEXES, options),
+  key: (event) => event.data.customerId,
+  evolve: (_customer, event) => event.data,
+  write,
+});

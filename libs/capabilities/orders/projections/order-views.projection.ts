@@ -1,16 +1,14 @@
 import type { CancellationPropagated, OrderCancelled, OrderPlaced } from '@csp/domain';
-import type { RecordedEvent } from '@csp/event-store';
+import { columns, documentProjection, jsonColumn, migrateDdl, type StoredDocument } from '@csp/event-sourcing';
 import type { PoolClient } from 'pg';
-import type { MigrateOptions, Projection, Recorded } from '@csp/event-sourcing';
-import { migrateDdl, columns, jsonColumn } from '@csp/event-sourcing';
 import { orderViewCancelled, orderViewPlaced, orderViewPropagated, type OrderView } from './order-view';
 import { ORDER_VIEWS_DDL, ORDER_VIEWS_QUERY_INDEXES } from './order-views.schema';
 
 type OrderViewEvent = OrderPlaced | OrderCancelled | CancellationPropagated;
-const EVENT_TYPES = ['OrderPlaced', 'OrderCancelled', 'CancellationPropagated'];
-type Row = { id: string; customerId: string; partnerTenantId: string; document: OrderView; position: number };
+/** The stored document: the order as the API shows it, and the partner it belongs to. */
+type OrderViewDocument = { partnerTenantId: string; view: OrderView };
 
-const SELECT = `SELECT id, customer_id, partner_tenant_id, document, position FROM rm_order_views WHERE id = ANY($1::text[])`;
+const SELECT = `SELECT id, partner_tenant_id, document, position FROM rm_order_views WHERE id = ANY($1::text[])`;
 
 const UPSERT = `INSERT INTO rm_order_views AS o (id, customer_id, partner_tenant_id, creation_date, status, document, position)
   SELECT x.id, x.customer_id, x.partner_tenant_id, (d.document->>'creationDate')::timestamptz, d.document->>'status',
@@ -22,68 +20,51 @@ const UPSERT = `INSERT INTO rm_order_views AS o (id, customer_id, partner_tenant
   WHERE o.position < EXCLUDED.position`;
 const COLUMNS = ['id', 'customerId', 'partnerTenantId', 'position'] as const;
 
+async function load(client: PoolClient, ids: readonly string[]): Promise<StoredDocument<OrderViewDocument>[]> {
+  const stored = await client.query<{ id: string; partner_tenant_id: string; document: OrderView; position: string }>(
+    SELECT,
+    [ids],
+  );
+  return stored.rows.map((r) => ({
+    key: r.id,
+    document: { partnerTenantId: r.partner_tenant_id, view: r.document },
+    position: Number(r.position),
+  }));
+}
+
+async function write(client: PoolClient, orders: readonly StoredDocument<OrderViewDocument>[]): Promise<void> {
+  const rows = orders.map((o) => ({
+    id: o.key,
+    customerId: o.document.view.customerId,
+    partnerTenantId: o.document.partnerTenantId,
+    view: o.document.view,
+    position: o.position,
+  }));
+  await client.query(UPSERT, [...columns(rows, COLUMNS), jsonColumn(rows, 'view')]);
+}
+
 /**
  * Order documents per customer. Per batch: one read of the touched orders, the fold in memory,
- * one multi-row upsert. Events at or below a row's position were already folded in.
+ * one multi-row upsert (see documentProjection).
  */
-export const orderViewsProjection: Projection = {
+export const orderViewsProjection = documentProjection<OrderViewEvent, OrderViewDocument>({
   name: 'order-views',
   // 2: line items carry their credit. 3: Partner Center's billing cycle and line fields.
   version: 3,
-  eventTypes: EVENT_TYPES,
-  migrate: (client: PoolClient, options?: MigrateOptions) =>
-    migrateDdl(client, ORDER_VIEWS_DDL, ORDER_VIEWS_QUERY_INDEXES, options),
-  async apply(client: PoolClient, events: RecordedEvent[]): Promise<void> {
-    const relevant = (events as Recorded<OrderViewEvent>[]).filter((e) => EVENT_TYPES.includes(e.type));
-    if (relevant.length === 0) return;
-    const ids = [...new Set(relevant.map((e) => e.data.orderId))];
-    const existing = await client.query<{
-      id: string;
-      customer_id: string;
-      partner_tenant_id: string;
-      document: OrderView;
-      position: string;
-    }>(SELECT, [ids]);
-    const rows = new Map<string, Row>(
-      existing.rows.map((r) => [
-        r.id,
-        {
-          id: r.id,
-          customerId: r.customer_id,
-          partnerTenantId: r.partner_tenant_id,
-          document: r.document,
-          position: Number(r.position),
-        },
-      ]),
-    );
-    const changed = new Set<string>();
-    for (const event of relevant) {
-      const id = event.data.orderId;
-      const row = rows.get(id);
-      if (row && event.globalPosition <= row.position) continue;
-      if (event.type === 'OrderPlaced') {
-        if (row) continue; // an order is placed once
-        const d = event.data;
-        rows.set(id, {
-          id,
-          customerId: d.customerId,
-          partnerTenantId: d.partnerTenantId,
-          document: orderViewPlaced(d),
-          position: event.globalPosition,
-        });
-      } else if (!row) {
-        continue; // nothing to change without the placement (never expected)
-      } else if (event.type === 'OrderCancelled') {
-        row.document = orderViewCancelled(row.document, event.data);
-        row.position = event.globalPosition;
-      } else {
-        row.document = orderViewPropagated(row.document, event.data);
-        row.position = event.globalPosition;
-      }
-      changed.add(id);
+  eventTypes: { OrderPlaced: true, OrderCancelled: true, CancellationPropagated: true },
+  migrate: (client, options) => migrateDdl(client, ORDER_VIEWS_DDL, ORDER_VIEWS_QUERY_INDEXES, options),
+  key: (event) => event.data.orderId,
+  evolve(order, event) {
+    switch (event.type) {
+      case 'OrderPlaced':
+        // An order is placed once.
+        return order ?? { partnerTenantId: event.data.partnerTenantId, view: orderViewPlaced(event.data) };
+      case 'OrderCancelled':
+        return order && { ...order, view: orderViewCancelled(order.view, event.data) };
+      case 'CancellationPropagated':
+        return order && { ...order, view: orderViewPropagated(order.view, event.data) };
     }
-    if (changed.size === 0) return;
-    const payload = [...changed].map((id) => rows.get(id) as Row);
-    await client.query(UPSERT, [...columns(payload, COLUMNS), jsonColumn(payload, 'document')]);
   },
-};
+  load,
+  write,
+});

@@ -5,15 +5,14 @@ import {
   type OrderCancelled,
   type OrderPlaced,
 } from '@csp/domain';
-import type { RecordedEvent } from '@csp/event-store';
+import { columns, documentProjection, jsonColumn, migrateDdl, type StoredDocument } from '@csp/event-sourcing';
 import type { PoolClient } from 'pg';
-import type { MigrateOptions, Projection, Recorded } from '@csp/event-sourcing';
-import { migrateDdl, columns, jsonColumn } from '@csp/event-sourcing';
 import { SOFTWARE_LIST_DDL, SOFTWARE_LIST_QUERY_INDEXES } from './software-list.schema';
 
 export type SoftwareStatus = 'active' | 'cancellationPending' | 'cancelled';
 
 type SoftwareEvent = OrderPlaced | OrderCancelled | CancellationPropagated;
+/** One software line; `position` is the last event that changed it (lines of an order change apart). */
 type Row = {
   id: string;
   customer_id: string;
@@ -31,13 +30,14 @@ type Row = {
   bitness: string[];
   position: number;
 };
-
-const EVENT_TYPES = ['OrderPlaced', 'OrderCancelled', 'CancellationPropagated'];
+/** The document: an order's software lines (the rows of one order_id). */
+type OrderSoftware = readonly Row[];
 
 const SELECT = `SELECT id, customer_id, partner_tenant_id, order_id, line_item_number, offer_id, friendly_name, kind,
     purchase_date, status, key_available, versions, languages, bitness, position
   FROM rm_software WHERE order_id = ANY($1::text[])`;
 
+// Every line of a changed order is sent; the position guard leaves the lines the batch did not change as they are.
 const UPSERT = `INSERT INTO rm_software AS s (id, customer_id, partner_tenant_id, order_id, line_item_number, offer_id, friendly_name,
     kind, purchase_date, status, key_available, versions, languages, bitness, position)
   SELECT x.id, x.customer_id, x.partner_tenant_id, x.order_id, x.line_item_number, x.offer_id, x.friendly_name, x.kind,
@@ -64,82 +64,103 @@ const COLUMNS = [
   'position',
 ] as const;
 
+async function load(client: PoolClient, orderIds: readonly string[]): Promise<StoredDocument<OrderSoftware>[]> {
+  const stored = await client.query<
+    Omit<Row, 'position' | 'purchase_date'> & { position: string; purchase_date: Date }
+  >(SELECT, [orderIds]);
+  const orders = new Map<string, StoredDocument<Row[]>>();
+  for (const r of stored.rows) {
+    const row: Row = { ...r, purchase_date: r.purchase_date.toISOString(), position: Number(r.position) };
+    const order = orders.get(row.order_id) ?? { key: row.order_id, document: [], position: 0 };
+    order.document.push(row);
+    order.position = Math.max(order.position, row.position);
+    orders.set(row.order_id, order);
+  }
+  return [...orders.values()];
+}
+
+async function write(client: PoolClient, orders: readonly StoredDocument<OrderSoftware>[]): Promise<void> {
+  const rows = orders.flatMap((o) => o.document);
+  if (rows.length === 0) return;
+  await client.query(UPSERT, [
+    ...columns(rows, COLUMNS),
+    jsonColumn(rows, 'versions'),
+    jsonColumn(rows, 'languages'),
+    jsonColumn(rows, 'bitness'),
+  ]);
+}
+
+/** The order's software lines (none: no document), all active with keys. */
+function placed(event: { data: OrderPlaced['data']; globalPosition: number }): OrderSoftware | null {
+  const d = event.data;
+  const rows = d.lineItems
+    .filter((line) => isSoftwareKind(line.kind))
+    .map((line): Row => ({
+      id: softwareIdOf(d.orderId, line.lineItemNumber),
+      customer_id: d.customerId,
+      partner_tenant_id: d.partnerTenantId,
+      order_id: d.orderId,
+      line_item_number: line.lineItemNumber,
+      offer_id: line.offerId,
+      friendly_name: line.friendlyName,
+      kind: line.kind,
+      purchase_date: d.placedAt,
+      status: 'active',
+      key_available: true,
+      versions: line.versions,
+      languages: line.languages,
+      bitness: line.bitness,
+      position: event.globalPosition,
+    }));
+  return rows.length > 0 ? rows : null;
+}
+
+/** The lines `change` picks changed at `position`; the same document when it picks none. */
+function changeLines(lines: OrderSoftware, position: number, change: (row: Row) => Partial<Row> | null): OrderSoftware {
+  let changed = false;
+  const next = lines.map((row) => {
+    const update = change(row);
+    if (!update) return row;
+    changed = true;
+    return { ...row, ...update, position };
+  });
+  return changed ? next : lines;
+}
+
 /**
  * The software list: one row per purchased perpetual or software-subscription line,
  * active → cancellationPending (OrderCancelled; keys and links revoked) → cancelled
- * (CancellationPropagated). Cancelled rows stay. Per batch: one read, one multi-row upsert.
+ * (CancellationPropagated). Cancelled rows stay. A document per order (its lines): one read, one upsert per batch.
  */
-export const softwareListProjection: Projection = {
+export const softwareListProjection = documentProjection<SoftwareEvent, OrderSoftware>({
   name: 'software-list',
   version: 1,
-  eventTypes: EVENT_TYPES,
-  migrate: (client: PoolClient, options?: MigrateOptions) =>
-    migrateDdl(client, SOFTWARE_LIST_DDL, SOFTWARE_LIST_QUERY_INDEXES, options),
-  async apply(client: PoolClient, events: RecordedEvent[]): Promise<void> {
-    const relevant = (events as Recorded<SoftwareEvent>[]).filter((e) => EVENT_TYPES.includes(e.type));
-    if (relevant.length === 0) return;
-    const orderIds = [...new Set(relevant.map((e) => e.data.orderId))];
-    const existing = await client.query<
-      Omit<Row, 'position' | 'purchase_date'> & { position: string; purchase_date: Date }
-    >(SELECT, [orderIds]);
-    const rows = new Map<string, Row>(
-      existing.rows.map((r) => [
-        r.id,
-        { ...r, purchase_date: r.purchase_date.toISOString(), position: Number(r.position) },
-      ]),
-    );
-    const changed = new Set<string>();
-    const update = (row: Row, position: number, change: Partial<Row>): void => {
-      if (position <= row.position) return;
-      Object.assign(row, change, { position });
-      changed.add(row.id);
-    };
-    for (const event of relevant) {
-      const position = event.globalPosition;
-      if (event.type === 'OrderPlaced') {
-        const d = event.data;
-        for (const line of d.lineItems) {
-          if (!isSoftwareKind(line.kind)) continue;
-          const id = softwareIdOf(d.orderId, line.lineItemNumber);
-          if (rows.has(id)) continue; // placed once; a redelivery finds its row
-          rows.set(id, {
-            id,
-            customer_id: d.customerId,
-            partner_tenant_id: d.partnerTenantId,
-            order_id: d.orderId,
-            line_item_number: line.lineItemNumber,
-            offer_id: line.offerId,
-            friendly_name: line.friendlyName,
-            kind: line.kind,
-            purchase_date: d.placedAt,
-            status: 'active',
-            key_available: true,
-            versions: line.versions,
-            languages: line.languages,
-            bitness: line.bitness,
-            position,
-          });
-          changed.add(id);
-        }
-      } else if (event.type === 'OrderCancelled') {
-        for (const line of event.data.lineItems) {
-          const row = rows.get(softwareIdOf(event.data.orderId, line.lineItemNumber));
-          if (row) update(row, position, { status: 'cancellationPending', key_available: false });
-        }
-      } else {
-        for (const row of rows.values()) {
-          if (row.order_id === event.data.orderId && row.status === 'cancellationPending')
-            update(row, position, { status: 'cancelled' });
-        }
+  eventTypes: { OrderPlaced: true, OrderCancelled: true, CancellationPropagated: true },
+  migrate: (client, options) => migrateDdl(client, SOFTWARE_LIST_DDL, SOFTWARE_LIST_QUERY_INDEXES, options),
+  key: (event) => event.data.orderId,
+  evolve(lines, event) {
+    switch (event.type) {
+      case 'OrderPlaced':
+        // Placed once: a redelivery finds its lines.
+        return lines ?? placed(event);
+      case 'OrderCancelled': {
+        const cancelled = new Set(event.data.lineItems.map((l) => l.lineItemNumber));
+        return (
+          lines &&
+          changeLines(lines, event.globalPosition, (row) =>
+            cancelled.has(row.line_item_number) ? { status: 'cancellationPending', key_available: false } : null,
+          )
+        );
       }
+      case 'CancellationPropagated':
+        return (
+          lines &&
+          changeLines(lines, event.globalPosition, (row) =>
+            row.status === 'cancellationPending' ? { status: 'cancelled' } : null,
+          )
+        );
     }
-    if (changed.size === 0) return;
-    const upserts = [...changed].map((id) => rows.get(id) as Row);
-    await client.query(UPSERT, [
-      ...columns(upserts, COLUMNS),
-      jsonColumn(upserts, 'versions'),
-      jsonColumn(upserts, 'languages'),
-      jsonColumn(upserts, 'bitness'),
-    ]);
   },
-};
+  load,
+  write,
+});

@@ -23,7 +23,7 @@ export function rowsProjection<E extends DomainEvent, R>(definition: RowsProject
   const { rows, write } = definition;
   return typedProjection(definition, async (client, typed) => {
     const out: R[] = [];
-    for (const event of typed) out.push(...rows(event));
+    for (const event of typed) for (const row of rows(event)) out.push(row);
     if (out.length > 0) await write(client, out);
   });
 }

@@ -81,7 +81,7 @@ export function resolveAuditSettings(
         flag: 'wx',
       });
       chmodSync(file, 0o600);
-      warn(`${NAME} is unset: generated a local audit signing key in ${file} (set ${NAME} in production)`);
+      warn(`${NAME} is unset: generated a local one in ${file} (set ${NAME} in production)`);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST')
         throw new ConfigError(NAME, `is unset and could not be written to ${file}: ${(err as Error).message}`);

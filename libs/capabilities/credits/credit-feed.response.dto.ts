@@ -5,10 +5,8 @@ import { CollectionDto, LinkDto, MoneyResponseDto } from '@csp/platform';
 
 const PERIOD = { pattern: '^\\d{4}-(0[1-9]|1[0-2])$', example: '2026-11' };
 
-@ApiSchema({ name: 'LedgerCredit', description: 'A credit line as the change feed shows it, after the change.' })
-export class LedgerCreditDto {
-  @ApiProperty({ example: '3f2b8c1e-5d4a-4e7b-9c0d-1a2b3c4d5e6f_0', description: '<orderId>_<lineItemNumber>' })
-  id!: string;
+/** The fields a credited line item has wherever it is shown (feed and statement): declared once. */
+abstract class CreditedLineFieldsDto {
   @ApiProperty({ format: 'uuid' })
   customerId!: string;
   @ApiProperty({ format: 'uuid' })
@@ -19,8 +17,6 @@ export class LedgerCreditDto {
   offerId!: string;
   @ApiProperty()
   friendlyName!: string;
-  @ApiProperty({ example: 'perpetual' })
-  kind!: string;
   @ApiProperty({ enum: ['full', 'prorated'] })
   basis!: string;
   @ApiProperty({ type: MoneyResponseDto })
@@ -29,6 +25,14 @@ export class LedgerCreditDto {
   taxInclusive!: boolean;
   @ApiProperty({ format: 'date-time' })
   cancelledAt!: string;
+}
+
+@ApiSchema({ name: 'LedgerCredit', description: 'A credit line as the change feed shows it, after the change.' })
+export class LedgerCreditDto extends CreditedLineFieldsDto {
+  @ApiProperty({ example: '3f2b8c1e-5d4a-4e7b-9c0d-1a2b3c4d5e6f_0', description: '<orderId>_<lineItemNumber>' })
+  id!: string;
+  @ApiProperty({ example: 'perpetual' })
+  kind!: string;
   @ApiProperty({ ...PERIOD, description: 'The month the credit is invoiced in' })
   period!: string;
   @ApiProperty({ ...PERIOD, description: 'The month of the cancellation; differs from period when that was closed' })
@@ -79,29 +83,11 @@ export class CreditChangePageDto {
 }
 
 @ApiSchema({ name: 'StatementLine', description: 'A credit as the closed statement holds it.' })
-export class StatementLineDto {
+export class StatementLineDto extends CreditedLineFieldsDto {
   @ApiProperty()
   id!: string;
-  @ApiProperty({ format: 'uuid' })
-  customerId!: string;
-  @ApiProperty({ format: 'uuid' })
-  orderId!: string;
-  @ApiProperty({ type: 'integer', minimum: 0 })
-  lineItemNumber!: number;
-  @ApiProperty()
-  offerId!: string;
-  @ApiProperty()
-  friendlyName!: string;
   @ApiProperty()
   kind!: string;
-  @ApiProperty({ enum: ['full', 'prorated'] })
-  basis!: string;
-  @ApiProperty({ type: MoneyResponseDto })
-  credit!: MoneyResponseDto;
-  @ApiProperty()
-  taxInclusive!: boolean;
-  @ApiProperty({ format: 'date-time' })
-  cancelledAt!: string;
   @ApiProperty({ format: 'date-time' })
   postedAt!: string;
   @ApiProperty({

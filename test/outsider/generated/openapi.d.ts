@@ -1712,11 +1712,6 @@ export interface components {
     };
     /** @description A credit line as the change feed shows it, after the change. */
     LedgerCredit: {
-      /**
-       * @description <orderId>_<lineItemNumber>
-       * @example 3f2b8c1e-5d4a-4e7b-9c0d-1a2b3c4d5e6f_0
-       */
-      id: string;
       /** Format: uuid */
       customerId: string;
       /** Format: uuid */
@@ -1724,14 +1719,19 @@ export interface components {
       lineItemNumber: number;
       offerId: string;
       friendlyName: string;
-      /** @example perpetual */
-      kind: string;
       /** @enum {string} */
       basis: 'full' | 'prorated';
       credit: components['schemas']['Money'];
       taxInclusive: boolean;
       /** Format: date-time */
       cancelledAt: string;
+      /**
+       * @description <orderId>_<lineItemNumber>
+       * @example 3f2b8c1e-5d4a-4e7b-9c0d-1a2b3c4d5e6f_0
+       */
+      id: string;
+      /** @example perpetual */
+      kind: string;
       /**
        * @description The month the credit is invoiced in
        * @example 2026-11
@@ -1796,7 +1796,6 @@ export interface components {
     };
     /** @description A credit as the closed statement holds it. */
     StatementLine: {
-      id: string;
       /** Format: uuid */
       customerId: string;
       /** Format: uuid */
@@ -1804,13 +1803,14 @@ export interface components {
       lineItemNumber: number;
       offerId: string;
       friendlyName: string;
-      kind: string;
       /** @enum {string} */
       basis: 'full' | 'prorated';
       credit: components['schemas']['Money'];
       taxInclusive: boolean;
       /** Format: date-time */
       cancelledAt: string;
+      id: string;
+      kind: string;
       /** Format: date-time */
       postedAt: string;
       /**

@@ -43,6 +43,7 @@ const TARGETS: Record<string, ['≥' | '<', number]> = {
   activity_log_p99_ms: ['<', 50],
   audit_export_peak_rss_mb: ['<', 200],
   audit_place_order_cost_pct: ['<', 2],
+  audit_place_order_cpu_cost_pct: ['<', 2],
 };
 
 function parseArgs(argv: string[]): { names: string[]; store: 'postgres' | 'embedded' } {
@@ -91,12 +92,17 @@ async function main(): Promise<void> {
     audit: {
       keys: [
         'audit_hashing_eps',
+        'audit_hashing_cpu_us_per_event',
+        'audit_producer_cpu_us_per_event',
         'audit_export_eps',
         'audit_export_peak_rss_mb',
         'audit_export_rss_growth_mb',
         'audit_place_order_rps_producer_off',
         'audit_place_order_rps_producer_on',
         'audit_place_order_cost_pct',
+        'audit_place_order_cpu_ms_producer_off',
+        'audit_place_order_cpu_ms_producer_on',
+        'audit_place_order_cpu_cost_pct',
       ],
       run: runAuditBench,
     },

@@ -34,7 +34,7 @@ export { databaseQueueName } from './queue/database-queue-name';
 export { QueueBackend } from './queue/queue-backend';
 export type { AppQueue, AppWorker } from './queue/queue-backend';
 export { withTimeout } from './queue/with-timeout';
-export { queueNamespace } from './queue/queue-namespace';
+export { queueNamespace } from '@csp/platform';
 export { countEvents, openReadModelDatabase, progressDisplay, selectProjections } from './replay/replay-cli-support';
 export { replayProjections } from './replay/replay';
 export { ShadowBuild } from './replay/shadow-build';

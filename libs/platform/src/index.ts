@@ -36,7 +36,6 @@ export { DEV_PARTNER_TENANT, parsePartnerTenants } from './config/partner-tenant
 export type { PartnerTenantSetting } from './config/partner-tenants';
 export { RolesGuard } from './auth/roles.guard';
 export { JwtVerifier, toPrincipal, unauthorized } from './auth/jwt-verifier';
-export { LruMap } from './shared/lru-map';
 export type { JwtVerifierOptions } from './auth/jwt-verifier';
 export { signLocalToken } from './auth/token-signer';
 export type { LocalTokenClaims, SignLocalTokenOptions } from './auth/token-signer';

@@ -481,7 +481,7 @@ describe('activity log, credits and event history over HTTP', () => {
       const code = await runVerify(['node', 'verify'], env(), (l) => lines.push(l));
       expect({ code, lines }).toMatchObject({
         code: 0,
-        lines: expect.arrayContaining(['verify: the read models match the event history']),
+        lines: expect.arrayContaining(['verify: the projections match the event history']),
       });
     });
 

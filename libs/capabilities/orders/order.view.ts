@@ -12,7 +12,7 @@ export type OrderLineItemResource = OrderViewLineItem & {
 };
 
 /**
- * API.md's order resource: the read model's order document (one fold of the order's events, shared with
+ * API.md's order resource: the order document of the order-views projection (one fold of the order's events, shared with
  * the order-views projection, so a single order, `?asOf` and the list show the same shape) plus Partner
  * Center's fields and links.
  */

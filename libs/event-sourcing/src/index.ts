@@ -35,7 +35,7 @@ export { QueueBackend } from './queue/queue-backend';
 export type { AppQueue, AppWorker } from './queue/queue-backend';
 export { withTimeout } from './queue/with-timeout';
 export { queueNamespace } from './queue/queue-namespace';
-export { countEvents, openReadModelDatabase, progressDisplay, selectProjections } from './replay/replay-cli-support';
+export { countEvents, openProjectionDatabase, progressDisplay, selectProjections } from './replay/replay-cli-support';
 export { replayProjections } from './replay/replay';
 export { ShadowBuild } from './replay/shadow-build';
 export { describeDifference, verifyProjections } from './replay/verify';

@@ -116,6 +116,7 @@ export {
   invalidContinuationToken,
   parseContinuationToken,
   parseMinPosition,
+  PagingQueries,
   parseSize,
   toCollection,
   withObjectType,

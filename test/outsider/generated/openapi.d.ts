@@ -8409,8 +8409,9 @@ export interface operations {
     parameters: {
       query?: {
         status?: 'safe' | 'dueSoon' | 'overdue' | 'migrated';
-        /** @description 1..1000, default 100 */
-        size?: string;
+        /** @description Items per page */
+        size?: number;
+        /** @description From `links.next` of the previous page */
         continuationToken?: string;
       };
       header?: {

@@ -8,9 +8,11 @@ import {
   ApiProblems,
   CurrentPrincipal,
   isGuid,
+  PagingQueries,
   Principal,
   setPositionHeader,
   wantsCsv,
+  type PagingQuery,
 } from '@csp/platform';
 import { CustomerAccess, Permit } from '@csp/capabilities/partners';
 import { CreditCollectionDto } from './credits.response.dto';
@@ -51,14 +53,12 @@ export class CreditsController {
   async list(
     @CurrentPrincipal() principal: Principal,
     @Res({ passthrough: true }) reply: FastifyReply,
+    @PagingQueries() paging: PagingQuery,
     @Headers('accept') accept?: string,
     @Query('period') period?: string,
     @Query('customerId') customerId?: string,
-    @Query('size') size?: string,
-    @Query('continuationToken') continuationToken?: string,
-    @Query('minPosition') minPosition?: string,
   ): Promise<CreditsCollection | StreamableFile> {
-    const q = { period, customerId, size, continuationToken, minPosition };
+    const q = { period, customerId, ...paging };
     if (isGuid(customerId)) await this.customers.authorize(principal, customerId, 'readCredits');
     setPositionHeader(reply, await this.watcher.checkpoint(creditLedgerProjection.name));
     return wantsCsv(accept) ? this.credits.csv(principal, q) : this.credits.list(principal, q);

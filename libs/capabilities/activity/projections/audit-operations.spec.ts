@@ -23,6 +23,23 @@ const line = {
 };
 const link = { ...line, linkId: 'l1', language: 'en-US', bitness: 'x64' as const };
 
+/** The entry every software-line event gives, with its own operation, date, user and details after the line's. */
+const lineEntry = (operationType: string, operationDate: string, userPrincipalName: string, details: string[][]) => ({
+  partnerId: 'p1',
+  customerId: 'c1',
+  userPrincipalName,
+  operationType,
+  operationDate,
+  operationStatus: 'succeeded',
+  customizedData: [
+    ['OrderId', 'o1'],
+    ['LineItemNumber', '0'],
+    ['OfferId', 'OFFER'],
+    ['ProductVersion', '2022'],
+    ...details,
+  ].map(([key, value]) => ({ key, value })),
+});
+
 describe('the activity log entry of each software-line event', () => {
   it('a key reveal: the line, the version, the key type, channel, user tenant and retry, in that order', () => {
     const data: KeyRevealed['data'] = {
@@ -35,24 +52,14 @@ describe('the activity log entry of each software-line event', () => {
       at: '2024-03-10T09:00:00Z',
       retry: true,
     };
-    expect(auditEntryOf(recorded({ type: 'KeyRevealed', data }))).toEqual({
-      partnerId: 'p1',
-      customerId: 'c1',
-      userPrincipalName: 'admin@partner.example',
-      operationType: 'get_software_key',
-      operationDate: '2024-03-10T09:00:00Z',
-      operationStatus: 'succeeded',
-      customizedData: [
-        { key: 'OrderId', value: 'o1' },
-        { key: 'LineItemNumber', value: '0' },
-        { key: 'OfferId', value: 'OFFER' },
-        { key: 'ProductVersion', value: '2022' },
-        { key: 'KeyType', value: 'MAK' },
-        { key: 'Channel', value: 'partnerCenter' },
-        { key: 'UserTenantId', value: 'p1' },
-        { key: 'retry', value: 'true' },
-      ],
-    });
+    expect(auditEntryOf(recorded({ type: 'KeyRevealed', data }))).toEqual(
+      lineEntry('get_software_key', '2024-03-10T09:00:00Z', 'admin@partner.example', [
+        ['KeyType', 'MAK'],
+        ['Channel', 'partnerCenter'],
+        ['UserTenantId', 'p1'],
+        ['retry', 'true'],
+      ]),
+    );
   });
 
   it('a link issued: the line, the bits, the link and its bounds; the request’s upn when the event has none', () => {
@@ -66,27 +73,17 @@ describe('the activity log entry of each software-line event', () => {
       userTenantId: 'p1',
       channel: 'partnerCenter',
     };
-    expect(auditEntryOf(recorded({ type: 'DownloadLinkIssued', data }, 'request@partner.example'))).toEqual({
-      partnerId: 'p1',
-      customerId: 'c1',
-      userPrincipalName: 'request@partner.example',
-      operationType: 'get_software_download_link',
-      operationDate: '2024-03-10T09:00:00Z',
-      operationStatus: 'succeeded',
-      customizedData: [
-        { key: 'OrderId', value: 'o1' },
-        { key: 'LineItemNumber', value: '0' },
-        { key: 'OfferId', value: 'OFFER' },
-        { key: 'ProductVersion', value: '2022' },
-        { key: 'Language', value: 'en-US' },
-        { key: 'Bitness', value: 'x64' },
-        { key: 'LinkId', value: 'l1' },
-        { key: 'ExpiresAt', value: '2024-03-24T09:00:00Z' },
-        { key: 'MaxDownloads', value: '50' },
-        { key: 'Channel', value: 'partnerCenter' },
-        { key: 'UserTenantId', value: 'p1' },
-      ],
-    });
+    expect(auditEntryOf(recorded({ type: 'DownloadLinkIssued', data }, 'request@partner.example'))).toEqual(
+      lineEntry('get_software_download_link', '2024-03-10T09:00:00Z', 'request@partner.example', [
+        ['Language', 'en-US'],
+        ['Bitness', 'x64'],
+        ['LinkId', 'l1'],
+        ['ExpiresAt', '2024-03-24T09:00:00Z'],
+        ['MaxDownloads', '50'],
+        ['Channel', 'partnerCenter'],
+        ['UserTenantId', 'p1'],
+      ]),
+    );
   });
 
   it('a download: anonymous, so it names the link’s issuer; no value, no pair', () => {
@@ -100,27 +97,17 @@ describe('the activity log entry of each software-line event', () => {
       client: null,
       at: '2024-03-10T09:05:00Z',
     };
-    expect(auditEntryOf(recorded({ type: 'SoftwareDownloaded', data }))).toEqual({
-      partnerId: 'p1',
-      customerId: 'c1',
-      userPrincipalName: 'issuer@partner.example',
-      operationType: 'download_software',
-      operationDate: '2024-03-10T09:05:00Z',
-      operationStatus: 'succeeded',
-      customizedData: [
-        { key: 'OrderId', value: 'o1' },
-        { key: 'LineItemNumber', value: '0' },
-        { key: 'OfferId', value: 'OFFER' },
-        { key: 'ProductVersion', value: '2022' },
-        { key: 'Language', value: 'en-US' },
-        { key: 'Bitness', value: 'x64' },
-        { key: 'LinkId', value: 'l1' },
-        { key: 'DownloadNumber', value: '3' },
-        { key: 'Bytes', value: '1234' },
-        { key: 'Sha256', value: 'ab' },
-        { key: 'Channel', value: 'downloadLink' },
-        { key: 'LinkIssuedBy', value: 'issuer@partner.example' },
-      ],
-    });
+    expect(auditEntryOf(recorded({ type: 'SoftwareDownloaded', data }))).toEqual(
+      lineEntry('download_software', '2024-03-10T09:05:00Z', 'issuer@partner.example', [
+        ['Language', 'en-US'],
+        ['Bitness', 'x64'],
+        ['LinkId', 'l1'],
+        ['DownloadNumber', '3'],
+        ['Bytes', '1234'],
+        ['Sha256', 'ab'],
+        ['Channel', 'downloadLink'],
+        ['LinkIssuedBy', 'issuer@partner.example'],
+      ]),
+    );
   });
 });

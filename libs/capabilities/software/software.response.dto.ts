@@ -2,7 +2,7 @@ import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import { BITNESS_VALUES, OFFER_KINDS } from '@csp/domain';
 import { CollectionDto, objectTypeAttributes } from '@csp/platform';
 
-// OpenAPI descriptions of the software responses (documentation only; the read model and handlers build them).
+// OpenAPI descriptions of the software responses (documentation only; the projection's query and the handlers build them).
 
 @ApiSchema({ name: 'Software', description: 'A purchased software line item (Billing > Your products > Software).' })
 export class SoftwareResponseDto {

@@ -126,6 +126,7 @@ export {
   invalidContinuationToken,
   parseContinuationToken,
   parseMinPosition,
+  PagingQueries,
   parseSize,
   toCollection,
   withObjectType,

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { DATABASE_POOL } from '@csp/event-sourcing';
 
-/** Attached files of support requests, kept in PostgreSQL beside the read models (bounded by the body limit). */
+/** Attached files of support requests, kept in PostgreSQL beside the projections' tables (bounded by the body limit). */
 @Injectable()
 export class SupportAttachmentStore {
   constructor(@Inject(DATABASE_POOL) private readonly pool: Pool) {}

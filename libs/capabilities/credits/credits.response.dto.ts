@@ -1,6 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema, PickType } from '@nestjs/swagger';
-import { OFFER_KINDS } from '@csp/domain';
-import { CollectionDto, LinkDto, MoneyResponseDto, objectTypeAttributes } from '@csp/platform';
+import { CollectionDto, PurchasedLineFieldsDto, LinkDto, MoneyResponseDto, objectTypeAttributes } from '@csp/platform';
 
 // The responses of the credits capability (documentation only): the credited line, declared once, and what
 // shows it (GET /v1/credits, the change feed, the statements).
@@ -11,9 +10,7 @@ const PERIOD = { pattern: '^\\d{4}-(0[1-9]|1[0-2])$', example: '2026-11' };
   name: 'CreditLine',
   description: 'The invoice credit of one cancelled line item, as GET /v1/credits and the change feed show it.',
 })
-export class CreditLineDto {
-  @ApiProperty({ example: '3f2b8c1e-5d4a-4e7b-9c0d-1a2b3c4d5e6f_0', description: '<orderId>_<lineItemNumber>' })
-  id!: string;
+export class CreditLineDto extends PurchasedLineFieldsDto {
   @ApiProperty({
     ...PERIOD,
     description:
@@ -25,16 +22,6 @@ export class CreditLineDto {
   originalPeriod!: string;
   @ApiProperty({ format: 'uuid' })
   customerId!: string;
-  @ApiProperty({ format: 'uuid' })
-  orderId!: string;
-  @ApiProperty({ type: 'integer', minimum: 0 })
-  lineItemNumber!: number;
-  @ApiProperty()
-  offerId!: string;
-  @ApiProperty()
-  friendlyName!: string;
-  @ApiProperty({ enum: [...OFFER_KINDS] })
-  kind!: string;
   @ApiProperty({ enum: ['full', 'prorated'] })
   basis!: string;
   @ApiProperty({ type: MoneyResponseDto })

@@ -141,4 +141,11 @@ export {
   MIN_POSITION_QUERY,
   SIZE_QUERY,
 } from './http/query.docs';
-export { CollectionDto, LinkDto, MoneyResponseDto, TERM_DURATIONS, objectTypeAttributes } from './http/response.dto';
+export {
+  CollectionDto,
+  LinkDto,
+  MoneyResponseDto,
+  PurchasedLineFieldsDto,
+  TERM_DURATIONS,
+  objectTypeAttributes,
+} from './http/response.dto';

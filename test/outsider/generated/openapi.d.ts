@@ -1717,10 +1717,17 @@ export interface components {
     /** @description The invoice credit of one cancelled line item, as GET /v1/credits and the change feed show it. */
     CreditLine: {
       /**
-       * @description <orderId>_<lineItemNumber>
+       * @description `{orderId}_{lineItemNumber}`
        * @example 3f2b8c1e-5d4a-4e7b-9c0d-1a2b3c4d5e6f_0
        */
       id: string;
+      /** Format: uuid */
+      orderId: string;
+      lineItemNumber: number;
+      offerId: string;
+      friendlyName: string;
+      /** @enum {string} */
+      kind: 'perpetual' | 'softwareSubscription' | 'azureReservation' | 'softwarePlan';
       /**
        * @description The month the credit is invoiced in: the month (UTC) of the cancellation, or the next open month when that one was already closed
        * @example 2026-11
@@ -1733,13 +1740,6 @@ export interface components {
       originalPeriod: string;
       /** Format: uuid */
       customerId: string;
-      /** Format: uuid */
-      orderId: string;
-      lineItemNumber: number;
-      offerId: string;
-      friendlyName: string;
-      /** @enum {string} */
-      kind: 'perpetual' | 'softwareSubscription' | 'azureReservation' | 'softwarePlan';
       /** @enum {string} */
       basis: 'full' | 'prorated';
       credit: components['schemas']['Money'];
@@ -1815,12 +1815,10 @@ export interface components {
     /** @description A credit as the closed statement holds it. */
     StatementLine: {
       /**
-       * @description <orderId>_<lineItemNumber>
+       * @description `{orderId}_{lineItemNumber}`
        * @example 3f2b8c1e-5d4a-4e7b-9c0d-1a2b3c4d5e6f_0
        */
       id: string;
-      /** Format: uuid */
-      customerId: string;
       /** Format: uuid */
       orderId: string;
       lineItemNumber: number;
@@ -1828,6 +1826,8 @@ export interface components {
       friendlyName: string;
       /** @enum {string} */
       kind: 'perpetual' | 'softwareSubscription' | 'azureReservation' | 'softwarePlan';
+      /** Format: uuid */
+      customerId: string;
       /** @enum {string} */
       basis: 'full' | 'prorated';
       credit: components['schemas']['Money'];

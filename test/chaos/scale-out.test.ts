@@ -58,8 +58,11 @@ describe('scale-out: two apis, two workers, one truth', () => {
     // The doomed worker pauses a minute inside every propagation job it takes, after revoking the keys.
     doomed = spawnWorker({ ...env, PROPAGATION_TEST_STEP_DELAY_MS: '60000' });
     survivor = spawnWorker(env);
-    const started = await Promise.all([spawnApi(env), spawnApi(env), doomed.ready, survivor.ready]);
-    apis.push(started[0], started[1]);
+    const started = await Promise.allSettled([spawnApi(env), spawnApi(env), doomed.ready, survivor.ready]);
+    // An api that started is stopped in afterAll even when the other did not.
+    for (const s of started.slice(0, 2)) if (s.status === 'fulfilled') apis.push(s.value as ServiceProcess);
+    const failed = started.find((s) => s.status === 'rejected');
+    if (failed) throw (failed as PromiseRejectedResult).reason;
     handle = await openEventStore({ databaseUrl: db.url, dataDir: '/nonexistent' });
   }, 150_000);
 

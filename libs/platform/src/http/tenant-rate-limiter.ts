@@ -215,16 +215,17 @@ export function rateLimitKeyPrefix(namespace: string | undefined): string {
   return namespace ? `csp:${namespace}:ratelimit` : 'csp:ratelimit';
 }
 
-/** The options the validated config gives (see RateLimitGuard). */
+/** The options the validated config gives (see RateLimitGuard). A worker process serves no HTTP: no limiter. */
 export function rateLimiterOptionsOf(config: {
   rateLimitPerMinute: number;
   redisUrl?: string;
   databaseUrl?: string;
   queueNamespace?: string;
   apiWorkers: number;
+  role: string;
 }): TenantRateLimiterOptions {
   return {
-    limitPerMinute: config.rateLimitPerMinute,
+    limitPerMinute: config.role === 'worker' ? 0 : config.rateLimitPerMinute,
     redisUrl: config.redisUrl,
     namespace: queueNamespace(config.databaseUrl, config.queueNamespace),
     clusterWorker: cluster.isWorker && config.apiWorkers > 1,

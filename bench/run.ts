@@ -1,7 +1,7 @@
 /**
  * `npm run bench` — every workload of issue 6, a table, and bench/results.json (a flat object of numbers).
  *   npm run bench                     all workloads
- *   npm run bench -- store http       some of them (store, http, lag, propagation, activity, replay, audit, keypool, webhooks)
+ *   npm run bench -- store http       some of them (store, http, lag, propagation, activity, replay, audit, keypool, webhooks, peers)
  *   npm run bench -- store --store embedded
  * Needs the machine's PostgreSQL (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres) and
  * Redis (BENCH_REDIS_URL, default redis://127.0.0.1:6379); sends traffic to 127.0.0.1 only. Everything it
@@ -22,6 +22,7 @@ import { runReplayBench } from './workloads/replay.bench';
 import { runKeypoolBench } from './workloads/keypool.bench';
 import { runAuditBench } from './workloads/audit.bench';
 import { runWebhooksBench } from './workloads/webhooks.bench';
+import { runPeersBench } from './workloads/peers.bench';
 import { formatJson, mergeBenchMeta, mergeBenchResults, type WorkloadRunMeta } from './support/bench-results';
 import { WorkloadSkipped } from './support/skipped';
 
@@ -44,6 +45,12 @@ const TARGETS: Record<string, ['≥' | '<', number]> = {
   audit_export_peak_rss_mb: ['<', 200],
   audit_place_order_cost_pct: ['<', 2],
   audit_place_order_cpu_cost_pct: ['<', 2],
+  // Issue 18: ours against the machine's limits, measured in the same run.
+  peers_append_vs_insert: ['≥', 0.75],
+  peers_read_all_vs_select: ['≥', 0.8],
+  peers_place_order_vs_peer: ['≥', 0.8],
+  peers_place_order_p99_vs_peer: ['<', 1.25],
+  peers_ours_cpu_us_per_order_api: ['<', 400],
 };
 
 function parseArgs(argv: string[]): { names: string[]; store: 'postgres' | 'embedded' } {
@@ -120,6 +127,28 @@ async function main(): Promise<void> {
     webhooks: {
       keys: ['webhook_deliveries_per_s', 'webhook_lag_p50_ms', 'webhook_lag_p99_ms'],
       run: runWebhooksBench,
+    },
+    peers: {
+      keys: [
+        'peers_store_append_eps',
+        'peers_plain_insert_eps',
+        'peers_append_vs_insert',
+        'peers_store_read_all_eps',
+        'peers_plain_select_eps',
+        'peers_read_all_vs_select',
+        'peers_ours_place_order_rps',
+        'peers_ours_place_order_p99_ms',
+        'peers_place_order_rps',
+        'peers_place_order_p99_ms',
+        'peers_place_order_vs_peer',
+        'peers_place_order_p99_vs_peer',
+        'peers_ours_cpu_us_per_order_api',
+        'peers_ours_cpu_us_per_order_worker',
+        'peers_ours_cpu_us_per_order_postgres',
+        'peers_peer_cpu_us_per_order_api',
+        'peers_peer_cpu_us_per_order_postgres',
+      ],
+      run: runPeersBench,
     },
   };
   const unknown = names.filter((n) => !(n in workloads));

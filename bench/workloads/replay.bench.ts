@@ -8,12 +8,12 @@ import { withClient } from '../support/database';
 import { WorkloadSkipped } from '../support/skipped';
 
 /**
- * Replay of all read models from 1,000,000 events with `npm run replay` (its command from package.json, run
+ * Replay of all read models from 1,000,000 events (BENCH_REPLAY_EVENTS to try another size) with `npm run replay` (its command from package.json, run
  * directly so that npm's own process is not measured): the store's events over the duration the replay reports
  * (or its wall time),
  * and the peak RSS of its process tree (VmHWM of each process, polled every 100 ms).
  */
-const EVENTS = 1_000_000;
+const EVENTS = Number(process.env.BENCH_REPLAY_EVENTS ?? 1_000_000);
 const TIMEOUT_MS = 30 * 60_000;
 
 async function peakRss(pid: number): Promise<number> {

@@ -412,7 +412,14 @@ describe('activity log, credits and event history over HTTP', () => {
     const oid = async (table: string): Promise<number> =>
       Number((await admin.query<{ oid: string }>('SELECT $1::regclass::oid AS oid', [table])).rows[0].oid);
 
-    const REPLAYED = ['rm_audit_records', 'rm_audit_record_counts', 'rm_audit_customer_names', 'rm_credits'];
+    const REPLAYED = [
+      'rm_audit_records',
+      'rm_audit_record_counts',
+      'rm_audit_customer_names',
+      'rm_credit_ledger',
+      'rm_credit_changes',
+      'rm_credit_statements',
+    ];
     const indexes = async (): Promise<string[]> =>
       (
         await admin.query<{ def: string }>(
@@ -424,7 +431,7 @@ describe('activity log, credits and event history over HTTP', () => {
     it('replay swaps freshly built tables in while queries keep answering, and the runners go on writing to them', async () => {
       const before = await auditRecords(as('Auditor'));
       const indexesBefore = await indexes();
-      const oldTables = [await oid('rm_audit_records'), await oid('rm_credits')];
+      const oldTables = [await oid('rm_audit_records'), await oid('rm_credit_ledger')];
       let stop = false;
       const statuses: number[] = [];
       const totals: number[] = [];
@@ -440,7 +447,7 @@ describe('activity log, credits and event history over HTTP', () => {
       let printed = '';
       try {
         code = await runReplay(
-          ['node', 'replay', '--projection', 'audit-records', '--projection', 'credits', '--batch-size', '2'],
+          ['node', 'replay', '--projection', 'audit-records', '--projection', 'credit-ledger', '--batch-size', '2'],
           env(),
         );
       } finally {
@@ -454,7 +461,7 @@ describe('activity log, credits and event history over HTTP', () => {
       expect(statuses.length).toBeGreaterThan(3);
       expect(new Set(statuses)).toEqual(new Set([200]));
       expect(new Set(totals)).toEqual(new Set([5]));
-      expect([await oid('rm_audit_records'), await oid('rm_credits')]).not.toEqual(oldTables);
+      expect([await oid('rm_audit_records'), await oid('rm_credit_ledger')]).not.toEqual(oldTables);
       // The build adds the query-only indexes after its load: the new tables have every index the old ones had,
       // and statistics (a never-analyzed table has reltuples -1).
       expect(await indexes()).toEqual(indexesBefore);
@@ -481,7 +488,7 @@ describe('activity log, credits and event history over HTTP', () => {
       const code = await runVerify(['node', 'verify'], env(), (l) => lines.push(l));
       expect({ code, lines }).toMatchObject({
         code: 0,
-        lines: expect.arrayContaining(['verify: the read models match the event history']),
+        lines: expect.arrayContaining(['verify: the projections match the event history']),
       });
     });
 

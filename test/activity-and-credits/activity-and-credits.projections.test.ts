@@ -2,9 +2,9 @@ import type { OrderEvent } from '@csp/domain';
 import { ADMIN_AGENT, history, placeOrder } from '@csp/domain/testing/fixtures';
 import { PostgresEventStore, type DomainEvent, type RecordedEvent } from '@csp/event-store';
 import { AuditRecordsQuery } from '@csp/capabilities/activity';
-import { CreditsQuery } from '@csp/capabilities/credits';
 import { ProjectionRunner, ShadowBuild, type Projection } from '@csp/event-sourcing';
-import { auditRecordsProjection, creditsProjection } from '../../apps/worker/src/projections';
+import { auditRecordsProjection, creditLedgerProjection } from '../../apps/worker/src/projections';
+import { CreditLedgerQuery } from '../../libs/capabilities/credits/projections/credit-ledger.query';
 import { projectionSpec } from '@csp/event-sourcing/testing/projection-spec';
 import { Pool } from 'pg';
 import { createTestDatabase, type TestDatabase, testPool } from '../support/database';
@@ -30,6 +30,7 @@ const CUSTOMER_2 = 'c2000000-0000-4000-8000-000000000002';
 const ORDER_1 = 'a1000000-0000-4000-8000-000000000001';
 const ORDER_2 = 'a2000000-0000-4000-8000-000000000002';
 const HOUR = 3_600_000;
+const CREDIT_TABLES = ['rm_credit_changes', 'rm_credit_ledger', 'rm_credit_statements'];
 
 /** Order 1 (PL, PLN): placed, key revealed, link issued, downloaded, cancelled, propagated. */
 function order1(): OrderEvent[] {
@@ -207,13 +208,13 @@ describe('audit records projection', () => {
     }));
 });
 
-describe('credits projection', () => {
-  const spec = projectionSpec(creditsProjection, { database: () => createTestDatabase('csp_rs_credits') });
+describe('credit ledger: the credits of GET /v1/credits', () => {
+  const spec = projectionSpec(creditLedgerProjection, { database: () => createTestDatabase('csp_rs_credits') });
 
   it('a line per cancelled line item in the month of the cancellation, pending until propagated, JPY', () => {
     const events = recorded(allEvents());
     return spec.given(events).thenMatches(async (pool) => {
-      const march = await new CreditsQuery(pool).list({ partnerTenantId: PARTNER_A, period: '2024-03' });
+      const march = await new CreditLedgerQuery(pool).list({ partnerTenantId: PARTNER_A, period: '2024-03' });
       expect(march.items.map((l) => [l.orderId, l.lineItemNumber, l.basis, l.status, l.credit.currencyCode])).toEqual([
         [ORDER_1, 0, 'full', 'posted', 'PLN'],
         [ORDER_1, 1, 'prorated', 'posted', 'PLN'],
@@ -237,23 +238,26 @@ describe('credits projection', () => {
       ]);
       expect(march.totalCount).toBe(3);
       // Paged: the totals still cover every line.
-      const first = await new CreditsQuery(pool).list({ partnerTenantId: PARTNER_A, period: '2024-03' }, { size: 1 });
+      const first = await new CreditLedgerQuery(pool).list(
+        { partnerTenantId: PARTNER_A, period: '2024-03' },
+        { size: 1 },
+      );
       expect(first.items).toHaveLength(1);
       expect(first.totals).toEqual(march.totals);
-      const rest = await new CreditsQuery(pool).list(
+      const rest = await new CreditLedgerQuery(pool).list(
         { partnerTenantId: PARTNER_A, period: '2024-03' },
         { size: 5, continuationToken: first.continuationToken ?? undefined },
       );
       expect(rest.items.map((l) => l.id)).toEqual(march.items.slice(1).map((l) => l.id));
       // Filter by customer.
-      const us = await new CreditsQuery(pool).list({
+      const us = await new CreditLedgerQuery(pool).list({
         partnerTenantId: PARTNER_A,
         period: '2024-03',
         customerId: CUSTOMER_3,
       });
       expect(us.totals).toEqual([{ currencyCode: 'USD', amount: (sum('USD') / 100).toFixed(2) }]);
       // JPY has no minor digits; cancelled at 23:59:59Z on 31 March: March's credit, though posted in April.
-      const jp = await new CreditsQuery(pool).list({ partnerTenantId: PARTNER_B, period: '2024-03' });
+      const jp = await new CreditLedgerQuery(pool).list({ partnerTenantId: PARTNER_B, period: '2024-03' });
       expect(jp.items).toEqual([
         expect.objectContaining({
           period: '2024-03',
@@ -262,7 +266,9 @@ describe('credits projection', () => {
         }),
       ]);
       expect(jp.totals).toEqual([{ amount: String(sum('JPY')), currencyCode: 'JPY' }]);
-      expect((await new CreditsQuery(pool).list({ partnerTenantId: PARTNER_B, period: '2024-04' })).items).toEqual([]);
+      expect((await new CreditLedgerQuery(pool).list({ partnerTenantId: PARTNER_B, period: '2024-04' })).items).toEqual(
+        [],
+      );
     });
   });
 
@@ -270,7 +276,9 @@ describe('credits projection', () => {
     const events = recorded(order1());
     const cut = events.findIndex((e) => e.type === 'CancellationPropagated');
     const statuses = async (pool: Pool): Promise<string[]> =>
-      (await new CreditsQuery(pool).list({ partnerTenantId: PARTNER_A, period: '2024-03' })).items.map((l) => l.status);
+      (await new CreditLedgerQuery(pool).list({ partnerTenantId: PARTNER_A, period: '2024-03' })).items.map(
+        (l) => l.status,
+      );
 
     it('pending before', () =>
       spec
@@ -292,7 +300,7 @@ describe('read side projections rebuilt and resumed: audit records and credits',
     db = await createTestDatabase('csp_rs_proj');
     pool = testPool({ connectionString: db.url, max: 10 });
     pool.on('error', () => undefined);
-    for (const p of [auditRecordsProjection, creditsProjection]) await migrate(pool, p);
+    for (const p of [auditRecordsProjection, creditLedgerProjection]) await migrate(pool, p);
   });
   afterAll(async () => {
     await pool.end();
@@ -300,7 +308,9 @@ describe('read side projections rebuilt and resumed: audit records and credits',
   });
 
   const reset = async (): Promise<void> => {
-    await pool.query('TRUNCATE rm_audit_records, rm_audit_record_counts, rm_audit_customer_names, rm_credits');
+    await pool.query(
+      `TRUNCATE rm_audit_records, rm_audit_record_counts, rm_audit_customer_names, ${CREDIT_TABLES.join(', ')}`,
+    );
   };
 
   describe('rebuilt from the store', () => {
@@ -319,7 +329,7 @@ describe('read side projections rebuilt and resumed: audit records and credits',
       const b = await ShadowBuild.create({
         pool,
         eventStore: store,
-        projections: [auditRecordsProjection, creditsProjection],
+        projections: [auditRecordsProjection, creditLedgerProjection],
         schema,
         batchSize: 3,
         concurrency,
@@ -342,10 +352,11 @@ describe('read side projections rebuilt and resumed: audit records and credits',
         'rm_audit_customer_names',
         'rm_audit_record_counts',
         'rm_audit_records',
-        'rm_credits',
+        ...CREDIT_TABLES,
       ]);
       expect(first.rm_audit_records).toHaveLength(9);
-      expect(first.rm_credits).toHaveLength(4);
+      expect(first.rm_credit_ledger).toHaveLength(4);
+      expect(first.rm_credit_changes).toHaveLength(4 + 3);
       expect(second).toEqual(first);
     });
 
@@ -356,10 +367,10 @@ describe('read side projections rebuilt and resumed: audit records and credits',
 
     it('a projection failing in a build fails catchUp, rolls back its batch and gives the connections back', async () => {
       const failing: Projection = {
-        ...creditsProjection,
+        ...creditLedgerProjection,
         async apply(client, events: RecordedEvent[]) {
           if (events.some((e) => e.type === 'CancellationPropagated')) throw new Error('poison');
-          await creditsProjection.apply(client, events);
+          await creditLedgerProjection.apply(client, events);
         },
       };
       const inUse = (): number => pool.totalCount - pool.idleCount;
@@ -376,7 +387,7 @@ describe('read side projections rebuilt and resumed: audit records and credits',
         await expect(b.catchUp()).rejects.toThrow('poison');
         // Whatever the build committed is before the failing batch: no credit was posted.
         const posted = await pool.query(
-          `SELECT count(*)::int AS n FROM rs_replay_failing.rm_credits WHERE status = 'posted'`,
+          `SELECT count(*)::int AS n FROM rs_replay_failing.rm_credit_ledger WHERE status = 'posted'`,
         );
         expect(posted.rows[0].n).toBe(0);
       } finally {
@@ -387,7 +398,7 @@ describe('read side projections rebuilt and resumed: audit records and credits',
     });
 
     it.each([
-      ['credits', creditsProjection, 'CancellationPropagated', ['rm_credits']],
+      ['credit-ledger', creditLedgerProjection, 'CancellationPropagated', CREDIT_TABLES],
       ['audit-records', auditRecordsProjection, 'SoftwareDownloaded', ['rm_audit_records', 'rm_audit_record_counts']],
     ] as const)(
       'a %s runner killed in the middle of a batch resumes without double counting',
@@ -434,9 +445,9 @@ describe('read side projections rebuilt and resumed: audit records and credits',
         // Exactly what a clean rebuild gives: nothing lost, nothing counted twice.
         const clean = await build(`rs_replay_clean_${name.replace('-', '_')}`);
         for (const table of tables) expect(await dumpTable(pool, table)).toEqual(clean[table]);
-        if (name === 'credits') {
+        if (name === 'credit-ledger') {
           const rows = await pool.query<{ id: string; status: string }>(
-            'SELECT id, status FROM rm_credits ORDER BY id',
+            'SELECT id, status FROM rm_credit_ledger ORDER BY id',
           );
           expect(rows.rows.map((r) => [r.id, r.status])).toEqual([
             [`${ORDER_1}_0`, 'posted'],

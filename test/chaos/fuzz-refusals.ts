@@ -26,13 +26,13 @@ export interface WriteRequest {
   body: Body;
 }
 
-/** Two partners, each with a customer, an order and a device group: the ids the fuzz aims at. */
+/** Two partners, each with a customer, an order, a device group and a webhook endpoint: the ids the fuzz aims at. */
 export async function seedTenants(
   t: TestApp,
 ): Promise<{ callers: Caller[]; ids: Record<string, string[]>; tokens: string[] }> {
   const own = allRoles();
   const other = allRoles();
-  const ids: Record<string, string[]> = { customerId: [], orderId: [], softwareId: [], groupId: [] };
+  const ids: Record<string, string[]> = { customerId: [], orderId: [], softwareId: [], groupId: [], endpointId: [] };
   const customers: string[] = [];
   for (const partner of [own, other]) {
     const customer = await registerCustomer(t, partner);
@@ -47,6 +47,12 @@ export async function seedTenants(
     ids.orderId!.push(order.id);
     ids.softwareId!.push(`${order.id}_0`);
     ids.groupId!.push((group.body as { id: string }).id);
+    const endpoint = await t.request('POST', '/v1/webhooks/endpoints', {
+      as: partner,
+      body: TEMPLATES['post /v1/webhooks/endpoints']!.base,
+    });
+    if (endpoint.status !== 201) throw new Error(`webhook endpoint: ${endpoint.status} ${endpoint.text}`);
+    ids.endpointId!.push((endpoint.body as { id: string }).id);
   }
   const callers: Caller[] = [
     own,

@@ -25,7 +25,14 @@ const RUNS = 100; // × BATCH = 5,000 requests
 describe('chaos: fuzzing every endpoint with bad requests', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp();
+    // Webhook endpoints point at 127.0.0.1:9 (refused at once): private networks allowed, as in the webhook suites.
+    t = await startTestApp({
+      env: {
+        WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
+        WEBHOOK_RETRY_SCHEDULE: '0',
+        WEBHOOK_DISABLE_AFTER_FAILURES: '1000',
+      },
+    });
   });
   afterAll(async () => {
     await t?.close();

@@ -91,6 +91,36 @@ export const TEMPLATES: Record<string, Template> = {
     },
     required: [{ path: ['keys'], kind: 'array' }],
   },
+  'post /v1/credits/statements': {
+    base: { period: '2026-10' },
+    required: [{ path: ['period'], kind: 'string' }],
+  },
+  'post /v1/webhooks/endpoints': {
+    base: { url: 'http://127.0.0.1:9/hooks', eventTypes: ['credit.posted'], description: 'Fuzz ERP' },
+    required: [
+      { path: ['url'], kind: 'string' },
+      { path: ['eventTypes'], kind: 'array' },
+    ],
+    optional: [{ path: ['description'], kind: 'string' }],
+  },
+  'patch /v1/webhooks/endpoints/{endpointId}': {
+    base: { description: 'Fuzz ERP, renamed', eventTypes: ['order.placed'], disabled: false },
+    required: [],
+    optional: [
+      { path: ['url'], kind: 'string' },
+      { path: ['eventTypes'], kind: 'array' },
+      { path: ['description'], kind: 'string' },
+      { path: ['disabled'], kind: 'bool' },
+    ],
+  },
+  'post /v1/webhooks/endpoints/{endpointId}/replay': {
+    base: { fromPosition: 0 },
+    required: [],
+    optional: [
+      { path: ['fromPosition'], kind: 'int' },
+      { path: ['since'], kind: 'string' },
+    ],
+  },
   'put /v1/keypool/stock/{offerId}/{version}/lowwatermark': {
     base: { lowWatermark: 5 },
     required: [{ path: ['lowWatermark'], kind: 'int' }],

@@ -116,6 +116,25 @@ describe('credit change feed and statements', () => {
     const ofA = items.filter((c) => c.credit.orderId === orderA.id);
     expect(ofA.map((c) => c.change)).toEqual(['created', 'created', 'posted', 'posted']);
 
+    // GET /v1/credits lists a credit in the month it is invoiced in (DOMAIN.md: the next monthly invoice): B,
+    // cancelled in November but not posted when November closed, is December's, and says where it came from.
+    const month = async (period: string): Promise<Json[]> => {
+      const res = await t.request('GET', `/v1/credits?period=${period}`, { as: billing });
+      expect(res.status).toBe(200);
+      return res.body.items;
+    };
+    const november = await month('2026-11');
+    expect(november.map((l) => [l.orderId, l.period, l.originalPeriod, l.statementPeriod])).toEqual([
+      [orderA.id, '2026-11', '2026-11', '2026-11'],
+      [orderA.id, '2026-11', '2026-11', '2026-11'],
+    ]);
+    const december = await month('2026-12');
+    expect(december).toEqual([
+      expect.objectContaining({ orderId: orderB.id, period: '2026-12', originalPeriod: '2026-11', status: 'posted' }),
+    ]);
+    // One credited line wherever it is shown: the feed's last change of B is the line GET /v1/credits lists.
+    expect(ofB[ofB.length - 1].credit).toEqual(december[0]);
+
     // Reading it back: JSON equals the closing answer, CSV has a header and its two lines; the list has it.
     const read = await t.request('GET', '/v1/credits/statements/2026-11', { as: billing });
     expect(read.status).toBe(200);

@@ -1,8 +1,11 @@
 import type { DomainEvent, RecordedEvent } from '@csp/event-store';
+import { migrateProjectionTables } from '@csp/event-sourcing';
 import { projectionSpec } from '@csp/event-sourcing/testing/projection-spec';
 import type { Pool } from 'pg';
-import { creditLedgerProjection } from '../../libs/capabilities/credits/ledger/credit-ledger.projection';
-import { createTestDatabase } from '../support/database';
+import { PROJECTIONS } from '../../apps/worker/src/projections';
+import { creditLedgerProjection } from '../../libs/capabilities/credits/projections/credit-ledger.projection';
+import { CreditLedgerQuery } from '../../libs/capabilities/credits/projections/credit-ledger.query';
+import { createTestDatabase, testPool, type TestDatabase } from '../support/database';
 import {
   DAY,
   OFFERS,
@@ -85,4 +88,78 @@ describe('credit ledger projection', () => {
         ]);
         expect((await changes(pool)).slice(-1)).toEqual([[`${O2}_0`, 'moved']]);
       }));
+
+  it('GET /v1/credits groups by the month a credit is invoiced in: one moved by a close is listed in the next month', () =>
+    spec
+      .given(history)
+      .when(marchClosed(history.length + 1))
+      .thenMatches(async (pool) => {
+        const query = new CreditLedgerQuery(pool);
+        const listed = async (period: string) =>
+          (await query.list({ partnerTenantId: PARTNER_A, period })).items.map((l) => [
+            l.id,
+            l.period,
+            l.originalPeriod,
+            l.statementPeriod,
+          ]);
+        // DOMAIN.md: a credit appears on the next monthly invoice; O2's March invoice was closed without it.
+        expect(await listed('2024-03')).toEqual([[`${O1}_0`, '2024-03', '2024-03', '2024-03']]);
+        expect(await listed('2024-04')).toEqual([[`${O2}_0`, '2024-04', '2024-03', null]]);
+        const april = await query.list({ partnerTenantId: PARTNER_A, period: '2024-04' });
+        expect(april.totals).toEqual([april.items[0].credit]);
+        expect(april.totalCount).toBe(1);
+      }));
+});
+
+describe('credit ledger on a database of the version before it fed every credits read', () => {
+  let db: TestDatabase;
+  let pool: Pool;
+  beforeAll(async () => {
+    db = await createTestDatabase('csp_credit_upgrade');
+    pool = testPool({ connectionString: db.url, max: 2 });
+  });
+  afterAll(async () => {
+    await pool.end();
+    await db.drop();
+  });
+
+  it('the api’s start-up migration drops the former credits table and checkpoint, and keeps the ledger where it is', async () => {
+    // What that version left: its credits projection (rm_credits, checkpoint `credits`) beside the ledger, whose
+    // runner had reached position 7, and the ledger's former index.
+    await migrateProjectionTables(pool, [creditLedgerProjection]);
+    await pool.query(`DROP INDEX rm_credit_ledger_period_lines`);
+    await pool.query(
+      `CREATE INDEX rm_credit_ledger_partner_period ON rm_credit_ledger (partner_tenant_id, period, id)`,
+    );
+    await pool.query(`CREATE TABLE rm_credits (id text PRIMARY KEY, period text NOT NULL, position bigint NOT NULL)`);
+    await pool.query(`INSERT INTO rm_credits VALUES ('o_0', '2024-03', 5)`);
+    await pool.query(
+      `INSERT INTO read_model_checkpoints (projection, position) VALUES ('credits', 7), ('credit-ledger', 7)`,
+    );
+    await pool.query(
+      `INSERT INTO rm_credit_ledger VALUES ('o_0', $1, 'c', 'o', 0, 'offer', 'name', 'perpetual', 'full', 100, 'USD',
+         false, '2024-03-02T10:00:00Z', '2024-03', '2024-03', 'pending', NULL, NULL, 5)`,
+      [PARTNER_A],
+    );
+
+    await migrateProjectionTables(pool, PROJECTIONS);
+    await migrateProjectionTables(pool, PROJECTIONS);
+
+    const table = await pool.query<{ t: string | null }>(`SELECT to_regclass('rm_credits')::text AS t`);
+    expect(table.rows[0].t).toBeNull();
+    const checkpoints = await pool.query<{ projection: string; position: string }>(
+      `SELECT projection, position FROM read_model_checkpoints ORDER BY projection`,
+    );
+    expect(checkpoints.rows).toEqual([{ projection: 'credit-ledger', position: '7' }]);
+    const indexes = await pool.query<{ name: string }>(
+      `SELECT indexname AS name FROM pg_indexes WHERE tablename = 'rm_credit_ledger' ORDER BY 1`,
+    );
+    expect(indexes.rows.map((r) => r.name)).toEqual([
+      'rm_credit_ledger_order',
+      'rm_credit_ledger_period_lines',
+      'rm_credit_ledger_pkey',
+    ]);
+    const march = await new CreditLedgerQuery(pool).list({ partnerTenantId: PARTNER_A, period: '2024-03' });
+    expect(march.items.map((l) => [l.id, l.status])).toEqual([['o_0', 'pending']]);
+  });
 });

@@ -249,6 +249,9 @@ describe('customers and offers over HTTP', () => {
         ['size=abc', 'size'],
         ['continuationToken=%24%24%24', 'continuationToken'],
         ['minPosition=-1', 'minPosition'],
+        // A parameter given twice is refused, not read as either value.
+        ['size=5&size=6', 'size'],
+        ['minPosition=1&minPosition=2', 'minPosition'],
       ]) {
         const res = await t.request('GET', `/v1/customers?${q}`, { as: partner });
         expectProblem(res, 400);

@@ -1,8 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { Pool } from 'pg';
-import { defaultDomainContext, STREAM_PREFIXES, streamIdOf } from '@csp/domain';
+import { defaultDomainData, STREAM_PREFIXES, streamIdOf } from '@csp/domain';
 import { createEventStore, type EventStoreHandle } from '@csp/event-store';
+import { StreamCommands } from '@csp/event-sourcing';
 import {
   fingerprintOf,
   KeyPoolExhaustedError,
@@ -34,9 +35,8 @@ describe('PoolLicensingAdapter on PostgreSQL (assignment, exhaustion, revocation
   const adapterWith = (ring: KeyRing) =>
     new PoolLicensingAdapter({
       pool,
-      store: events.store,
+      commands: new StreamCommands(events.store, { now: () => new Date() }, defaultDomainData()),
       ring,
-      context: () => defaultDomainContext(new Date()),
       metrics: KeyPoolMetrics.shared(),
       logger,
       defaultLowWatermark: 10,

@@ -223,9 +223,9 @@ describe('projections: a batch gives the rows its events give one by one', () =>
     expect(oneByOne.rm_customers).toHaveLength(2);
     expect(oneByOne.rm_order_views).toHaveLength(3);
     expect(oneByOne.rm_software.length).toBeGreaterThanOrEqual(4);
-    expect(oneByOne.rm_credits).toHaveLength(5);
+    expect(oneByOne.rm_credit_ledger).toHaveLength(5);
     expect(oneByOne.rm_kms_device_groups).toHaveLength(3);
-    const credits = (oneByOne.rm_credits as { id: string; status: string; position: number }[]).map((r) => [
+    const credits = (oneByOne.rm_credit_ledger as { id: string; status: string; position: number }[]).map((r) => [
       r.id,
       r.status,
     ]);

@@ -243,6 +243,16 @@ describe('signed webhooks', () => {
       period: clock.now().toISOString().slice(0, 7),
     });
     expect(r.received.every((x: Received) => x.verifiedWith[0])).toBe(true);
+    // Paged one at a time (the two credits share their event's position): the whole list, in its order, once.
+    const paged: string[] = [];
+    for (let next = `/v1/webhooks/deliveries?endpointId=${ep.id}&size=1`; next;) {
+      const page = await t.request('GET', next, { as: billing });
+      expect(page.status).toBe(200);
+      expect(page.body.items.length).toBeLessThanOrEqual(1);
+      paged.push(...page.body.items.map((x: Json) => x.id));
+      next = page.body.links.next?.uri;
+    }
+    expect(paged).toEqual(ds.map((x) => x.id));
 
     const replay = await t.request('POST', `/v1/webhooks/endpoints/${ep.id}/replay`, {
       as: billing,

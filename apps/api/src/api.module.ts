@@ -4,7 +4,7 @@ import type { Pool } from 'pg';
 import { ActivityModule } from '@csp/capabilities/activity';
 import { AuditTrailModule } from '@csp/capabilities/audit-trail';
 import { CatalogModule } from '@csp/capabilities/catalog';
-import { CreditFeedModule, CreditsModule } from '@csp/capabilities/credits';
+import { CreditsModule } from '@csp/capabilities/credits';
 import { CustomersModule } from '@csp/capabilities/customers';
 import { EventHistoryModule } from '@csp/capabilities/event-history';
 import { HealthModule } from '@csp/capabilities/health';
@@ -59,11 +59,10 @@ export class ApiModule implements OnModuleInit {
         KeyPoolModule,
         SupportModule,
         AuditTrailModule,
-        CreditFeedModule,
+        CreditsModule,
         WebhooksModule,
         KmsMigrationModule,
         ActivityModule,
-        CreditsModule,
         EventHistoryModule,
         PropagationModule,
         ...(withWorker ? WORKER_PARTS : []),

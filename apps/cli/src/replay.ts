@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * Rebuilds read models from the event store into new tables and swaps them in once caught up, while the API
+ * Rebuilds projections from the event store into new tables and swaps them in once caught up, while the API
  * keeps serving the old ones (blue-green):
  *   npm run replay -- [--projection NAME ...] [--batch-size N] [--keep-old]
  * Uses DATABASE_URL / EVENTSTORE_URL / DATA_DIR like the service. tsx runs this file and cannot emit decorator
@@ -10,7 +10,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import {
   countEvents,
   replayProjections,
-  openReadModelDatabase,
+  openProjectionDatabase,
   progressDisplay,
   selectProjections,
 } from '@csp/event-sourcing';
@@ -26,7 +26,7 @@ const positiveInt = (value: string): number => {
 export async function runReplay(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const program = new Command()
     .name('replay')
-    .description('Rebuild read models from the event store and swap them in (blue-green)')
+    .description('Rebuild projections from the event store and swap their tables in (blue-green)')
     .option('--projection <name>', 'a projection to rebuild (repeatable; default: all)', collect, [] as string[])
     .option('--batch-size <n>', 'events per read and transaction', positiveInt, 1000)
     .option('--keep-old', 'keep the replaced tables in their rm_old_… schema')
@@ -34,7 +34,7 @@ export async function runReplay(argv: string[], env: NodeJS.ProcessEnv = process
   program.parse(argv);
   const opts = program.opts<{ projection: string[]; batchSize: number; keepOld?: boolean }>();
   const projections = selectProjections(opts.projection, PROJECTIONS);
-  const db = await openReadModelDatabase(loadStorageConfig(env));
+  const db = await openProjectionDatabase(loadStorageConfig(env));
   try {
     const progress = progressDisplay('replay', await countEvents(db.pool, projections));
     const result = await replayProjections({

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * The auditors' proof that the read models are what the history says: rebuilds them into a shadow schema and
+ * The auditors' proof that the projections' tables are what the history says: rebuilds them into a shadow schema and
  * compares with the live tables row by row, printing every difference:
  *   npm run verify -- [--projection NAME ...] [--keep-shadow]
  * Exit 0: identical; 1: differences (printed); 2: could not verify. tsx runs it: nothing it calls needs decorator
@@ -11,7 +11,7 @@ import {
   countEvents,
   describeDifference,
   verifyProjections,
-  openReadModelDatabase,
+  openProjectionDatabase,
   progressDisplay,
   selectProjections,
 } from '@csp/event-sourcing';
@@ -27,14 +27,14 @@ export async function runVerify(
 ): Promise<number> {
   const program = new Command()
     .name('verify')
-    .description('Rebuild read models into a shadow schema and compare them with the live ones')
+    .description('Rebuild projections into a shadow schema and compare their tables with the live ones')
     .option('--projection <name>', 'a projection to verify (repeatable; default: all)', collect, [] as string[])
     .option('--keep-shadow', 'keep the shadow schema for inspection')
     .showHelpAfterError();
   program.parse(argv);
   const opts = program.opts<{ projection: string[]; keepShadow?: boolean }>();
   const projections = selectProjections(opts.projection, PROJECTIONS);
-  const db = await openReadModelDatabase(loadStorageConfig(env));
+  const db = await openProjectionDatabase(loadStorageConfig(env));
   try {
     const progress = progressDisplay('verify', await countEvents(db.pool, projections), process.stderr);
     const result = await verifyProjections({
@@ -52,8 +52,8 @@ export async function runVerify(
     }
     print(
       result.differences.length === 0
-        ? 'verify: the read models match the event history'
-        : `verify: ${result.differences.length} difference(s) between the read models and the event history`,
+        ? 'verify: the projections match the event history'
+        : `verify: ${result.differences.length} difference(s) between the projections and the event history`,
     );
     return result.differences.length === 0 ? 0 : 1;
   } finally {

@@ -1,5 +1,5 @@
 import { auditRecordsProjection } from '@csp/capabilities/activity';
-import { creditsProjection } from '@csp/capabilities/credits';
+import { creditLedgerProjection } from '@csp/capabilities/credits';
 import { customersProjection } from '@csp/capabilities/customers';
 import { kmsDeviceGroupsProjection } from '@csp/capabilities/kms-migration';
 import { orderViewsProjection } from '@csp/capabilities/orders';
@@ -16,7 +16,7 @@ export const PROJECTIONS: readonly Projection[] = [
   softwareListProjection,
   kmsDeviceGroupsProjection,
   auditRecordsProjection,
-  creditsProjection,
+  creditLedgerProjection,
 ];
 
 export const PROJECTION_NAMES = {
@@ -24,10 +24,10 @@ export const PROJECTION_NAMES = {
   orderViews: orderViewsProjection.name,
   softwareList: softwareListProjection.name,
   auditRecords: auditRecordsProjection.name,
-  credits: creditsProjection.name,
+  creditLedger: creditLedgerProjection.name,
 } as const;
 
 export const findProjection = (name: string): Projection | undefined => PROJECTIONS.find((p) => p.name === name);
 
 export { customersProjection, orderViewsProjection, softwareListProjection };
-export { auditRecordsProjection, creditsProjection };
+export { auditRecordsProjection, creditLedgerProjection };

@@ -1,6 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AuditTrailWorkerModule } from '@csp/capabilities/audit-trail';
-import { CreditFeedWorkerModule } from '@csp/capabilities/credits';
 import { HousekeepingWorkerModule } from '@csp/capabilities/housekeeping';
 import { KmsMigrationWorkerModule } from '@csp/capabilities/kms-migration';
 import { PropagationWorkerModule } from '@csp/capabilities/propagation';
@@ -17,7 +16,6 @@ export const WORKER_PARTS = [
   PropagationWorkerModule,
   HousekeepingWorkerModule,
   AuditTrailWorkerModule,
-  CreditFeedWorkerModule,
   WebhooksWorkerModule,
 ];
 

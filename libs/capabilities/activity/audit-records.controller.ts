@@ -11,6 +11,8 @@ import {
   wantsCsv,
   ApiJsonOrCsvResponse,
   ApiPagingQueries,
+  PagingQueries,
+  type PagingQuery,
 } from '@csp/platform';
 import { AUDIT_OPERATION_TYPES } from './projections/audit-operations';
 import { CheckpointWatcher, CHECKPOINT_WATCHER } from '@csp/event-sourcing';
@@ -57,16 +59,14 @@ export class AuditRecordsController {
   async list(
     @CurrentPrincipal() principal: Principal,
     @Res({ passthrough: true }) reply: FastifyReply,
+    @PagingQueries() paging: PagingQuery,
     @Headers('accept') accept?: string,
     @Query('startDate') startDate?: string,
     @Query('endDate') endDate?: string,
     @Query('customerId') customerId?: string,
     @Query('operationType') operationType?: string,
-    @Query('size') size?: string,
-    @Query('continuationToken') continuationToken?: string,
-    @Query('minPosition') minPosition?: string,
   ): Promise<Collection<unknown> | StreamableFile> {
-    const q = { startDate, endDate, customerId, operationType, size, continuationToken, minPosition };
+    const q = { startDate, endDate, customerId, operationType, ...paging };
     // Another tenant's customer is 404, as everywhere (a malformed id is the service's 400).
     if (isGuid(customerId)) await this.customers.authorize(principal, customerId, 'readActivityLog');
     // The position the rows are at least at, read before them.

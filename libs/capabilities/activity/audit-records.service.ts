@@ -14,16 +14,14 @@ import {
   csvFile,
   CsvColumn,
   filteredCollection,
+  type PagingQuery,
 } from '@csp/platform';
 
-export interface AuditRecordsRequest {
+export interface AuditRecordsRequest extends PagingQuery {
   startDate?: string;
   endDate?: string;
   customerId?: string;
   operationType?: string;
-  size?: string;
-  continuationToken?: string;
-  minPosition?: string;
 }
 
 const CSV_COLUMNS: CsvColumn<AuditRecord>[] = [

@@ -1,16 +1,4 @@
-import {
-  Body,
-  Controller,
-  Get,
-  Headers,
-  HttpCode,
-  Inject,
-  Param,
-  Post,
-  Query,
-  Res,
-  StreamableFile,
-} from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res, StreamableFile } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import {
   ApiBearerAuth,
@@ -25,88 +13,31 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import {
-  formatMoney,
-  isBillingPeriod,
-  statementStreamId,
-  totalsAsMoney,
-  validationError,
-  DomainError,
-  type StatementClosed,
-} from '@csp/domain';
-import { EVENT_STORE, type EventStore } from '@csp/event-store';
-import {
   ApiProblems,
   CurrentPrincipal,
   Idempotent,
-  Principal,
-  parseSize,
-  setPositionHeader,
   MIN_POSITION_QUERY,
+  Principal,
+  setPositionHeader,
   SIZE_QUERY,
-  csvFile,
-  linkTo,
-  type CsvColumn,
-  wantsCsv,
 } from '@csp/platform';
 import { Permit } from '@csp/capabilities/partners';
-import { ReadYourWrites } from '@csp/event-sourcing';
 import { CloseStatementCommand } from './close-statement/close-statement.command';
 import { CloseStatementRequestDto } from './close-statement/close-statement.request.dto';
-import {
-  CreditChangePageDto,
-  StatementCollectionDto,
-  StatementDto,
-  type StatementLineDto,
-  type StatementSummaryDto,
-} from './credit-feed.response.dto';
-import { CREDIT_LEDGER } from './ledger/credit-ledger.projection';
-import { changeCursor, CreditLedgerQuery, parseChangeCursor } from './ledger/credit-ledger.query';
+import { CreditChangePageDto, StatementCollectionDto, StatementDto } from './credits.response.dto';
+import { ReadStatementsService } from './get-statement/read-statements.service';
+import { ListCreditChangesService } from './list-credit-changes/list-credit-changes.service';
+import { statementView } from './statement.view';
 
-export const DIGEST_ALGORITHM =
-  'SHA-256 of canonical JSON (object keys sorted, no whitespace) of { partnerTenantId, period, lines (by id, amounts in minor units as creditMinor), totals }';
-
-const CSV_COLUMNS: CsvColumn<StatementLineDto & { period: string }>[] = [
-  { header: 'id', value: (l) => l.id },
-  { header: 'period', value: (l) => l.period },
-  { header: 'originalPeriod', value: (l) => l.originalPeriod },
-  { header: 'customerId', value: (l) => l.customerId },
-  { header: 'orderId', value: (l) => l.orderId },
-  { header: 'lineItemNumber', value: (l) => l.lineItemNumber },
-  { header: 'offerId', value: (l) => l.offerId },
-  { header: 'friendlyName', value: (l) => l.friendlyName },
-  { header: 'kind', value: (l) => l.kind },
-  { header: 'basis', value: (l) => l.basis },
-  { header: 'creditAmount', value: (l) => l.credit.amount },
-  { header: 'currencyCode', value: (l) => l.credit.currencyCode },
-  { header: 'taxInclusive', value: (l) => l.taxInclusive },
-  { header: 'cancelledAt', value: (l) => l.cancelledAt },
-  { header: 'postedAt', value: (l) => l.postedAt },
-];
-
-function statementView(s: StatementClosed['data']): StatementDto {
-  return {
-    period: s.period,
-    closedAt: s.closedAt,
-    sha256: s.sha256,
-    lineCount: s.lines.length,
-    totals: totalsAsMoney(s.totals),
-    lines: s.lines.map(({ creditMinor, currencyCode, ...rest }) => ({
-      ...rest,
-      credit: formatMoney(creditMinor, currencyCode),
-    })),
-    digestAlgorithm: DIGEST_ALGORITHM,
-  };
-}
-
+/** The finance feeds over HTTP (BillingAdmin): the credit change feed and the monthly statements. */
 @ApiTags('credits')
 @ApiBearerAuth()
 @Controller('v1/credits')
 export class CreditFeedController {
   constructor(
-    private readonly ledger: CreditLedgerQuery,
+    private readonly changeFeed: ListCreditChangesService,
+    private readonly closedMonths: ReadStatementsService,
     private readonly commands: CommandBus,
-    private readonly readYourWrites: ReadYourWrites,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
   @Get('changes')
@@ -122,30 +53,13 @@ export class CreditFeedController {
   @ApiQuery(MIN_POSITION_QUERY)
   @ApiOkResponse({ type: CreditChangePageDto })
   @ApiProblems({ status: 400, description: 'a bad cursor or size' }, 401, 403)
-  async changes(
+  changes(
     @CurrentPrincipal() principal: Principal,
     @Query('after') after?: string,
     @Query('size') size?: string,
     @Query('minPosition') minPosition?: string,
   ): Promise<CreditChangePageDto> {
-    const from = after === undefined || after === '' ? { position: 0, seq: 0 } : parseChangeCursor(after);
-    if (!from) throw validationError('after', 'invalid_cursor', 'after is a cursor from this feed, such as 1234.0');
-    const n = parseSize(size);
-    const { page } = await this.readYourWrites.page(CREDIT_LEDGER, { minPosition }, async () => {
-      const r = await this.ledger.changes(principal.tenantId.toLowerCase(), from, n);
-      return { ...r, totalCount: r.items.length, continuationToken: null };
-    });
-    const next =
-      page.items.length > 0 ? page.items[page.items.length - 1].cursor : changeCursor(from.position, from.seq);
-    return {
-      items: page.items,
-      next,
-      hasMore: page.more,
-      links: {
-        self: { uri: linkTo('/v1/credits/changes', { after, size }), method: 'GET' },
-        next: { uri: linkTo('/v1/credits/changes', { after: next, size }), method: 'GET' },
-      },
-    };
+    return this.changeFeed.page(principal, { after, size, minPosition });
   }
 
   @Post('statements')
@@ -190,11 +104,7 @@ export class CreditFeedController {
     @CurrentPrincipal() principal: Principal,
     @Query('minPosition') minPosition?: string,
   ): Promise<InstanceType<typeof StatementCollectionDto>> {
-    const { page } = await this.readYourWrites.page(CREDIT_LEDGER, { minPosition }, async () => {
-      const items = await this.ledger.statements(principal.tenantId.toLowerCase());
-      return { items, totalCount: items.length, continuationToken: null };
-    });
-    const items: StatementSummaryDto[] = page.items.map(({ position: _p, ...s }) => s);
+    const items = await this.closedMonths.list(principal, minPosition);
     return {
       totalCount: items.length,
       items,
@@ -219,27 +129,11 @@ export class CreditFeedController {
   })
   @ApiExtraModels(StatementDto)
   @ApiProblems({ status: 400, description: 'a bad period' }, 401, 403, { status: 404, description: 'not closed' })
-  async statement(
+  statement(
     @CurrentPrincipal() principal: Principal,
     @Param('period') period: string,
     @Headers('accept') accept?: string,
   ): Promise<StatementDto | StreamableFile> {
-    if (!isBillingPeriod(period))
-      throw validationError('period', 'invalid_period', 'period must be a month as YYYY-MM');
-    const stream = await this.store.readStream(statementStreamId(principal.tenantId, period));
-    const closed = stream.events.find((e) => e.type === 'StatementClosed');
-    if (!closed) {
-      throw new DomainError({
-        code: 'statement_not_found',
-        kind: 'not_found',
-        detail: `${period} has not been closed; POST /v1/credits/statements closes it.`,
-      });
-    }
-    const view = statementView(closed.data as StatementClosed['data']);
-    if (!wantsCsv(accept)) return view;
-    const rows = (async function* () {
-      for (const line of view.lines) yield { ...line, period };
-    })();
-    return csvFile(rows, CSV_COLUMNS, `statement_${period}.csv`);
+    return this.closedMonths.get(principal, period, accept);
   }
 }

@@ -1,16 +1,26 @@
 import { Module } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { DATABASE_POOL } from '@csp/event-sourcing';
+import { CloseStatementHandler } from './close-statement/close-statement.handler';
+import { CreditFeedController } from './credit-feed.controller';
 import { CreditsController } from './credits.controller';
-import { CreditsService } from './credits.service';
-import { CreditsQuery } from './projections/credits.query';
+import { ReadStatementsService } from './get-statement/read-statements.service';
+import { ListCreditChangesService } from './list-credit-changes/list-credit-changes.service';
+import { ListCreditsService } from './list-credits/list-credits.service';
+import { CreditLedgerQuery } from './projections/credit-ledger.query';
 
-/** Invoice credits of cancelled line items, per billing period, for finance. */
+/**
+ * Invoice credits, HTTP side (BillingAdmin): a month's credits (GET /v1/credits), the credit change feed and the
+ * monthly statements, every read over the credit ledger. The ledger's projection runs with the worker's others.
+ */
 @Module({
-  controllers: [CreditsController],
+  controllers: [CreditsController, CreditFeedController],
   providers: [
-    CreditsService,
-    { provide: CreditsQuery, inject: [DATABASE_POOL], useFactory: (pool: Pool) => new CreditsQuery(pool) },
+    ListCreditsService,
+    ListCreditChangesService,
+    ReadStatementsService,
+    CloseStatementHandler,
+    { provide: CreditLedgerQuery, inject: [DATABASE_POOL], useFactory: (pool: Pool) => new CreditLedgerQuery(pool) },
   ],
 })
 export class CreditsModule {}

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
@@ -11,6 +11,8 @@ import {
   toCollection,
   setPositionHeader,
   ApiPagingQueries,
+  PagingQueries,
+  type PagingQuery,
 } from '@csp/platform';
 import { Permit, ACCESS, CustomerAccess } from '@csp/capabilities/partners';
 import { CustomersQuery } from './projections/customers.query';
@@ -84,14 +86,10 @@ export class CustomersController {
   @ApiProblems(400, 401, 403)
   async list(
     @CurrentPrincipal() principal: Principal,
-    @Query('size') size?: string,
-    @Query('continuationToken') continuationToken?: string,
-    @Query('minPosition') minPosition?: string,
+    @PagingQueries() paging: PagingQuery,
   ): Promise<Collection<CustomerView>> {
-    const { page, size: n } = await this.readYourWrites.page(
-      customersProjection.name,
-      { size, continuationToken, minPosition },
-      (p) => this.customers.list(principal.tenantId.toLowerCase(), p),
+    const { page, size: n } = await this.readYourWrites.page(customersProjection.name, paging, (p) =>
+      this.customers.list(principal.tenantId.toLowerCase(), p),
     );
     return toCollection(
       '/v1/customers',

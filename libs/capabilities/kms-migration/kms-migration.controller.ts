@@ -20,6 +20,9 @@ import {
   ProblemException,
   Collection,
   setPositionHeader,
+  ApiPagingQueries,
+  PagingQueries,
+  type PagingQuery,
 } from '@csp/platform';
 import { Permit } from '@csp/capabilities/partners';
 import { KmsMigrationPlanService } from './get-migration-plan/kms-migration-plan.service';
@@ -65,18 +68,16 @@ export class KmsMigrationController {
   @Permit('readKmsMigration')
   @ApiOperation({ summary: 'The device groups (a collection), optionally of one status' })
   @ApiQuery({ name: 'status', required: false, enum: DEVICE_GROUP_STATUSES })
-  @ApiQuery({ name: 'size', required: false, description: '1..1000, default 100' })
-  @ApiQuery({ name: 'continuationToken', required: false })
+  @ApiPagingQueries({ minPosition: false })
   @ApiOkResponse({ type: DeviceGroupCollectionResponseDto })
   @ApiProblems(400, 401, 403, 404)
   groups(
     @CurrentPrincipal() principal: Principal,
     @Param('customerId') customerId: string,
+    @PagingQueries() paging: PagingQuery,
     @Query('status') status?: string,
-    @Query('size') size?: string,
-    @Query('continuationToken') continuationToken?: string,
   ): Promise<Collection<DeviceGroupView>> {
-    return this.reads.groups(principal, customerId, { status, size, continuationToken });
+    return this.reads.groups(principal, customerId, status, paging);
   }
 
   @Post('devicegroups')

@@ -7,7 +7,7 @@ import { RecordRenewalWarningService } from './warnings/record-renewal-warning.s
 
 /**
  * Issue 7's worker side (ROLE=worker, or all-in-one): the BullMQ processor of the renewal warnings and the
- * reconciling sweep. Needs EventSourcingModule; the plan's read model runs with the other projections.
+ * reconciling sweep. Needs EventSourcingModule; the plan's projection runs with the others.
  */
 @Module({
   providers: [

@@ -1,4 +1,4 @@
-export { OrderAccess, orderNotFound, orderStreamId } from './order-access';
+export { OrderAccess, orderNotFound, orderStreamId, type AccessibleOrder } from './order-access';
 export { OrderViewsQuery } from './projections/order-views.query';
 export { ORDER_VIEWS_TABLE } from './projections/order-views.schema';
 export { OrdersModule } from './orders.module';

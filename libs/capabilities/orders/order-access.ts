@@ -3,7 +3,7 @@ import { DomainError, isGuid, isPlacedOrder, PlacedOrderState, streamIdOf } from
 import type { Principal } from '@csp/platform';
 import { AccessRule, CustomerAccess, RegisteredCustomer, Relation } from '@csp/capabilities/partners';
 import { type LoadedStream, StreamCommands } from '@csp/event-sourcing';
-import type { OrderState } from '@csp/domain';
+import type { OrderEvent, OrderState } from '@csp/domain';
 
 export const orderStreamId = (orderId: string): string => streamIdOf('order', orderId);
 
@@ -11,7 +11,7 @@ export interface AccessibleOrder {
   customer: RegisteredCustomer;
   relation: Relation;
   order: PlacedOrderState;
-  stream: LoadedStream<OrderState>;
+  stream: LoadedStream<OrderState, OrderEvent>;
 }
 
 /** An order reachable by the caller: its customer must be, and the order must belong to that customer. */

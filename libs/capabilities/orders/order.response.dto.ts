@@ -3,7 +3,7 @@ import { OFFER_KINDS } from '@csp/domain';
 import { CollectionDto, LinkDto, MoneyResponseDto, TERM_DURATIONS } from '@csp/platform';
 import { documentPartnerCenterOrderFields } from './order-partner-center.response.dto';
 
-// OpenAPI description of API.md's order resource (documentation only; order.view.ts and the read model's
+// OpenAPI description of API.md's order resource (documentation only; order.view.ts and the projection's
 // foldOrderView build it).
 
 const BASES = ['full', 'prorated'];

@@ -1,4 +1,4 @@
-import { currencySymbol, isSoftwareKind, softwareIdOf } from '@csp/domain';
+import { currencySymbol, isSoftwareKind, softwareIdOf, type OrderEvent } from '@csp/domain';
 import { foldOrderView, OrderView, OrderViewLineItem } from './projections/order-view';
 
 /** A link as Partner Center gives it. */
@@ -12,7 +12,7 @@ export type OrderLineItemResource = OrderViewLineItem & {
 };
 
 /**
- * API.md's order resource: the read model's order document (one fold of the order's events, shared with
+ * API.md's order resource: the order document of the order-views projection (one fold of the order's events, shared with
  * the order-views projection, so a single order, `?asOf` and the list show the same shape) plus Partner
  * Center's fields and links.
  */
@@ -71,7 +71,7 @@ export function toOrderResource(view: OrderView): OrderResource {
 }
 
 /** The resource from an order stream's events; undefined when they hold no OrderPlaced (yet). */
-export function orderResourceFromEvents(events: readonly { type: string; data: unknown }[]): OrderResource | undefined {
+export function orderResourceFromEvents(events: readonly OrderEvent[]): OrderResource | undefined {
   const view = foldOrderView(events);
   return view ? toOrderResource(view) : undefined;
 }

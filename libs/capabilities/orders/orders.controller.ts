@@ -19,6 +19,8 @@ import {
   Principal,
   setPositionHeader,
   ApiPagingQueries,
+  PagingQueries,
+  type PagingQuery,
 } from '@csp/platform';
 import { Permit, ACCESS } from '@csp/capabilities/partners';
 import type { Collection } from '@csp/platform';
@@ -125,11 +127,9 @@ export class OrdersController {
   list(
     @CurrentPrincipal() principal: Principal,
     @Param('customerId') customerId: string,
-    @Query('size') size?: string,
-    @Query('continuationToken') continuationToken?: string,
-    @Query('minPosition') minPosition?: string,
+    @PagingQueries() paging: PagingQuery,
   ): Promise<Collection<OrderResource>> {
-    return this.readOrders.list(principal, customerId, { size, continuationToken, minPosition });
+    return this.readOrders.list(principal, customerId, paging);
   }
 
   @Get(':orderId')

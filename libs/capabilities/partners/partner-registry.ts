@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EVENT_STORE, type EventStore } from '@csp/event-store';
-import { isGuid, LruMap } from '@csp/platform';
+import { LRUCache } from 'lru-cache';
+import { isGuid } from '@csp/platform';
 import { loadPartner } from './register-partner/register-partner';
 
 /**
@@ -12,7 +13,7 @@ import { loadPartner } from './register-partner/register-partner';
 @Injectable()
 export class PartnerRegistry {
   static readonly CACHE_SIZE = 10_000;
-  private readonly known = new LruMap<string, string>(PartnerRegistry.CACHE_SIZE);
+  private readonly known = new LRUCache<string, string>({ max: PartnerRegistry.CACHE_SIZE });
 
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 

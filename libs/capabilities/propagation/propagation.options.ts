@@ -1,3 +1,4 @@
+import { PROPAGATION_LOCK_MS_DEFAULT, PROPAGATION_STALLED_CHECK_MS_DEFAULT } from '@csp/platform';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './jobs/propagation.queues';
 
 export interface PropagationOptions {
@@ -22,7 +23,7 @@ export const DEFAULT_PROPAGATION_OPTIONS: PropagationOptions = {
   retry: DEFAULT_RETRY_POLICY,
   reconcileEveryMs: 60_000,
   concurrency: 16,
-  lockDurationMs: 30_000,
-  stalledIntervalMs: 30_000,
+  lockDurationMs: PROPAGATION_LOCK_MS_DEFAULT,
+  stalledIntervalMs: PROPAGATION_STALLED_CHECK_MS_DEFAULT,
   stepDelayMs: 0,
 };

@@ -1,5 +1,6 @@
 import type { OrderCommand, OrderEvent, OrderState } from '@csp/domain';
-import type { EventMetadata, RecordedEvent } from '@csp/event-store';
+import type { EventMetadata } from '@csp/event-store';
+import type { Recorded } from '@csp/event-sourcing';
 
 /**
  * What propagation needs from the rest of the service, kept structural so that its runtime depends on the
@@ -7,7 +8,7 @@ import type { EventMetadata, RecordedEvent } from '@csp/event-store';
  */
 export interface OrderStreams {
   /** The order's events and folded state. */
-  load(orderId: string): Promise<{ state: OrderState; events: RecordedEvent[] }>;
+  load(orderId: string): Promise<{ state: OrderState; events: Recorded<OrderEvent>[] }>;
   /** Decides and appends through the order decider with the expected version (retrying on conflicts). */
   execute(orderId: string, command: OrderCommand, metadata: Partial<EventMetadata>): Promise<{ events: OrderEvent[] }>;
 }

@@ -1,9 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { createPoolLicensing } from '@csp/capabilities/key-pool';
-import type { DomainData } from '@csp/domain';
-import { EVENT_STORE, type EventStore } from '@csp/event-store';
-import { CLOCK, type Clock, DATABASE_POOL, DOMAIN_DATA } from '@csp/event-sourcing';
+import { CLOCK, type Clock, DATABASE_POOL, StreamCommands } from '@csp/event-sourcing';
 import { AppConfig } from '@csp/platform';
 import { DerivedMakLicensingAdapter } from './adapters/derived-mak-licensing.adapter';
 import { HmacDownloadLinkSigner } from './adapters/hmac-download-link.signer';
@@ -21,22 +19,19 @@ import { LICENSING, ProductKeyRevokedError, type LicensingPort } from './ports/l
   providers: [
     {
       provide: LICENSING,
-      inject: [AppConfig, DATABASE_POOL, CLOCK, EVENT_STORE, DOMAIN_DATA],
+      inject: [AppConfig, DATABASE_POOL, CLOCK, StreamCommands],
       useFactory: async (
         config: AppConfig,
         pool: Pool,
         clock: Clock,
-        store: EventStore,
-        data: DomainData,
+        commands: StreamCommands,
       ): Promise<LicensingPort> => {
         // LICENSING_ADAPTER=pool (production's default): keys from the partner's key pool (issue 15).
         if (config.keyCustody.adapter === 'pool')
           return createPoolLicensing({
             config,
             pool,
-            store,
-            clock,
-            data,
+            commands,
             revokedError: (orderId, line) => new ProductKeyRevokedError(orderId, line),
           });
         const adapter = new DerivedMakLicensingAdapter({ secret: config.keyDerivationSecret, pool, clock });

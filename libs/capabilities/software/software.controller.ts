@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import {
   ApiBearerAuth,
@@ -8,7 +8,6 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiParam,
-  ApiQuery,
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -21,9 +20,9 @@ import {
   Public,
   SkipRateLimit,
   setPositionHeader,
-  CONTINUATION_TOKEN_QUERY,
-  MIN_POSITION_QUERY,
-  SIZE_QUERY,
+  ApiPagingQueries,
+  PagingQueries,
+  type PagingQuery,
 } from '@csp/platform';
 import { Permit, ACCESS } from '@csp/capabilities/partners';
 import type { SoftwareItem } from './projections/software-list.query';
@@ -52,19 +51,15 @@ export class SoftwareController {
   @Get()
   @Permit(ACCESS.software)
   @ApiOperation({ summary: 'A customer’s purchased software; cancelled items stay listed without a key' })
-  @ApiQuery(SIZE_QUERY)
-  @ApiQuery(CONTINUATION_TOKEN_QUERY)
-  @ApiQuery(MIN_POSITION_QUERY)
+  @ApiPagingQueries()
   @ApiOkResponse({ type: SoftwareCollectionDto })
   @ApiProblems(400, 401, 403, 404)
   list(
     @CurrentPrincipal() principal: Principal,
     @Param('customerId') customerId: string,
-    @Query('size') size?: string,
-    @Query('continuationToken') continuationToken?: string,
-    @Query('minPosition') minPosition?: string,
+    @PagingQueries() paging: PagingQuery,
   ): Promise<Collection<SoftwareItem>> {
-    return this.software.list(principal, customerId, { size, continuationToken, minPosition });
+    return this.software.list(principal, customerId, paging);
   }
 
   @Post(':softwareId/key')

@@ -1,23 +1,11 @@
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
-import { BITNESS_VALUES, OFFER_KINDS } from '@csp/domain';
-import { CollectionDto, objectTypeAttributes } from '@csp/platform';
+import { BITNESS_VALUES } from '@csp/domain';
+import { CollectionDto, PurchasedLineFieldsDto, objectTypeAttributes } from '@csp/platform';
 
-// OpenAPI descriptions of the software responses (documentation only; the read model and handlers build them).
+// OpenAPI descriptions of the software responses (documentation only; the projection's query and the handlers build them).
 
 @ApiSchema({ name: 'Software', description: 'A purchased software line item (Billing > Your products > Software).' })
-export class SoftwareResponseDto {
-  @ApiProperty({ description: '`{orderId}_{lineItemNumber}`', example: '3f2b8c1e-5d4a-4e7b-9c0d-1a2b3c4d5e6f_0' })
-  id!: string;
-  @ApiProperty({ format: 'uuid' })
-  orderId!: string;
-  @ApiProperty({ type: 'integer', minimum: 0 })
-  lineItemNumber!: number;
-  @ApiProperty()
-  offerId!: string;
-  @ApiProperty()
-  friendlyName!: string;
-  @ApiProperty({ enum: [...OFFER_KINDS] })
-  kind!: string;
+export class SoftwareResponseDto extends PurchasedLineFieldsDto {
   @ApiProperty({ format: 'date-time' })
   purchaseDate!: string;
   @ApiProperty({ enum: ['active', 'cancellationPending', 'cancelled'] })

@@ -15,11 +15,11 @@ import type { FastifyReply } from 'fastify';
 import { DomainError, isWebhookEventType, validationError, WEBHOOK_EVENT_TYPES } from '@csp/domain';
 import { ApiProblems, CurrentPrincipal, isGuid, Principal } from '@csp/platform';
 import { Permit } from '@csp/capabilities/partners';
-import { parseContinuationToken, parseSize, withObjectType } from '@csp/platform';
+import { ApiPagingQueries, PagingQueries, withObjectType, type PagingQuery } from '@csp/platform';
 import { setPositionHeader } from '@csp/platform';
 import { ReadYourWrites } from '@csp/event-sourcing';
-import { CONTINUATION_TOKEN_QUERY, MIN_POSITION_QUERY, SIZE_QUERY } from '@csp/platform';
-import { filteredCollection, invalidContinuationToken } from '@csp/platform';
+import { MIN_POSITION_QUERY } from '@csp/platform';
+import { filteredCollection } from '@csp/platform';
 import { WEBHOOK_DISPATCHER } from './dispatch/webhook-dispatcher.projection';
 import {
   RegisterWebhookEndpointRequestDto,
@@ -236,19 +236,15 @@ export class WebhooksController {
   @ApiQuery({ name: 'endpointId', required: false, schema: { type: 'string', format: 'uuid' } })
   @ApiQuery({ name: 'status', required: false, enum: ['pending', 'succeeded', 'failed'] })
   @ApiQuery({ name: 'eventType', required: false, enum: [...WEBHOOK_EVENT_TYPES] })
-  @ApiQuery(SIZE_QUERY)
-  @ApiQuery(CONTINUATION_TOKEN_QUERY)
-  @ApiQuery(MIN_POSITION_QUERY)
+  @ApiPagingQueries()
   @ApiOkResponse({ type: WebhookDeliveryCollectionDto })
   @ApiProblems({ status: 400, description: 'a bad filter' }, 401, 403)
   async deliveryList(
     @CurrentPrincipal() principal: Principal,
+    @PagingQueries() paging: PagingQuery,
     @Query('endpointId') endpointId?: string,
     @Query('status') status?: string,
     @Query('eventType') eventType?: string,
-    @Query('size') size?: string,
-    @Query('continuationToken') continuationToken?: string,
-    @Query('minPosition') minPosition?: string,
   ): Promise<InstanceType<typeof WebhookDeliveryCollectionDto>> {
     if (endpointId !== undefined && !isGuid(endpointId))
       throw validationError('endpointId', 'invalid_endpoint_id', 'endpointId is an endpoint’s id (a GUID)');
@@ -256,15 +252,14 @@ export class WebhooksController {
       throw validationError('status', 'invalid_status', 'status is pending, succeeded or failed');
     if (eventType !== undefined && !isWebhookEventType(eventType))
       throw validationError('eventType', 'unknown_event_type', `eventType is one of ${WEBHOOK_EVENT_TYPES.join(', ')}`);
-    const n = parseSize(size);
-    const token = parseContinuationToken(continuationToken);
-    await this.readYourWrites.await(WEBHOOK_DISPATCHER, parseMinPositionOrUndefined(minPosition));
     const filter = { endpointId: endpointId?.toLowerCase(), status, eventType };
-    const page = await this.deliveries.deliveries(principal, filter, n, token).catch((error: unknown) => {
-      throw (error as { code?: string }).code === 'invalid_continuation_token' ? invalidContinuationToken() : error;
+    const { page, size } = await this.readYourWrites.page(WEBHOOK_DISPATCHER, paging, async (p) => {
+      const found = await this.deliveries.deliveries(principal, filter, p.size, p.continuationToken);
+      // The count is the page's: deliveries are not counted across pages.
+      return { ...found, totalCount: found.items.length };
     });
     const items = page.items.map(withObjectType('WebhookDelivery'));
-    return filteredCollection('/v1/webhooks/deliveries', filter, { ...page, items, totalCount: items.length }, n);
+    return filteredCollection('/v1/webhooks/deliveries', filter, { ...page, items }, size);
   }
 
   @Get('deliveries/:deliveryId/attempts')
@@ -303,11 +298,4 @@ export class WebhooksController {
     if (queued === 0) throw notFound('delivery');
     return { queued };
   }
-}
-
-function parseMinPositionOrUndefined(value: string | undefined): number | undefined {
-  if (value === undefined || value === '') return undefined;
-  if (!/^\d{1,15}$/.test(value))
-    throw validationError('minPosition', 'invalid_min_position', 'minPosition is a global position from a command');
-  return Number(value);
 }

@@ -2,7 +2,7 @@ import { DynamicModule, Global, Inject, Injectable, Logger, Module, OnApplicatio
 import { Pool } from 'pg';
 import { EmbeddedPostgresUnavailableError, EVENT_STORE, EventStore, EventStoreHandle } from '@csp/event-store';
 import { openEventStore } from './event-store/open-event-store';
-import { AppConfig } from '@csp/platform';
+import { AppConfig, queueNamespace } from '@csp/platform';
 import { CheckpointWatcher } from './checkpoints/checkpoint-watcher';
 import { CHECKPOINT_WATCHER, ReadYourWrites } from './checkpoints/read-your-writes';
 import { CLOCK, Clock } from './clock/clock.port';
@@ -11,7 +11,6 @@ import { StreamCommands } from './command-handling/stream-commands';
 import { DATABASE_POOL } from './database/database-pool';
 import { domainDataProvider } from './domain-data/domain-data.provider';
 import { QueueBackend } from './queue/queue-backend';
-import { queueNamespace } from './queue/queue-namespace';
 
 export const EVENT_STORE_HANDLE = Symbol('EVENT_STORE_HANDLE');
 

@@ -6,7 +6,7 @@ import { PostgresEventStore } from './postgres/postgres-event-store';
 import { join } from 'node:path';
 
 export interface EventStoreConfig {
-  /** PostgreSQL for events (unless eventStoreUrl is set) and for read models. Unset: embedded. */
+  /** PostgreSQL for events (unless eventStoreUrl is set) and for the projections' tables. Unset: embedded. */
   databaseUrl?: string;
   /** KurrentDB connection string (kurrentdb://…): events go there. */
   eventStoreUrl?: string;
@@ -23,14 +23,14 @@ export interface EventStoreConfig {
 
 export interface EventStoreHandle {
   store: EventStore;
-  /** The PostgreSQL the read models use (the embedded one when DATABASE_URL is unset). */
+  /** The PostgreSQL the projections' tables are in (the embedded one when DATABASE_URL is unset). */
   databaseUrl: string;
   close(): Promise<void>;
 }
 
 /**
  * Chooses the event store from the configuration:
- * EVENTSTORE_URL → KurrentDB for events (PostgreSQL still holds the read models);
+ * EVENTSTORE_URL → KurrentDB for events (PostgreSQL still holds the projections' tables);
  * else DATABASE_URL → PostgreSQL; else an embedded PostgreSQL under dataDir.
  */
 export async function createEventStore(config: EventStoreConfig): Promise<EventStoreHandle> {

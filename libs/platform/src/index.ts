@@ -7,6 +7,8 @@ export {
   setAppConfig,
   LOG_LEVELS,
   PROCESS_ROLES,
+  PROPAGATION_LOCK_MS_DEFAULT,
+  PROPAGATION_STALLED_CHECK_MS_DEFAULT,
 } from './config/app-config';
 export type {
   AppConfigValues,
@@ -19,6 +21,7 @@ export { ConfigError } from './config/config.error';
 export { LICENSING_ADAPTERS, keyEncryptionKeysFrom } from './config/key-custody-config';
 export type { KeyCustodySettings, LicensingAdapterName } from './config/key-custody-config';
 export { loadStorageConfig, type StorageSettings } from './config/storage-config';
+export { queueNamespace } from './config/queue-namespace';
 export { resolveSecret, LOCAL_SECRET_FILES, MIN_SECRET_LENGTH } from './config/local-secret';
 export type { LocalSecretName, ResolvedSecret } from './config/local-secret';
 export { PlatformConfigModule } from './config/platform-config.module';
@@ -36,7 +39,6 @@ export { DEV_PARTNER_TENANT, parsePartnerTenants } from './config/partner-tenant
 export type { PartnerTenantSetting } from './config/partner-tenants';
 export { RolesGuard } from './auth/roles.guard';
 export { JwtVerifier, toPrincipal, unauthorized } from './auth/jwt-verifier';
-export { LruMap } from './shared/lru-map';
 export type { JwtVerifierOptions } from './auth/jwt-verifier';
 export { signLocalToken } from './auth/token-signer';
 export type { LocalTokenClaims, SignLocalTokenOptions } from './auth/token-signer';
@@ -103,7 +105,14 @@ export { buildOpenApiDocument, BEARER_SCHEME, SERVER_URL } from './http/openapi.
 export type { OpenApiDocumentOptions } from './http/openapi.document';
 export type { SwaggerSetupOptions } from './http/swagger.setup';
 export { RateLimitGuard, SkipRateLimit } from './http/rate-limit.guard';
-export { TokenBucketLimiter } from './http/token-bucket';
+export {
+  TenantRateLimiter,
+  rateLimiterOptionsOf,
+  rateLimitKeyPrefix,
+  startRateLimitClusterPrimary,
+  RATE_LIMIT_WINDOW_SECONDS,
+} from './http/tenant-rate-limiter';
+export type { RateLimitDecision, RateLimitBackend, TenantRateLimiterOptions } from './http/tenant-rate-limiter';
 export { registerJsonBodyParser } from './http/json-body.parser';
 export { jsonDepthExceeds, MAX_JSON_DEPTH } from './http/json-depth';
 
@@ -117,6 +126,7 @@ export {
   invalidContinuationToken,
   parseContinuationToken,
   parseMinPosition,
+  PagingQueries,
   parseSize,
   toCollection,
   withObjectType,
@@ -131,4 +141,11 @@ export {
   MIN_POSITION_QUERY,
   SIZE_QUERY,
 } from './http/query.docs';
-export { CollectionDto, LinkDto, MoneyResponseDto, TERM_DURATIONS, objectTypeAttributes } from './http/response.dto';
+export {
+  CollectionDto,
+  LinkDto,
+  MoneyResponseDto,
+  PurchasedLineFieldsDto,
+  TERM_DURATIONS,
+  objectTypeAttributes,
+} from './http/response.dto';

@@ -1,4 +1,4 @@
-import { DynamicModule, Global, Module } from '@nestjs/common';
+import { DynamicModule, Global, Logger as NestLogger, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import type { Logger } from 'pino';
 import { AuthGuard } from './auth/auth.guard';
@@ -7,6 +7,7 @@ import { RolesGuard } from './auth/roles.guard';
 import { AppConfig } from './config/app-config';
 import { PlatformConfigModule } from './config/platform-config.module';
 import { RateLimitGuard } from './http/rate-limit.guard';
+import { rateLimiterOptionsOf, TenantRateLimiter } from './http/tenant-rate-limiter';
 import { createPinoLogger } from './logging/pino-logger';
 import { MetricsRegistries } from './metrics/metrics-registries';
 
@@ -47,11 +48,20 @@ export class PlatformModule {
           useFactory: (c: AppConfig): Logger => options.logger ?? createPinoLogger({ level: c.logLevel }),
         },
         MetricsRegistries,
+        {
+          provide: TenantRateLimiter,
+          inject: [AppConfig],
+          useFactory: async (c: AppConfig): Promise<TenantRateLimiter> => {
+            const limiter = new TenantRateLimiter({ ...rateLimiterOptionsOf(c), logger: new NestLogger('RateLimit') });
+            await limiter.connect();
+            return limiter;
+          },
+        },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_GUARD, useClass: RateLimitGuard },
         { provide: APP_GUARD, useClass: RolesGuard },
       ],
-      exports: [JwtVerifier, PINO_LOGGER, PlatformConfigModule, MetricsRegistries],
+      exports: [JwtVerifier, PINO_LOGGER, PlatformConfigModule, MetricsRegistries, TenantRateLimiter],
     };
   }
 }

@@ -416,6 +416,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/credits': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Invoice credits of a billing period: one line per cancelled line item, totals per currency
+     * @description The period is the month the credit is invoiced in: the calendar month (UTC) of the cancellation, or, when that month’s statement was closed before the credit reached it, the next open month (`originalPeriod` keeps the cancellation’s month). A line is `pending` until the cancellation has propagated, then `posted`. `totals` sum every line of the filter (all pages). `Accept: text/csv` gives CSV.
+     */
+    get: operations['CreditsController_list'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/credits/changes': {
     parameters: {
       query?: never;
@@ -706,26 +726,6 @@ export interface paths {
      * @description The calling partner’s customers only, newest first. Dates are UTC days, both inclusive; at most 90 days back. `Accept: text/csv` returns every record of the range as CSV (header row, RFC 4180 quoting).
      */
     get: operations['AuditRecordsController_list'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/credits': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * Invoice credits of a billing period: one line per cancelled line item, totals per currency
-     * @description The period is the calendar month (UTC) of the cancellation. A line is `pending` until the cancellation has propagated, then `posted`. `totals` sum every line of the filter (all pages). `Accept: text/csv` gives CSV.
-     */
-    get: operations['CreditsController_list'];
     put?: never;
     post?: never;
     delete?: never;
@@ -1710,30 +1710,26 @@ export interface components {
       second: number;
       consistencyPath: string[];
     };
-    /** @description A credit line as the change feed shows it, after the change. */
-    LedgerCredit: {
-      /** Format: uuid */
-      customerId: string;
+    CreditAttributes: {
+      /** @enum {string} */
+      objectType: 'Credit';
+    };
+    /** @description The invoice credit of one cancelled line item, as GET /v1/credits and the change feed show it. */
+    CreditLine: {
+      /**
+       * @description `{orderId}_{lineItemNumber}`
+       * @example 3f2b8c1e-5d4a-4e7b-9c0d-1a2b3c4d5e6f_0
+       */
+      id: string;
       /** Format: uuid */
       orderId: string;
       lineItemNumber: number;
       offerId: string;
       friendlyName: string;
       /** @enum {string} */
-      basis: 'full' | 'prorated';
-      credit: components['schemas']['Money'];
-      taxInclusive: boolean;
-      /** Format: date-time */
-      cancelledAt: string;
+      kind: 'perpetual' | 'softwareSubscription' | 'azureReservation' | 'softwarePlan';
       /**
-       * @description <orderId>_<lineItemNumber>
-       * @example 3f2b8c1e-5d4a-4e7b-9c0d-1a2b3c4d5e6f_0
-       */
-      id: string;
-      /** @example perpetual */
-      kind: string;
-      /**
-       * @description The month the credit is invoiced in
+       * @description The month the credit is invoiced in: the month (UTC) of the cancellation, or the next open month when that one was already closed
        * @example 2026-11
        */
       period: string;
@@ -1742,7 +1738,18 @@ export interface components {
        * @example 2026-11
        */
       originalPeriod: string;
+      /** Format: uuid */
+      customerId: string;
       /** @enum {string} */
+      basis: 'full' | 'prorated';
+      credit: components['schemas']['Money'];
+      taxInclusive: boolean;
+      /** Format: date-time */
+      cancelledAt: string;
+      /**
+       * @description pending until the cancellation has propagated
+       * @enum {string}
+       */
       status: 'pending' | 'posted';
       /** Format: date-time */
       postedAt: string | null;
@@ -1751,6 +1758,17 @@ export interface components {
        * @example 2026-11
        */
       statementPeriod: string | null;
+      attributes: components['schemas']['CreditAttributes'];
+    };
+    /** @description A billing period’s credit lines, totals per currency. */
+    CreditCollection: {
+      /** @description Items in the whole list (all pages) */
+      totalCount: number;
+      items: components['schemas']['CreditLine'][];
+      links: components['schemas']['CollectionLinks'];
+      attributes: components['schemas']['CollectionAttributes'];
+      /** @description Sum of every line of the filter (all pages), per currency */
+      totals: components['schemas']['Money'][];
     };
     /** @description One change of a credit line. */
     CreditChange: {
@@ -1768,7 +1786,7 @@ export interface components {
       position: number;
       /** Format: date-time */
       recordedAt: string;
-      credit: components['schemas']['LedgerCredit'];
+      credit: components['schemas']['CreditLine'];
     };
     CreditChangeLinks: {
       self: components['schemas']['Link'];
@@ -1796,21 +1814,26 @@ export interface components {
     };
     /** @description A credit as the closed statement holds it. */
     StatementLine: {
-      /** Format: uuid */
-      customerId: string;
+      /**
+       * @description `{orderId}_{lineItemNumber}`
+       * @example 3f2b8c1e-5d4a-4e7b-9c0d-1a2b3c4d5e6f_0
+       */
+      id: string;
       /** Format: uuid */
       orderId: string;
       lineItemNumber: number;
       offerId: string;
       friendlyName: string;
       /** @enum {string} */
+      kind: 'perpetual' | 'softwareSubscription' | 'azureReservation' | 'softwarePlan';
+      /** Format: uuid */
+      customerId: string;
+      /** @enum {string} */
       basis: 'full' | 'prorated';
       credit: components['schemas']['Money'];
       taxInclusive: boolean;
       /** Format: date-time */
       cancelledAt: string;
-      id: string;
-      kind: string;
       /** Format: date-time */
       postedAt: string;
       /**
@@ -2215,49 +2238,6 @@ export interface components {
       items: components['schemas']['AuditRecord'][];
       links: components['schemas']['CollectionLinks'];
       attributes: components['schemas']['CollectionAttributes'];
-    };
-    CreditAttributes: {
-      /** @enum {string} */
-      objectType: 'Credit';
-    };
-    /** @description The invoice credit of one cancelled line item. */
-    CreditLine: {
-      id: string;
-      /** @example 2024-06 */
-      period: string;
-      /** Format: uuid */
-      customerId: string;
-      /** Format: uuid */
-      orderId: string;
-      lineItemNumber: number;
-      offerId: string;
-      friendlyName: string;
-      /** @enum {string} */
-      kind: 'perpetual' | 'softwareSubscription' | 'azureReservation' | 'softwarePlan';
-      /** @enum {string} */
-      basis: 'full' | 'prorated';
-      credit: components['schemas']['Money'];
-      taxInclusive: boolean;
-      /** Format: date-time */
-      cancelledAt: string;
-      /**
-       * @description pending until the cancellation has propagated
-       * @enum {string}
-       */
-      status: 'pending' | 'posted';
-      /** Format: date-time */
-      postedAt: string | null;
-      attributes: components['schemas']['CreditAttributes'];
-    };
-    /** @description A billing period’s credit lines, totals per currency. */
-    CreditCollection: {
-      /** @description Items in the whole list (all pages) */
-      totalCount: number;
-      items: components['schemas']['CreditLine'][];
-      links: components['schemas']['CollectionLinks'];
-      attributes: components['schemas']['CollectionAttributes'];
-      /** @description Sum of every line of the filter (all pages), per currency */
-      totals: components['schemas']['Money'][];
     };
     /** @description A recorded event as auditors read it. */
     Event: {
@@ -6133,6 +6113,169 @@ export interface operations {
       };
     };
   };
+  CreditsController_list: {
+    parameters: {
+      query: {
+        period: string;
+        customerId?: string;
+        /** @description Items per page */
+        size?: number;
+        /** @description From `links.next` of the previous page */
+        continuationToken?: string;
+        /** @description Read-your-writes: wait (bounded) until the list has applied this global position (a command’s X-Event-Position) */
+        minPosition?: number;
+      };
+      header?: {
+        /** @description Echoed; generated when absent. */
+        'MS-CorrelationId'?: string;
+        /** @description Echoed; generated when absent. Retries of a command reuse it. */
+        'MS-RequestId'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A collection of credit lines with `totals`, or CSV (`Accept: text/csv`) */
+      200: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CreditCollection'];
+          'text/csv': string;
+        };
+      };
+      /** @description Bad input: malformed JSON, an unknown field, a wrong type or an out-of-range value (`errors` names each field): a missing or bad period */
+      400: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:validation_failed",
+           *       "title": "Bad Request",
+           *       "status": 400,
+           *       "detail": "lineItems[0].quantity must not be less than 1",
+           *       "code": "validation_failed",
+           *       "errors": [
+           *         {
+           *           "field": "lineItems[0].quantity",
+           *           "message": "lineItems[0].quantity must not be less than 1"
+           *         }
+           *       ]
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No bearer token, or a bad or expired one */
+      401: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:unauthorized",
+           *       "title": "Unauthorized",
+           *       "status": 401,
+           *       "detail": "This operation needs a bearer token.",
+           *       "code": "unauthorized"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller does not have a role this operation needs */
+      403: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:forbidden",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "This operation needs one of the roles AdminAgent.",
+           *       "code": "forbidden"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (another tenant’s resources are not found either) */
+      404: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:order_not_found",
+           *       "title": "Not Found",
+           *       "status": 404,
+           *       "detail": "No order 3f2b8c1e-5d4a-4e7b-9c0d-1a2b3c4d5e6f was found.",
+           *       "code": "order_not_found"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Over the per-tenant rate limit; retry after `Retry-After` seconds */
+      429: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:rate_limited",
+           *       "title": "Too Many Requests",
+           *       "status": 429,
+           *       "detail": "Too many requests: the limit is 500 per minute.",
+           *       "code": "rate_limited"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A backing service is unavailable; retry after `Retry-After` seconds */
+      503: {
+        headers: {
+          'MS-RequestId': components['headers']['RequestId'];
+          'MS-CorrelationId': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:csp-orders:problem:service_unavailable",
+           *       "title": "Service Unavailable",
+           *       "status": 503,
+           *       "detail": "A backing service is unavailable; retry shortly.",
+           *       "code": "service_unavailable"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
   CreditFeedController_changes: {
     parameters: {
       query?: {
@@ -8266,8 +8409,9 @@ export interface operations {
     parameters: {
       query?: {
         status?: 'safe' | 'dueSoon' | 'overdue' | 'migrated';
-        /** @description 1..1000, default 100 */
-        size?: string;
+        /** @description Items per page */
+        size?: number;
+        /** @description From `links.next` of the previous page */
         continuationToken?: string;
       };
       header?: {
@@ -9214,169 +9358,6 @@ export interface operations {
         };
       };
       /** @description Bad input: malformed JSON, an unknown field, a wrong type or an out-of-range value (`errors` names each field): a start more than 90 days back, an end before the start */
-      400: {
-        headers: {
-          'MS-RequestId': components['headers']['RequestId'];
-          'MS-CorrelationId': components['headers']['CorrelationId'];
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:csp-orders:problem:validation_failed",
-           *       "title": "Bad Request",
-           *       "status": 400,
-           *       "detail": "lineItems[0].quantity must not be less than 1",
-           *       "code": "validation_failed",
-           *       "errors": [
-           *         {
-           *           "field": "lineItems[0].quantity",
-           *           "message": "lineItems[0].quantity must not be less than 1"
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No bearer token, or a bad or expired one */
-      401: {
-        headers: {
-          'MS-RequestId': components['headers']['RequestId'];
-          'MS-CorrelationId': components['headers']['CorrelationId'];
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:csp-orders:problem:unauthorized",
-           *       "title": "Unauthorized",
-           *       "status": 401,
-           *       "detail": "This operation needs a bearer token.",
-           *       "code": "unauthorized"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The caller does not have a role this operation needs */
-      403: {
-        headers: {
-          'MS-RequestId': components['headers']['RequestId'];
-          'MS-CorrelationId': components['headers']['CorrelationId'];
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:csp-orders:problem:forbidden",
-           *       "title": "Forbidden",
-           *       "status": 403,
-           *       "detail": "This operation needs one of the roles AdminAgent.",
-           *       "code": "forbidden"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found (another tenant’s resources are not found either) */
-      404: {
-        headers: {
-          'MS-RequestId': components['headers']['RequestId'];
-          'MS-CorrelationId': components['headers']['CorrelationId'];
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:csp-orders:problem:order_not_found",
-           *       "title": "Not Found",
-           *       "status": 404,
-           *       "detail": "No order 3f2b8c1e-5d4a-4e7b-9c0d-1a2b3c4d5e6f was found.",
-           *       "code": "order_not_found"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Over the per-tenant rate limit; retry after `Retry-After` seconds */
-      429: {
-        headers: {
-          'MS-RequestId': components['headers']['RequestId'];
-          'MS-CorrelationId': components['headers']['CorrelationId'];
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:csp-orders:problem:rate_limited",
-           *       "title": "Too Many Requests",
-           *       "status": 429,
-           *       "detail": "Too many requests: the limit is 500 per minute.",
-           *       "code": "rate_limited"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description A backing service is unavailable; retry after `Retry-After` seconds */
-      503: {
-        headers: {
-          'MS-RequestId': components['headers']['RequestId'];
-          'MS-CorrelationId': components['headers']['CorrelationId'];
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:csp-orders:problem:service_unavailable",
-           *       "title": "Service Unavailable",
-           *       "status": 503,
-           *       "detail": "A backing service is unavailable; retry shortly.",
-           *       "code": "service_unavailable"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  CreditsController_list: {
-    parameters: {
-      query: {
-        period: string;
-        customerId?: string;
-        /** @description Items per page */
-        size?: number;
-        /** @description From `links.next` of the previous page */
-        continuationToken?: string;
-        /** @description Read-your-writes: wait (bounded) until the list has applied this global position (a command’s X-Event-Position) */
-        minPosition?: number;
-      };
-      header?: {
-        /** @description Echoed; generated when absent. */
-        'MS-CorrelationId'?: string;
-        /** @description Echoed; generated when absent. Retries of a command reuse it. */
-        'MS-RequestId'?: string;
-      };
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description A collection of credit lines with `totals`, or CSV (`Accept: text/csv`) */
-      200: {
-        headers: {
-          'MS-RequestId': components['headers']['RequestId'];
-          'MS-CorrelationId': components['headers']['CorrelationId'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['CreditCollection'];
-          'text/csv': string;
-        };
-      };
-      /** @description Bad input: malformed JSON, an unknown field, a wrong type or an out-of-range value (`errors` names each field): a missing or bad period */
       400: {
         headers: {
           'MS-RequestId': components['headers']['RequestId'];

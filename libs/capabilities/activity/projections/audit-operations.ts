@@ -37,12 +37,40 @@ export interface AuditEntry {
 
 type Mapper<E extends { type: string; data: object }> = (data: E['data'], event: RecordedEvent) => AuditEntry;
 
-const kv = (pairs: [string, string | number | boolean | null | undefined][]): CustomizedData =>
+/** A detail of an entry; one without a value is left out. */
+type Detail = [key: string, value: string | number | boolean | null | undefined];
+
+const kv = (pairs: Detail[]): CustomizedData =>
   pairs.filter(([, v]) => v !== undefined && v !== null).map(([key, value]) => ({ key, value: String(value) }));
 
 /** The upn that caused the event: the request's (metadata), else what the event names. */
 const upnOf = (event: RecordedEvent, fallback: string | undefined): string =>
   (typeof event.metadata.upn === 'string' && event.metadata.upn) || fallback || 'unknown';
+
+/** An entry of the activity log: who did what to which customer when, and the details as key/value pairs. */
+const entry = (
+  d: { partnerTenantId: string; customerId: string },
+  operationType: AuditOperationType,
+  operationDate: string,
+  userPrincipalName: string,
+  details: Detail[],
+): AuditEntry => ({
+  partnerId: d.partnerTenantId,
+  customerId: d.customerId,
+  userPrincipalName,
+  operationType,
+  operationDate,
+  operationStatus: 'succeeded',
+  customizedData: kv(details),
+});
+
+/** The details every entry of a software line starts with: the line and the version it was about. */
+const softwareLine = (d: { orderId: string; lineItemNumber: number; offerId: string; version: string }): Detail[] => [
+  ['OrderId', d.orderId],
+  ['LineItemNumber', d.lineItemNumber],
+  ['OfferId', d.offerId],
+  ['ProductVersion', d.version],
+];
 
 /**
  * The one place that says which events are audited and how each reads in the log. A future audited event
@@ -50,36 +78,17 @@ const upnOf = (event: RecordedEvent, fallback: string | undefined): string =>
  * strings (Partner Center's customizedData); a product key is never among them, nor in any event.
  */
 export const AUDIT_MAPPINGS: { [K in AuditedEvent['type']]: Mapper<Extract<AuditedEvent, { type: K }>> } = {
-  KeyRevealed: (d, e) => ({
-    partnerId: d.partnerTenantId,
-    customerId: d.customerId,
-    userPrincipalName: d.upn || upnOf(e, undefined),
-    operationType: 'get_software_key',
-    operationDate: d.at,
-    operationStatus: 'succeeded',
-    customizedData: kv([
-      ['OrderId', d.orderId],
-      ['LineItemNumber', d.lineItemNumber],
-      ['OfferId', d.offerId],
-      ['ProductVersion', d.version],
+  KeyRevealed: (d, e) =>
+    entry(d, 'get_software_key', d.at, d.upn || upnOf(e, undefined), [
+      ...softwareLine(d),
       ['KeyType', d.keyType],
       ['Channel', d.channel],
       ['UserTenantId', d.userTenantId],
       ['retry', d.retry],
     ]),
-  }),
-  DownloadLinkIssued: (d, e) => ({
-    partnerId: d.partnerTenantId,
-    customerId: d.customerId,
-    userPrincipalName: d.upn || upnOf(e, undefined),
-    operationType: 'get_software_download_link',
-    operationDate: d.issuedAt,
-    operationStatus: 'succeeded',
-    customizedData: kv([
-      ['OrderId', d.orderId],
-      ['LineItemNumber', d.lineItemNumber],
-      ['OfferId', d.offerId],
-      ['ProductVersion', d.version],
+  DownloadLinkIssued: (d, e) =>
+    entry(d, 'get_software_download_link', d.issuedAt, d.upn || upnOf(e, undefined), [
+      ...softwareLine(d),
       ['Language', d.language],
       ['Bitness', d.bitness],
       ['LinkId', d.linkId],
@@ -88,21 +97,11 @@ export const AUDIT_MAPPINGS: { [K in AuditedEvent['type']]: Mapper<Extract<Audit
       ['Channel', d.channel],
       ['UserTenantId', d.userTenantId],
     ]),
-  }),
   // A link download is anonymous (the signed link is the credential): the log names the user who
   // issued the link, and says so through Channel and LinkIssuedBy.
-  SoftwareDownloaded: (d, e) => ({
-    partnerId: d.partnerTenantId,
-    customerId: d.customerId,
-    userPrincipalName: upnOf(e, d.linkIssuedBy?.upn),
-    operationType: 'download_software',
-    operationDate: d.at,
-    operationStatus: 'succeeded',
-    customizedData: kv([
-      ['OrderId', d.orderId],
-      ['LineItemNumber', d.lineItemNumber],
-      ['OfferId', d.offerId],
-      ['ProductVersion', d.version],
+  SoftwareDownloaded: (d, e) =>
+    entry(d, 'download_software', d.at, upnOf(e, d.linkIssuedBy?.upn), [
+      ...softwareLine(d),
       ['Language', d.language],
       ['Bitness', d.bitness],
       ['LinkId', d.linkId],
@@ -112,15 +111,8 @@ export const AUDIT_MAPPINGS: { [K in AuditedEvent['type']]: Mapper<Extract<Audit
       ['Channel', d.channel],
       ['LinkIssuedBy', d.linkIssuedBy?.upn],
     ]),
-  }),
-  OrderPlaced: (d, e) => ({
-    partnerId: d.partnerTenantId,
-    customerId: d.customerId,
-    userPrincipalName: d.placedBy?.upn || upnOf(e, undefined),
-    operationType: 'create_order',
-    operationDate: d.placedAt,
-    operationStatus: 'succeeded',
-    customizedData: kv([
+  OrderPlaced: (d, e) =>
+    entry(d, 'create_order', d.placedAt, d.placedBy?.upn || upnOf(e, undefined), [
       ['OrderId', d.orderId],
       ['LineItemCount', d.lineItems.length],
       ['OfferIds', d.lineItems.map((l) => l.offerId).join(' ')],
@@ -128,15 +120,8 @@ export const AUDIT_MAPPINGS: { [K in AuditedEvent['type']]: Mapper<Extract<Audit
       ['CurrencyCode', d.currencyCode],
       ['Status', d.status],
     ]),
-  }),
-  OrderCancelled: (d, e) => ({
-    partnerId: d.partnerTenantId,
-    customerId: d.customerId,
-    userPrincipalName: d.requestedBy?.upn || upnOf(e, undefined),
-    operationType: 'update_order',
-    operationDate: d.cancelledAt,
-    operationStatus: 'succeeded',
-    customizedData: kv([
+  OrderCancelled: (d, e) =>
+    entry(d, 'update_order', d.cancelledAt, d.requestedBy?.upn || upnOf(e, undefined), [
       ['OrderId', d.orderId],
       ['Change', 'cancelled'],
       ['CancelledLineItems', d.lineItems.map((l) => l.lineItemNumber).join(' ')],
@@ -144,7 +129,6 @@ export const AUDIT_MAPPINGS: { [K in AuditedEvent['type']]: Mapper<Extract<Audit
       ['CurrencyCode', d.currencyCode],
       ['StatusAfter', d.statusAfter],
     ]),
-  }),
 };
 
 /** The audited events: those AUDIT_MAPPINGS maps (the projection's union, with CustomerRegistered). */

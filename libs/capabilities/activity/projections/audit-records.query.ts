@@ -3,6 +3,7 @@ import {
   decodeToken,
   encodeToken,
   iso,
+  keyset,
   pageSize,
   toPage,
   tokenTimestamp,
@@ -51,6 +52,14 @@ type AuditRow = {
 const COLUMNS = `id, partner_id, customer_id, customer_name, user_principal_name, operation_type, operation_date,
   operation_status, customized_data, position`;
 const TOKEN_KIND = 'auditrecords';
+/** Newest first; the position tells apart records of the same instant. */
+const NEWEST_FIRST = keyset(
+  [
+    ['operation_date', 'timestamptz'],
+    ['position', 'bigint'],
+  ],
+  'desc',
+);
 const DAY_MS = 86_400_000;
 const dayOf = (d: Date): string => d.toISOString().slice(0, 10);
 
@@ -140,15 +149,11 @@ export class AuditRecordsQuery {
     limit: number,
   ): Promise<AuditRow[]> {
     const params = [...w.params];
-    let keyset = '';
-    if (after) {
-      params.push(after[0], after[1]);
-      keyset = ` AND (operation_date, position) < ($${params.length - 1}::timestamptz, $${params.length}::bigint)`;
-    }
+    const page = after ? ` AND ${NEWEST_FIRST.after(after, params)}` : '';
     params.push(limit);
     const result = await this.pool.query<AuditRow>(
-      `SELECT ${COLUMNS} FROM rm_audit_records WHERE ${w.sql}${keyset}
-        ORDER BY operation_date DESC, position DESC LIMIT $${params.length}`,
+      `SELECT ${COLUMNS} FROM rm_audit_records WHERE ${w.sql}${page}
+        ORDER BY ${NEWEST_FIRST.orderBy} LIMIT $${params.length}`,
       params,
     );
     return result.rows;

@@ -25,7 +25,7 @@ export const AUDIT_RECORDS_DDL = [
      n bigint NOT NULL,
      PRIMARY KEY (partner_id, day, operation_type)
    )`,
-  // Customer names, kept by this projection so that it needs no other read model.
+  // Customer names, kept by this projection so that it needs no other projection's tables.
   `CREATE TABLE IF NOT EXISTS rm_audit_customer_names (
      customer_id text PRIMARY KEY,
      partner_id text NOT NULL,

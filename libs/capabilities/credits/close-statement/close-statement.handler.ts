@@ -12,8 +12,8 @@ import {
 import { EVENT_STORE, type EventStore } from '@csp/event-store';
 import type { CheckpointWatcher } from '@csp/event-sourcing';
 import { CHECKPOINT_WATCHER, ReadModelBehindError, StreamCommands } from '@csp/event-sourcing';
-import { CREDIT_LEDGER } from '../ledger/credit-ledger.projection';
-import { CreditLedgerQuery } from '../ledger/credit-ledger.query';
+import { creditLedgerProjection } from '../projections/credit-ledger.projection';
+import { CreditLedgerQuery } from '../projections/credit-ledger.query';
 import { CloseStatementCommand, CloseStatementResult } from './close-statement.command';
 
 /** How long closing waits for the ledger to hold every credit written before it. */
@@ -39,8 +39,9 @@ export class CloseStatementHandler implements ICommandHandler<CloseStatementComm
     let lines: StatementLine[] = [];
     if (hasPeriodEnded(period, this.streams.context().now)) {
       const head = await this.store.headPosition();
-      if (!(await this.watcher.waitForPosition(CREDIT_LEDGER, head, LEDGER_WAIT_MS)))
-        throw new ReadModelBehindError(CREDIT_LEDGER, head);
+      const ledger = creditLedgerProjection.name;
+      if (!(await this.watcher.waitForPosition(ledger, head, LEDGER_WAIT_MS)))
+        throw new ReadModelBehindError(ledger, head);
       lines = await this.ledger.postedLines(partner, period);
     }
     const sha256 = createHash('sha256')

@@ -39,7 +39,7 @@ const toView = (r: CustomerRow): CustomerView => ({
   registeredAt: iso(r.registered_at),
 });
 
-/** Queries of the customers read model (a partner sees only its own customers). */
+/** Queries of the customers projection's rows (a partner sees only its own customers). */
 export class CustomersQuery {
   constructor(private readonly pool: Pool) {}
 

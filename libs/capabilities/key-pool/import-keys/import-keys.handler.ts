@@ -2,22 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import type { Pool } from 'pg';
-import {
-  createDomainContext,
-  isMak,
-  normalizeMak,
-  planKeyImport,
-  streamIdOf,
-  type DomainData,
-  type ImportedCount,
-  type ImportRow,
-} from '@csp/domain';
-import { EVENT_STORE, type EventStore } from '@csp/event-store';
+import { isMak, normalizeMak, planKeyImport, type ImportedCount, type ImportRow } from '@csp/domain';
 import { ProblemException } from '@csp/platform';
-import { CLOCK, type Clock, DATABASE_POOL, DOMAIN_DATA } from '@csp/event-sourcing';
+import { DATABASE_POOL, StreamCommands } from '@csp/event-sourcing';
 import { fingerprintOf, sealProductKey } from '../custody/key-envelope';
 import type { StagedKey } from '../custody/key-vault.store';
-import { carryOut } from '../shared/custody-events';
 import { KeyCustody } from '../shared/key-custody';
 import { ImportKeysCommand } from './import-keys.command';
 import { rowsFromCsv, rowsFromJson } from './keys-body';
@@ -43,9 +32,7 @@ export class ImportKeysHandler implements ICommandHandler<ImportKeysCommand, Imp
   constructor(
     private readonly custody: KeyCustody,
     @Inject(DATABASE_POOL) private readonly pool: Pool,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(CLOCK) private readonly clock: Clock,
-    @Inject(DOMAIN_DATA) private readonly data: DomainData,
+    private readonly streams: StreamCommands,
   ) {}
 
   async execute({ principal, body }: ImportKeysCommand): Promise<ImportKeysResult> {
@@ -59,8 +46,7 @@ export class ImportKeysHandler implements ICommandHandler<ImportKeysCommand, Imp
     await this.settleAbandonedImports();
     const fingerprints = rows.flatMap((r) => (r.fingerprint ? [r.fingerprint] : []));
     const existing = await this.custody.vault.existingFingerprints(tenant, fingerprints);
-    const context = () => createDomainContext(this.data, this.clock.now());
-    const plan = planKeyImport(rows, context().catalog, existing);
+    const plan = planKeyImport(rows, this.streams.context().catalog, existing);
 
     const importId = randomUUID();
     const staged: StagedKey[] = plan.rows.map((r) => {
@@ -87,7 +73,7 @@ export class ImportKeysHandler implements ICommandHandler<ImportKeysCommand, Imp
           );
         throw error;
       }
-      const recorded = await carryOut(this.store, context, 'request', 'keyImport', importId, {
+      const recorded = await this.streams.handle('keyImport', importId, {
         type: 'RecordKeyImport',
         data: {
           importId,
@@ -121,12 +107,10 @@ export class ImportKeysHandler implements ICommandHandler<ImportKeysCommand, Imp
         ]);
         if (!rows[0]?.free) continue;
         try {
-          const stream = await this.store.readStream(streamIdOf('keyImport', importId), { to: 1 });
-          if (stream.events.length > 0) await this.custody.vault.commit(importId);
+          const recorded = (await this.streams.load('keyImport', importId)).version > 0;
+          if (recorded) await this.custody.vault.commit(importId);
           else await this.custody.vault.discard(importId);
-          this.custody.logger.warn(
-            `abandoned import ${importId} settled: ${stream.events.length > 0 ? 'committed' : 'discarded'}`,
-          );
+          this.custody.logger.warn(`abandoned import ${importId} settled: ${recorded ? 'committed' : 'discarded'}`);
         } finally {
           await client.query('SELECT pg_advisory_unlock(hashtext($1))', [lockOf(importId)]);
         }

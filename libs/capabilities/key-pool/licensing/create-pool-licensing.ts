@@ -1,6 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { createDomainContext, type DomainData } from '@csp/domain';
-import type { EventStore } from '@csp/event-store';
+import type { StreamCommands } from '@csp/event-sourcing';
 import type { AppConfig } from '@csp/platform';
 import type { Pool } from 'pg';
 import { KeyRing } from '../custody/key-envelope';
@@ -11,16 +10,13 @@ import { PoolLicensingAdapter } from './pool-licensing.adapter';
 export async function createPoolLicensing(deps: {
   config: AppConfig;
   pool: Pool;
-  store: EventStore;
-  clock: { now(): Date };
-  data: DomainData;
+  commands: StreamCommands;
   revokedError: (orderId: string, lineItemNumber: number) => Error;
 }): Promise<PoolLicensingAdapter> {
   const adapter = new PoolLicensingAdapter({
     pool: deps.pool,
-    store: deps.store,
+    commands: deps.commands,
     ring: new KeyRing(deps.config.keyCustody.keyEncryptionKeys),
-    context: () => createDomainContext(deps.data, deps.clock.now()),
     metrics: KeyPoolMetrics.shared(),
     logger: new Logger('KeyPool'),
     defaultLowWatermark: deps.config.keyCustody.defaultLowWatermark,

@@ -1,9 +1,8 @@
-import { activationsFor, shortFingerprint, type DomainContext, type PoolKeyCommand } from '@csp/domain';
-import type { EventStore } from '@csp/event-store';
+import { activationsFor, shortFingerprint, type PoolKeyCommand } from '@csp/domain';
+import type { StreamCommands } from '@csp/event-sourcing';
 import type { Pool } from 'pg';
 import { KeyDecryptionError, openProductKey, type KeyBinding, type KeyRing } from '../custody/key-envelope';
 import { KeyVaultStore, type VaultRow } from '../custody/key-vault.store';
-import { carryOut } from '../shared/custody-events';
 import { KeyPoolExhaustedError, KeyUnavailableError } from '../shared/key-pool.errors';
 import type { KeyPoolMetrics } from '../shared/key-pool.metrics';
 import { LowStockMonitor } from '../stock/low-stock.monitor';
@@ -30,9 +29,9 @@ export interface PoolLogger {
 
 export interface PoolLicensingOptions {
   pool: Pool;
-  store: EventStore;
+  /** The process's command handling (EventSourcingModule's): custody events go through the registry's deciders. */
+  commands: Pick<StreamCommands, 'handle' | 'context'>;
   ring: KeyRing;
-  context: () => DomainContext;
   metrics: KeyPoolMetrics;
   logger: PoolLogger;
   defaultLowWatermark: number;
@@ -131,9 +130,10 @@ export class PoolLicensingAdapter {
       `INSERT INTO licensing_revocations (order_id, line_item_number, revoked_at)
        SELECT $1, n, coalesce($3::timestamptz, now()) FROM unnest($2::int[]) AS n
        ON CONFLICT (order_id, line_item_number) DO NOTHING`,
-      [orderId, lines, this.o.context().now.toISOString()],
+      [orderId, lines, this.o.commands.context().now.toISOString()],
     );
-    const worker = { worker: `revocation:${orderId}` };
+    // The licensing side acting on its own: its own causation and user, never a request's ids.
+    const worker = { causationId: `revocation:${orderId}`, userId: 'key-pool' };
     for (const row of await this.vault.revokeLines(orderId, lines)) {
       if (row.revocationRecorded) continue;
       // A key taken by a reveal that died before its KeyAssigned: record the assignment, then its end.
@@ -170,8 +170,16 @@ export class PoolLicensingAdapter {
     }
   }
 
-  private async append(row: VaultRow, command: PoolKeyCommand, source: 'request' | { worker: string }): Promise<void> {
-    await carryOut(this.o.store, this.o.context, source, 'poolKey', row.id, command);
+  /**
+   * A custody event of a record. `request`: caused by the current HTTP request (its MS-RequestId makes a retry
+   * recognisable); otherwise the metadata of the worker acting on its own (revocations).
+   */
+  private async append(
+    row: VaultRow,
+    command: PoolKeyCommand,
+    source: 'request' | { causationId: string; userId: string },
+  ): Promise<void> {
+    await this.o.commands.handle('poolKey', row.id, command, source === 'request' ? {} : { metadata: source });
   }
 }
 

@@ -1,20 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import {
-  createDomainContext,
-  findOffer,
-  foldEvents,
-  keyPoolSettingsDecider,
-  stockLevel,
-  streamIdOf,
-  watermarkKey,
-  type DomainData,
-  type KeyPoolSettingsEvent,
-  type StockLevel,
-} from '@csp/domain';
-import { EVENT_STORE, type EventStore } from '@csp/event-store';
+import { findOffer, stockLevel, watermarkKey, type DomainData, type StockLevel } from '@csp/domain';
 import type { Principal } from '@csp/platform';
-import { CLOCK, type Clock, DOMAIN_DATA } from '@csp/event-sourcing';
-import { carryOut } from '../shared/custody-events';
+import { DOMAIN_DATA, StreamCommands } from '@csp/event-sourcing';
 import { KeyCustody } from '../shared/key-custody';
 
 export type StockItem = StockLevel & { friendlyName: string };
@@ -28,8 +15,7 @@ export type StockItem = StockLevel & { friendlyName: string };
 export class KeyStockService {
   constructor(
     private readonly custody: KeyCustody,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly streams: StreamCommands,
     @Inject(DOMAIN_DATA) private readonly data: DomainData,
   ) {}
 
@@ -82,8 +68,7 @@ export class KeyStockService {
     lowWatermark: unknown,
   ): Promise<{ item: StockItem; position?: number }> {
     const tenant = principal.tenantId.toLowerCase();
-    const context = () => createDomainContext(this.data, this.clock.now());
-    const result = await carryOut(this.store, context, 'request', 'keyPool', tenant, {
+    const result = await this.streams.handle('keyPool', tenant, {
       type: 'SetLowWatermark',
       data: {
         partnerTenantId: tenant,
@@ -100,12 +85,7 @@ export class KeyStockService {
   }
 
   private async watermarks(tenant: string): Promise<Record<string, number>> {
-    const read = await this.store.readStream(streamIdOf('keyPool', tenant));
-    const state = foldEvents(
-      keyPoolSettingsDecider.evolve,
-      keyPoolSettingsDecider.initialState(),
-      read.events as unknown as KeyPoolSettingsEvent[],
-    );
+    const { state } = await this.streams.load('keyPool', tenant);
     return state.watermarks;
   }
 }

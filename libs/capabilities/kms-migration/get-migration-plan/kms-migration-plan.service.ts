@@ -1,7 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { DEVICE_GROUP_STATUSES, DeviceGroupStatus, DomainError, findDeviceGroup, isGuid } from '@csp/domain';
 import type { Principal } from '@csp/platform';
-import { Collection, invalidContinuationToken, parseContinuationToken, parseSize } from '@csp/platform';
+import {
+  Collection,
+  invalidContinuationToken,
+  parseContinuationToken,
+  parseSize,
+  type PagingQuery,
+} from '@csp/platform';
 import { CustomerAccess } from '@csp/capabilities/partners';
 import { KMS_MIGRATION_ACCESS } from '../kms-migration.access';
 import { KmsMigrationPlans } from '../kms-migration.plans';
@@ -46,17 +52,21 @@ export class KmsMigrationPlanService {
     return toDeviceGroupView(customer.customerId, group, this.plans.now(), this.plans.policies);
   }
 
-  /** The groups in registration order, optionally of one status; paged by an offset token. */
+  /**
+   * The groups in registration order, optionally of one status; paged by an offset token. Folded from the plan's
+   * stream on every read, so there is no projection to wait for (minPosition).
+   */
   async groups(
     principal: Principal,
     customerId: string,
-    query: { status?: string; size?: string; continuationToken?: string },
+    statusFilter: string | undefined,
+    paging: PagingQuery,
   ): Promise<Collection<DeviceGroupView>> {
-    const size = parseSize(query.size);
-    const token = parseContinuationToken(query.continuationToken);
+    const size = parseSize(paging.size);
+    const token = parseContinuationToken(paging.continuationToken);
     const offset = token === undefined ? 0 : Number(/^o(\d{1,9})$/.exec(token)?.[1] ?? Number.NaN);
     if (Number.isNaN(offset)) throw invalidContinuationToken();
-    const status = query.status === undefined || query.status === '' ? undefined : query.status;
+    const status = statusFilter === undefined || statusFilter === '' ? undefined : statusFilter;
     if (status !== undefined && !DEVICE_GROUP_STATUSES.includes(status as DeviceGroupStatus))
       throw new DomainError({
         code: 'invalid_status',

@@ -11,7 +11,7 @@ export type SweepResult = {
 
 /**
  * The reconciler behind the delayed jobs: finds groups whose warning is due at the clock's now and not yet
- * recorded (read model), and appends it through StreamCommands, which re-checks on the plan's stream. Safe to
+ * recorded (by the kms-device-groups projection's rows), and appends it through StreamCommands, which re-checks on the plan's stream. Safe to
  * run concurrently and repeatedly: a warning is recorded once.
  */
 @Injectable()

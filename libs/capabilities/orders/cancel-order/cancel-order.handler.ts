@@ -9,7 +9,7 @@ import { checkEchoedOrderFields } from './echoed-order-fields';
 
 /**
  * Cancels line items of an order. OrderCancelled takes effect on the write side at once: from then on
- * reveals and links of those lines answer 410 whatever the read side shows. Propagation (revocation at
+ * reveals and links of those lines answer 410 whatever the projections show yet. Propagation (revocation at
  * the vendor, the invoice credit) is driven from the event by the worker, not from here.
  */
 @CommandHandler(CancelOrderCommand)

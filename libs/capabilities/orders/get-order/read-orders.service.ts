@@ -8,7 +8,7 @@ import { PagingQuery, toCollection, Collection } from '@csp/platform';
 import { ACCESS, CustomerAccess } from '@csp/capabilities/partners';
 import { OrderResource, toOrderResource } from '../order.view';
 
-/** Queries over orders: the list from the order-views read model; single orders come from their stream. */
+/** Queries over orders: the list from the order-views projection's rows; single orders come from their stream. */
 @Injectable()
 export class ReadOrdersService {
   constructor(

@@ -4,6 +4,7 @@ import {
   type Money,
   type OfferKind,
   type OrderCancelled,
+  type OrderEvent,
   type OrderPlaced,
   type TermDuration,
 } from '@csp/domain';
@@ -128,13 +129,12 @@ export const orderViewPropagated = (view: OrderView, d: CancellationPropagated['
  * The order document from its stream's events: the same fold the projection applies, so a single order
  * (also `?asOf`) and the list show one shape. Null when the events hold no OrderPlaced.
  */
-export const foldOrderView = (events: readonly { type: string; data: unknown }[]): OrderView | null => {
+export const foldOrderView = (events: readonly OrderEvent[]): OrderView | null => {
   let view: OrderView | null = null;
   for (const e of events) {
-    if (e.type === 'OrderPlaced') view = orderViewPlaced(e.data as OrderPlaced['data']);
-    else if (view && e.type === 'OrderCancelled') view = orderViewCancelled(view, e.data as OrderCancelled['data']);
-    else if (view && e.type === 'CancellationPropagated')
-      view = orderViewPropagated(view, e.data as CancellationPropagated['data']);
+    if (e.type === 'OrderPlaced') view = orderViewPlaced(e.data);
+    else if (view && e.type === 'OrderCancelled') view = orderViewCancelled(view, e.data);
+    else if (view && e.type === 'CancellationPropagated') view = orderViewPropagated(view, e.data);
   }
   return view;
 };

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { CustomerRegistered, isGuid, streamIdOf, type TenantKind } from '@csp/domain';
-import { LruMap } from '@csp/platform';
+import { LRUCache } from 'lru-cache';
 import { PartnerRegistry } from '../partner-registry';
 import { StreamCommands } from '@csp/event-sourcing';
 
@@ -21,7 +21,7 @@ export class TenantDirectory {
    * unknown id is not remembered: it may be registered a moment later.
    */
   static readonly CACHE_SIZE = 10_000;
-  private readonly registered = new LruMap<string, RegisteredCustomer>(TenantDirectory.CACHE_SIZE);
+  private readonly registered = new LRUCache<string, RegisteredCustomer>({ max: TenantDirectory.CACHE_SIZE });
 
   constructor(
     private readonly streams: StreamCommands,

@@ -1,6 +1,5 @@
 import { UnrecoverableError } from 'bullmq';
-import { billingPeriodOf, isPlacedOrder, type OrderCancelled } from '@csp/domain';
-import type { RecordedEvent } from '@csp/event-store';
+import { billingPeriodOf, isPlacedOrder } from '@csp/domain';
 import type { PropagationMetrics } from '../metrics/propagation.metrics';
 import {
   describeError,
@@ -77,8 +76,9 @@ export class CancellationPropagationProcessor {
   private async run({ cancellationEventId, orderId }: PropagationJobData): Promise<PropagationResult> {
     const { orders, store, clock } = this.deps;
     const loaded = await orders.load(orderId);
-    const event = loaded.events.find((e) => e.eventId === cancellationEventId && e.type === 'OrderCancelled') as
-      RecordedEvent<OrderCancelled> | undefined;
+    const event = loaded.events
+      .filter((e) => e.type === 'OrderCancelled')
+      .find((e) => e.eventId === cancellationEventId);
     // Not in this database: a job from another deployment sharing the queue, or a corrupt id. Retrying won't help.
     if (!event || !isPlacedOrder(loaded.state) || !loaded.state.cancellation) {
       throw new UnrecoverableError(`order ${orderId} has no cancellation ${cancellationEventId}`);

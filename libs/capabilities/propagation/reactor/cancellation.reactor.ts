@@ -11,8 +11,7 @@ import {
   type OrderPlaced,
   type PolicyBook,
 } from '@csp/domain';
-import type { RecordedEvent } from '@csp/event-store';
-import type { Projection } from '@csp/event-sourcing';
+import { eventsProjection, type Projection } from '@csp/event-sourcing';
 import type { PoolClient } from 'pg';
 import type { PropagationQueues } from '../jobs/propagation.queues';
 import {
@@ -39,6 +38,10 @@ export interface CancellationReactorDeps {
 
 type Intent = () => Promise<unknown>;
 
+/** What the reactor follows: an order's placement (its window warnings), cancellation and propagation. */
+type ReactorEvent =
+  OrderPlaced | OrderCancelled | CancellationPropagated | CancellationPropagationOverdue | CancellationWindowClosing;
+
 /**
  * The consumer of the event store that drives propagation, run by a ProjectionRunner: one active
  * instance across processes (advisory lock), resuming from its checkpoint in PostgreSQL. In the same
@@ -50,26 +53,25 @@ type Intent = () => Promise<unknown>;
  */
 export function cancellationReactor(deps: CancellationReactorDeps): Projection {
   const logger = deps.logger ?? silentPropagationLogger;
-  return {
+  return eventsProjection<ReactorEvent>({
     name: REACTOR_NAME,
     version: 1,
-    eventTypes: [
-      'OrderPlaced',
-      'OrderCancelled',
-      'CancellationPropagated',
-      'CancellationPropagationOverdue',
-      'CancellationWindowClosing',
-    ],
+    eventTypes: {
+      OrderPlaced: true,
+      OrderCancelled: true,
+      CancellationPropagated: true,
+      CancellationPropagationOverdue: true,
+      CancellationWindowClosing: true,
+    },
     migrate: (client: PoolClient) => migratePropagationTables(client),
-    async apply(client: PoolClient, events: RecordedEvent[]): Promise<void> {
+    async apply(client, events): Promise<void> {
       const intents = new Map<string, Intent>();
       const now = deps.clock.now().getTime();
       const writes = new BatchedWrites(deps.store, client);
       for (const event of events) {
         switch (event.type) {
           case 'OrderPlaced': {
-            const placed = event as RecordedEvent<OrderPlaced>;
-            const order = evolveOrder(initialOrderState(), { type: 'OrderPlaced', data: placed.data });
+            const order = evolveOrder(initialOrderState(), { type: event.type, data: event.data });
             if (!isPlacedOrder(order)) break;
             for (const window of openCancellationWindows(order, { policies: deps.policies })) {
               const end = Date.parse(window.windowEndsAt);
@@ -87,7 +89,7 @@ export function cancellationReactor(deps: CancellationReactorDeps): Projection {
             break;
           }
           case 'OrderCancelled': {
-            const d = (event as RecordedEvent<OrderCancelled>).data;
+            const d = event.data;
             writes.add('cancelled', d.orderId, {
               cancellationEventId: event.eventId,
               orderId: d.orderId,
@@ -103,19 +105,19 @@ export function cancellationReactor(deps: CancellationReactorDeps): Projection {
             break;
           }
           case 'CancellationPropagated': {
-            const d = (event as RecordedEvent<CancellationPropagated>).data;
+            const d = event.data;
             writes.add('propagated', d.orderId, { orderId: d.orderId, at: d.propagatedAt });
             // Catching up over history: nothing left to do for it.
             intents.delete(`propagate:${d.orderId}`);
             break;
           }
           case 'CancellationPropagationOverdue': {
-            const d = (event as RecordedEvent<CancellationPropagationOverdue>).data;
+            const d = event.data;
             writes.add('overdue', d.orderId, { orderId: d.orderId, at: d.detectedAt });
             break;
           }
           case 'CancellationWindowClosing': {
-            const d = (event as RecordedEvent<CancellationWindowClosing>).data;
+            const d = event.data;
             writes.add('warned', d.orderId, { ...d, at: new Date(d.warnedAt).toISOString() });
             intents.delete(`warn:${d.orderId}:${Date.parse(d.windowEndsAt)}:${d.hoursBefore}`);
             break;
@@ -141,7 +143,7 @@ export function cancellationReactor(deps: CancellationReactorDeps): Projection {
         });
       });
     },
-  };
+  });
 }
 
 type WindowWarningDone = Pick<CancellationWindowClosing['data'], 'orderId' | 'windowEndsAt' | 'hoursBefore'> & {
@@ -187,7 +189,7 @@ class BatchedWrites {
     const generation = !previous ? 0 : previous.kind === kind ? previous.generation : previous.generation + 1;
     this.last.set(orderId, { kind, generation });
     this.generations[generation] ??= { warnings: [], cancelled: [], propagated: [], overdue: [], warned: [] };
-    (this.generations[generation][kind] as Writes[K][]).push(write);
+    this.generations[generation][kind].push(write);
   }
 
   async flush(): Promise<void> {

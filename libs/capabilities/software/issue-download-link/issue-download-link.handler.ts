@@ -4,9 +4,8 @@ import { DownloadLinkIssued } from '@csp/domain';
 import { AppConfig, ProblemException } from '@csp/platform';
 import { CLOCK, Clock, newEntityId, StreamCommands } from '@csp/event-sourcing';
 import { DOWNLOAD_LINK_SIGNER, DownloadLinkSigner } from '../ports/download-link-signer.port';
-import { ACCESS } from '@csp/capabilities/partners';
 import { OrderAccess } from '@csp/capabilities/orders';
-import { channelFor, parseSoftwareRef } from '../software-ref';
+import { authorizeSoftwareLine } from '../software-ref';
 import { IssueDownloadLinkCommand, IssuedLink } from './issue-download-link.command';
 
 /** "Copy link": a signed, expiring, revocable link to the bits that the partner can send to the customer. */
@@ -21,13 +20,7 @@ export class IssueDownloadLinkHandler implements ICommandHandler<IssueDownloadLi
   ) {}
 
   async execute(c: IssueDownloadLinkCommand): Promise<IssuedLink> {
-    const ref = parseSoftwareRef(c.softwareId);
-    const { relation, order, stream } = await this.orders.authorize(
-      c.principal,
-      c.customerId,
-      ref.orderId,
-      ACCESS.software,
-    );
+    const { order, stream, lineItemNumber, channel } = await authorizeSoftwareLine(this.orders, c);
     const linkId = newEntityId('download-link');
     const expiresAt = new Date(this.clock.now().getTime() + this.config.downloadLinkTtlDays * 86_400_000);
     const result = await this.streams.handle(
@@ -36,7 +29,7 @@ export class IssueDownloadLinkHandler implements ICommandHandler<IssueDownloadLi
       {
         type: 'IssueDownloadLink',
         data: {
-          lineItemNumber: ref.lineItemNumber,
+          lineItemNumber: lineItemNumber,
           version: c.version,
           language: c.language,
           bitness: c.bitness,
@@ -44,7 +37,7 @@ export class IssueDownloadLinkHandler implements ICommandHandler<IssueDownloadLi
           expiresAt: expiresAt.toISOString(),
           maxDownloads: this.config.downloadLinkMaxDownloads,
           user: { userId: c.principal.userId, upn: c.principal.upn, tenantId: c.principal.tenantId },
-          channel: channelFor(relation),
+          channel,
         },
       },
       { loaded: stream },

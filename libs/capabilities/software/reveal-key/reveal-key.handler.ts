@@ -2,9 +2,8 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { LICENSING, LicensingPort } from '../ports/licensing.port';
 import { commandMetadata, StreamCommands } from '@csp/event-sourcing';
-import { ACCESS } from '@csp/capabilities/partners';
 import { OrderAccess } from '@csp/capabilities/orders';
-import { channelFor, parseSoftwareRef } from '../software-ref';
+import { authorizeSoftwareLine } from '../software-ref';
 import { RevealKeyCommand, RevealKeyResult } from './reveal-key.command';
 
 /**
@@ -21,13 +20,7 @@ export class RevealKeyHandler implements ICommandHandler<RevealKeyCommand> {
   ) {}
 
   async execute(c: RevealKeyCommand): Promise<RevealKeyResult> {
-    const ref = parseSoftwareRef(c.softwareId);
-    const { relation, order, stream } = await this.orders.authorize(
-      c.principal,
-      c.customerId,
-      ref.orderId,
-      ACCESS.software,
-    );
+    const { order, stream, lineItemNumber, channel } = await authorizeSoftwareLine(this.orders, c);
     // A retry also when its idempotency record is gone (purged): the stream knows this caller's request id.
     const { requestId, userId, tenantId } = commandMetadata();
     const retry =
@@ -39,13 +32,13 @@ export class RevealKeyHandler implements ICommandHandler<RevealKeyCommand> {
           e.metadata.userId === userId &&
           e.metadata.tenantId === tenantId,
       );
-    const line = order.lineItems.find((l) => l.lineItemNumber === ref.lineItemNumber);
+    const line = order.lineItems.find((l) => l.lineItemNumber === lineItemNumber);
     // No such line: nothing to ask the vendor; the decision below refuses it (404).
     const issue = line
       ? () =>
           this.licensing.issueProductKey({
             orderId: order.orderId,
-            lineItemNumber: ref.lineItemNumber,
+            lineItemNumber: lineItemNumber,
             offerId: line.offerId,
             version: c.version,
             partnerTenantId: order.partnerTenantId,
@@ -63,11 +56,11 @@ export class RevealKeyHandler implements ICommandHandler<RevealKeyCommand> {
       {
         type: 'RevealKey',
         data: {
-          lineItemNumber: ref.lineItemNumber,
+          lineItemNumber: lineItemNumber,
           version: c.version,
           keyType: c.keyType,
           user: { userId: c.principal.userId, upn: c.principal.upn, tenantId: c.principal.tenantId },
-          channel: channelFor(relation),
+          channel,
           ...(retry ? { retry: true } : {}),
         },
       },

@@ -2,22 +2,37 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { DATABASE_POOL } from '@csp/event-sourcing';
 
-/** Attached files of support requests, kept in PostgreSQL beside the read models (bounded by the body limit). */
+/** Attached files of support requests, kept in PostgreSQL beside the projections' tables (bounded by the body limit). */
 @Injectable()
 export class SupportAttachmentStore {
   constructor(@Inject(DATABASE_POOL) private readonly pool: Pool) {}
 
+  /**
+   * Idempotent and safe from several processes at once: two api processes starting together on a new database
+   * would otherwise race on CREATE TABLE IF NOT EXISTS (a unique violation in pg_type), and one would not start.
+   */
   async migrate(): Promise<void> {
-    await this.pool.query(`
-      CREATE TABLE IF NOT EXISTS support_request_attachments (
-        support_request_id uuid NOT NULL,
-        ordinal integer NOT NULL,
-        file_name text NOT NULL,
-        content_type text NOT NULL,
-        sha256 text NOT NULL,
-        content bytea NOT NULL,
-        PRIMARY KEY (support_request_id, ordinal)
-      )`);
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query("SELECT pg_advisory_xact_lock(hashtext('support_request_attachments.migrate'))");
+      await client.query(`
+        CREATE TABLE IF NOT EXISTS support_request_attachments (
+          support_request_id uuid NOT NULL,
+          ordinal integer NOT NULL,
+          file_name text NOT NULL,
+          content_type text NOT NULL,
+          sha256 text NOT NULL,
+          content bytea NOT NULL,
+          PRIMARY KEY (support_request_id, ordinal)
+        )`);
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
   }
 
   async save(

@@ -3,20 +3,16 @@ import {
   billingPeriodOf,
   formatMoney,
   openPeriodFor,
-  WEBHOOK_ENDPOINT_EVENT_TYPES,
-  WEBHOOK_SOURCE_EVENT_TYPES,
   webhookMessagesOf,
-  type CancellationPropagated,
-  type OrderCancelled,
-  type OrderPlaced,
   type OrderRef,
   type PostedCredit,
   type StatementClosed,
   type WebhookEndpointEvent,
   type WebhookMessage,
+  type WebhookSourceEvent,
 } from '@csp/domain';
 import type { RecordedEvent } from '@csp/event-store';
-import type { Projection } from '@csp/event-sourcing';
+import { eventsProjection, type Projection, type Recorded } from '@csp/event-sourcing';
 import type { PoolClient } from 'pg';
 import { WEBHOOK_DDL } from '../store/webhook-tables.schema';
 
@@ -41,6 +37,9 @@ export interface WebhookDispatcherDeps {
 
 type EndpointRef = { endpointId: string; eventTypes: string[] };
 
+/** What the dispatcher follows: the endpoints' own events, the source events, and the closed months. */
+type DispatcherEvent = WebhookEndpointEvent | WebhookSourceEvent | StatementClosed;
+
 /**
  * The checkpointed subscription that turns events into deliveries: it keeps the endpoints (from their own events,
  * so an endpoint gets exactly the events after its registration), the order → partner index, the credits waiting
@@ -49,49 +48,44 @@ type EndpointRef = { endpointId: string; eventTypes: string[] };
  * batch creates nothing new; the jobs are enqueued after the commit, and a reconciler enqueues what was lost.
  */
 export function webhookDispatcher(deps: WebhookDispatcherDeps): Projection {
-  return {
+  return eventsProjection<DispatcherEvent>({
     name: WEBHOOK_DISPATCHER,
     version: 1,
-    eventTypes: [...WEBHOOK_ENDPOINT_EVENT_TYPES, ...WEBHOOK_SOURCE_EVENT_TYPES, 'StatementClosed'],
+    eventTypes: {
+      WebhookEndpointRegistered: true,
+      WebhookEndpointUpdated: true,
+      WebhookEndpointDisabled: true,
+      WebhookEndpointEnabled: true,
+      WebhookEndpointDeleted: true,
+      WebhookSecretRotated: true,
+      OrderPlaced: true,
+      OrderCancelled: true,
+      CancellationPropagated: true,
+      StatementClosed: true,
+    },
     async migrate(client: PoolClient): Promise<void> {
       for (const statement of WEBHOOK_DDL) await client.query(statement);
     },
-    async apply(client: PoolClient, events: RecordedEvent[]): Promise<void> {
+    async apply(client, events): Promise<void> {
       const endpoints = new Map<string, EndpointRef[]>();
       const created: DueDelivery[] = [];
       for (const event of events) {
-        if ((WEBHOOK_ENDPOINT_EVENT_TYPES as readonly string[]).includes(event.type)) {
-          await applyEndpointEvent(client, event as RecordedEvent<WebhookEndpointEvent>);
-          endpoints.clear();
-          continue;
+        switch (event.type) {
+          case 'StatementClosed':
+            await client.query('INSERT INTO webhook_closed_periods VALUES ($1, $2) ON CONFLICT DO NOTHING', [
+              event.data.partnerTenantId.toLowerCase(),
+              event.data.period,
+            ]);
+            break;
+          case 'OrderPlaced':
+          case 'OrderCancelled':
+          case 'CancellationPropagated':
+            created.push(...(await dispatch(client, event, endpoints)));
+            break;
+          default:
+            await applyEndpointEvent(client, event);
+            endpoints.clear();
         }
-        if (event.type === 'StatementClosed') {
-          const d = (event as RecordedEvent<StatementClosed>).data;
-          await client.query('INSERT INTO webhook_closed_periods VALUES ($1, $2) ON CONFLICT DO NOTHING', [
-            d.partnerTenantId.toLowerCase(),
-            d.period,
-          ]);
-          continue;
-        }
-        const source = await sourceOf(client, event);
-        if (!source) continue;
-        const { order, posted } = source;
-        let subscribed = endpoints.get(order.partnerId);
-        if (!subscribed) {
-          const r = await client.query<{ endpoint_id: string; event_types: string[] }>(
-            `SELECT endpoint_id, event_types FROM webhook_endpoints WHERE partner_tenant_id = $1 AND status = 'active'`,
-            [order.partnerId],
-          );
-          subscribed = r.rows.map((row) => ({ endpointId: row.endpoint_id, eventTypes: row.event_types }));
-          endpoints.set(order.partnerId, subscribed);
-        }
-        if (subscribed.length === 0) continue;
-        const messages = webhookMessagesOf(
-          { type: event.type, position: event.globalPosition, recordedAt: event.recordedAt.toISOString() },
-          order,
-          posted,
-        );
-        created.push(...(await createDeliveries(client, event, order.partnerId, messages, subscribed)));
       }
       if (created.length === 0) return;
       // After the commit, as the propagation reactor does: a transaction held open on the queue would hold back
@@ -104,12 +98,38 @@ export function webhookDispatcher(deps: WebhookDispatcherDeps): Projection {
           );
       });
     },
-  };
+  });
 }
 
-async function applyEndpointEvent(client: PoolClient, event: RecordedEvent<WebhookEndpointEvent>): Promise<void> {
-  const e = event as unknown as WebhookEndpointEvent;
-  const at = event.recordedAt;
+/** The deliveries of a source event: one per message and active endpoint of its partner subscribed to its type. */
+async function dispatch(
+  client: PoolClient,
+  event: Recorded<WebhookSourceEvent>,
+  endpoints: Map<string, EndpointRef[]>,
+): Promise<DueDelivery[]> {
+  const source = await sourceOf(client, event);
+  if (!source) return [];
+  const { order, posted } = source;
+  let subscribed = endpoints.get(order.partnerId);
+  if (!subscribed) {
+    const r = await client.query<{ endpoint_id: string; event_types: string[] }>(
+      `SELECT endpoint_id, event_types FROM webhook_endpoints WHERE partner_tenant_id = $1 AND status = 'active'`,
+      [order.partnerId],
+    );
+    subscribed = r.rows.map((row) => ({ endpointId: row.endpoint_id, eventTypes: row.event_types }));
+    endpoints.set(order.partnerId, subscribed);
+  }
+  if (subscribed.length === 0) return [];
+  const messages = webhookMessagesOf(
+    { type: event.type, position: event.globalPosition, recordedAt: event.recordedAt.toISOString() },
+    order,
+    posted,
+  );
+  return createDeliveries(client, event, order.partnerId, messages, subscribed);
+}
+
+async function applyEndpointEvent(client: PoolClient, e: Recorded<WebhookEndpointEvent>): Promise<void> {
+  const at = e.recordedAt;
   switch (e.type) {
     case 'WebhookEndpointRegistered': {
       const d = e.data;
@@ -125,7 +145,7 @@ async function applyEndpointEvent(client: PoolClient, event: RecordedEvent<Webho
           d.description,
           d.secretVersion,
           d.registeredAt,
-          event.globalPosition,
+          e.globalPosition,
         ],
       );
       return;
@@ -143,7 +163,7 @@ async function applyEndpointEvent(client: PoolClient, event: RecordedEvent<Webho
           'description' in d,
           d.description ?? null,
           at,
-          event.globalPosition,
+          e.globalPosition,
         ],
       );
       return;
@@ -152,27 +172,27 @@ async function applyEndpointEvent(client: PoolClient, event: RecordedEvent<Webho
       await client.query(
         `UPDATE webhook_endpoints SET status = 'disabled', disabled_reason = $2, updated_at = $3, position = $4
           WHERE endpoint_id = $1 AND position < $4 AND status <> 'deleted'`,
-        [e.data.endpointId, e.data.reason, at, event.globalPosition],
+        [e.data.endpointId, e.data.reason, at, e.globalPosition],
       );
       return;
     case 'WebhookEndpointEnabled':
       await client.query(
         `UPDATE webhook_endpoints SET status = 'active', disabled_reason = NULL, consecutive_failures = 0,
            updated_at = $2, position = $3 WHERE endpoint_id = $1 AND position < $3 AND status <> 'deleted'`,
-        [e.data.endpointId, at, event.globalPosition],
+        [e.data.endpointId, at, e.globalPosition],
       );
       return;
     case 'WebhookEndpointDeleted':
       await client.query(
         `UPDATE webhook_endpoints SET status = 'deleted', updated_at = $2, position = $3 WHERE endpoint_id = $1 AND position < $3`,
-        [e.data.endpointId, at, event.globalPosition],
+        [e.data.endpointId, at, e.globalPosition],
       );
       return;
     case 'WebhookSecretRotated':
       await client.query(
         `UPDATE webhook_endpoints SET secret_version = $2, previous_secret_expires_at = $3, updated_at = $4, position = $5
           WHERE endpoint_id = $1 AND position < $5`,
-        [e.data.endpointId, e.data.secretVersion, e.data.previousSecretExpiresAt, at, event.globalPosition],
+        [e.data.endpointId, e.data.secretVersion, e.data.previousSecretExpiresAt, at, e.globalPosition],
       );
       return;
   }
@@ -181,10 +201,10 @@ async function applyEndpointEvent(client: PoolClient, event: RecordedEvent<Webho
 /** The order a source event is about, and the credits a propagation posts (with the period they go to). */
 async function sourceOf(
   client: PoolClient,
-  event: RecordedEvent,
+  event: Recorded<WebhookSourceEvent>,
 ): Promise<{ order: OrderRef; posted: PostedCredit[] } | undefined> {
   if (event.type === 'OrderPlaced') {
-    const d = (event as RecordedEvent<OrderPlaced>).data;
+    const d = event.data;
     const order = { partnerId: d.partnerTenantId.toLowerCase(), customerId: d.customerId, orderId: d.orderId };
     await client.query('INSERT INTO webhook_orders VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [
       order.orderId,
@@ -194,7 +214,7 @@ async function sourceOf(
     return { order, posted: [] };
   }
   if (event.type === 'OrderCancelled') {
-    const d = (event as RecordedEvent<OrderCancelled>).data;
+    const d = event.data;
     await client.query(
       `INSERT INTO webhook_pending_credits
        SELECT $1, x.n, x.credit, $2, $3, $4 FROM unnest($5::int[], $6::bigint[]) AS x(n, credit) ON CONFLICT DO NOTHING`,
@@ -212,50 +232,48 @@ async function sourceOf(
       posted: [],
     };
   }
-  if (event.type === 'CancellationPropagated') {
-    const d = (event as RecordedEvent<CancellationPropagated>).data;
-    const o = await client.query<{ partner_tenant_id: string; customer_id: string }>(
-      'SELECT partner_tenant_id, customer_id FROM webhook_orders WHERE order_id = $1',
-      [d.orderId],
-    );
-    if (o.rows.length === 0) return undefined;
-    const order = { partnerId: o.rows[0].partner_tenant_id, customerId: o.rows[0].customer_id, orderId: d.orderId };
-    // As the credit ledger posts them: the lines cancelled up to this propagation's cancellation.
-    const lines = await client.query<{
-      line_item_number: number;
-      credit_minor: string;
-      currency_code: string;
-      cancelled_at: Date;
-    }>(
-      `DELETE FROM webhook_pending_credits WHERE order_id = $1 AND position < $2
+  // CancellationPropagated
+  const d = event.data;
+  const o = await client.query<{ partner_tenant_id: string; customer_id: string }>(
+    'SELECT partner_tenant_id, customer_id FROM webhook_orders WHERE order_id = $1',
+    [d.orderId],
+  );
+  if (o.rows.length === 0) return undefined;
+  const order = { partnerId: o.rows[0].partner_tenant_id, customerId: o.rows[0].customer_id, orderId: d.orderId };
+  // As the credit ledger posts them: the lines cancelled up to this propagation's cancellation.
+  const lines = await client.query<{
+    line_item_number: number;
+    credit_minor: string;
+    currency_code: string;
+    cancelled_at: Date;
+  }>(
+    `DELETE FROM webhook_pending_credits WHERE order_id = $1 AND position < $2
           AND ($3::timestamptz IS NULL OR cancelled_at <= $3) RETURNING *`,
-      [d.orderId, event.globalPosition, d.cancelledAt ?? null],
-    );
-    const closed = await client.query<{ period: string }>(
-      'SELECT period FROM webhook_closed_periods WHERE partner_tenant_id = $1',
-      [order.partnerId],
-    );
-    const closedSet = new Set(closed.rows.map((r) => r.period));
-    const posted = lines.rows
-      .sort((a, b) => a.line_item_number - b.line_item_number)
-      .map((l) => {
-        const own = billingPeriodOf(l.cancelled_at);
-        const period = openPeriodFor(own, closedSet);
-        return {
-          lineItemNumber: l.line_item_number,
-          credit: formatMoney(Number(l.credit_minor), l.currency_code),
-          period,
-          ...(period !== own ? { originalPeriod: own } : {}),
-        };
-      });
-    return { order, posted };
-  }
-  return undefined;
+    [d.orderId, event.globalPosition, d.cancelledAt ?? null],
+  );
+  const closed = await client.query<{ period: string }>(
+    'SELECT period FROM webhook_closed_periods WHERE partner_tenant_id = $1',
+    [order.partnerId],
+  );
+  const closedSet = new Set(closed.rows.map((r) => r.period));
+  const posted = lines.rows
+    .sort((a, b) => a.line_item_number - b.line_item_number)
+    .map((l) => {
+      const own = billingPeriodOf(l.cancelled_at);
+      const period = openPeriodFor(own, closedSet);
+      return {
+        lineItemNumber: l.line_item_number,
+        credit: formatMoney(Number(l.credit_minor), l.currency_code),
+        period,
+        ...(period !== own ? { originalPeriod: own } : {}),
+      };
+    });
+  return { order, posted };
 }
 
 async function createDeliveries(
   client: PoolClient,
-  event: RecordedEvent,
+  event: Pick<RecordedEvent, 'eventId' | 'globalPosition' | 'recordedAt'>,
   partnerId: string,
   messages: WebhookMessage[],
   endpoints: EndpointRef[],

@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { decodeToken, encodeToken } from '@csp/event-sourcing';
+import { decodeToken, encodeToken, keyset } from '@csp/event-sourcing';
 
 export interface EndpointRow {
   id: string;
@@ -39,6 +39,14 @@ export interface AttemptView {
 
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
 const TOKEN = 'webhook-deliveries';
+/** Deliveries newest first (by their event's position), each event's by id. */
+const NEWEST_FIRST = keyset(
+  [
+    ['position', 'bigint'],
+    ['id', 'text'],
+  ],
+  'desc',
+);
 
 /** The API's reads of the webhook tables; every one scoped to the caller's partner tenant. */
 export class WebhookQueries {
@@ -80,13 +88,12 @@ export class WebhookQueries {
       where += ` AND ${column} = $${params.length}`;
     }
     if (continuationToken) {
-      const [position, id] = decodeToken<[number, string]>(TOKEN, continuationToken, ['number', 'string']);
-      params.push(position, id);
-      where += ` AND (position, id) < ($${params.length - 1}, $${params.length})`;
+      const after = decodeToken<[number, string]>(TOKEN, continuationToken, ['number', 'string']);
+      where += ` AND ${NEWEST_FIRST.after(after, params)}`;
     }
     params.push(size + 1);
     const r = await this.pool.query(
-      `SELECT * FROM webhook_deliveries WHERE ${where} ORDER BY position DESC, id DESC LIMIT $${params.length}`,
+      `SELECT * FROM webhook_deliveries WHERE ${where} ORDER BY ${NEWEST_FIRST.orderBy} LIMIT $${params.length}`,
       params,
     );
     const rows = r.rows.slice(0, size);

@@ -70,12 +70,3 @@ export type WebhookEndpointEvent =
   | WebhookEndpointEnabled
   | WebhookEndpointDeleted
   | WebhookSecretRotated;
-
-export const WEBHOOK_ENDPOINT_EVENT_TYPES: readonly WebhookEndpointEvent['type'][] = [
-  'WebhookEndpointRegistered',
-  'WebhookEndpointUpdated',
-  'WebhookEndpointDisabled',
-  'WebhookEndpointEnabled',
-  'WebhookEndpointDeleted',
-  'WebhookSecretRotated',
-];

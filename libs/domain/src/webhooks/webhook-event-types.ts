@@ -1,3 +1,4 @@
+import type { CancellationPropagated, OrderCancelled, OrderPlaced } from '../orders/order.events';
 import type { Money } from '../shared/types';
 
 /** The event types a webhook endpoint may subscribe to (the catalogue). */
@@ -13,7 +14,7 @@ export const isWebhookEventType = (value: unknown): value is WebhookEventType =>
   typeof value === 'string' && (WEBHOOK_EVENT_TYPES as readonly string[]).includes(value);
 
 /** The domain events the webhook types are made of. */
-export const WEBHOOK_SOURCE_EVENT_TYPES = ['OrderPlaced', 'OrderCancelled', 'CancellationPropagated'] as const;
+export type WebhookSourceEvent = OrderPlaced | OrderCancelled | CancellationPropagated;
 
 /** A thin payload (the Standard Webhooks shape): enough to know what happened and where to read more. */
 export interface WebhookPayload {

@@ -4,7 +4,7 @@ import type { Projection } from '../projections/projection';
 /** Channel the runner notifies (payload `name:position`) after each committed batch. */
 export const CHECKPOINT_CHANNEL = 'read_model_checkpoints';
 
-/** Serialises read-model DDL across processes (CREATE … IF NOT EXISTS races otherwise). */
+/** Serialises the projections' DDL across processes (CREATE … IF NOT EXISTS races otherwise); the key predates the word. */
 const MIGRATE_LOCK = 'read-models:migrate';
 
 export const CHECKPOINTS_DDL = `CREATE TABLE IF NOT EXISTS read_model_checkpoints (

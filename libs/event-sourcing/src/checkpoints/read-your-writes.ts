@@ -9,7 +9,7 @@ import {
   parseSize,
 } from '@csp/platform';
 
-/** How long a query waits for its read model to reach the position a command reported. */
+/** How long a query waits for its projection to reach the position a command reported. */
 export const READ_YOUR_WRITES_TIMEOUT_MS = 5000;
 
 export const CHECKPOINT_WATCHER = Symbol('CHECKPOINT_WATCHER');
@@ -29,8 +29,8 @@ export class ReadYourWrites implements BeforeApplicationShutdown {
   }
 
   /**
-   * One page of a read model, the way every list endpoint reads it: `size` and `continuationToken` checked,
-   * the read model awaited up to `minPosition`, a foreign or stale token answered 400.
+   * One page of a projection's rows, the way every list endpoint reads it: `size` and `continuationToken` checked,
+   * the projection awaited up to `minPosition`, a foreign or stale token answered 400.
    */
   async page<P extends Page<unknown>>(
     projection: string,
@@ -52,7 +52,7 @@ export class ReadYourWrites implements BeforeApplicationShutdown {
   }
 }
 
-/** Maps the read models' paging error to the API's 400. */
+/** Maps the queries' paging error to the API's 400. */
 export async function withPagingErrors<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();

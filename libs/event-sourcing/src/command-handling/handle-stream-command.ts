@@ -1,5 +1,6 @@
 import {
   deriveEventId,
+  type DomainEvent,
   DuplicateEventIdError,
   type EventIdScope,
   type EventMetadata,
@@ -19,6 +20,7 @@ import {
   type StateOfStream,
   type StreamType,
 } from '@csp/domain';
+import type { Recorded } from '../projections/sql/recorded';
 import { requestIdReused, staleRevision } from './stream-command.errors';
 import type { DecidedEvent, LoadedStream, StreamCommandOptions, StreamCommandResult } from './stream-command.types';
 
@@ -55,19 +57,23 @@ export function loadStream<T extends StreamType>(
   env: Pick<CommandHandlingEnv, 'store'>,
   streamType: T,
   id: string,
-): Promise<LoadedStream<StateOfStream<T>>> {
+): Promise<LoadedStream<StateOfStream<T>, EventOfStream<T>>> {
   return readAndFold(env.store, streamIdOf(streamType, id), deciderOf(streamType));
 }
 
-/** Reads a stream and folds it: its state, revision and recorded events. */
-export async function readAndFold<E, S>(
+/**
+ * Reads a stream and folds it: its state, revision and recorded events. The one place a stream's recorded events
+ * become its decider's union: a stream holds the events of the decider its type is declared with.
+ */
+export async function readAndFold<E extends DomainEvent, S>(
   store: EventStore,
   streamId: string,
   decider: Pick<Decider<unknown, E, S>, 'evolve' | 'initialState'>,
-): Promise<LoadedStream<S>> {
+): Promise<LoadedStream<S, E>> {
   const read = await store.readStream(streamId);
-  const state = foldEvents(decider.evolve, decider.initialState(), read.events as unknown as E[]);
-  return { state, version: read.currentVersion, events: read.events };
+  const events = read.events as Recorded<E>[];
+  const state = foldEvents(decider.evolve, decider.initialState(), events as unknown as E[]);
+  return { state, version: read.currentVersion, events };
 }
 
 /**
@@ -77,7 +83,7 @@ export async function readAndFold<E, S>(
  * `already_cancelled` for the rest. Event ids derive from the caller, the request id and the command, so a
  * retried request appends nothing twice and another caller's request with the same id can never pass for it.
  */
-export async function decideOnStream<C, E, S>(
+export async function decideOnStream<C, E extends DomainEvent, S>(
   env: CommandHandlingEnv,
   streamId: string,
   decider: Decider<C, E, S>,

@@ -1,4 +1,5 @@
-import type { EventMetadata, RecordedEvent } from '@csp/event-store';
+import type { DomainEvent, EventMetadata } from '@csp/event-store';
+import type { Recorded } from '../projections/sql/recorded';
 
 /** An event as a decider produces it. */
 export interface DecidedEvent {
@@ -6,11 +7,14 @@ export interface DecidedEvent {
   data: object;
 }
 
-/** A stream as read and folded: its state, its revision (number of events) and its recorded events. */
-export interface LoadedStream<S> {
+/**
+ * A stream as read and folded: its state, its revision (number of events) and its recorded events, typed as the
+ * event union of its stream type (checking `type` narrows `data`).
+ */
+export interface LoadedStream<S, E extends DomainEvent = DomainEvent> {
   state: S;
   version: number;
-  events: RecordedEvent[];
+  events: Recorded<E>[];
 }
 
 /** How one command is carried out on its stream; every option keeps a guarantee some caller relies on. */

@@ -47,7 +47,7 @@ export class StreamCommands {
   }
 
   /** The stream as it stands (for access checks and validation before a command). */
-  load<T extends StreamType>(streamType: T, id: string): Promise<LoadedStream<StateOfStream<T>>> {
+  load<T extends StreamType>(streamType: T, id: string): Promise<LoadedStream<StateOfStream<T>, EventOfStream<T>>> {
     return loadStream(this.env, streamType, id);
   }
 

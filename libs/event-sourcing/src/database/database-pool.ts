@@ -1,2 +1,2 @@
-/** The PostgreSQL pool of read models, idempotency records and checkpoints (a `pg` Pool). */
+/** The PostgreSQL pool of the projections' tables, idempotency records and checkpoints (a `pg` Pool). */
 export const DATABASE_POOL = Symbol('DATABASE_POOL');

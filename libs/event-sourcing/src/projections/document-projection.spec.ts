@@ -77,7 +77,7 @@ describe('documentProjection', () => {
     expect(writes).toEqual([[{ key: 'a', document: { total: 3 }, position: 2 }]]);
   });
 
-  it('given an evolve that drops a document, then the batch fails (read models keep their documents)', async () => {
+  it('given an evolve that drops a document, then the batch fails (projections keep their documents)', async () => {
     const projection = documentProjection<Added, Doc>({
       name: 'dropping',
       version: 1,

@@ -11,13 +11,13 @@ export interface StoredDocument<D> {
   position: number;
 }
 
-/** A read model of one document per key, folded from a typed event union (see documentProjection). */
+/** A projection of one document per key, folded from a typed event union (see documentProjection). */
 export interface DocumentProjectionDefinition<E extends DomainEvent, D> extends TypedProjectionDefinition<E> {
   /** The document an event belongs to. */
   key(event: Recorded<E>): string;
   /**
    * Folds one event into its document (null: none yet). Pure. Returns the same object when the event changes
-   * nothing (nothing is then written); never null for an existing document (no read model deletes).
+   * nothing (nothing is then written); never null for an existing document (no projection deletes).
    */
   evolve(document: D | null, event: Recorded<E>): D | null;
   /**

@@ -4,7 +4,7 @@ import type { Recorded } from './sql/recorded';
 import type { PoolClient } from 'pg';
 import { typedProjection, type TypedProjectionDefinition } from './typed-events';
 
-/** A read model that applies its typed batches itself (see eventsProjection). */
+/** A projection that applies its typed batches itself (see eventsProjection). */
 export interface EventsProjectionDefinition<E extends DomainEvent> extends TypedProjectionDefinition<E> {
   /**
    * Writes the rows of a batch of the union's events (in global order, non-empty) without committing; a batch
@@ -14,7 +14,7 @@ export interface EventsProjectionDefinition<E extends DomainEvent> extends Typed
 }
 
 /**
- * The typed projection for read models that are neither a document per key nor rows per event (their rows
+ * The typed projection for tables that are neither a document per key nor rows per event (their rows
  * depend on other rows, e.g. a ledger whose statements move lines): the batch arrives narrowed to the union.
  */
 export function eventsProjection<E extends DomainEvent>(definition: EventsProjectionDefinition<E>): Projection {

@@ -51,7 +51,7 @@ const deferred = (): Deferred => {
   return { promise, resolve };
 };
 
-/** application_name of sessions that only write read-model rows (runners, shadow builds). */
+/** application_name of sessions that only write projection rows (runners, shadow builds). */
 export const PROJECTION_SESSION: (typeof NON_APPENDING_SESSIONS)[number] = 'rm-projection';
 
 const ADVANCE_SQL = `WITH moved AS (
@@ -243,7 +243,7 @@ export class ProjectionRunner {
   // ------------------------------------------------------------------ while holding the lock
 
   private async lead(client: PoolClient): Promise<void> {
-    // This session only writes read-model rows: named so, the event store's gap-safe horizon does not hold back
+    // This session only writes projection rows: named so, the event store's gap-safe horizon does not hold back
     // events appended while one of its batches is open. The session is closed (not pooled) when the lock goes.
     await client.query(`SET application_name = '${PROJECTION_SESSION}'`);
     await migrateProjections(client, [this.projection]);

@@ -4,7 +4,7 @@ import type { Recorded } from './sql/recorded';
 import type { PoolClient } from 'pg';
 import { typedProjection, type TypedProjectionDefinition } from './typed-events';
 
-/** A read model of rows that events add and never fold (see rowsProjection). */
+/** A projection of rows that events add and never fold (see rowsProjection). */
 export interface RowsProjectionDefinition<E extends DomainEvent, R> extends TypedProjectionDefinition<E> {
   /** The rows one event gives (none: an empty list). Pure. */
   rows(event: Recorded<E>): readonly R[];
@@ -17,7 +17,7 @@ export interface RowsProjectionDefinition<E extends DomainEvent, R> extends Type
 
 /**
  * A projection of rows that are facts of their own (an append-only log): each event of the typed union maps to
- * rows, and a batch's rows are written together. For read models that are not a document per key.
+ * rows, and a batch's rows are written together. For projections that are not a document per key.
  */
 export function rowsProjection<E extends DomainEvent, R>(definition: RowsProjectionDefinition<E, R>): Projection {
   const { rows, write } = definition;

@@ -10,14 +10,14 @@ import { Pool } from 'pg';
 import type { Projection } from '../projections/projection';
 import type { RebuildProgress } from './shadow-build';
 
-export interface ReadModelDatabase {
+export interface ProjectionDatabase {
   handle: EventStoreHandle;
   pool: Pool;
   close(): Promise<void>;
 }
 
-/** The event store and the read-model database where the service keeps them (the validated storage settings). */
-export async function openReadModelDatabase(storage: StorageSettings): Promise<ReadModelDatabase> {
+/** The event store and the projections' database where the service keeps them (the validated storage settings). */
+export async function openProjectionDatabase(storage: StorageSettings): Promise<ProjectionDatabase> {
   const handle = await openEventStore(storage);
   const pool = new Pool({ connectionString: handle.databaseUrl, max: 4 });
   pool.on('error', () => undefined);

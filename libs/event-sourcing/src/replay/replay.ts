@@ -29,7 +29,7 @@ export interface ReplayResult {
 }
 
 /**
- * Blue-green rebuild: the read models are rebuilt from the event store into a new schema while the API and
+ * Blue-green rebuild: the projections are rebuilt from the event store into a new schema while the API and
  * the runners keep using the live tables; once caught up, one transaction locks the projections'
  * checkpoint rows (the runners' next commit waits on them), brings each build to exactly the live
  * checkpoint, moves the live tables out and the new ones in, and leaves the checkpoints consistent with

@@ -36,7 +36,7 @@ export const timestampedSchema = (prefix: string, now = new Date()): string =>
   `${prefix}_${now.toISOString().replace(/[-:.]/g, '').toLowerCase()}_${Math.random().toString(36).slice(2, 6)}`;
 
 /**
- * Read models rebuilt from the event store into tables of a schema of their own: projections use
+ * Projections rebuilt from the event store into tables of a schema of their own: projections use
  * unqualified table names, so a connection whose search_path is only that schema creates and fills
  * fresh tables while the live ones keep serving. Each projection's build position is tracked separately
  * so that it can be brought to exactly the live checkpoint (swap, verify).
@@ -268,7 +268,7 @@ export class ShadowBuild {
 
 /** Session settings of every connection that writes a build's tables. */
 async function prepareSession(client: PoolClient, schema: string): Promise<void> {
-  // Only the build schema: a projection that reached for another read model would fail loudly.
+  // Only the build schema: a projection that reached for another projection's tables would fail loudly.
   await client.query(`SET search_path TO ${quoteIdent(schema)}`);
   // Never appends: named so, the event store's gap-safe horizon does not hold back the followers' reads
   // (live runners, reactors) while one of the build's batches is open.

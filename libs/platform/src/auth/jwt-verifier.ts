@@ -1,6 +1,6 @@
 import { createRemoteJWKSet, errors, JWTPayload, jwtVerify, JWTVerifyGetKey } from 'jose';
+import { LRUCache } from 'lru-cache';
 import { ProblemException } from '../errors/problem-details';
-import { LruMap } from '../shared/lru-map';
 import { isGuid, Principal } from './principal';
 
 export interface JwtVerifierOptions {
@@ -46,9 +46,9 @@ export class JwtVerifier {
    * their exp, as with any verifier that caches keys.
    */
   static readonly CACHE_SIZE = 5_000;
-  private readonly verified = new LruMap<string, { principal: Principal; notBefore: number; expires: number }>(
-    JwtVerifier.CACHE_SIZE,
-  );
+  private readonly verified = new LRUCache<string, { principal: Principal; notBefore: number; expires: number }>({
+    max: JwtVerifier.CACHE_SIZE,
+  });
 
   async verify(token: string): Promise<Principal> {
     const known = this.verified.get(token);

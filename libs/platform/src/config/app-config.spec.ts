@@ -48,14 +48,15 @@ describe('loadConfig', () => {
       rateLimitPerMinute: 500,
       bodyLimitBytes: 1024 * 1024,
       role: 'all',
+      apiWorkers: 1,
       production: false,
       propagation: {
         concurrency: 16,
         attempts: 8,
         backoffMs: 2000,
         reconcileEveryMs: 60_000,
-        lockMs: 30_000,
-        stalledCheckMs: 30_000,
+        lockMs: 8_000,
+        stalledCheckMs: 2_000,
         testStepDelayMs: 0,
       },
     });
@@ -78,6 +79,7 @@ describe('loadConfig', () => {
       RATE_LIMIT_PER_MINUTE: '10',
       BODY_LIMIT_BYTES: '2048',
       ROLE: 'worker',
+      API_WORKERS: '2',
       AUTH_ISSUER: 'https://issuer',
       AUTH_AUDIENCE: 'api://csp',
     });
@@ -86,6 +88,7 @@ describe('loadConfig', () => {
       publicBaseUrl: 'http://localhost:8080',
       artifactsDir: join(dir, 'bits'),
       role: 'worker',
+      apiWorkers: 2,
       logLevel: 'debug',
       eventStoreUrl: 'esdb+discover://es:2113?tls=false',
     });
@@ -101,6 +104,8 @@ describe('loadConfig', () => {
     ['REDIS_URL', 'http://r', /REDIS_URL must start with redis:\/\//],
     ['LOG_LEVEL', 'loud', /LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent/],
     ['ROLE', 'both', /ROLE must be one of all, api, worker/],
+    ['API_WORKERS', '0', /API_WORKERS must be between 1 and 64/],
+    ['API_WORKERS', 'auto', /API_WORKERS must be a whole number/],
     ['RATE_LIMIT_PER_MINUTE', '-1', /RATE_LIMIT_PER_MINUTE must be a whole number/],
     ['BODY_LIMIT_BYTES', '1.5', /BODY_LIMIT_BYTES must be a whole number/],
     ['PUBLIC_BASE_URL', 'ftp://x', /PUBLIC_BASE_URL must start with http:\/\/ or https:\/\//],

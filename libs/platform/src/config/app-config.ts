@@ -52,6 +52,8 @@ export class AppConfig {
   readonly rateLimitPerMinute!: number;
   readonly bodyLimitBytes!: number;
   readonly role!: ProcessRole;
+  /** API_WORKERS: api processes `npm start` runs on the one port (node:cluster); 1 = this process alone. */
+  readonly apiWorkers!: number;
   readonly trustProxy!: boolean;
   /** Cancellation propagation, worker side (PROPAGATION_*). */
   readonly propagation!: PropagationSettings;
@@ -73,6 +75,17 @@ export class AppConfig {
     Object.freeze(this);
   }
 }
+
+/**
+ * How soon a job of a killed worker (SIGKILL, lost machine) is run by another: its lock expires at most
+ * PROPAGATION_LOCK_MS after the last renewal (every half of it), and the next stalled check (every
+ * PROPAGATION_STALLED_CHECK_MS, one per queue across all workers) moves it back to wait: at most lock + check,
+ * about 10 s (BullMQ's 30 s + 30 s took about a minute). Shorter still costs more renewals, and a worker whose event
+ * loop stalls longer than half the lock loses it and the job runs twice; every propagation step is idempotent
+ * (docs/scaling.md).
+ */
+export const PROPAGATION_LOCK_MS_DEFAULT = 8_000;
+export const PROPAGATION_STALLED_CHECK_MS_DEFAULT = 2_000;
 
 export interface PropagationSettings {
   /** Propagation jobs run at once per worker process. */
@@ -169,6 +182,7 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
   if (!(PROCESS_ROLES as readonly string[]).includes(role)) {
     throw new ConfigError('ROLE', `must be one of ${PROCESS_ROLES.join(', ')} (got "${role}")`);
   }
+  const apiWorkers = int(get, 'API_WORKERS', 1, 1, 64);
   const trustProxy = bool(get, 'TRUST_PROXY', false);
   const requireCancellationAck = bool(get, 'REQUIRE_CANCELLATION_ACK', false);
   const propagation: PropagationSettings = Object.freeze({
@@ -176,8 +190,8 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
     attempts: int(get, 'PROPAGATION_ATTEMPTS', 8, 1, 50),
     backoffMs: int(get, 'PROPAGATION_BACKOFF_MS', 2000, 1, 600_000),
     reconcileEveryMs: int(get, 'PROPAGATION_RECONCILE_EVERY_MS', 60_000, 100, 3_600_000),
-    lockMs: int(get, 'PROPAGATION_LOCK_MS', 30_000, 1000, 600_000),
-    stalledCheckMs: int(get, 'PROPAGATION_STALLED_CHECK_MS', 30_000, 500, 600_000),
+    lockMs: int(get, 'PROPAGATION_LOCK_MS', PROPAGATION_LOCK_MS_DEFAULT, 1000, 600_000),
+    stalledCheckMs: int(get, 'PROPAGATION_STALLED_CHECK_MS', PROPAGATION_STALLED_CHECK_MS_DEFAULT, 500, 600_000),
     testStepDelayMs: int(get, 'PROPAGATION_TEST_STEP_DELAY_MS', 0, 0, 600_000),
   });
   const operator = loadOperatorSettings(get, production, (n, f) => bool(get, n, f));
@@ -220,6 +234,7 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
     rateLimitPerMinute,
     bodyLimitBytes,
     role: role as ProcessRole,
+    apiWorkers,
     trustProxy,
     propagation,
     partnerTenants,

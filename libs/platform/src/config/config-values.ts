@@ -32,21 +32,39 @@ export function bool(get: Get, name: string, fallback: boolean): boolean {
   throw new ConfigError(name, `must be true or false (got "${raw}")`);
 }
 
-/** URLs may carry passwords, so a bad one is described, never echoed. */
-export function url(get: Get, name: string, schemes: string[], echo: boolean): string | undefined {
+/**
+ * URLs may carry passwords, so a bad one is described, never echoed. With `multiHost`, a list of hosts
+ * (`kurrentdb://node1:2113,node2:2113,node3:2113?tls=false`, KurrentDB's cluster form) is accepted when every host is.
+ */
+export function url(
+  get: Get,
+  name: string,
+  schemes: string[],
+  echo: boolean,
+  options: { multiHost?: boolean } = {},
+): string | undefined {
   const raw = get(name);
   if (raw === undefined) return undefined;
   const expected = schemes.map((s) => `${s}//`).join(' or ');
-  let parsed: URL;
-  try {
-    parsed = new URL(raw);
-  } catch {
-    throw new ConfigError(name, `is not a valid URL${echo ? ` (got "${raw}")` : ''}; expected ${expected}...`);
-  }
-  if (!schemes.includes(parsed.protocol)) {
-    throw new ConfigError(name, `must start with ${expected} (got "${parsed.protocol}//")`);
+  for (const one of options.multiHost ? eachHost(raw) : [raw]) {
+    let parsed: URL;
+    try {
+      parsed = new URL(one);
+    } catch {
+      throw new ConfigError(name, `is not a valid URL${echo ? ` (got "${raw}")` : ''}; expected ${expected}...`);
+    }
+    if (!schemes.includes(parsed.protocol)) {
+      throw new ConfigError(name, `must start with ${expected} (got "${parsed.protocol}//")`);
+    }
   }
   return raw;
+}
+
+/** `scheme://[auth@]h1:p1,h2:p2[/…]` as one URL per host. */
+function eachHost(raw: string): string[] {
+  const m = /^([a-z][a-z0-9+.-]*:\/\/)([^@/?#]*@)?([^/?#]*)(.*)$/i.exec(raw);
+  if (!m || !m[3]!.includes(',')) return [raw];
+  return m[3]!.split(',').map((host) => `${m[1]}${m[2] ?? ''}${host}${m[4]}`);
 }
 
 export function absolute(path: string, cwd: string): string {

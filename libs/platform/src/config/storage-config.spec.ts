@@ -35,4 +35,16 @@ describe('loadStorageConfig (the operator CLIs)', () => {
     expect(attempt).toThrow(/DATABASE_URL/);
     expect(attempt).not.toThrow(/secret/);
   });
+
+  it('given a KurrentDB cluster (one host per node), then each host is checked and the string kept whole', () => {
+    const cluster = 'kurrentdb://kurrentdb-1:2113,kurrentdb-2:2113,kurrentdb-3:2113?tls=false';
+    expect(loadStorageConfig({ EVENTSTORE_URL: cluster }, '/srv').eventStoreUrl).toBe(cluster);
+    const withUser = 'esdb://admin:changeit@a:2113,b:2113/?tls=true';
+    expect(loadStorageConfig({ EVENTSTORE_URL: withUser }, '/srv').eventStoreUrl).toBe(withUser);
+    expect(() => loadStorageConfig({ EVENTSTORE_URL: 'kurrentdb://a:2113,b:99999' }, '/srv')).toThrow(
+      /EVENTSTORE_URL is not a valid URL/,
+    );
+    // Only the event store's URL takes a list of hosts.
+    expect(() => loadStorageConfig({ DATABASE_URL: 'postgres://a:5432,b:5432/db' }, '/srv')).toThrow(/DATABASE_URL/);
+  });
 });

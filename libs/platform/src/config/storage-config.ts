@@ -15,7 +15,9 @@ export function loadStorageSettings(get: Get, cwd: string): StorageSettings {
   return {
     databaseUrl: url(get, 'DATABASE_URL', ['postgres:', 'postgresql:'], false),
     dataDir: absolute(get('DATA_DIR') ?? './data', cwd),
-    eventStoreUrl: url(get, 'EVENTSTORE_URL', ['kurrentdb:', 'kurrentdb+discover:', 'esdb:', 'esdb+discover:'], false),
+    eventStoreUrl: url(get, 'EVENTSTORE_URL', ['kurrentdb:', 'kurrentdb+discover:', 'esdb:', 'esdb+discover:'], false, {
+      multiHost: true,
+    }),
   };
 }
 

@@ -1,3 +1,5 @@
+import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
 import { DomainError } from '@csp/domain';
 
 /** API.md's collection shape (Partner Center's). */
@@ -8,11 +10,29 @@ export interface Collection<T> {
   attributes: { objectType: 'Collection' };
 }
 
+/** The paging query parameters every list takes, as sent (checked by parseSize, parseContinuationToken, parseMinPosition). */
 export interface PagingQuery {
   size?: string;
   continuationToken?: string;
   minPosition?: string;
 }
+
+const PAGING_PARAMETERS = ['size', 'continuationToken', 'minPosition'] as const;
+
+/**
+ * A list handler's paging parameters as one PagingQuery (`@PagingQueries() paging: PagingQuery`); documented by
+ * ApiPagingQueries(). A repeated parameter arrives as its values joined by commas, which no parser accepts (400).
+ */
+export const PagingQueries = createParamDecorator((_data: unknown, ctx: ExecutionContext): PagingQuery => {
+  const raw = ctx.switchToHttp().getRequest<FastifyRequest>().query;
+  const query = new Map<string, unknown>(typeof raw === 'object' && raw !== null ? Object.entries(raw) : []);
+  const paging: PagingQuery = {};
+  for (const name of PAGING_PARAMETERS) {
+    const value = query.get(name);
+    if (value !== undefined) paging[name] = String(value);
+  }
+  return paging;
+});
 
 export function toCollection<T>(
   basePath: string,

@@ -2,7 +2,7 @@ import type { FastifyReply } from 'fastify';
 
 /**
  * Read-your-writes: a command response says the global position it wrote; a query given
- * `minPosition` waits (bounded) until its read model has reached it.
+ * `minPosition` waits (bounded) until its projection has reached it.
  */
 export const POSITION_HEADER = 'X-Event-Position';
 

@@ -25,10 +25,18 @@ export const MIN_POSITION_QUERY: ApiQueryOptions = {
     'Read-your-writes: wait (bounded) until the list has applied this global position (a command’s X-Event-Position)',
 };
 
-/** `size`, `continuationToken` and `minPosition`, documented in this order, as every paged list takes them. */
-export const ApiPagingQueries = (): MethodDecorator =>
-  // applyDecorators applies in array order: the reverse of stacking them, which documents the last first.
-  applyDecorators(ApiQuery(MIN_POSITION_QUERY), ApiQuery(CONTINUATION_TOKEN_QUERY), ApiQuery(SIZE_QUERY));
+/**
+ * `size`, `continuationToken` and `minPosition`, documented in this order, as every paged list takes them (the
+ * handler reads them with `@PagingQueries()`). `{ minPosition: false }`: a list folded from its stream on every
+ * read, so always current, has no read-your-writes wait.
+ */
+export const ApiPagingQueries = (options: { minPosition?: boolean } = {}): MethodDecorator =>
+  // Documented in the order of the ApiQuery metadata, which applyDecorators adds in array order.
+  applyDecorators(
+    ApiQuery(SIZE_QUERY),
+    ApiQuery(CONTINUATION_TOKEN_QUERY),
+    ...(options.minPosition === false ? [] : [ApiQuery(MIN_POSITION_QUERY)]),
+  );
 
 /** A 200 that is a collection as JSON, or the whole filter as CSV with `Accept: text/csv`. */
 export const ApiJsonOrCsvResponse = (collection: Type<unknown>, description: string): MethodDecorator =>

@@ -1,5 +1,6 @@
 import type { Type } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
+import { OFFER_KINDS } from '@csp/domain';
 
 // OpenAPI descriptions of the shapes every resource shares (documentation only: the views build the values).
 
@@ -7,6 +8,22 @@ import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 export const TERM_DURATIONS = ['P1M', 'P1Y', 'P3Y', 'P5Y'];
 
 export const MONEY_AMOUNT_PATTERN = '^-?\\d+(\\.\\d+)?$';
+
+/** The fields that name a purchased line item wherever one is shown (software, credits): declared once. */
+export class PurchasedLineFieldsDto {
+  @ApiProperty({ description: '`{orderId}_{lineItemNumber}`', example: '3f2b8c1e-5d4a-4e7b-9c0d-1a2b3c4d5e6f_0' })
+  id!: string;
+  @ApiProperty({ format: 'uuid' })
+  orderId!: string;
+  @ApiProperty({ type: 'integer', minimum: 0 })
+  lineItemNumber!: number;
+  @ApiProperty()
+  offerId!: string;
+  @ApiProperty()
+  friendlyName!: string;
+  @ApiProperty({ enum: [...OFFER_KINDS] })
+  kind!: string;
+}
 
 @ApiSchema({ name: 'Link', description: 'A Partner Center link: where and how to follow it.' })
 export class LinkDto {

@@ -1,4 +1,4 @@
-/** Paging shared by the read-model queries: keyset pages with an opaque continuation token. */
+/** Paging shared by the queries: keyset pages with an opaque continuation token. */
 
 export const DEFAULT_PAGE_SIZE = 100;
 export const MAX_PAGE_SIZE = 1000;
@@ -67,6 +67,36 @@ export const decodeToken = <K extends KeyPart[]>(
 export const tokenTimestamp = (value: string): string => {
   if (Number.isNaN(Date.parse(value))) throw new InvalidContinuationTokenError();
   return value;
+};
+
+/** One column of a list's sort key: its name and the SQL type its token value is cast to. */
+export type KeyColumn = readonly [column: string, sqlType: string];
+
+/** A list's sort key (unique, so that pages never skip or repeat a row) and its direction. */
+export interface Keyset {
+  /** `a DESC, b DESC`: the ORDER BY of the list. */
+  readonly orderBy: string;
+  /**
+   * The condition of the rows after the row whose key is `after` (a decoded continuationToken), in sort order:
+   * `(a, b) < ($4::timestamptz, $5::bigint)`, its values appended to `params` (numbered after the ones there).
+   */
+  after(after: readonly KeyPart[], params: unknown[]): string;
+}
+
+/** The keyset of a list sorted by `columns`, all ascending or all descending (a row-value comparison). */
+export const keyset = (columns: readonly KeyColumn[], direction: 'asc' | 'desc'): Keyset => {
+  const names = columns.map(([column]) => column);
+  const order = direction === 'asc' ? 'ASC' : 'DESC';
+  return {
+    orderBy: names.map((column) => `${column} ${order}`).join(', '),
+    after(after, params) {
+      if (after.length !== columns.length) throw new Error(`a key of ${columns.length} parts, not ${after.length}`);
+      const first = params.length + 1;
+      params.push(...after);
+      const values = columns.map(([, type], i) => `$${first + i}::${type}`);
+      return `(${names.join(', ')}) ${direction === 'asc' ? '>' : '<'} (${values.join(', ')})`;
+    },
+  };
 };
 
 /** Turns `size + 1` fetched rows into a page (the extra row only says there is a next page). */

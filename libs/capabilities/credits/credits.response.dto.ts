@@ -1,22 +1,27 @@
-import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
-import { CollectionDto, LinkDto, MoneyResponseDto } from '@csp/platform';
+import { ApiProperty, ApiPropertyOptional, ApiSchema, PickType } from '@nestjs/swagger';
+import { CollectionDto, PurchasedLineFieldsDto, LinkDto, MoneyResponseDto, objectTypeAttributes } from '@csp/platform';
 
-// OpenAPI descriptions of the credit change feed and the monthly statements (documentation only).
+// The responses of the credits capability (documentation only): the credited line, declared once, and what
+// shows it (GET /v1/credits, the change feed, the statements).
 
 const PERIOD = { pattern: '^\\d{4}-(0[1-9]|1[0-2])$', example: '2026-11' };
 
-/** The fields a credited line item has wherever it is shown (feed and statement): declared once. */
-abstract class CreditedLineFieldsDto {
+@ApiSchema({
+  name: 'CreditLine',
+  description: 'The invoice credit of one cancelled line item, as GET /v1/credits and the change feed show it.',
+})
+export class CreditLineDto extends PurchasedLineFieldsDto {
+  @ApiProperty({
+    ...PERIOD,
+    description:
+      'The month the credit is invoiced in: the month (UTC) of the cancellation, or the next open month when that ' +
+      'one was already closed',
+  })
+  period!: string;
+  @ApiProperty({ ...PERIOD, description: 'The month of the cancellation; differs from period when that was closed' })
+  originalPeriod!: string;
   @ApiProperty({ format: 'uuid' })
   customerId!: string;
-  @ApiProperty({ format: 'uuid' })
-  orderId!: string;
-  @ApiProperty({ type: 'integer', minimum: 0 })
-  lineItemNumber!: number;
-  @ApiProperty()
-  offerId!: string;
-  @ApiProperty()
-  friendlyName!: string;
   @ApiProperty({ enum: ['full', 'prorated'] })
   basis!: string;
   @ApiProperty({ type: MoneyResponseDto })
@@ -25,24 +30,20 @@ abstract class CreditedLineFieldsDto {
   taxInclusive!: boolean;
   @ApiProperty({ format: 'date-time' })
   cancelledAt!: string;
-}
-
-@ApiSchema({ name: 'LedgerCredit', description: 'A credit line as the change feed shows it, after the change.' })
-export class LedgerCreditDto extends CreditedLineFieldsDto {
-  @ApiProperty({ example: '3f2b8c1e-5d4a-4e7b-9c0d-1a2b3c4d5e6f_0', description: '<orderId>_<lineItemNumber>' })
-  id!: string;
-  @ApiProperty({ example: 'perpetual' })
-  kind!: string;
-  @ApiProperty({ ...PERIOD, description: 'The month the credit is invoiced in' })
-  period!: string;
-  @ApiProperty({ ...PERIOD, description: 'The month of the cancellation; differs from period when that was closed' })
-  originalPeriod!: string;
-  @ApiProperty({ enum: ['pending', 'posted'] })
+  @ApiProperty({ enum: ['pending', 'posted'], description: 'pending until the cancellation has propagated' })
   status!: string;
-  @ApiProperty({ type: 'string', format: 'date-time', nullable: true })
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
   postedAt!: string | null;
   @ApiProperty({ type: 'string', nullable: true, ...PERIOD, description: 'The closed statement holding it' })
   statementPeriod!: string | null;
+  @ApiProperty({ type: objectTypeAttributes('Credit') })
+  attributes!: { objectType: string };
+}
+
+@ApiSchema({ name: 'CreditCollection', description: 'A billing period’s credit lines, totals per currency.' })
+export class CreditCollectionDto extends CollectionDto(CreditLineDto, 'CreditLinePage') {
+  @ApiProperty({ type: [MoneyResponseDto], description: 'Sum of every line of the filter (all pages), per currency' })
+  totals!: MoneyResponseDto[];
 }
 
 @ApiSchema({ name: 'CreditChange', description: 'One change of a credit line.' })
@@ -58,8 +59,8 @@ export class CreditChangeDto {
   position!: number;
   @ApiProperty({ format: 'date-time' })
   recordedAt!: string;
-  @ApiProperty({ type: LedgerCreditDto })
-  credit!: LedgerCreditDto;
+  @ApiProperty({ type: CreditLineDto })
+  credit!: CreditLineDto;
 }
 
 @ApiSchema({ name: 'CreditChangeLinks' })
@@ -82,12 +83,21 @@ export class CreditChangePageDto {
   links!: CreditChangeLinksDto;
 }
 
+/** The credited line as a closed statement holds it: the same fields, posted, its origin only when it moved. */
 @ApiSchema({ name: 'StatementLine', description: 'A credit as the closed statement holds it.' })
-export class StatementLineDto extends CreditedLineFieldsDto {
-  @ApiProperty()
-  id!: string;
-  @ApiProperty()
-  kind!: string;
+export class StatementLineDto extends PickType(CreditLineDto, [
+  'id',
+  'customerId',
+  'orderId',
+  'lineItemNumber',
+  'offerId',
+  'friendlyName',
+  'kind',
+  'basis',
+  'credit',
+  'taxInclusive',
+  'cancelledAt',
+] as const) {
   @ApiProperty({ format: 'date-time' })
   postedAt!: string;
   @ApiProperty({

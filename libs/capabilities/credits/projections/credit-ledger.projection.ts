@@ -5,39 +5,30 @@ import {
   type OrderCancelled,
   type StatementClosed,
 } from '@csp/domain';
-import { eventsProjection } from '@csp/event-sourcing';
+import { eventsProjection, migrateDdl } from '@csp/event-sourcing';
 import type { RecordedEvent } from '@csp/event-store';
 import type { PoolClient } from 'pg';
-import { CREDIT_LEDGER_DDL } from './credit-ledger.schema';
-
-export const CREDIT_LEDGER = 'credit-ledger';
+import { CREDIT_LEDGER_DDL, CREDIT_LEDGER_QUERY_INDEXES, CREDIT_LINE_JSON } from './credit-ledger.schema';
 
 export type CreditChangeKind = 'created' | 'posted' | 'moved';
 
 const LINE_COLUMNS = `id, partner_tenant_id, customer_id, order_id, line_item_number, offer_id, friendly_name, kind, basis,
   credit_minor, currency_code, tax_inclusive, cancelled_at, original_period, period, status, posted_at, statement_period`;
 
-/** The row `l` as the change feed shows it (JSON of the line after the change). */
-const LINE_JSON = `jsonb_build_object('id', l.id, 'customerId', l.customer_id, 'orderId', l.order_id,
-  'lineItemNumber', l.line_item_number, 'offerId', l.offer_id, 'friendlyName', l.friendly_name, 'kind', l.kind,
-  'basis', l.basis, 'creditMinor', l.credit_minor, 'currencyCode', l.currency_code, 'taxInclusive', l.tax_inclusive,
-  'cancelledAt', l.cancelled_at, 'originalPeriod', l.original_period, 'period', l.period, 'status', l.status,
-  'postedAt', l.posted_at, 'statementPeriod', l.statement_period)`;
-
 /**
- * The credit ledger (the finance feeds' read model): every credit line with the period it is invoiced in, a log of
- * every change of a line (created, posted, moved to the next open period) that the change feed pages through, and
- * the closed statements. A credit whose month is closed goes to the next open month and keeps its own month as
- * `originalPeriod`; closing a month moves the lines it does not hold (not yet posted) the same way.
+ * The credit ledger, the read model of every credits read (GET /v1/credits, the change feed, the statements):
+ * every credit line with the period it is invoiced in, a log of every change of a line (created, posted, moved
+ * to the next open period) that the change feed pages through, and the closed statements. A cancelled line is a
+ * pending credit of its cancellation's month, posted by the order's CancellationPropagated; a credit whose month
+ * is closed goes to the next open month and keeps its own month as `originalPeriod`; closing a month moves the
+ * lines it does not hold (not yet posted) the same way.
  * Events are applied one by one (credits are few), so any batch gives the rows that one by one gives.
  */
 export const creditLedgerProjection = eventsProjection<OrderCancelled | CancellationPropagated | StatementClosed>({
-  name: CREDIT_LEDGER,
+  name: 'credit-ledger',
   version: 1,
   eventTypes: { OrderCancelled: true, CancellationPropagated: true, StatementClosed: true },
-  async migrate(client: PoolClient): Promise<void> {
-    for (const statement of CREDIT_LEDGER_DDL) await client.query(statement);
-  },
+  migrate: (client, options) => migrateDdl(client, CREDIT_LEDGER_DDL, CREDIT_LEDGER_QUERY_INDEXES, options),
   async apply(client, events): Promise<void> {
     for (const event of events) {
       switch (event.type) {
@@ -74,7 +65,7 @@ async function logChanges(
   if (ids.length === 0) return firstSeq;
   await client.query(
     `INSERT INTO rm_credit_changes (position, seq, partner_tenant_id, credit_id, change, recorded_at, line)
-     SELECT $1, $2 + x.ord - 1, l.partner_tenant_id, l.id, $3, $4, ${LINE_JSON}
+     SELECT $1, $2 + x.ord - 1, l.partner_tenant_id, l.id, $3, $4, ${CREDIT_LINE_JSON}
        FROM unnest($5::text[]) WITH ORDINALITY AS x(id, ord) JOIN rm_credit_ledger l ON l.id = x.id
      ON CONFLICT (position, seq) DO NOTHING`,
     [event.globalPosition, firstSeq, change, event.recordedAt, ids],
@@ -117,7 +108,7 @@ async function cancelled(client: PoolClient, event: RecordedEvent<OrderCancelled
 
 async function propagated(client: PoolClient, event: RecordedEvent<CancellationPropagated>): Promise<void> {
   const d = event.data;
-  // As the credits view: the lines cancelled up to this propagation's cancellation, created by an earlier event.
+  // The lines cancelled up to this propagation's cancellation, created by an earlier event.
   const posted = await client.query<{ id: string }>(
     `UPDATE rm_credit_ledger SET status = 'posted', posted_at = $2, position = $3
       WHERE order_id = $1 AND status = 'pending' AND position < $3 AND ($4::timestamptz IS NULL OR cancelled_at <= $4)

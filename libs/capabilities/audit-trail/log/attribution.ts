@@ -1,6 +1,6 @@
 import type { PoolClient } from 'pg';
 import type { EventStore, RecordedEvent } from '@csp/event-store';
-import { LruMap } from '@csp/platform';
+import { LRUCache } from 'lru-cache';
 import { customerNamedBy, partnerNamedBy, SYSTEM_LOG, tenantOf } from './tenant-of-event';
 
 /** Facts of the history kept in memory between rounds (they never change once true): bounded. */
@@ -21,8 +21,8 @@ export interface Learnt {
  * remembered in memory (bounded), filled only with what committed.
  */
 export class TenantAttribution {
-  private readonly streams = new LruMap<string, string>(REMEMBERED);
-  private readonly customers = new LruMap<string, string>(REMEMBERED);
+  private readonly streams = new LRUCache<string, string>({ max: REMEMBERED });
+  private readonly customers = new LRUCache<string, string>({ max: REMEMBERED });
 
   /** Tenants of `events` (in order), and what the batch learnt; `commit` it once the batch is stored. */
   async attribute(
@@ -101,7 +101,7 @@ export class TenantAttribution {
     table: string,
     key: string,
     keys: string[],
-    memory: LruMap<string, string>,
+    memory: LRUCache<string, string>,
   ): Promise<Map<string, string>> {
     const wanted = [...new Set(keys)].filter((k) => memory.get(k) === undefined);
     if (wanted.length === 0) return new Map();

@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -39,6 +39,7 @@ export interface ServiceBuild {
  * find node_modules as dist/ does.
  */
 export async function buildService(): Promise<ServiceBuild> {
+  await mkdir(join(ROOT, 'node_modules/.cache'), { recursive: true });
   const dir = await mkdtemp(join(ROOT, 'node_modules/.cache/csp-bench-build-'));
   const outDir = join(dir, 'dist');
   const bin = (name: string) => join(ROOT, 'node_modules/.bin', name);

@@ -15,8 +15,10 @@ import {
   verifyConsistency,
 } from '@csp/capabilities/audit-trail';
 import { TenantAttribution } from '../../libs/capabilities/audit-trail/log/attribution';
-import { ingestBatch, migrateAuditLog } from '../../libs/capabilities/audit-trail/log/audit-log.store';
+import { migrateAuditLog } from '../../libs/capabilities/audit-trail/log/audit-log.store';
+import { ingestBatch } from '../../libs/capabilities/audit-trail/log/ingest';
 import { customerNamedBy, partnerNamedBy, tenantOf } from '../../libs/capabilities/audit-trail/log/tenant-of-event';
+import { LiveIngestion } from '../../libs/capabilities/audit-trail/log/live-ingestion';
 import { AuditTreeReader } from '../../libs/capabilities/audit-trail/log/tree-reader';
 import { issueDigests, publishKeys } from '../../libs/capabilities/audit-trail/produce-digests/issue-digests';
 import { AuditTrailQueries } from '../../libs/capabilities/audit-trail/read-trail/audit-trail.queries';
@@ -263,6 +265,80 @@ describe('audit trail storage', () => {
       expect(
         verifyConsistency(300, 320, fromHex(signed.rootHash), fromHex(next.rootHash), consistencyPath.map(fromHex)),
       ).toBe(true);
+    });
+  });
+
+  describe('following the store', () => {
+    const partner = randomUUID();
+    const append = (n: number) =>
+      store.appendToStream(
+        `follow-${randomUUID()}`,
+        Array.from({ length: n }, (_, i) => ({ type: 'Followed', data: { partnerTenantId: partner, i } })),
+      );
+    /** Waits until the subscription has handed over every event of the store (it hashes them on arrival). */
+    async function flushed(live: LiveIngestion): Promise<number> {
+      const head = (await history()).at(-1)!.globalPosition;
+      let appended = 0;
+      for (let i = 0; i < 200; i++) {
+        appended += await live.flush();
+        const { rows } = await pool.query<{ position: string }>('SELECT position FROM audit_checkpoint');
+        if (Number(rows[0].position) >= head) return appended;
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      throw new Error('the subscription never caught up');
+    }
+    /** The partner's tree as stored, against the one a pull from the start stores. */
+    async function sameAsPull(): Promise<void> {
+      const events = await history();
+      const followed = (await treeOf(partner, events)).map((e) => e.eventId);
+      const reader = new AuditTreeReader(pool);
+      const root = async () => {
+        const tree = (await reader.tree(partner))!;
+        return toHex((await reader.prove(tree, (node) => [rootHash(node, tree.size)]))[0]);
+      };
+      const followedRoot = await root();
+      await rebuild([2000]);
+      expect(followed).toEqual((await treeOf(partner, events)).map((e) => e.eventId));
+      expect(followedRoot).toBe(await root());
+    }
+
+    it('appends what the subscription hands over, as a pull would, skipping what others appended meanwhile', async () => {
+      const live = new LiveIngestion(pool, store, new TenantAttribution(), (m) => {
+        throw new Error(m);
+      });
+      await live.start();
+      try {
+        await append(3);
+        expect(await flushed(live)).toBeGreaterThanOrEqual(3);
+        // Another producer (a pull here) appends the next events first: the subscription's copies are skipped.
+        await append(5);
+        await new Promise((r) => setTimeout(r, 200));
+        for (let caughtUp = false; !caughtUp;)
+          caughtUp = (await ingestBatch(pool, store, 2, new TenantAttribution())).caughtUp;
+        expect(await live.flush()).toBe(0);
+        // And past a batch of 2,000, the subscription waits for a flush of its own.
+        await append(2100);
+        await flushed(live);
+      } finally {
+        await live.stop();
+      }
+      await sameAsPull();
+    });
+
+    it('follows again from the checkpoint when the log went back (a rebuild after an upgrade)', async () => {
+      const live = new LiveIngestion(pool, store, new TenantAttribution(), () => undefined);
+      await live.start();
+      try {
+        await append(2);
+        await flushed(live);
+        await pool.query('DELETE FROM audit_log_version');
+        await migrateAuditLog(pool);
+        await append(1);
+        await flushed(live);
+      } finally {
+        await live.stop();
+      }
+      await sameAsPull();
     });
   });
 });

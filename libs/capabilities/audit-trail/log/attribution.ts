@@ -1,10 +1,18 @@
 import type { PoolClient } from 'pg';
-import type { EventStore, RecordedEvent } from '@csp/event-store';
+import type { EventStore } from '@csp/event-store';
 import { LRUCache } from 'lru-cache';
-import { customerNamedBy, partnerNamedBy, SYSTEM_LOG, tenantOf } from './tenant-of-event';
+import { partnerNamedBy, tenantOfNamed } from './tenant-of-event';
 
 /** Facts of the history kept in memory between rounds (they never change once true): bounded. */
 const REMEMBERED = 50_000;
+
+/** An event as attribution sees it: where it is, and the partner and customer its data names (if any). */
+export interface Attributable {
+  streamId: string;
+  streamPosition: number;
+  partner?: string;
+  customer?: string;
+}
 
 /** What a batch records for later batches: streams whose first event names no partner, customers' partners. */
 export interface Learnt {
@@ -28,14 +36,14 @@ export class TenantAttribution {
   async attribute(
     client: PoolClient,
     store: EventStore,
-    events: readonly RecordedEvent[],
+    events: readonly Attributable[],
   ): Promise<{ tenants: string[]; learnt: Learnt }> {
     const learnt: Learnt = { streams: [], customers: [] };
     const batchStreams = new Map<string, string>();
     const batchCustomers = new Map<string, string>();
     // Only events that name no partner are attributed from their stream: fetch what those need. Customers are looked
     // up once per process (then remembered), to learn the new ones.
-    const orphans = events.filter((e) => partnerNamedBy(e) === undefined);
+    const orphans = events.filter((e) => e.partner === undefined);
     const storedStreams = await this.lookup(
       client,
       'audit_stream_tenants',
@@ -47,20 +55,19 @@ export class TenantAttribution {
       client,
       'audit_customer_partners',
       'customer_id',
-      events.map(customerNamedBy).filter((c): c is string => c !== undefined),
+      events.map((e) => e.customer).filter((c): c is string => c !== undefined),
       this.customers,
     );
     const customerPartner = (c: string) => this.customers.get(c) ?? storedCustomers.get(c) ?? batchCustomers.get(c);
     const tenants: string[] = [];
     for (const e of events) {
-      const partner = partnerNamedBy(e);
-      const customer = customerNamedBy(e);
+      const { partner, customer } = e;
       let tenant: string;
       if (partner !== undefined) {
         tenant = partner;
         if (e.streamPosition === 1) batchStreams.set(e.streamId, partner);
       } else if (e.streamPosition === 1) {
-        tenant = tenantOf(e, undefined, customerPartner);
+        tenant = tenantOfNamed(partner, customer, undefined, customerPartner);
         batchStreams.set(e.streamId, tenant);
         learnt.streams.push([e.streamId, tenant]);
       } else {
@@ -69,7 +76,7 @@ export class TenantAttribution {
           this.streams.get(e.streamId) ??
           storedStreams.get(e.streamId) ??
           (await this.firstPartner(store, e.streamId));
-        tenant = tenantOf(e, stream, customerPartner);
+        tenant = tenantOfNamed(partner, customer, stream, customerPartner);
         if (stream === undefined) {
           // The stream's first event is gone from the store (or named no partner and was never recorded): this
           // event stands first, as it did for the producer that met it first.
@@ -87,7 +94,7 @@ export class TenantAttribution {
   }
 
   /** After the batch committed: what it attributed and learnt holds for good. */
-  remember(events: readonly RecordedEvent[], tenants: readonly string[], learnt: Learnt): void {
+  remember(events: readonly Attributable[], tenants: readonly string[], learnt: Learnt): void {
     events.forEach((e, i) => {
       if (e.streamPosition === 1) this.streams.set(e.streamId, tenants[i]);
     });
@@ -121,5 +128,3 @@ export class TenantAttribution {
     return partner;
   }
 }
-
-export { SYSTEM_LOG };

@@ -28,6 +28,15 @@ export function tenantOf(
   streamTenant: string | undefined,
   partnerOfCustomer: (customerId: string) => string | undefined,
 ): string {
-  const customer = customerNamedBy(e);
-  return partnerNamedBy(e) ?? streamTenant ?? (customer && partnerOfCustomer(customer)) ?? SYSTEM_LOG;
+  return tenantOfNamed(partnerNamedBy(e), customerNamedBy(e), streamTenant, partnerOfCustomer);
+}
+
+/** The same rule, given what the event names (its partner, its customer). */
+export function tenantOfNamed(
+  partner: string | undefined,
+  customer: string | undefined,
+  streamTenant: string | undefined,
+  partnerOfCustomer: (customerId: string) => string | undefined,
+): string {
+  return partner ?? streamTenant ?? (customer && partnerOfCustomer(customer)) ?? SYSTEM_LOG;
 }

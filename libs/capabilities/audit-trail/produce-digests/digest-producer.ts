@@ -4,14 +4,17 @@ import { EVENT_STORE, type EventStore } from '@csp/event-store';
 import { AppConfig } from '@csp/platform';
 import { CLOCK, type Clock, DATABASE_POOL } from '@csp/event-sourcing';
 import { TenantAttribution } from '../log/attribution';
-import { INGEST_BATCH, ingestBatch, migrateAuditLog } from '../log/audit-log.store';
+import { INGEST_BATCH, migrateAuditLog } from '../log/audit-log.store';
+import { ingestBatch } from '../log/ingest';
+import { LiveIngestion } from '../log/live-ingestion';
 import { issueDigests, publishKeys } from './issue-digests';
 
 /**
- * The worker capability that makes the history verifiable: every AUDIT_DIGEST_EVERY_MS it appends the new events
- * of the global order to their tenants' Merkle trees, then signs one chained digest per tree that grew. Off the
- * write path (it reads the store after the fact); restart-safe (checkpoint, leaves and digests commit together);
- * two workers serialise on the checkpoint row, so a chain never forks.
+ * The worker capability that makes the history verifiable: it follows the global order (LiveIngestion: each event
+ * hashed as it is written, from the read the worker's projections share), and every AUDIT_DIGEST_EVERY_MS appends
+ * what came to the tenants' Merkle trees and signs one chained digest per tree that grew. Off the write path (it
+ * reads the store after the fact); restart-safe (checkpoint, leaves and digests commit together); two workers
+ * serialise on the checkpoint row, so a chain never forks.
  */
 @Injectable()
 export class DigestProducer implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -21,17 +24,21 @@ export class DigestProducer implements OnApplicationBootstrap, OnApplicationShut
   private stopped = false;
   /** What attribution learnt from the history so far (bounded), so that most events need no lookup. */
   private readonly attribution = new TenantAttribution();
+  private readonly live: LiveIngestion;
 
   constructor(
     @Inject(DATABASE_POOL) private readonly pool: Pool,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.live = new LiveIngestion(pool, store, this.attribution, (m) => this.logger.warn(m));
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     await migrateAuditLog(this.pool);
     await publishKeys(this.pool, this.config.audit.signingKeys, this.clock.now());
+    await this.live.start();
     this.schedule();
   }
 
@@ -39,11 +46,22 @@ export class DigestProducer implements OnApplicationBootstrap, OnApplicationShut
     this.stopped = true;
     clearTimeout(this.timer);
     await this.running;
+    await this.live.stop();
   }
 
-  /** One round: catch up with the store, then sign. Exposed for tests and the bench. */
+  /**
+   * One round as the worker runs it every AUDIT_DIGEST_EVERY_MS: what the subscription handed over goes into the
+   * trees, then each grown tree gets its digest.
+   */
+  async round(): Promise<{ events: number; digests: number }> {
+    const events = await this.live.flush();
+    const digests = await issueDigests(this.pool, this.config.audit.signingKeys[0], this.clock.now());
+    return { events, digests: digests.length };
+  }
+
+  /** A round that first catches up with the store itself, whatever the subscription has seen (tests, operators). */
   async runOnce(): Promise<{ events: number; digests: number }> {
-    let events = 0;
+    let events = await this.live.flush();
     for (let caughtUp = false; !caughtUp && !this.stopped;) {
       const batch = await ingestBatch(this.pool, this.store, INGEST_BATCH, this.attribution);
       events += batch.events;
@@ -56,7 +74,7 @@ export class DigestProducer implements OnApplicationBootstrap, OnApplicationShut
   private schedule(): void {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
-      this.running = this.runOnce()
+      this.running = this.round()
         .then(({ events, digests }) => {
           if (digests > 0) this.logger.log(`appended ${events} event(s), signed ${digests} digest(s)`);
         })

@@ -27,6 +27,41 @@ export interface ApiProcess {
   stop(options?: { keepDatabase?: boolean }): Promise<void>;
 }
 
+export interface ServiceBuild {
+  /** The compiled api/worker entry point (apps/api/src/main.js). */
+  entry: string;
+  remove(): Promise<void>;
+}
+
+/**
+ * `npm run build` of this checkout into a private directory (so that a stale or half-built `dist/` of someone else
+ * never runs): tsc then tsc-alias, as the build script does. Under node_modules/.cache, so that the compiled files
+ * find node_modules as dist/ does.
+ */
+export async function buildService(): Promise<ServiceBuild> {
+  const dir = await mkdtemp(join(ROOT, 'node_modules/.cache/csp-bench-build-'));
+  const outDir = join(dir, 'dist');
+  const bin = (name: string) => join(ROOT, 'node_modules/.bin', name);
+  try {
+    await run(bin('tsc'), ['-p', 'tsconfig.build.json', '--outDir', outDir]);
+    await run(bin('tsc-alias'), ['-p', 'tsconfig.build.json', '--outDir', outDir]);
+  } catch (error) {
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  }
+  return { entry: join(outDir, 'apps/api/src/main.js'), remove: () => rm(dir, { recursive: true, force: true }) };
+}
+
+function run(command: string, args: string[]): Promise<void> {
+  return new Promise((ok, fail) => {
+    const child = spawn(command, args, { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-2000)));
+    child.once('error', fail);
+    child.once('exit', (code) => (code === 0 ? ok() : fail(new Error(`${command} exited ${code}: ${stderr.trim()}`))));
+  });
+}
+
 export function freePort(): Promise<number> {
   return new Promise((ok, fail) => {
     const server = createServer();
@@ -51,6 +86,11 @@ export async function startApi(options: {
   split?: boolean;
   /** Tenants registered as partners at start (PARTNER_TENANTS): partners are registered, not inferred. */
   partners: string[];
+  /**
+   * A build of the service (`buildService()`): run its compiled entry point as production does (`npm start`),
+   * without the in-process compiler, whose code and caches would otherwise be part of every memory figure.
+   */
+  build?: ServiceBuild;
 }): Promise<ApiProcess> {
   const db = options.db ?? (await createBenchDatabase(options.prefix));
   const dir = await mkdtemp(join(tmpdir(), 'csp-bench-'));
@@ -58,28 +98,32 @@ export async function startApi(options: {
   // BENCH_NODE_ARGS (say "--cpu-prof --cpu-prof-dir=/tmp/prof") reaches the service's node, for profiling.
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
   const spawnService = (role: 'all' | 'api' | 'worker'): ChildProcess =>
-    spawn(process.execPath, [...nodeArgs, '-r', HOOK, join(ROOT, 'apps/api/src/main.ts')], {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        NODE_ENV: 'test',
-        ROLE: role,
-        DATABASE_URL: db.url,
-        REDIS_URL: redisUrl(),
-        AUTH_JWT_SECRET: BENCH_SECRET,
-        KEY_DERIVATION_SECRET: 'key-derivation-secret-for-bench-0123456789abcdef',
-        LINK_SIGNING_SECRET: 'link-signing-secret-for-bench-0123456789abcdef',
-        WEBHOOK_SECRETS_KEY: 'webhook-secrets-key-for-bench-0123456789abcdef',
-        DATA_DIR: join(dir, 'data'),
-        LOG_LEVEL: 'silent',
-        RATE_LIMIT_PER_MINUTE: '0',
-        HOST: '127.0.0.1',
-        PORT: String(port),
-        PARTNER_TENANTS: options.partners.map((tenant) => `${tenant}:Bench partner`).join(','),
-        ...options.env,
+    spawn(
+      process.execPath,
+      [...nodeArgs, ...(options.build ? [options.build.entry] : ['-r', HOOK, join(ROOT, 'apps/api/src/main.ts')])],
+      {
+        cwd: ROOT,
+        env: {
+          ...process.env,
+          NODE_ENV: 'test',
+          ROLE: role,
+          DATABASE_URL: db.url,
+          REDIS_URL: redisUrl(),
+          AUTH_JWT_SECRET: BENCH_SECRET,
+          KEY_DERIVATION_SECRET: 'key-derivation-secret-for-bench-0123456789abcdef',
+          LINK_SIGNING_SECRET: 'link-signing-secret-for-bench-0123456789abcdef',
+          WEBHOOK_SECRETS_KEY: 'webhook-secrets-key-for-bench-0123456789abcdef',
+          DATA_DIR: join(dir, 'data'),
+          LOG_LEVEL: 'silent',
+          RATE_LIMIT_PER_MINUTE: '0',
+          HOST: '127.0.0.1',
+          PORT: String(port),
+          PARTNER_TENANTS: options.partners.map((tenant) => `${tenant}:Bench partner`).join(','),
+          ...options.env,
+        },
+        stdio: ['ignore', 'ignore', 'pipe'],
       },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    );
   const child = spawnService(options.split ? 'api' : 'all');
   const worker = options.split ? spawnService('worker') : undefined;
   let workerStderr = '';

@@ -1,9 +1,13 @@
 import type { Pool, PoolClient } from 'pg';
-import type { EventStore, RecordedEvent } from '@csp/event-store';
+import type { EventStore } from '@csp/event-store';
 import { auditEventOf, canonicalEventLine } from '../verification/canonical-event';
-import { CompactRange, Hash, leafHash } from '../verification/merkle';
-import { AUDIT_LOG_DDL } from './audit-log.schema';
-import { customerNamedBy, partnerNamedBy, tenantOf } from './tenant-of-event';
+import { Hash, leafHashOfText } from '../verification/merkle';
+import { TenantAttribution } from './attribution';
+import { AUDIT_LOG_DDL, AUDIT_LOG_VERSION, AUDIT_VERSION_DDL, DERIVED_TABLES } from './audit-log.schema';
+import { GrowingTree } from './tiles';
+
+/** Events the producer takes from the store per transaction (a round takes as many batches as it needs). */
+export const INGEST_BATCH = 2000;
 
 /** Serialises the DDL of processes starting together (CREATE IF NOT EXISTS is not race-free). */
 const DDL_LOCK = 0x617564; // 'aud'
@@ -11,11 +15,25 @@ const DDL_LOCK = 0x617564; // 'aud'
 export const frontierOf = (bytes: Buffer): Hash[] =>
   Array.from({ length: bytes.length / 32 }, (_, i) => bytes.subarray(i * 32, i * 32 + 32));
 
+/**
+ * Creates the tables, or upgrades an older layout: its derived tables dropped and the checkpoint moved back to the
+ * start, so that the producer rebuilds the trees from the event store (digests and keys stay: see the schema).
+ */
 export async function migrateAuditLog(pool: Pool): Promise<void> {
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
     await client.query('SELECT pg_advisory_xact_lock($1)', [DDL_LOCK]);
+    await client.query(AUDIT_VERSION_DDL);
+    const { rows } = await client.query<{ version: number }>('SELECT version FROM audit_log_version');
+    if ((rows[0]?.version ?? 0) < AUDIT_LOG_VERSION) {
+      await client.query(`DROP TABLE IF EXISTS ${DERIVED_TABLES.join(', ')}`);
+      await client.query('UPDATE audit_checkpoint SET position = -1 WHERE id = 1');
+      await client.query(
+        `INSERT INTO audit_log_version (id, version) VALUES (1, $1) ON CONFLICT (id) DO UPDATE SET version = $1`,
+        [AUDIT_LOG_VERSION],
+      );
+    }
     await client.query(AUDIT_LOG_DDL);
     await client.query('COMMIT');
   } catch (error) {
@@ -36,11 +54,10 @@ export async function underWriterLock<T>(
 ): Promise<T> {
   const client = await pool.connect();
   try {
-    await client.query('BEGIN');
-    const { rows } = await client.query<{ position: string }>(
-      'SELECT position FROM audit_checkpoint WHERE id = 1 FOR UPDATE',
-    );
-    const result = await work(client, Number(rows[0].position));
+    const [, locked] = (await client.query(
+      'BEGIN; SELECT position FROM audit_checkpoint WHERE id = 1 FOR UPDATE',
+    )) as unknown as [unknown, { rows: { position: string }[] }];
+    const result = await work(client, Number(locked.rows[0].position));
     await client.query('COMMIT');
     return result;
   } catch (error) {
@@ -51,120 +68,106 @@ export async function underWriterLock<T>(
   }
 }
 
-const lookup = async (client: PoolClient, table: string, key: string, ids: string[]): Promise<Map<string, string>> => {
-  if (ids.length === 0) return new Map();
-  const { rows } = await client.query<{ k: string; tenant_id: string }>(
-    `SELECT ${key} AS k, tenant_id FROM ${table} WHERE ${key} = ANY($1::text[])`,
-    [ids],
-  );
-  return new Map(rows.map((r) => [r.k, r.tenant_id]));
-};
+interface TreeRow {
+  tenant_id: string;
+  tree_id: number;
+  tree_size: string;
+  frontier: Buffer;
+  tail: Buffer;
+}
 
 /**
- * Appends the next batch of the global order to the tenants' trees: leaves, every perfect node completed, the trees'
- * right edges and the checkpoint, in one transaction. Returns how many events it took (0: caught up).
+ * Appends the next batch of the global order to the tenants' trees, in one transaction: the complete tiles and
+ * subtrees, the trees' rows (size, right edge, unfinished tile), what attribution learnt, and the checkpoint. `caughtUp`: the batch reached what the store can give now.
  */
-export async function ingestBatch(pool: Pool, store: EventStore, maxCount: number): Promise<number> {
-  return underWriterLock(pool, async (client, checkpoint) => {
+export async function ingestBatch(
+  pool: Pool,
+  store: EventStore,
+  maxCount: number,
+  attribution: TenantAttribution,
+): Promise<{ events: number; caughtUp: boolean }> {
+  const done = await underWriterLock(pool, async (client, checkpoint) => {
     const batch = await store.readAll({ after: checkpoint < 0 ? undefined : checkpoint, maxCount });
     const events = batch.events;
     const resumeAfter = Math.max(batch.lastPosition, batch.scannedPosition ?? -1);
     if (events.length === 0) {
       if (resumeAfter > checkpoint)
         await client.query('UPDATE audit_checkpoint SET position = $1 WHERE id = 1', [resumeAfter]);
-      return 0;
+      return { events, tenants: [], learnt: undefined, caughtUp: true };
     }
-    const streams = await lookup(client, 'audit_stream_tenants', 'stream_id', [
-      ...new Set(events.map((e) => e.streamId)),
-    ]);
-    const customers = await lookup(client, 'audit_customer_partners', 'customer_id', [
-      ...new Set(events.map(customerNamedBy).filter((c): c is string => c !== undefined)),
-    ]);
-    const newStreams: [string, string][] = [];
-    const newCustomers: [string, string][] = [];
-    const tenants = events.map((e) => {
-      const tenant = tenantOf(e, streams.get(e.streamId), (c) => customers.get(c));
-      if (!streams.has(e.streamId)) {
-        streams.set(e.streamId, tenant);
-        newStreams.push([e.streamId, tenant]);
-      }
-      const customer = customerNamedBy(e);
-      const partner = partnerNamedBy(e);
-      if (customer && partner && !customers.has(customer)) {
-        customers.set(customer, partner);
-        newCustomers.push([customer, partner]);
-      }
-      return tenant;
-    });
+    const { tenants, learnt } = await attribution.attribute(client, store, events);
     const trees = await loadTrees(client, [...new Set(tenants)]);
-    const leaves: { tenant: string[]; index: number[]; position: number[]; id: string[] } = {
-      tenant: [],
-      index: [],
-      position: [],
-      id: [],
-    };
-    const nodes: { tenant: string[]; level: number[]; index: number[]; hash: Buffer[] } = {
-      tenant: [],
-      level: [],
-      index: [],
-      hash: [],
-    };
-    events.forEach((e: RecordedEvent, i) => {
-      const tenant = tenants[i];
-      const tree = trees.get(tenant) as CompactRange;
-      leaves.tenant.push(tenant);
-      leaves.index.push(tree.size);
-      leaves.position.push(e.globalPosition);
-      leaves.id.push(e.eventId);
-      for (const n of tree.append(leafHash(Buffer.from(canonicalEventLine(auditEventOf(e)), 'utf8')))) {
-        nodes.tenant.push(tenant);
-        nodes.level.push(n.level);
-        nodes.index.push(n.index);
-        nodes.hash.push(n.hash);
-      }
-    });
+    for (let i = 0; i < events.length; i++) {
+      const e = events[i];
+      const tree = (trees.get(tenants[i]) as { tree: GrowingTree }).tree;
+      tree.append(leafHashOfText(canonicalEventLine(auditEventOf(e))), e.globalPosition, e.eventId);
+    }
+    const all = [...trees.values()];
+    const tiles = all.flatMap(({ id, tree }) => tree.tiles.map((t) => ({ id, ...t })));
+    const nodes = all.flatMap(({ id, tree }) => tree.nodes.map((n) => ({ id, ...n })));
+    // One statement: every write of the batch (a single round trip, a single plan).
     await client.query(
-      `INSERT INTO audit_leaves (tenant_id, leaf_index, global_position, event_id)
-       SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::text[])`,
-      [leaves.tenant, leaves.index, leaves.position, leaves.id],
-    );
-    await client.query(
-      `INSERT INTO audit_nodes (tenant_id, level, idx, hash) SELECT * FROM unnest($1::text[], $2::smallint[], $3::bigint[], $4::bytea[])`,
-      [nodes.tenant, nodes.level, nodes.index, nodes.hash],
-    );
-    const treeRows = [...trees.entries()];
-    await client.query(
-      `INSERT INTO audit_trees (tenant_id, tree_size, frontier) SELECT * FROM unnest($1::text[], $2::bigint[], $3::bytea[])
-       ON CONFLICT (tenant_id) DO UPDATE SET tree_size = EXCLUDED.tree_size, frontier = EXCLUDED.frontier`,
+      `WITH tiles AS (
+         INSERT INTO audit_tiles (tree_id, tile, bloom, leaves)
+         SELECT * FROM unnest($1::int[], $2::bigint[], $3::bytea[], $4::bytea[])),
+       subtrees AS (
+         INSERT INTO audit_subtrees (tree_id, level, idx, hash)
+         SELECT * FROM unnest($5::int[], $6::smallint[], $7::bigint[], $8::bytea[])),
+       trees AS (
+         UPDATE audit_trees t SET tree_size = u.size, frontier = u.frontier, tail = u.tail
+           FROM unnest($9::int[], $10::bigint[], $11::bytea[], $12::bytea[]) AS u(id, size, frontier, tail)
+          WHERE t.tree_id = u.id),
+       streams AS (
+         INSERT INTO audit_stream_tenants (stream_id, tenant_id) SELECT * FROM unnest($13::text[], $14::text[])
+         ON CONFLICT DO NOTHING),
+       customers AS (
+         INSERT INTO audit_customer_partners (customer_id, tenant_id) SELECT * FROM unnest($15::text[], $16::text[])
+         ON CONFLICT DO NOTHING)
+       UPDATE audit_checkpoint SET position = $17 WHERE id = 1`,
       [
-        treeRows.map(([t]) => t),
-        treeRows.map(([, r]) => r.size),
-        treeRows.map(([, r]) => Buffer.concat(r.frontier as Hash[])),
+        tiles.map((t) => t.id),
+        tiles.map((t) => t.tile),
+        tiles.map((t) => t.bloom),
+        tiles.map((t) => t.leaves),
+        nodes.map((n) => n.id),
+        nodes.map((n) => n.level),
+        nodes.map((n) => n.index),
+        nodes.map((n) => n.hash),
+        all.map((t) => t.id),
+        all.map((t) => t.tree.size),
+        all.map((t) => Buffer.concat(t.tree.frontier as Hash[])),
+        all.map((t) => t.tree.tailLeaves),
+        learnt.streams.map(([s]) => s),
+        learnt.streams.map(([, t]) => t),
+        learnt.customers.map(([c]) => c),
+        learnt.customers.map(([, t]) => t),
+        resumeAfter,
       ],
     );
-    if (newStreams.length > 0) {
-      await client.query(
-        `INSERT INTO audit_stream_tenants (stream_id, tenant_id) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING`,
-        [newStreams.map(([s]) => s), newStreams.map(([, t]) => t)],
-      );
-    }
-    if (newCustomers.length > 0) {
-      await client.query(
-        `INSERT INTO audit_customer_partners (customer_id, tenant_id) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING`,
-        [newCustomers.map(([c]) => c), newCustomers.map(([, t]) => t)],
-      );
-    }
-    await client.query('UPDATE audit_checkpoint SET position = $1 WHERE id = 1', [resumeAfter]);
-    return events.length;
+    return { events, tenants, learnt, caughtUp: batch.isEnd };
   });
+  if (done.learnt) attribution.remember(done.events, done.tenants, done.learnt);
+  return { events: done.events.length, caughtUp: done.caughtUp };
 }
 
-async function loadTrees(client: PoolClient, tenants: string[]): Promise<Map<string, CompactRange>> {
-  const { rows } = await client.query<{ tenant_id: string; tree_size: string; frontier: Buffer }>(
-    'SELECT tenant_id, tree_size, frontier FROM audit_trees WHERE tenant_id = ANY($1::text[])',
+/** The trees of these tenants, ready to grow; a tenant without one gets a new, empty tree (and its number). */
+async function loadTrees(
+  client: PoolClient,
+  tenants: string[],
+): Promise<Map<string, { id: number; tree: GrowingTree }>> {
+  const { rows } = await client.query<TreeRow>(
+    `WITH fresh AS (
+       INSERT INTO audit_trees (tenant_id, tree_id, tree_size, frontier, tail)
+       SELECT t, (SELECT COALESCE(max(tree_id), 0) FROM audit_trees) + row_number() OVER (), 0, '', ''
+         FROM unnest($1::text[]) AS t WHERE NOT EXISTS (SELECT 1 FROM audit_trees WHERE tenant_id = t)
+       RETURNING *)
+     SELECT * FROM fresh UNION ALL SELECT * FROM audit_trees WHERE tenant_id = ANY($1::text[])`,
     [tenants],
   );
-  const trees = new Map(rows.map((r) => [r.tenant_id, new CompactRange(Number(r.tree_size), frontierOf(r.frontier))]));
-  for (const t of tenants) if (!trees.has(t)) trees.set(t, new CompactRange());
-  return trees;
+  return new Map(
+    rows.map((r) => [
+      r.tenant_id,
+      { id: r.tree_id, tree: new GrowingTree(Number(r.tree_size), frontierOf(r.frontier), r.tail) },
+    ]),
+  );
 }

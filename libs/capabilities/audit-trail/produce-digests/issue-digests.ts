@@ -1,8 +1,9 @@
 import type { KeyObject } from 'node:crypto';
-import type { Pool, PoolClient } from 'pg';
+import type { Pool } from 'pg';
 import { AuditDigest, digestHash, publicKeyPem, signDigest } from '../verification/digest-signature';
 import { CompactRange, toHex } from '../verification/merkle';
 import { frontierOf, underWriterLock } from '../log/audit-log.store';
+import { AuditTreeReader, StoredTree } from '../log/tree-reader';
 
 export interface SigningKey {
   kid: string;
@@ -42,8 +43,10 @@ export async function publishKeys(pool: Pool, keys: readonly SigningKey[], now: 
 
 interface Due {
   tenant_id: string;
+  tree_id: number;
   tree_size: string;
   frontier: Buffer;
+  tail: Buffer;
   sequence: number | null;
   digest_size: string | null;
   digest_hash: string | null;
@@ -53,7 +56,7 @@ interface Due {
 export async function issueDigests(pool: Pool, key: SigningKey, now: Date): Promise<AuditDigest[]> {
   return underWriterLock(pool, async (client) => {
     const { rows } = await client.query<Due>(
-      `SELECT t.tenant_id, t.tree_size, t.frontier, d.sequence, d.tree_size AS digest_size, d.digest_hash
+      `SELECT t.tenant_id, t.tree_id, t.tree_size, t.frontier, t.tail, d.sequence, d.tree_size AS digest_size, d.digest_hash
          FROM audit_trees t
          LEFT JOIN LATERAL (SELECT sequence, tree_size, digest_hash FROM audit_digests
                              WHERE tenant_id = t.tenant_id ORDER BY sequence DESC LIMIT 1) d ON true
@@ -61,18 +64,27 @@ export async function issueDigests(pool: Pool, key: SigningKey, now: Date): Prom
         ORDER BY t.tenant_id`,
     );
     const issued: AuditDigest[] = [];
+    const reader = new AuditTreeReader(client);
     for (const due of rows) {
       const size = Number(due.tree_size);
       const from = Number(due.digest_size ?? 0);
-      const positions = await leafPositions(client, due.tenant_id, [from, size - 1]);
+      const tree: StoredTree = {
+        id: due.tree_id,
+        tenant: due.tenant_id,
+        size,
+        frontier: frontierOf(due.frontier),
+        tail: due.tail,
+      };
+      const [fromPosition] = await reader.positions(tree, from, from + 1);
+      const [toPosition] = await reader.positions(tree, size - 1, size);
       const digest = signDigest(
         {
           tenantId: due.tenant_id,
           sequence: (due.sequence ?? 0) + 1,
           treeSize: size,
-          rootHash: toHex(new CompactRange(size, frontierOf(due.frontier)).root()),
-          fromPosition: positions.get(from) as number,
-          toPosition: positions.get(size - 1) as number,
+          rootHash: toHex(new CompactRange(size, tree.frontier).root()),
+          fromPosition,
+          toPosition,
           previousDigestHash: due.digest_hash,
           issuedAt: now.toISOString(),
           keyId: key.kid,
@@ -101,12 +113,4 @@ export async function issueDigests(pool: Pool, key: SigningKey, now: Date): Prom
     }
     return issued;
   });
-}
-
-async function leafPositions(client: PoolClient, tenant: string, indexes: number[]): Promise<Map<number, number>> {
-  const { rows } = await client.query<{ leaf_index: string; global_position: string }>(
-    'SELECT leaf_index, global_position FROM audit_leaves WHERE tenant_id = $1 AND leaf_index = ANY($2::bigint[])',
-    [tenant, indexes],
-  );
-  return new Map(rows.map((r) => [Number(r.leaf_index), Number(r.global_position)]));
 }

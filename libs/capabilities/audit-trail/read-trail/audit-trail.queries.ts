@@ -1,7 +1,8 @@
 import type { Pool } from 'pg';
 import { DomainError } from '@csp/domain';
 import type { AuditDigest, PublishedKey } from '../verification/digest-signature';
-import { consistencyProof, Hash, inclusionProof, NodeSource, nodesNeeded, toHex } from '../verification/merkle';
+import { consistencyProof, inclusionProof, toHex } from '../verification/merkle';
+import { AuditTreeReader, StoredTree } from '../log/tree-reader';
 
 export type StoredDigest = AuditDigest & { digestHash: string };
 
@@ -39,7 +40,11 @@ const badField = (field: string, detail: string): DomainError =>
 
 /** What auditors read: keys, digests and proofs, from the audit log's tables. */
 export class AuditTrailQueries {
-  constructor(private readonly pool: Pool) {}
+  private readonly trees: AuditTreeReader;
+
+  constructor(private readonly pool: Pool) {
+    this.trees = new AuditTreeReader(pool);
+  }
 
   async keys(): Promise<PublishedKey[]> {
     const { rows } = await this.pool.query<{
@@ -89,11 +94,7 @@ export class AuditTrailQueries {
   }
 
   async treeSize(tenant: string): Promise<number> {
-    const { rows } = await this.pool.query<{ tree_size: string }>(
-      'SELECT tree_size FROM audit_trees WHERE tenant_id = $1',
-      [tenant],
-    );
-    return Number(rows[0]?.tree_size ?? 0);
+    return (await this.trees.tree(tenant))?.size ?? 0;
   }
 
   async inclusion(
@@ -101,17 +102,13 @@ export class AuditTrailQueries {
     eventId: string,
     treeSize: number,
   ): Promise<{ eventId: string; leafIndex: number; treeSize: number; auditPath: string[] }> {
-    await this.checkSize(tenant, treeSize, 'treeSize');
-    const { rows } = await this.pool.query<{ leaf_index: string }>(
-      'SELECT leaf_index FROM audit_leaves WHERE tenant_id = $1 AND event_id = $2',
-      [tenant, eventId],
-    );
-    const leafIndex = rows[0] ? Number(rows[0].leaf_index) : undefined;
+    const tree = await this.sized(tenant, treeSize, 'treeSize');
+    const leafIndex = await this.trees.leafOf(tree, eventId);
     if (leafIndex === undefined || leafIndex >= treeSize) {
       throw notFound('event_not_found', `No event ${eventId} among the first ${treeSize} leaves of this log.`);
     }
-    const auditPath = await this.prove(tenant, (node) => inclusionProof(node, leafIndex, treeSize));
-    return { eventId, leafIndex, treeSize, auditPath };
+    const auditPath = await this.trees.prove(tree, (node) => inclusionProof(node, leafIndex, treeSize));
+    return { eventId, leafIndex, treeSize, auditPath: auditPath.map(toHex) };
   }
 
   async consistency(
@@ -121,31 +118,17 @@ export class AuditTrailQueries {
   ): Promise<{ first: number; second: number; consistencyPath: string[] }> {
     if (first < 1) throw badField('first', 'first must be at least 1 (a proof from the empty tree is meaningless)');
     if (first > second) throw badField('first', 'first must not exceed second');
-    await this.checkSize(tenant, second, 'second');
-    const consistencyPath = await this.prove(tenant, (node) => consistencyProof(node, first, second));
-    return { first, second, consistencyPath };
+    const tree = await this.sized(tenant, second, 'second');
+    const consistencyPath = await this.trees.prove(tree, (node) => consistencyProof(node, first, second));
+    return { first, second, consistencyPath: consistencyPath.map(toHex) };
   }
 
-  private async checkSize(tenant: string, size: number, field: string): Promise<void> {
-    const current = await this.treeSize(tenant);
-    if (size < 1 || size > current)
+  /** The tenant's tree, once `size` is one of its sizes (else the caller's 400). */
+  private async sized(tenant: string, size: number, field: string): Promise<StoredTree> {
+    const tree = await this.trees.tree(tenant);
+    const current = tree?.size ?? 0;
+    if (!tree || size < 1 || size > current)
       throw badField(field, `${field} must be between 1 and the log's tree size (${current})`);
-  }
-
-  /** Fetches the perfect nodes a proof reads in one query, then computes it. */
-  private async prove(tenant: string, compute: (node: NodeSource) => Hash[]): Promise<string[]> {
-    const needed = nodesNeeded(compute);
-    const { rows } = await this.pool.query<{ level: number; idx: string; hash: Buffer }>(
-      `SELECT n.level, n.idx, n.hash FROM audit_nodes n
-         JOIN unnest($2::smallint[], $3::bigint[]) AS want(level, idx) ON n.level = want.level AND n.idx = want.idx
-        WHERE n.tenant_id = $1`,
-      [tenant, needed.map(([l]) => l), needed.map(([, i]) => i)],
-    );
-    const nodes = new Map(rows.map((r) => [`${r.level}:${r.idx}`, r.hash]));
-    return compute((level, index) => {
-      const hash = nodes.get(`${level}:${index}`);
-      if (!hash) throw new Error(`audit log node ${level}:${index} of ${tenant} is missing`);
-      return hash;
-    }).map(toHex);
+    return tree;
   }
 }

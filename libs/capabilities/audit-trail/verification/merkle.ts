@@ -1,6 +1,6 @@
 // RFC 9162 section 2.1 (RFC 6962 section 2.1) Merkle tree hashing, proofs and their verification. Pure: no Nest,
 // no I/O, so that the offline verifier (apps/cli) and the worker share one implementation.
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 
 export type Hash = Buffer;
 
@@ -16,7 +16,17 @@ const NODE_PREFIX = Buffer.from([0x01]);
 /** MTH({}) = SHA-256() */
 export const EMPTY_ROOT: Hash = sha256();
 export const leafHash = (data: Uint8Array): Hash => sha256(LEAF_PREFIX, data);
+/** The leaf hash of a text's UTF-8 bytes (one call into OpenSSL, no intermediate buffer). */
+export const leafHashOfText = (text: string): Hash => hash('sha256', `\u0000${text}`, 'buffer');
 export const nodeHash = (left: Hash, right: Hash): Hash => sha256(NODE_PREFIX, left, right);
+
+/** 0x01 ‖ left ‖ right, reused: appends hash about one node per leaf, without a buffer or hasher object each. */
+const scratch = Buffer.alloc(65, 1);
+const appendedNode = (left: Hash, right: Hash): Hash => {
+  left.copy(scratch, 1);
+  right.copy(scratch, 33);
+  return hash('sha256', scratch, 'buffer');
+};
 
 export const toHex = (h: Hash): string => h.toString('hex');
 export const fromHex = (hex: string): Hash => {
@@ -165,6 +175,7 @@ export interface CompletedNode {
   index: number;
   hash: Hash;
 }
+const NOTHING_COMPLETED: readonly CompletedNode[] = Object.freeze([]);
 
 /**
  * The right edge of a growing tree (a "compact range"): the roots of its perfect subtrees, left to right,
@@ -187,21 +198,25 @@ export class CompactRange {
     return this.peaks;
   }
 
-  /** Appends a leaf hash; returns every perfect node it completed (the leaf itself first, at level 0). */
-  append(leaf: Hash): CompletedNode[] {
-    const completed: CompletedNode[] = [{ level: 0, index: this.count, hash: leaf }];
+  /**
+   * Appends a leaf hash; returns every perfect node it completed (the leaf itself first, at level 0), or only those
+   * from level `keepFrom` up (storage keeps no lower ones).
+   */
+  append(leaf: Hash, keepFrom = 0): readonly CompletedNode[] {
+    let completed: CompletedNode[] | undefined =
+      keepFrom === 0 ? [{ level: 0, index: this.count, hash: leaf }] : undefined;
     let h = leaf;
     let s = this.count;
     let level = 0;
     while (odd(s)) {
-      h = nodeHash(this.peaks.pop() as Hash, h);
+      h = appendedNode(this.peaks.pop() as Hash, h);
       s = half(s);
       level += 1;
-      completed.push({ level, index: s, hash: h });
+      if (level >= keepFrom) (completed ??= []).push({ level, index: s, hash: h });
     }
     this.peaks.push(h);
     this.count += 1;
-    return completed;
+    return completed ?? NOTHING_COMPLETED;
   }
 
   root(): Hash {

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { AppConfig, createPinoLogger, PinoLoggerService } from '@csp/platform';
+import { AppConfig, createPinoLogger, exitIfShutdownHangs, PinoLoggerService } from '@csp/platform';
 import { WorkerModule } from './worker.module';
 
 /** Starts the worker alone (ROLE=worker). SIGTERM closes it gracefully: in-flight batches and jobs finish. */
@@ -9,5 +9,7 @@ export async function bootstrapWorker(config: AppConfig): Promise<void> {
     logger: new PinoLoggerService(createPinoLogger({ level: config.logLevel })),
   });
   app.enableShutdownHooks([], { useProcessExit: true }); // exit 0 once closed, not the re-raised signal
-  new Logger('Bootstrap').log('csp-orders worker started');
+  const logger = new Logger('Bootstrap');
+  exitIfShutdownHangs((line) => logger.error(line));
+  logger.log('csp-orders worker started');
 }

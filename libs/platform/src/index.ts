@@ -81,6 +81,7 @@ export { registerRequestContextHooks } from './request-context/request-context.h
 export { createPinoLogger, REDACT_PATHS } from './logging/pino-logger';
 export type { CreateLoggerOptions } from './logging/pino-logger';
 export { PinoLoggerService } from './logging/pino-logger.service';
+export { exitIfShutdownHangs, SHUTDOWN_DEADLINE_MS } from './lifecycle/shutdown-deadline';
 
 // idempotency
 export { IdempotencyStore } from './idempotency/idempotency.store';

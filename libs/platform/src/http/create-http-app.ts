@@ -15,6 +15,7 @@ import { createValidationPipe } from '../errors/validation.pipe';
 import { createPinoLogger } from '../logging/pino-logger';
 import { PinoLoggerService } from '../logging/pino-logger.service';
 import { registerRequestContextHooks } from '../request-context/request-context.hooks';
+import { exitIfShutdownHangs } from '../lifecycle/shutdown-deadline';
 import { registerJsonBodyParser } from './json-body.parser';
 import { setupSwagger, SwaggerSetupOptions } from './swagger.setup';
 
@@ -73,6 +74,7 @@ export async function createHttpApp(
   app.useGlobalPipes(createValidationPipe());
   // SIGTERM/SIGINT: close everything in order, then exit 0 (Nest would otherwise re-raise the signal).
   app.enableShutdownHooks([], { useProcessExit: true });
+  exitIfShutdownHangs((line) => logger.error(line));
   if (options.swagger !== false) setupSwagger(app, fastify, options.swagger ?? {});
   return app;
 }

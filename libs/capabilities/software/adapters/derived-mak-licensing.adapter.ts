@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { Pool } from 'pg';
-import type { Clock } from '@csp/event-sourcing';
+import { migrateUnderLock, type Clock } from '@csp/event-sourcing';
 import {
   ProductKeyRevokedError,
   type IssueProductKeyRequest,
@@ -87,24 +87,15 @@ export class DerivedMakLicensingAdapter implements LicensingPort {
 
   /** Idempotent and safe to run from several processes at once (serialised by an advisory lock). */
   async migrate(): Promise<void> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      await client.query("SELECT pg_advisory_xact_lock(hashtext('licensing_revocations.migrate'))");
-      await client.query(`
+    await migrateUnderLock(this.pool, 'licensing_revocations.migrate', [
+      `
         CREATE TABLE IF NOT EXISTS licensing_revocations (
           order_id text NOT NULL,
           line_item_number integer NOT NULL,
           revoked_at timestamptz NOT NULL DEFAULT now(),
           PRIMARY KEY (order_id, line_item_number)
-        )`);
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+        )`,
+    ]);
   }
 
   async issueProductKey(request: IssueProductKeyRequest): Promise<IssuedProductKey> {

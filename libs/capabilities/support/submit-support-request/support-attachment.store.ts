@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Pool } from 'pg';
-import { DATABASE_POOL } from '@csp/event-sourcing';
+import { DATABASE_POOL, migrateUnderLock } from '@csp/event-sourcing';
 
 /** Attached files of support requests, kept in PostgreSQL beside the projections' tables (bounded by the body limit). */
 @Injectable()
@@ -12,11 +12,8 @@ export class SupportAttachmentStore {
    * would otherwise race on CREATE TABLE IF NOT EXISTS (a unique violation in pg_type), and one would not start.
    */
   async migrate(): Promise<void> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      await client.query("SELECT pg_advisory_xact_lock(hashtext('support_request_attachments.migrate'))");
-      await client.query(`
+    await migrateUnderLock(this.pool, 'support_request_attachments.migrate', [
+      `
         CREATE TABLE IF NOT EXISTS support_request_attachments (
           support_request_id uuid NOT NULL,
           ordinal integer NOT NULL,
@@ -25,14 +22,8 @@ export class SupportAttachmentStore {
           sha256 text NOT NULL,
           content bytea NOT NULL,
           PRIMARY KEY (support_request_id, ordinal)
-        )`);
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+        )`,
+    ]);
   }
 
   async save(

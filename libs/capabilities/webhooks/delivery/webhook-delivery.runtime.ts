@@ -76,7 +76,8 @@ export class WebhookDeliveryRuntime {
       (job) => this.attempt(job.data.id),
       {
         concurrency: settings.concurrency,
-        lockDuration: Math.max(30_000, settings.timeoutMs * 2),
+        lockDuration: settings.lockMs,
+        stalledInterval: settings.stalledCheckMs,
       },
     );
     this.timer = setInterval(() => void this.reconcileNow(), settings.reconcileEveryMs);

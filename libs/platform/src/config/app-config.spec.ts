@@ -198,6 +198,8 @@ describe('loadConfig', () => {
         httpsOnly: false,
         disableAfterFailures: 5,
         secretOverlapMs: 86_400_000,
+        lockMs: 8000,
+        stalledCheckMs: 2000,
       });
       expect(load({ NODE_ENV: 'production', ...secrets, ...partners }).webhooks.httpsOnly).toBe(true);
     });
@@ -210,6 +212,15 @@ describe('loadConfig', () => {
         /WEBHOOK_SECRET_ROTATION_OVERLAP must be a duration/,
       );
       expect(() => load({ ...secrets, WEBHOOK_TIMEOUT_MS: '5' })).toThrow(/WEBHOOK_TIMEOUT_MS must be between/);
+    });
+
+    it('given fail-over timings, then they are read; below the floor names the setting', () => {
+      const c = load({ ...secrets, WEBHOOK_LOCK_MS: '5000', WEBHOOK_STALLED_CHECK_MS: '1000' });
+      expect(c.webhooks).toMatchObject({ lockMs: 5000, stalledCheckMs: 1000 });
+      expect(() => load({ ...secrets, WEBHOOK_LOCK_MS: '10' })).toThrow(/WEBHOOK_LOCK_MS must be between/);
+      expect(() => load({ ...secrets, WEBHOOK_STALLED_CHECK_MS: '10' })).toThrow(
+        /WEBHOOK_STALLED_CHECK_MS must be between/,
+      );
     });
   });
 

@@ -203,6 +203,7 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
     warn,
     int: (n, f, min, max) => int(get, n, f, min, max),
     bool: (n, f) => bool(get, n, f),
+    failOver: { lockMs: PROPAGATION_LOCK_MS_DEFAULT, stalledCheckMs: PROPAGATION_STALLED_CHECK_MS_DEFAULT },
   });
   const keyCustody = loadKeyCustodySettings(
     get,

@@ -20,6 +20,13 @@ export interface WebhookSettings {
   readonly concurrency: number;
   /** WEBHOOK_RECONCILE_EVERY_MS: how often due deliveries the queue lost are enqueued again. */
   readonly reconcileEveryMs: number;
+  /**
+   * WEBHOOK_LOCK_MS, WEBHOOK_STALLED_CHECK_MS: a killed worker's delivery jobs run elsewhere after at most lock +
+   * check (BullMQ's 30 s + 30 s left a job fetched but not yet claimed pending for a minute). The lock is renewed
+   * every half of it whatever the attempt's timeout; the same trade-off as PROPAGATION_LOCK_MS (docs/scaling.md).
+   */
+  readonly lockMs: number;
+  readonly stalledCheckMs: number;
   /** WEBHOOK_SECRETS_KEY: encrypts the endpoint secrets at rest (AES-256-GCM). */
   readonly secretsKey: string;
 }
@@ -34,6 +41,8 @@ export function loadWebhookSettings(
     warn: (m: string) => void;
     int: (name: string, fallback: number, min: number, max: number) => number;
     bool: (name: string, fallback: boolean) => boolean;
+    /** The fail-over defaults every queue shares. */
+    failOver: { lockMs: number; stalledCheckMs: number };
   },
 ): WebhookSettings {
   const schedule = parseRetrySchedule(get('WEBHOOK_RETRY_SCHEDULE') ?? DEFAULT_RETRY_SCHEDULE);
@@ -57,6 +66,8 @@ export function loadWebhookSettings(
     secretOverlapMs,
     concurrency: opts.int('WEBHOOK_CONCURRENCY', 16, 1, 200),
     reconcileEveryMs: opts.int('WEBHOOK_RECONCILE_EVERY_MS', 30_000, 100, 3_600_000),
+    lockMs: opts.int('WEBHOOK_LOCK_MS', opts.failOver.lockMs, 1000, 600_000),
+    stalledCheckMs: opts.int('WEBHOOK_STALLED_CHECK_MS', opts.failOver.stalledCheckMs, 500, 600_000),
     secretsKey: resolveSecret({
       name: 'WEBHOOK_SECRETS_KEY',
       value: get('WEBHOOK_SECRETS_KEY'),

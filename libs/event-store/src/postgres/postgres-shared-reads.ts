@@ -38,19 +38,26 @@ export class SharedReads {
     for (const [k, read] of this.reads)
       if (read.epoch !== epoch || now - read.at > SHARED_READ_MAX_AGE_MS) this.reads.delete(k);
     const shared = this.reads.get(key);
+    const taken = shared && (reuse === 'any' || shared.ahead) ? shared : undefined;
+    // A plain reader is the only one to ask for the batch after its own: once it takes its read-ahead, nobody else
+    // will, and holding it longer would only keep a batch alive past the young generation (an export of a million
+    // events grew the api's RSS by 150 MB that way).
+    if (taken && reuse === 'ahead') this.reads.delete(key);
     // No await unless there is something to wait for: a second identical call right after must find this one's read.
-    let result = shared && (reuse === 'any' || shared.ahead) ? await shared.result.catch(() => undefined) : undefined;
-    result ??= await this.startRead(key, options, false);
+    let result = taken ? await taken.result.catch(() => undefined) : undefined;
+    result ??= await this.startRead(key, options, false, reuse === 'any');
     if (!result.isEnd && !this.settings.closed()) {
       const next = { ...options, after: result.lastPosition };
       const nextKey = readAllKey(next);
-      if (!this.reads.has(nextKey)) void this.startRead(nextKey, next, true).catch(() => undefined);
+      if (!this.reads.has(nextKey)) void this.startRead(nextKey, next, true, true).catch(() => undefined);
     }
     return result;
   }
 
-  private startRead(key: string, options: ReadAllOptions, ahead: boolean): Promise<ReadAllResult> {
+  /** `shared`: kept for others to find (a plain reader's own read is not: nobody else takes it). */
+  private startRead(key: string, options: ReadAllOptions, ahead: boolean, shared: boolean): Promise<ReadAllResult> {
     const result = this.settings.read(options);
+    if (!shared) return result;
     if (this.reads.size >= MAX_SHARED_READS) this.reads.delete(this.reads.keys().next().value!);
     this.reads.set(key, { epoch: this.settings.epoch(), at: Date.now(), ahead, result });
     // A failed read is not shared: the next caller tries again.

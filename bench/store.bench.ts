@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { startEmbeddedPostgres } from '../libs/event-store/src/embedded/embedded-postgres';
 import { PostgresEventStore } from '../libs/event-store/src/postgres/postgres-event-store';
+import { benchOrderPlaced } from './support/bench-event';
 
 /**
  * Event-store throughput on the machine at hand:
@@ -43,30 +44,6 @@ export async function runStoreBench(opts: {
   });
 
   try {
-    const filler = 'x'.repeat(330);
-    const orderPlaced = (i: number) => ({
-      type: 'OrderPlaced',
-      data: {
-        orderId: `order-${i}`,
-        customerId: `customer-${i % 997}`,
-        offerId: 'CFQ7TTC0LH18:0001',
-        quantity: 1 + (i % 50),
-        billingCycle: 'monthly',
-        termDuration: 'P1Y',
-        unitPriceMinor: 1234,
-        currency: 'EUR',
-        market: 'DE',
-        note: filler,
-      },
-      metadata: {
-        correlationId: `c-${i}`,
-        requestId: `r-${i}`,
-        userId: 'bench',
-        tenantId: 'bench-tenant',
-        policyVersion: '1',
-      },
-    });
-
     const results: Record<string, number> = {};
 
     // 1. new streams, 16 writers pulling from a shared counter
@@ -75,7 +52,7 @@ export async function runStoreBench(opts: {
     await Promise.all(
       Array.from({ length: WRITERS }, async () => {
         for (let i = next++; i < NEW_STREAMS; i = next++) {
-          await store.appendToStream(`order-${i}`, [orderPlaced(i)], { expectedVersion: 'no_stream' });
+          await store.appendToStream(`order-${i}`, [benchOrderPlaced(i)], { expectedVersion: 'no_stream' });
         }
       }),
     );
@@ -93,7 +70,7 @@ export async function runStoreBench(opts: {
               [
                 {
                   type: 'OrderNoteAdded',
-                  data: { orderId: `order-${i}`, note: filler, k },
+                  data: { orderId: `order-${i}`, note: 'x'.repeat(330), k },
                   metadata: { requestId: `n-${i}-${k}` },
                 },
               ],

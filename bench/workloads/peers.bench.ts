@@ -7,7 +7,8 @@ import { BENCH_SECRET, freePort, ROOT, startApi } from '../support/api-process';
 import { cannon, type AutocannonResult } from '../support/autocannon';
 import { createBenchDatabase } from '../support/database';
 import { inParallel, orderBody, placeOrder, registerCustomer } from '../support/http-client';
-import { cpuDuring, processCpuMicros, type CpuSplit } from '../support/process-cpu';
+import { cpuDuring, processCpuMicros, type CpuSplit } from '../support/cpu';
+import { benchOrderPlaced } from '../support/bench-event';
 import { HTTP_CONNECTIONS } from './http.bench';
 
 /**
@@ -23,18 +24,6 @@ const WRITERS = 16;
 const APPENDS_PER_ROUND = 10_000;
 const PLACE_SECONDS = 20;
 const ROUNDS = 2;
-
-const payload = (i: number) => ({
-  type: 'OrderPlaced',
-  data: {
-    orderId: `order-${i}`,
-    customerId: `customer-${i % 997}`,
-    offerId: 'CFQ7TTC0LH18:0001',
-    quantity: 1 + (i % 50),
-    note: 'x'.repeat(330),
-  },
-  metadata: { correlationId: `c-${i}`, requestId: `r-${i}`, userId: 'bench', tenantId: 'bench-tenant' },
-});
 
 const PLAIN_DDL = `CREATE TABLE plain_events (
   global_position bigserial PRIMARY KEY, stream_id text NOT NULL, stream_position bigint NOT NULL,
@@ -65,7 +54,7 @@ async function storeLimits(log: (m: string) => void, results: Record<string, num
       await inParallel(Array.from({ length: WRITERS }), WRITERS, async () => {
         for (let i = next++; i < APPENDS_PER_ROUND; i = next++) {
           const k = n + i;
-          await store.appendToStream(`order-${k}`, [payload(k)], { expectedVersion: 'no_stream' });
+          await store.appendToStream(`order-${k}`, [benchOrderPlaced(k)], { expectedVersion: 'no_stream' });
         }
       });
       ours.push(rate(APPENDS_PER_ROUND, t0));
@@ -74,7 +63,7 @@ async function storeLimits(log: (m: string) => void, results: Record<string, num
       await Promise.all(
         clients.map(async (c) => {
           for (let i = next++; i < APPENDS_PER_ROUND; i = next++) {
-            const e = payload(n + i);
+            const e = benchOrderPlaced(n + i);
             await c.query(PLAIN_INSERT, [`order-${n + i}`, randomUUID(), e.type, e.data, e.metadata]);
           }
         }),

@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
 import { migrateProjectionTables } from '@csp/event-sourcing';
 import { migratePropagation } from '@csp/capabilities/propagation';
+import { KeyVaultStore, LicensingRevocations } from '@csp/capabilities/key-pool';
 import { SupportAttachmentStore } from '../../libs/capabilities/support/submit-support-request/support-attachment.store';
 import { PROJECTIONS } from '../../apps/worker/src/projections';
 import { createTestDatabase, testPool, type TestDatabase } from '../support/database';
@@ -29,6 +30,8 @@ describe('start-up migrations from several processes at once, on a new database'
   it.each([
     ['the support attachments', (pool: Pool) => new SupportAttachmentStore(pool).migrate()],
     ['propagation', (pool: Pool) => migratePropagation(pool)],
+    ['the key vault', (pool: Pool) => new KeyVaultStore(pool).migrate()],
+    ['the licensing revocations', (pool: Pool) => new LicensingRevocations(pool).migrate()],
     ['the projections', (pool: Pool) => migrateProjectionTables(pool, PROJECTIONS)],
   ])('%s: every process succeeds', async (_name, migrate) => {
     const outcomes = await Promise.allSettled(pools.map((pool) => migrate(pool)));

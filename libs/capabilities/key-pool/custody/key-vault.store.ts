@@ -1,4 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
+import { migrateUnderLock } from '@csp/event-sourcing';
 import type { SealedKey } from './key-envelope';
 
 /**
@@ -62,10 +63,9 @@ export class KeyVaultStore {
   constructor(private readonly pool: Pool) {}
 
   /** Idempotent, safe from several processes at once (advisory lock). */
-  async migrate(): Promise<void> {
-    await this.transaction(async (c) => {
-      await c.query("SELECT pg_advisory_xact_lock(hashtext('key_pool.migrate'))");
-      await c.query(`
+  migrate(): Promise<void> {
+    return migrateUnderLock(this.pool, 'key_pool.migrate', [
+      `
         CREATE TABLE IF NOT EXISTS key_pool_keys (
           id uuid PRIMARY KEY,
           seq bigserial NOT NULL,
@@ -88,31 +88,31 @@ export class KeyVaultStore {
           revoked_at timestamptz,
           UNIQUE (partner_tenant_id, fingerprint),
           CHECK ((status IN ('assigned', 'revoked')) = (order_id IS NOT NULL))
-        )`);
+        )`,
       // A line + version holds at most one key: racing first reveals of one line cannot take two.
-      await c.query(`CREATE UNIQUE INDEX IF NOT EXISTS key_pool_keys_line
-        ON key_pool_keys (order_id, line_item_number, version) WHERE order_id IS NOT NULL`);
-      await c.query(`CREATE INDEX IF NOT EXISTS key_pool_keys_available
-        ON key_pool_keys (partner_tenant_id, offer_id, version, seq) WHERE status = 'available'`);
-      await c.query('CREATE INDEX IF NOT EXISTS key_pool_keys_import ON key_pool_keys (import_id)');
-      await c.query('CREATE INDEX IF NOT EXISTS key_pool_keys_kek ON key_pool_keys (kek_id, id)');
-      await c.query(`
+      `CREATE UNIQUE INDEX IF NOT EXISTS key_pool_keys_line
+        ON key_pool_keys (order_id, line_item_number, version) WHERE order_id IS NOT NULL`,
+      `CREATE INDEX IF NOT EXISTS key_pool_keys_available
+        ON key_pool_keys (partner_tenant_id, offer_id, version, seq) WHERE status = 'available'`,
+      'CREATE INDEX IF NOT EXISTS key_pool_keys_import ON key_pool_keys (import_id)',
+      'CREATE INDEX IF NOT EXISTS key_pool_keys_kek ON key_pool_keys (kek_id, id)',
+      `
         CREATE TABLE IF NOT EXISTS key_pool_imports (
           import_id uuid PRIMARY KEY,
           partner_tenant_id text NOT NULL,
           count integer NOT NULL,
           status text NOT NULL CHECK (status IN ('staged', 'committed')),
           created_at timestamptz NOT NULL DEFAULT now()
-        )`);
-      await c.query(`
+        )`,
+      `
         CREATE TABLE IF NOT EXISTS key_pool_watermarks (
           partner_tenant_id text NOT NULL,
           offer_id text NOT NULL,
           version text NOT NULL,
           low_watermark integer NOT NULL,
           PRIMARY KEY (partner_tenant_id, offer_id, version)
-        )`);
-    });
+        )`,
+    ]);
   }
 
   /** Which of these fingerprints the partner's vault already holds (staged ones included). */

@@ -6,6 +6,7 @@ import { KeyVaultStore, type VaultRow } from '../custody/key-vault.store';
 import { KeyPoolExhaustedError, KeyUnavailableError } from '../shared/key-pool.errors';
 import type { KeyPoolMetrics } from '../shared/key-pool.metrics';
 import { LowStockMonitor } from '../stock/low-stock.monitor';
+import { LicensingRevocations, type RevokedLine } from './licensing-revocations.store';
 
 /** The licensing port's shapes, structurally (the port lives with the software capability). */
 export interface PoolIssueRequest {
@@ -48,26 +49,17 @@ export class PoolLicensingAdapter {
   /** Issuing takes a key from stock: the caller asks only once its own decision has allowed the reveal. */
   readonly assignsOnIssue = true;
   readonly vault: KeyVaultStore;
+  private readonly revocations: LicensingRevocations;
   private readonly monitor: LowStockMonitor;
 
   constructor(private readonly o: PoolLicensingOptions) {
     this.vault = new KeyVaultStore(o.pool);
+    this.revocations = new LicensingRevocations(o.pool);
     this.monitor = new LowStockMonitor(o.pool, o.metrics, o.defaultLowWatermark);
   }
 
   async migrate(): Promise<void> {
-    await this.o.pool.query("SELECT pg_advisory_lock(hashtext('licensing_revocations.migrate'))");
-    try {
-      await this.o.pool.query(`
-        CREATE TABLE IF NOT EXISTS licensing_revocations (
-          order_id text NOT NULL,
-          line_item_number integer NOT NULL,
-          revoked_at timestamptz NOT NULL DEFAULT now(),
-          PRIMARY KEY (order_id, line_item_number)
-        )`);
-    } finally {
-      await this.o.pool.query("SELECT pg_advisory_unlock(hashtext('licensing_revocations.migrate'))");
-    }
+    await this.revocations.migrate();
     await this.vault.migrate();
   }
 
@@ -126,12 +118,7 @@ export class PoolLicensingAdapter {
   }): Promise<void> {
     if (lineItemNumbers.length === 0) return;
     const lines = [...new Set(lineItemNumbers)];
-    await this.o.pool.query(
-      `INSERT INTO licensing_revocations (order_id, line_item_number, revoked_at)
-       SELECT $1, n, coalesce($3::timestamptz, now()) FROM unnest($2::int[]) AS n
-       ON CONFLICT (order_id, line_item_number) DO NOTHING`,
-      [orderId, lines, this.o.commands.context().now.toISOString()],
-    );
+    await this.revocations.record(orderId, lines, this.o.commands.context().now);
     // The licensing side acting on its own: its own causation and user, never a request's ids.
     const worker = { causationId: `revocation:${orderId}`, userId: 'key-pool' };
     for (const row of await this.vault.revokeLines(orderId, lines)) {
@@ -151,12 +138,8 @@ export class PoolLicensingAdapter {
     }
   }
 
-  async isRevoked({ orderId, lineItemNumber }: { orderId: string; lineItemNumber: number }): Promise<boolean> {
-    const { rowCount } = await this.o.pool.query(
-      'SELECT 1 FROM licensing_revocations WHERE order_id = $1 AND line_item_number = $2',
-      [orderId, lineItemNumber],
-    );
-    return (rowCount ?? 0) > 0;
+  isRevoked(line: RevokedLine): Promise<boolean> {
+    return this.revocations.has(line);
   }
 
   private open(row: VaultRow): string {

@@ -1,4 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
+import { migrateUnderLock } from '@csp/event-sourcing';
 
 /** Serialises the DDL across processes (CREATE … IF NOT EXISTS races otherwise). */
 const MIGRATE_LOCK = 'propagation:migrate';
@@ -77,16 +78,6 @@ export async function migratePropagationTables(client: PoolClient): Promise<void
 }
 
 /** Creates the tables in their own transaction; idempotent, safe from several processes at once. */
-export async function migratePropagation(pool: Pool): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    await migratePropagationTables(client);
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+export function migratePropagation(pool: Pool): Promise<void> {
+  return migrateUnderLock(pool, MIGRATE_LOCK, PROPAGATION_DDL);
 }

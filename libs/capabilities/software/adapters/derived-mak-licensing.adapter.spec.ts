@@ -27,10 +27,10 @@ function expectWellFormed(key: string): void {
 /** A pool that knows a fixed set of revoked line items; the real table is covered by test/adapters. */
 function fakePool(revoked: Set<string> = new Set()): Pool {
   return {
-    query: async (_sql: string, params: [string, number]) => ({
-      rowCount: revoked.has(`${params[0]}#${params[1]}`) ? 1 : 0,
-      rows: [],
-    }),
+    query: async (_sql: string, params: [string, number]) => {
+      const rows = revoked.has(`${params[0]}#${params[1]}`) ? [{ revoked_at: new Date(0) }] : [];
+      return { rowCount: rows.length, rows };
+    },
   } as unknown as Pool;
 }
 

@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import type { Pool } from 'pg';
-import { migrateUnderLock, type Clock } from '@csp/event-sourcing';
+import type { Clock } from '@csp/event-sourcing';
+import { LicensingRevocations } from '@csp/capabilities/key-pool';
 import {
   ProductKeyRevokedError,
   type IssueProductKeyRequest,
@@ -71,7 +72,7 @@ export interface DerivedMakLicensingOptions {
  */
 export class DerivedMakLicensingAdapter implements LicensingPort {
   private readonly secret: string | Buffer;
-  private readonly pool: Pool;
+  private readonly revocations: LicensingRevocations;
   private readonly clock: Clock | undefined;
 
   constructor(options: DerivedMakLicensingOptions) {
@@ -81,21 +82,13 @@ export class DerivedMakLicensingAdapter implements LicensingPort {
       );
     }
     this.secret = options.secret;
-    this.pool = options.pool;
+    this.revocations = new LicensingRevocations(options.pool);
     this.clock = options.clock;
   }
 
-  /** Idempotent and safe to run from several processes at once (serialised by an advisory lock). */
-  async migrate(): Promise<void> {
-    await migrateUnderLock(this.pool, 'licensing_revocations.migrate', [
-      `
-        CREATE TABLE IF NOT EXISTS licensing_revocations (
-          order_id text NOT NULL,
-          line_item_number integer NOT NULL,
-          revoked_at timestamptz NOT NULL DEFAULT now(),
-          PRIMARY KEY (order_id, line_item_number)
-        )`,
-    ]);
+  /** Idempotent and safe to run from several processes at once. */
+  migrate(): Promise<void> {
+    return this.revocations.migrate();
   }
 
   async issueProductKey(request: IssueProductKeyRequest): Promise<IssuedProductKey> {
@@ -106,29 +99,15 @@ export class DerivedMakLicensingAdapter implements LicensingPort {
 
   async revokeKeys({ orderId, lineItemNumbers }: RevokeKeysRequest): Promise<void> {
     if (lineItemNumbers.length === 0) return;
-    // The first revocation instant wins: a retry must not move it.
-    await this.pool.query(
-      `INSERT INTO licensing_revocations (order_id, line_item_number, revoked_at)
-       SELECT $1, n, coalesce($3::timestamptz, now()) FROM unnest($2::int[]) AS n
-       ON CONFLICT (order_id, line_item_number) DO NOTHING`,
-      [orderId, [...new Set(lineItemNumbers)], this.clock?.now().toISOString() ?? null],
-    );
+    await this.revocations.record(orderId, lineItemNumbers, this.clock?.now());
   }
 
-  async isRevoked({ orderId, lineItemNumber }: LineItemRef): Promise<boolean> {
-    const { rowCount } = await this.pool.query(
-      'SELECT 1 FROM licensing_revocations WHERE order_id = $1 AND line_item_number = $2',
-      [orderId, lineItemNumber],
-    );
-    return (rowCount ?? 0) > 0;
+  isRevoked(line: LineItemRef): Promise<boolean> {
+    return this.revocations.has(line);
   }
 
   /** When the vendor revoked the line item, or null: for audits and tests. */
-  async revokedAt({ orderId, lineItemNumber }: LineItemRef): Promise<Date | null> {
-    const { rows } = await this.pool.query<{ revoked_at: Date }>(
-      'SELECT revoked_at FROM licensing_revocations WHERE order_id = $1 AND line_item_number = $2',
-      [orderId, lineItemNumber],
-    );
-    return rows[0]?.revoked_at ?? null;
+  revokedAt(line: LineItemRef): Promise<Date | null> {
+    return this.revocations.revokedAt(line);
   }
 }

@@ -9,6 +9,7 @@ import { createBenchDatabase } from '../support/database';
 import { inParallel, orderBody, placeOrder, registerCustomer } from '../support/http-client';
 import { cpuDuring, processCpuMicros, type CpuSplit } from '../support/cpu';
 import { benchOrderPlaced } from '../support/bench-event';
+import { EmmettStorePeer } from '../peers/emmett-store-peer';
 import { HTTP_CONNECTIONS } from './http.bench';
 
 /**
@@ -41,6 +42,9 @@ async function storeLimits(log: (m: string) => void, results: Record<string, num
   const db = await createBenchDatabase('bench_peers_store');
   const store = await PostgresEventStore.create({ connectionString: db.url, kind: 'postgres', poolSize: WRITERS });
   const clients = await Promise.all(Array.from({ length: WRITERS }, () => new Client({ connectionString: db.url })));
+  const emmett = await EmmettStorePeer.start(log);
+  const emmettAppend: number[] = [];
+  const emmettRead: number[] = [];
   try {
     await Promise.all(clients.map((c) => c.connect()));
     await clients[0]!.query(PLAIN_DDL);
@@ -48,7 +52,7 @@ async function storeLimits(log: (m: string) => void, results: Record<string, num
     const plain: number[] = [];
     let n = 0;
     for (let round = 0; round < ROUNDS; round++) {
-      log(`peers: appends, round ${round + 1}: ours then plain INSERT, ${APPENDS_PER_ROUND} events each`);
+      log(`peers: appends, round ${round + 1}: ours, a plain INSERT, then Emmett, ${APPENDS_PER_ROUND} events each`);
       let next = 0;
       let t0 = performance.now();
       await inParallel(Array.from({ length: WRITERS }), WRITERS, async () => {
@@ -69,6 +73,7 @@ async function storeLimits(log: (m: string) => void, results: Record<string, num
         }),
       );
       plain.push(rate(APPENDS_PER_ROUND, t0));
+      if (emmett) emmettAppend.push(await emmett.append(APPENDS_PER_ROUND, WRITERS));
       n += APPENDS_PER_ROUND;
     }
     results.peers_store_append_eps = Math.round(mean(ours));
@@ -78,7 +83,7 @@ async function storeLimits(log: (m: string) => void, results: Record<string, num
     const readOurs: number[] = [];
     const readPlain: number[] = [];
     for (let round = 0; round < ROUNDS + 1; round++) {
-      log(`peers: read-all, round ${round + 1}: ours then a plain keyset SELECT of the same ${n} events`);
+      log(`peers: read-all, round ${round + 1}: ours, a plain keyset SELECT, then Emmett, the same ${n} events`);
       let t0 = performance.now();
       let seen = 0;
       for (let after = 0; ;) {
@@ -98,16 +103,33 @@ async function storeLimits(log: (m: string) => void, results: Record<string, num
       }
       readPlain.push(rate(plainSeen, t0));
       if (seen !== plainSeen) throw new Error(`read-all saw ${seen} events, the plain SELECT ${plainSeen}`);
+      if (emmett) {
+        const read = await emmett.readAll();
+        if (read.events < seen) throw new Error(`Emmett's read-all saw ${read.events} events, ours ${seen}`);
+        emmettRead.push(read.eps);
+      }
     }
     // The first round warms the cache for both; the figures are the later rounds'.
     results.peers_store_read_all_eps = Math.round(mean(readOurs.slice(1)));
     results.peers_plain_select_eps = Math.round(mean(readPlain.slice(1)));
     results.peers_read_all_vs_select = Number((mean(readOurs.slice(1)) / mean(readPlain.slice(1))).toFixed(2));
+    if (emmett) {
+      results.peers_emmett_append_eps = Math.round(mean(emmettAppend));
+      results.peers_emmett_read_all_eps = Math.round(mean(emmettRead.slice(1)));
+      results.peers_append_vs_emmett = Number((mean(ours) / mean(emmettAppend)).toFixed(2));
+      results.peers_read_all_vs_emmett = Number((mean(readOurs.slice(1)) / mean(emmettRead.slice(1))).toFixed(2));
+      notes.push(
+        `Emmett 0.42 (PostgreSQL store; the same event and writers, in a process and database of its own, ` +
+          `alternated with ours): appends ${emmettAppend.map(Math.round).join(', ')} events/s, read-all ` +
+          `${emmettRead.map(Math.round).join(', ')} events/s`,
+      );
+    }
     notes.push(
       `appends ours ${ours.map(Math.round).join(', ')} vs plain INSERT ${plain.map(Math.round).join(', ')} events/s; ` +
         `read-all ours ${readOurs.map(Math.round).join(', ')} vs plain SELECT ${readPlain.map(Math.round).join(', ')} events/s`,
     );
   } finally {
+    await emmett?.stop();
     await Promise.all(clients.map((c) => c.end().catch(() => undefined)));
     await store.close();
     await db.drop();
@@ -211,7 +233,9 @@ export async function runPeersBench(
 ): Promise<{ results: Record<string, number>; notes: string[] }> {
   const results: Record<string, number> = {};
   const notes: string[] = [];
-  await storeLimits(log, results, notes);
-  await placeOrderAgainstPeer(log, results, notes);
+  // BENCH_PEERS_PARTS=store,place-order runs some of the parts (development).
+  const parts = new Set((process.env.BENCH_PEERS_PARTS ?? 'store,place-order').split(','));
+  if (parts.has('store')) await storeLimits(log, results, notes);
+  if (parts.has('place-order')) await placeOrderAgainstPeer(log, results, notes);
   return { results, notes };
 }

@@ -12,7 +12,8 @@ const NAMES_UPSERT = `INSERT INTO rm_audit_customer_names AS n (customer_id, par
 type NameRow = { kind: 'name'; customerId: string; partnerId: string; companyName: string; position: number };
 const NAME_COLUMNS = ['customerId', 'partnerId', 'companyName', 'position'] as const;
 
-// Records are immutable facts keyed by event id: a redelivered event finds its row and changes nothing, and
+// Records are immutable facts keyed by event id: a redelivered event finds its row and changes nothing (no
+// conflict target: a replay loads the table before its key exists, see AUDIT_RECORDS_QUERY_INDEXES), and
 // only the rows this statement really inserted are added to the per-day counts, so those stay exact too.
 // A record's customer name is the one of the latest registration before it: this batch's ($9, $10) unless the
 // names table has a later one (as applied one by one); the statement runs before this batch's names are stored.
@@ -31,7 +32,7 @@ const RECORDS_INSERT = `WITH inserted AS (
       -- LIMIT keeps this a primary-key probe per row: as a plain join it was planned as a hash of the whole table.
       LEFT JOIN LATERAL (SELECT company_name, position FROM rm_audit_customer_names n
                           WHERE n.customer_id = x.customer_id LIMIT 1) n ON true
-    ON CONFLICT (id) DO NOTHING
+    ON CONFLICT DO NOTHING
     RETURNING partner_id, operation_date, operation_type)
   INSERT INTO rm_audit_record_counts AS c (partner_id, day, operation_type, n)
   SELECT partner_id, (operation_date AT TIME ZONE 'UTC')::date, operation_type, count(*) FROM inserted GROUP BY 1, 2, 3

@@ -3,9 +3,10 @@ import type { PoolClient } from 'pg';
 
 export interface MigrateOptions {
   /**
-   * False leaves out the indexes that only queries use (apply never needs them): a shadow build loads its
-   * tables without them and migrates again with them at the end, which costs a fraction of keeping them up
-   * to date row by row. Default true.
+   * False leaves out the indexes a load from scratch does without: those only queries use, and unique keys that
+   * only make a redelivered event change nothing (a shadow build applies each event once). The build loads its
+   * tables without them and migrates again with them at the end, which costs a fraction of keeping them up to
+   * date row by row. Default true.
    */
   queryIndexes?: boolean;
 }

@@ -132,6 +132,13 @@ describe('software list projection', () => {
       const second = await query.list(C1, { size: 2, continuationToken: first.continuationToken ?? undefined });
       expect(second.items.map((i) => i.id)).toEqual([`${O2}_0`]);
       expect(second.continuationToken).toBeNull();
+      expect(second.totalCount).toBe(3);
+      // Page and total come in one statement: a customer without software still gets its count.
+      expect(await query.list('c9c9c9c9-0000-4000-8000-000000000009')).toEqual({
+        items: [],
+        totalCount: 0,
+        continuationToken: null,
+      });
       await expect(query.list(C1, { continuationToken: 'bm90LWEtdG9rZW4' })).rejects.toMatchObject({
         code: 'invalid_continuation_token',
       });

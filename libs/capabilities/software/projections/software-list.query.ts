@@ -46,6 +46,14 @@ const COLUMNS =
   'id, order_id, line_item_number, offer_id, friendly_name, kind, purchase_date, status, key_available, versions, languages, bitness';
 const TOKEN_KIND = 'software';
 
+const LIST = `SELECT t.total, p.* FROM (SELECT count(*)::int AS total FROM rm_software WHERE customer_id = $1) t
+  LEFT JOIN LATERAL (
+    SELECT ${COLUMNS} FROM rm_software
+     WHERE customer_id = $1
+       AND ($2::timestamptz IS NULL OR (purchase_date, order_id, line_item_number) > ($2::timestamptz, $3::text, $4::int))
+     ORDER BY purchase_date, order_id, line_item_number LIMIT $5) p ON true
+  ORDER BY p.purchase_date, p.order_id, p.line_item_number`;
+
 const toItem = (r: SoftwareRow): SoftwareItem => ({
   id: r.id,
   orderId: r.order_id,
@@ -71,17 +79,16 @@ export class SoftwareListQuery {
     const after = page.continuationToken
       ? decodeToken<[string, string, number]>(TOKEN_KIND, page.continuationToken, ['string', 'string', 'number'])
       : null;
-    const [rows, count] = await Promise.all([
-      this.pool.query<SoftwareRow>(
-        `SELECT ${COLUMNS} FROM rm_software
-          WHERE customer_id = $1
-            AND ($2::timestamptz IS NULL OR (purchase_date, order_id, line_item_number) > ($2::timestamptz, $3::text, $4::int))
-          ORDER BY purchase_date, order_id, line_item_number LIMIT $5`,
-        [customerId, after ? tokenTimestamp(after[0]) : null, after?.[1] ?? null, after?.[2] ?? null, size + 1],
-      ),
-      this.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM rm_software WHERE customer_id = $1', [customerId]),
-    ]);
-    return toPage(rows.rows, size, count.rows[0].n, toItem, (r) =>
+    // One round trip, one prepared statement: the page (size + 1 rows, to tell whether there is more) beside the
+    // customer's total, which an empty page still reports (the row of the count with no item).
+    const result = await this.pool.query<SoftwareRow & { total: number }>({
+      name: 'software_list_page',
+      text: LIST,
+      values: [customerId, after ? tokenTimestamp(after[0]) : null, after?.[1] ?? null, after?.[2] ?? null, size + 1],
+    });
+    const total = result.rows[0]?.total ?? 0;
+    const rows = result.rows[0]?.id === null ? [] : result.rows;
+    return toPage(rows, size, total, toItem, (r) =>
       encodeToken(TOKEN_KIND, [iso(r.purchase_date), r.order_id, r.line_item_number]),
     );
   }

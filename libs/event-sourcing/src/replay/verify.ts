@@ -117,7 +117,8 @@ async function compareTable(
     `SELECT a.attname AS column FROM pg_index i
        JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)
       WHERE i.indrelid = $1::regclass AND i.indisprimary ORDER BY array_position(i.indkey, a.attnum)`,
-    [shadow],
+    // The live table's key: a shadow is loaded before the keys that only guard redelivery (see MigrateOptions).
+    [live],
   );
   const ignored = [...BOOKKEEPING_COLUMNS];
   // Without a primary key the row is its own key, compared as a multiset (with a count per distinct row).

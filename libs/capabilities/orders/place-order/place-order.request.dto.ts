@@ -14,6 +14,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { BILLING_CYCLES } from '@csp/domain';
+import { isPlainWithKeys, registerKnownShape } from '@csp/platform';
 
 // Line items: types only here; the values (line numbers 0..n-1 without duplicates, known offers, quantity
 // 1..10 000, Partner Center's fields against the customer and the offers) are the domain's rules, checked
@@ -121,3 +122,39 @@ export class PlaceOrderRequestDto {
   @Type(() => OrderAttributesRequestDto)
   attributes?: OrderAttributesRequestDto;
 }
+
+const BODY_KEYS = new Set(['lineItems', 'referenceCustomerId', 'billingCycle', 'currencyCode']);
+const OPTIONAL_STRINGS = ['referenceCustomerId', 'billingCycle', 'currencyCode'] as const;
+const LINE_KEYS = ['lineItemNumber', 'offerId', 'quantity'];
+const LINE_KEY_SET = new Set(LINE_KEYS);
+const isInt = (v: unknown) => typeof v === 'number' && Number.isInteger(v);
+
+/**
+ * The common body: 1..100 line items of exactly lineItemNumber, offerId and quantity (integer, string, integer),
+ * optionally referenceCustomerId, billingCycle, currencyCode as strings. Built as the pipe builds it; any other
+ * body takes the full check (known-shape.ts).
+ */
+registerKnownShape(PlaceOrderRequestDto, (body) => {
+  if (!isPlainWithKeys(body, BODY_KEYS, ['lineItems'])) return undefined;
+  const plain = body as Record<string, unknown>;
+  for (const key of OPTIONAL_STRINGS) if (key in plain && typeof plain[key] !== 'string') return undefined;
+  const lines = plain.lineItems;
+  if (!Array.isArray(lines) || lines.length < 1 || lines.length > 100) return undefined;
+  for (const line of lines) {
+    if (!isPlainWithKeys(line, LINE_KEY_SET, LINE_KEYS)) return undefined;
+    const l = line as Record<string, unknown>;
+    if (!isInt(l.lineItemNumber) || typeof l.offerId !== 'string' || !isInt(l.quantity)) return undefined;
+  }
+  const dto = new PlaceOrderRequestDto() as unknown as Record<string, unknown>;
+  for (const key in plain) {
+    dto[key] =
+      key === 'lineItems'
+        ? lines.map((line: Record<string, unknown>) => {
+            const built = new OrderLineItemRequestDto() as unknown as Record<string, unknown>;
+            for (const k in line) built[k] = line[k];
+            return built;
+          })
+        : plain[key];
+  }
+  return dto;
+});

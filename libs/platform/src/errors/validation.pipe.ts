@@ -1,4 +1,5 @@
-import { ValidationError, ValidationPipe, ValidationPipeOptions } from '@nestjs/common';
+import { ArgumentMetadata, ValidationError, ValidationPipe, ValidationPipeOptions } from '@nestjs/common';
+import { knownShapeOf } from './known-shape';
 import { FieldError, ProblemException } from './problem-details';
 
 /**
@@ -42,12 +43,22 @@ export function validationProblem(errors: FieldError[]): ProblemException {
   return new ProblemException(400, 'validation_failed', detail, { title: 'Validation failed', errors });
 }
 
+/** Nest's pipe, but a body of its DTO's registered known-good shape (known-shape.ts) skips the full check. */
+class KnownShapeValidationPipe extends ValidationPipe {
+  override transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    // Only where the pipe builds DTO instances (transform), which is what a known shape returns.
+    const built =
+      metadata.type === 'body' && this.isTransformEnabled ? knownShapeOf(metadata.metatype)?.(value) : undefined;
+    return built === undefined ? super.transform(value, metadata) : Promise.resolve(built);
+  }
+}
+
 /**
  * The pipe every app uses: unknown fields refused, bodies turned into DTO instances,
  * and a 400 `validation_failed` naming every bad field.
  */
 export function createValidationPipe(options: ValidationPipeOptions = {}): ValidationPipe {
-  return new ValidationPipe({
+  return new KnownShapeValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,

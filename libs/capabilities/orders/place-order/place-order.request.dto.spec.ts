@@ -1,0 +1,86 @@
+import { ValidationPipe, type ArgumentMetadata } from '@nestjs/common';
+import fc from 'fast-check';
+import { createValidationPipe } from '@csp/platform';
+import { PlaceOrderRequestDto } from './place-order.request.dto';
+
+const pipe = createValidationPipe();
+const metadata: ArgumentMetadata = { type: 'body', metatype: PlaceOrderRequestDto, data: '' };
+/** The pipe's full check (class-transformer + class-validator), bypassing the known shape. */
+const fullCheck = (body: unknown) => ValidationPipe.prototype.transform.call(pipe, body, metadata);
+
+/** A body as the HTTP layer parses it (JSON.parse of this realm: structuredClone's objects are another's). */
+const jsonClone = (v: unknown): unknown => JSON.parse(JSON.stringify(v));
+
+/** Prototype, own keys in order and values, all the way down: what `{ ...dto }` and JSON would see. */
+function describeDeep(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  const entries = Object.keys(value).map((k) => [k, describeDeep((value as Record<string, unknown>)[k])]);
+  return { proto: Object.getPrototypeOf(value)?.constructor?.name, entries };
+}
+
+const value = fc.oneof(
+  fc.integer({ min: -3, max: 20_000 }),
+  fc.double({ noNaN: true, min: -2, max: 3 }),
+  fc.string({ maxLength: 8 }),
+  fc.constant(null),
+  fc.boolean(),
+);
+const line = fc.dictionary(
+  fc.constantFrom('lineItemNumber', 'offerId', 'quantity', 'friendlyName', 'extra', 'constructor'),
+  fc.oneof(value, fc.string({ maxLength: 12 })),
+);
+const goodLine = fc.record({
+  lineItemNumber: fc.oneof({ weight: 9, arbitrary: fc.integer({ min: -2, max: 60 }) }, value),
+  offerId: fc.oneof({ weight: 9, arbitrary: fc.string({ maxLength: 40 }) }, value),
+  quantity: fc.oneof({ weight: 9, arbitrary: fc.integer({ min: -2, max: 20_000 }) }, value),
+});
+const text = fc.oneof({ weight: 4, arbitrary: fc.string({ maxLength: 8 }) }, value);
+const lines = fc.oneof(
+  fc.array(fc.oneof({ weight: 9, arbitrary: goodLine }, { weight: 1, arbitrary: line }), { maxLength: 4 }),
+  fc.array(goodLine, { minLength: 99, maxLength: 101 }),
+);
+const body = fc.oneof(
+  fc.record({ lineItems: lines }),
+  fc.record(
+    { lineItems: lines, referenceCustomerId: text, billingCycle: text, currencyCode: text },
+    { requiredKeys: ['lineItems'] },
+  ),
+  fc.dictionary(
+    fc.constantFrom('lineItems', 'referenceCustomerId', 'billingCycle', 'currencyCode', 'id', 'unknown'),
+    fc.oneof(value, fc.array(line, { maxLength: 3 })),
+  ),
+);
+
+describe('PlaceOrderRequestDto known shape', () => {
+  it('builds the common body without the full check, exactly as the full check builds it', async () => {
+    const plain = { lineItems: [{ lineItemNumber: 0, offerId: 'DG7GMGF0D7FV:0001:DG7GMGF0D7FW', quantity: 1 }] };
+    const spy = jest.spyOn(ValidationPipe.prototype, 'transform');
+    const built = await pipe.transform(jsonClone(plain), metadata);
+    expect(spy).not.toHaveBeenCalled();
+    spy.mockRestore();
+    expect(built).toBeInstanceOf(PlaceOrderRequestDto);
+    expect(describeDeep(built)).toEqual(describeDeep(await fullCheck(jsonClone(plain))));
+  });
+
+  it('answers as the full check does for any body: the same instance, or the same 400', async () => {
+    let hits = 0;
+    await fc.assert(
+      fc.asyncProperty(body, async (b) => {
+        const full = await fullCheck(jsonClone(b)).then(
+          (dto: unknown) => ({ dto: describeDeep(dto) }),
+          (error: { getResponse?: () => unknown }) => ({ error: error.getResponse?.() ?? String(error) }),
+        );
+        const spy = jest.spyOn(ValidationPipe.prototype, 'transform');
+        const ours = await pipe.transform(jsonClone(b), metadata).then(
+          (dto: unknown) => ({ dto: describeDeep(dto) }),
+          (error: { getResponse?: () => unknown }) => ({ error: error.getResponse?.() ?? String(error) }),
+        );
+        if (spy.mock.calls.length === 0) hits++;
+        spy.mockRestore();
+        expect(ours).toEqual(full);
+      }),
+      { numRuns: 400 },
+    );
+    expect(hits).toBeGreaterThan(20);
+  });
+});

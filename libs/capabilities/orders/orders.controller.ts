@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Headers, Param, Patch, Post, Query, Res, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, Headers, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import {
   ApiBearerAuth,
@@ -31,7 +31,6 @@ import { CancellationEligibilityDto, OrderCollectionDto, OrderResponseDto } from
 import { orderUri, OrderResource, orderResourceFromEvents } from './order.view';
 import { parseIfMatch, setEtag } from './order-etag';
 import { OrderProvisioningStatusCollectionDto } from './order-partner-center.response.dto';
-import { CANCEL_ORDER_KEYS, PartnerCenterKeysInterceptor, PLACE_ORDER_KEYS } from './partner-center-keys.interceptor';
 
 import { PlaceOrderCommand } from './place-order/place-order.command';
 import { PlaceOrderRequestDto } from './place-order/place-order.request.dto';
@@ -53,7 +52,6 @@ export class OrdersController {
 
   @Post()
   @Idempotent()
-  @UseInterceptors(new PartnerCenterKeysInterceptor(PLACE_ORDER_KEYS))
   @Permit(ACCESS.placeOrder)
   @ApiOperation({ summary: 'Place an order on behalf of a customer (paid by invoice: completed at once)' })
   @ApiBody({
@@ -215,7 +213,6 @@ export class OrdersController {
 
   @Patch(':orderId')
   @Idempotent()
-  @UseInterceptors(new PartnerCenterKeysInterceptor(CANCEL_ORDER_KEYS))
   @Permit(ACCESS.cancel)
   @ApiOperation({ summary: 'Cancel line items of an order (status "cancelled"); within 30 days of purchase' })
   @ApiBody({

@@ -56,7 +56,7 @@ export { mapErrorToProblem, MalformedJsonError, BodyTooDeepError, isConnectionEr
 export type { MappedProblem } from './errors/error-mapping';
 export { ProblemDetailsFilter } from './errors/problem-details.filter';
 export { createValidationPipe, flattenValidationErrors, validationProblem } from './errors/validation.pipe';
-export { isPlainWithKeys, registerKnownShape, type KnownShape } from './errors/known-shape';
+export { isPlainWithKeys, registerBodyRules, type BodyRules } from './errors/body-rules';
 export { scrubSecrets, redactPath } from './errors/scrub-secrets';
 export {
   ProblemDetailsDto,

@@ -15,6 +15,8 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
+import { registerBodyRules } from '@csp/platform';
+import { CANCEL_ORDER_KEYS, canonicalKeys } from '../partner-center-keys';
 
 export class CancelLineItemRequestDto {
   @ApiProperty({ minimum: 0, example: 0 })
@@ -57,7 +59,7 @@ export class CancelLineItemRequestDto {
 
 /**
  * Partner Center's cancellation: PATCH the order with status "cancelled" and the line items to cancel. Field
- * names are read case-insensitively, as Partner Center does.
+ * names are read case-insensitively, as Partner Center does (canonicalKeys, the body's normalisation below).
  */
 export class CancelOrderRequestDto {
   @ApiPropertyOptional({ description: 'Partner Center repeats the order id; it must be the order of the path.' })
@@ -120,3 +122,5 @@ export class CancelOrderRequestDto {
   @IsBoolean({ message: 'acknowledgedCancellationNotice must be true or false' })
   acknowledgedCancellationNotice?: boolean;
 }
+
+registerBodyRules(CancelOrderRequestDto, { normalise: (body) => canonicalKeys(body, CANCEL_ORDER_KEYS) });

@@ -62,6 +62,14 @@ describe('PlaceOrderRequestDto known shape', () => {
     expect(describeDeep(built)).toEqual(describeDeep(await fullCheck(jsonClone(plain))));
   });
 
+  it('reads Partner Center’s PascalCase names as the documented ones first (then the known shape applies)', async () => {
+    const pascal = { LineItems: [{ LineItemNumber: 0, OfferId: 'DG7GMGF0D7FV:0001:DG7GMGF0D7FW', Quantity: 2 }] };
+    const plain = { lineItems: [{ lineItemNumber: 0, offerId: 'DG7GMGF0D7FV:0001:DG7GMGF0D7FW', quantity: 2 }] };
+    expect(describeDeep(await pipe.transform(jsonClone(pascal), metadata))).toEqual(
+      describeDeep(await fullCheck(jsonClone(plain))),
+    );
+  });
+
   it('answers as the full check does for any body: the same instance, or the same 400', async () => {
     let hits = 0;
     await fc.assert(
@@ -79,7 +87,7 @@ describe('PlaceOrderRequestDto known shape', () => {
         spy.mockRestore();
         expect(ours).toEqual(full);
       }),
-      { numRuns: 400 },
+      { numRuns: 200 },
     );
     expect(hits).toBeGreaterThan(20);
   });

@@ -14,12 +14,13 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { BILLING_CYCLES } from '@csp/domain';
-import { isPlainWithKeys, registerKnownShape } from '@csp/platform';
+import { isPlainWithKeys, registerBodyRules } from '@csp/platform';
+import { canonicalKeys, PLACE_ORDER_KEYS } from '../partner-center-keys';
 
 // Line items: types only here; the values (line numbers 0..n-1 without duplicates, known offers, quantity
 // 1..10 000, Partner Center's fields against the customer and the offers) are the domain's rules, checked
 // together so that one 400 names every bad field. Field names are read case-insensitively, as Partner
-// Center does (PartnerCenterKeysInterceptor).
+// Center does (canonicalKeys, the body's normalisation below).
 
 export class OrderLineItemRequestDto {
   @ApiProperty({ minimum: 0, example: 0 })
@@ -130,11 +131,11 @@ const LINE_KEY_SET = new Set(LINE_KEYS);
 const isInt = (v: unknown) => typeof v === 'number' && Number.isInteger(v);
 
 /**
- * The common body: 1..100 line items of exactly lineItemNumber, offerId and quantity (integer, string, integer),
+ * Field names read case-insensitively (canonicalKeys). The common body: 1..100 line items of exactly lineItemNumber, offerId and quantity (integer, string, integer),
  * optionally referenceCustomerId, billingCycle, currencyCode as strings. Built as the pipe builds it; any other
- * body takes the full check (known-shape.ts).
+ * body takes the full check (body-rules.ts).
  */
-registerKnownShape(PlaceOrderRequestDto, (body) => {
+function knownShape(body: unknown): PlaceOrderRequestDto | undefined {
   if (!isPlainWithKeys(body, BODY_KEYS, ['lineItems'])) return undefined;
   const plain = body as Record<string, unknown>;
   for (const key of OPTIONAL_STRINGS) if (key in plain && typeof plain[key] !== 'string') return undefined;
@@ -156,5 +157,7 @@ registerKnownShape(PlaceOrderRequestDto, (body) => {
           })
         : plain[key];
   }
-  return dto;
-});
+  return dto as unknown as PlaceOrderRequestDto;
+}
+
+registerBodyRules(PlaceOrderRequestDto, { normalise: (body) => canonicalKeys(body, PLACE_ORDER_KEYS), knownShape });

@@ -1,5 +1,5 @@
 import { ArgumentMetadata, ValidationError, ValidationPipe, ValidationPipeOptions } from '@nestjs/common';
-import { knownShapeOf } from './known-shape';
+import { bodyRulesOf } from './body-rules';
 import { FieldError, ProblemException } from './problem-details';
 
 /**
@@ -43,13 +43,15 @@ export function validationProblem(errors: FieldError[]): ProblemException {
   return new ProblemException(400, 'validation_failed', detail, { title: 'Validation failed', errors });
 }
 
-/** Nest's pipe, but a body of its DTO's registered known-good shape (known-shape.ts) skips the full check. */
-class KnownShapeValidationPipe extends ValidationPipe {
+/** Nest's pipe, with the body rules a DTO registered (body-rules.ts): normalised first, a known shape built at once. */
+class BodyRulesValidationPipe extends ValidationPipe {
   override transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    const rules = metadata.type === 'body' ? bodyRulesOf(metadata.metatype) : undefined;
+    if (!rules) return super.transform(value, metadata);
+    const body = rules.normalise && value && typeof value === 'object' ? rules.normalise(value) : value;
     // Only where the pipe builds DTO instances (transform), which is what a known shape returns.
-    const built =
-      metadata.type === 'body' && this.isTransformEnabled ? knownShapeOf(metadata.metatype)?.(value) : undefined;
-    return built === undefined ? super.transform(value, metadata) : Promise.resolve(built);
+    const built = this.isTransformEnabled ? rules.knownShape?.(body) : undefined;
+    return built === undefined ? super.transform(body, metadata) : Promise.resolve(built);
   }
 }
 
@@ -58,7 +60,7 @@ class KnownShapeValidationPipe extends ValidationPipe {
  * and a 400 `validation_failed` naming every bad field.
  */
 export function createValidationPipe(options: ValidationPipeOptions = {}): ValidationPipe {
-  return new KnownShapeValidationPipe({
+  return new BodyRulesValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,

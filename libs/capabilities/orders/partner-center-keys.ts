@@ -1,14 +1,10 @@
-import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
-import type { FastifyRequest } from 'fastify';
-import type { Observable } from 'rxjs';
-
 /** A body's known field names; a nested shape for objects and arrays of objects, `true` for a plain value. */
 export type KeyShape = { [name: string]: true | KeyShape };
 
 /**
  * Partner Center's own examples spell fields in PascalCase ("LineItems", "OfferId") because its server reads
  * names case-insensitively. This renames each field that matches a known name but for case to that name, so
- * the validation pipe sees one spelling. Anything else is left alone: unknown fields are still refused by name,
+ * the validation pipe sees one spelling (each body DTO normalises with it: registerBodyRules). Anything else is left alone: unknown fields are still refused by name,
  * and a body that spells one field twice keeps both (the second is then refused as unknown).
  */
 export function canonicalKeys(value: unknown, shape: KeyShape): unknown {
@@ -32,17 +28,6 @@ export function canonicalKeys(value: unknown, shape: KeyShape): unknown {
     out[name] = nested && nested !== true ? canonicalKeys(v, nested) : v;
   }
   return out;
-}
-
-@Injectable()
-export class PartnerCenterKeysInterceptor implements NestInterceptor {
-  constructor(private readonly shape: KeyShape) {}
-
-  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const request = context.switchToHttp().getRequest<FastifyRequest>();
-    if (request.body && typeof request.body === 'object') request.body = canonicalKeys(request.body, this.shape);
-    return next.handle();
-  }
 }
 
 export const PLACE_ORDER_KEYS: KeyShape = {

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { canonicalKeys, PLACE_ORDER_KEYS } from './partner-center-keys.interceptor';
+import { canonicalKeys, PLACE_ORDER_KEYS } from './partner-center-keys';
 
 const recase = (name: string, pattern: boolean[]): string =>
   [...name].map((c, i) => (pattern[i % pattern.length] ? c.toUpperCase() : c.toLowerCase())).join('');

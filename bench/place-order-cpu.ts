@@ -1,9 +1,9 @@
 /**
  * CPU time per placed order, split by process (api, worker, PostgreSQL backends), for one or more git revisions
- * in alternated rounds on this machine: the load-independent figure of issue 18's place-order target.
+ * side by side on this machine, in alternated blocks: issue 18's place-order figure, compared under one load.
  *   npx tsx bench/place-order-cpu.ts                  this checkout (its working tree)
  *   npx tsx bench/place-order-cpu.ts main .           main vs this checkout, rounds alternated
- *   ORDERS=3000 ROUNDS=3 CONCURRENCY=16 ...           (defaults)
+ *   ORDERS=3000 ROUNDS=6 CONCURRENCY=16 ...           (defaults: ORDERS per revision, in ROUNDS blocks)
  * Each revision is built as production runs it (tsc + tsc-alias, `npm start`), the api and the worker in
  * processes of their own on a fresh bench database. BENCH_NODE_ARGS reaches the services' node (--cpu-prof).
  */
@@ -12,12 +12,12 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm, symlink } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildService, ROOT, startApi, type ServiceBuild } from './support/api-process';
+import { buildService, ROOT, startApi, type ApiProcess, type ServiceBuild } from './support/api-process';
 import { inParallel, placeOrder, registerCustomer } from './support/http-client';
 import { cpuDuring, processCpuMicros } from './support/process-cpu';
 
 const ORDERS = Number(process.env.ORDERS ?? 3000);
-const ROUNDS = Number(process.env.ROUNDS ?? 3);
+const ROUNDS = Number(process.env.ROUNDS ?? 6);
 const CONCURRENCY = Number(process.env.CONCURRENCY ?? 16);
 
 /** A build of `ref` ('.' = this working tree): the ref's sources exported beside this checkout's node_modules. */
@@ -46,68 +46,82 @@ async function workerSettled(pid: number): Promise<void> {
   }
 }
 
-async function measure(build: ServiceBuild): Promise<Record<string, number>> {
-  const partner = randomUUID();
-  const api = await startApi({ prefix: 'bench_cpu', split: true, partners: [partner], build });
-  try {
-    const token = await api.token(partner);
-    const buyer = await registerCustomer(api.baseUrl, token);
-    await inParallel(
-      Array.from({ length: 300 }),
-      CONCURRENCY,
-      async () => void (await placeOrder(api.baseUrl, token, buyer)),
-    );
-    await workerSettled(api.workerPid!);
-    const started = performance.now();
-    let seconds = 0;
-    const cpu = await cpuDuring(api, async () => {
-      await inParallel(
-        Array.from({ length: ORDERS }),
-        CONCURRENCY,
-        async () => void (await placeOrder(api.baseUrl, token, buyer)),
-      );
-      seconds = (performance.now() - started) / 1000;
-      await workerSettled(api.workerPid!);
-    });
-    const per = (us: number) => Math.round(us / ORDERS);
-    return {
-      api: per(cpu.api),
-      worker: per(cpu.worker),
-      postgres: per(cpu.postgres),
-      rps: Math.round(ORDERS / seconds),
-    };
-  } finally {
-    await api.stop();
-  }
+interface Service {
+  api: ApiProcess;
+  token: string;
+  buyer: string;
 }
 
+async function start(build: ServiceBuild): Promise<Service> {
+  const partner = randomUUID();
+  const api = await startApi({ prefix: 'bench_cpu', split: true, partners: [partner], build });
+  const token = await api.token(partner);
+  const buyer = await registerCustomer(api.baseUrl, token);
+  return { api, token, buyer };
+}
+
+const place = ({ api, token, buyer }: Service, n: number) =>
+  inParallel(Array.from({ length: n }), CONCURRENCY, async () => void (await placeOrder(api.baseUrl, token, buyer)));
+
+/** One block of orders on one service: CPU µs per order of each process, until its worker has caught up. */
+async function block(service: Service, n: number): Promise<Record<string, number>> {
+  const started = performance.now();
+  let seconds = 0;
+  const cpu = await cpuDuring(service.api, async () => {
+    await place(service, n);
+    seconds = (performance.now() - started) / 1000;
+    await workerSettled(service.api.workerPid!);
+  });
+  return { api: cpu.api / n, worker: cpu.worker / n, postgres: cpu.postgres / n, rps: n / seconds };
+}
+
+/**
+ * Every revision's service runs at once (each its api, worker and database); blocks of orders alternate between
+ * them, so that each revision's figures are taken under the same load of the machine.
+ */
 async function main(): Promise<void> {
   const refs = process.argv.slice(2).length ? process.argv.slice(2) : ['.'];
-  const builds = new Map<string, ServiceBuild>();
-  for (const ref of refs) builds.set(ref, await buildRef(ref));
-  const all = new Map<string, Record<string, number>[]>(refs.map((r) => [r, []]));
+  const builds: ServiceBuild[] = [];
+  const services: Service[] = [];
   try {
+    for (const ref of refs) builds.push(await buildRef(ref));
+    for (const build of builds) services.push(await start(build));
+    for (const s of services) await place(s, 300); // warm-up: code compiled, pools filled
+    for (const s of services) await workerSettled(s.api.workerPid!);
+    const all = refs.map(() => [] as Record<string, number>[]);
+    const perBlock = Math.ceil(ORDERS / ROUNDS);
     for (let round = 0; round < ROUNDS; round++) {
-      for (const ref of round % 2 ? [...refs].reverse() : refs) {
+      const order = round % 2 ? [...refs.keys()].reverse() : [...refs.keys()];
+      for (const i of order) {
         const load = loadavg()
           .map((l) => l.toFixed(2))
           .join(' ');
-        const r = await measure(builds.get(ref)!);
-        all.get(ref)!.push(r);
+        const r = await block(services[i]!, perBlock);
+        all[i]!.push(r);
         console.log(
-          `round ${round + 1} ${ref}: api ${r.api} µs/order, worker ${r.worker}, postgres ${r.postgres} ` +
-            `(${r.rps} orders/s at ${CONCURRENCY} in flight; load ${load})`,
+          `block ${round + 1} ${refs[i]}: api ${Math.round(r.api)} µs/order, worker ${Math.round(r.worker)}, ` +
+            `postgres ${Math.round(r.postgres)} (${Math.round(r.rps!)} orders/s at ${CONCURRENCY} in flight; load ${load})`,
         );
       }
     }
-    for (const [ref, rs] of all) {
-      const median = (k: string) => rs.map((r) => r[k]!).sort((a, b) => a - b)[Math.floor(rs.length / 2)];
+    const median = (rs: Record<string, number>[], k: string) =>
+      Math.round(rs.map((r) => r[k]!).sort((a, b) => a - b)[Math.floor(rs.length / 2)]!);
+    const mean = (rs: Record<string, number>[], k: string) => Math.round(rs.reduce((a, r) => a + r[k]!, 0) / rs.length);
+    refs.forEach((ref, i) => {
+      const rs = all[i]!;
       console.log(
-        `${ref} median: api ${median('api')} µs/order, worker ${median('worker')}, postgres ${median('postgres')}`,
+        `${ref}: ${rs.length * perBlock} orders; median (mean) µs/order: api ${median(rs, 'api')} (${mean(rs, 'api')}), ` +
+          `worker ${median(rs, 'worker')} (${mean(rs, 'worker')}), postgres ${median(rs, 'postgres')} (${mean(rs, 'postgres')})`,
       );
-    }
+    });
+    console.log(
+      `load average at the end: ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}`,
+    );
   } finally {
-    for (const b of builds.values()) await b.remove();
+    for (const s of services) await s.api.stop();
+    for (const b of builds) await b.remove();
   }
 }
 

@@ -14,7 +14,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildService, ROOT, startApi, type ApiProcess, type ServiceBuild } from './support/api-process';
 import { inParallel, placeOrder, registerCustomer } from './support/http-client';
-import { cpuDuring, processCpuMicros } from './support/process-cpu';
+import { cpuDuring, processCpuMicros } from './support/cpu';
 
 const ORDERS = Number(process.env.ORDERS ?? 3000);
 const ROUNDS = Number(process.env.ROUNDS ?? 6);

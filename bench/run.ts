@@ -1,7 +1,7 @@
 /**
  * `npm run bench` — every workload of issue 6, a table, and bench/results.json (a flat object of numbers).
  *   npm run bench                     all workloads
- *   npm run bench -- store http       some of them (store, http, lag, propagation, activity, replay, audit, keypool, webhooks, peers)
+ *   npm run bench -- store http       some of them (store, http, lag, propagation, activity, replay, audit, keypool, webhooks, peers, scale)
  *   npm run bench -- store --store embedded
  * Needs the machine's PostgreSQL (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres) and
  * Redis (BENCH_REDIS_URL, default redis://127.0.0.1:6379); sends traffic to 127.0.0.1 only. Everything it
@@ -23,6 +23,7 @@ import { runKeypoolBench } from './workloads/keypool.bench';
 import { runAuditBench } from './workloads/audit.bench';
 import { runWebhooksBench } from './workloads/webhooks.bench';
 import { runPeersBench } from './workloads/peers.bench';
+import { runScaleBench, SCALE_FIGURES, SCALE_LABELS } from './workloads/scale.bench';
 import { formatJson, mergeBenchMeta, mergeBenchResults, type WorkloadRunMeta } from './support/bench-results';
 import { WorkloadSkipped } from './support/skipped';
 
@@ -156,6 +157,8 @@ async function main(): Promise<void> {
       ],
       run: runPeersBench,
     },
+    // BENCH_SCALE_STEPS=10k,1m limits the steps; each figure per step (its key ends in the step).
+    scale: { keys: SCALE_FIGURES.flatMap((f) => SCALE_LABELS.map((l) => `${f}_${l}`)), run: runScaleBench },
   };
   const unknown = names.filter((n) => !(n in workloads));
   if (unknown.length)

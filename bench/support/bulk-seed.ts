@@ -8,8 +8,8 @@ import { STREAM_TYPES } from '../../libs/domain/src/streams/stream-registry';
 
 /**
  * Millions of events in minutes: the service writes one small history over HTTP (a customer and its domain claim;
- * an order with three key reveals and a download link; a second order, cancelled, and the worker's propagation of
- * that cancellation: 11 events), then bulkSeed copies it with one INSERT … SELECT per transaction (see
+ * an order with three key reveals and a download link; two more orders, one with a key revealed; a fourth order,
+ * cancelled, and the worker's propagation of that cancellation: 13 events, one order in four cancelled), then bulkSeed copies it with one INSERT … SELECT per transaction (see
  * bulk-seed-sql.ts). The copies are spread over `spanDays` before now, so that date ranges select a realistic
  * share, and belong to the given partners in turn. The service's projections and audit log are then built by its
  * own worker from those events, as from any others.
@@ -31,6 +31,12 @@ export async function writeScaleTemplate(api: ApiProcess, partnerTenantId: strin
     bitness: 'x64',
   });
   if (link.status !== 201) throw new Error(`download link: ${link.status} ${JSON.stringify(link.body)}`);
+  const second = await placeOrder(api.baseUrl, token, customerId);
+  const reveal = await call(api.baseUrl, token, 'POST', `/v1/customers/${customerId}/software/${second}_0/key`, {
+    version: '2022',
+  });
+  if (reveal.status !== 200) throw new Error(`reveal key: ${reveal.status} ${JSON.stringify(reveal.body)}`);
+  await placeOrder(api.baseUrl, token, customerId);
   const cancelled = await placeOrder(api.baseUrl, token, customerId);
   const cancel = await call(api.baseUrl, token, 'PATCH', `/v1/customers/${customerId}/orders/${cancelled}`, {
     status: 'cancelled',

@@ -3,7 +3,7 @@ import type { ApiProcess } from './api-process';
 import { buildSeedPlan, type SeedPlan, type TemplateRow } from './bulk-seed-sql';
 import { withClient } from './database';
 import { call, placeOrder, registerCustomer } from './http-client';
-import { processCpuMicros } from './process-cpu';
+import { processCpuMicros } from './cpu';
 import { STREAM_TYPES } from '../../libs/domain/src/streams/stream-registry';
 
 /**

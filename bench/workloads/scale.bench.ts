@@ -4,7 +4,7 @@ import { cannon } from '../support/autocannon';
 import { bulkSeed, readTemplate, seedPlan, writeScaleTemplate } from '../support/bulk-seed';
 import { withClient } from '../support/database';
 import { call, inParallel, orderBody, placeOrder, registerCustomer } from '../support/http-client';
-import { cpuDuring } from '../support/process-cpu';
+import { cpuDuring } from '../support/cpu';
 import { curve, DEFAULT_SCALE_STEPS, parseScaleSteps } from '../support/scale-steps';
 import { databaseMb, measureStore, storeHead, waitCaughtUp } from '../support/scale-store';
 import { newPartner } from '../support/seed-events';

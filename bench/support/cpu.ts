@@ -1,6 +1,6 @@
 // CPU time of the service's processes, read from /proc: unlike req/s, it hardly depends on what else the machine
 // is doing, so it is the figure benches compare across runs.
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { withClient } from './database';
 
 /** Clock ticks per second of /proc/<pid>/stat (USER_HZ: 100 on Linux x86_64 and arm64). */
@@ -13,6 +13,21 @@ export async function processCpuMicros(pid: number): Promise<number> {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   const ticks = Number(fields[11] ?? 0) + Number(fields[12] ?? 0); // utime, stime (fields 14 and 15)
   return (ticks * 1_000_000) / TICKS_PER_SECOND;
+}
+
+/**
+ * CPU time of a process and its descendants now living, in microseconds: with API_WORKERS=2 the api's primary
+ * forks the processes that serve (cluster), and its own figure alone would leave them out.
+ */
+export async function processTreeCpuMicros(pid: number): Promise<number> {
+  const tasks = await readdir(`/proc/${pid}/task`).catch(() => [] as string[]);
+  const children = await Promise.all(
+    tasks.map((tid) => readFile(`/proc/${pid}/task/${tid}/children`, 'utf8').catch(() => '')),
+  );
+  const pids = children.join(' ').split(/\s+/).filter(Boolean).map(Number);
+  const own = await processCpuMicros(pid);
+  const theirs = await Promise.all(pids.map(processTreeCpuMicros));
+  return theirs.reduce((a, b) => a + b, own);
 }
 
 /** CPU seconds a process has used so far (all its threads). */
@@ -59,7 +74,8 @@ export interface CpuSplit {
 }
 
 /**
- * CPU time in microseconds of the service's processes over `work`, split by process: the api, the worker and the
+ * CPU time in microseconds of the service's processes over `work`, split by process: the api (with the processes
+ * it forked: API_WORKERS), the worker and the
  * database's backends (those open before and after; a backend that comes and goes within `work` is missed, so
  * pools are warmed first).
  */
@@ -68,9 +84,9 @@ export async function cpuDuring(
   work: () => Promise<void>,
 ): Promise<CpuSplit> {
   const [api, worker, pg] = [service.pid, service.workerPid ?? -1, service.db.url];
-  const before = await Promise.all([processCpuMicros(api), processCpuMicros(worker), backendCpu(pg)]);
+  const before = await Promise.all([processTreeCpuMicros(api), processCpuMicros(worker), backendCpu(pg)]);
   await work();
-  const after = await Promise.all([processCpuMicros(api), processCpuMicros(worker), backendCpu(pg)]);
+  const after = await Promise.all([processTreeCpuMicros(api), processCpuMicros(worker), backendCpu(pg)]);
   return {
     api: Math.max(0, after[0] - before[0]),
     worker: service.workerPid ? Math.max(0, after[1] - before[1]) : 0,

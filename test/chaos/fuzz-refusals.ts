@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
+import type { Pool } from 'pg';
 import type { EventStore } from '@csp/event-store';
 import { ALL_ROLES } from '../e2e/e2e-helpers';
 import { Caller, TestApp } from '../support/app';
@@ -165,13 +166,30 @@ export function writeRequestArb(
   });
 }
 
+/**
+ * The store's head once every committed event is readable. The safe horizon holds events back while an older
+ * transaction (a projection's batch, under load) is still open: read before that, an earlier request's event would
+ * show up later as if the next request had written it, and read after a request, an event of its own could be
+ * missed.
+ */
+async function settledHead(store: EventStore, pool: Pool): Promise<number> {
+  const { rows } = await pool.query<{ p: string }>('SELECT coalesce(max(global_position), 0) AS p FROM es_events');
+  const committed = Number(rows[0]!.p);
+  for (const deadline = Date.now() + 20_000; ;) {
+    const head = await store.headPosition();
+    if (head >= committed || Date.now() > deadline) return head;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 /** Sends one request; answers its status and the events it wrote (by its correlation id, or of a request's type). */
 export async function sendCounting(
-  t: TestApp,
   store: EventStore,
+  pool: Pool,
+  baseUrl: string,
   r: WriteRequest,
 ): Promise<{ status: number; written: string[]; text: string }> {
-  const before = await store.headPosition();
+  const before = await settledHead(store, pool);
   const { payload, contentType } = payloadOf(r.body);
   const headers = { ...r.headers };
   if (contentType) headers['content-type'] ??= contentType;
@@ -179,7 +197,7 @@ export async function sendCounting(
   let text = '';
   let correlationId: string | null = null;
   try {
-    const res = await fetch(`${t.baseUrl}${r.path}`, {
+    const res = await fetch(`${baseUrl}${r.path}`, {
       method: r.method,
       headers,
       body: payload,
@@ -192,6 +210,7 @@ export async function sendCounting(
   } catch (error) {
     text = String(error);
   }
+  await settledHead(store, pool);
   const after = await store.readAll({ after: before, maxCount: 100 });
   const written = after.events
     .filter((e) => e.metadata?.correlationId === correlationId || !WORKER_EVENT_TYPES.has(e.type))

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { startTestApp, TestApp } from '../support/app';
+import { testPool } from '../support/database';
 import {
   allRoles,
   eventStoreOf,
@@ -206,28 +207,31 @@ describe('chaos: fuzzing every endpoint with bad requests', () => {
     const writes = endpoints.filter((e) => e.method !== 'get').map((e) => `${e.method} ${e.template}`);
     for (const key of Object.keys(TEMPLATES)) expect(writes).toContain(key);
     const store = eventStoreOf(t);
+    const pool = testPool({ connectionString: t.db.url, max: 1 });
     const statuses = new Map<number, number>();
     const defects = new Map<string, { count: number; example: string }>();
-    await fc.assert(
-      fc.asyncProperty(writeRequestArb(endpoints, ids, tokens), async (r) => {
-        const { status, written, text } = await sendCounting(t, store, r);
-        statuses.set(status, (statuses.get(status) ?? 0) + 1);
-        const why =
-          status === 0
-            ? 'no answer'
-            : status >= 500
-              ? '5xx'
-              : status >= 400 && written.length
-                ? `refused but wrote ${written.join(',')}`
-                : undefined;
-        if (!why) return;
-        const key = `${r.label} → ${status} ${why}`;
-        const d = defects.get(key);
-        if (d) d.count++;
-        else defects.set(key, { count: 1, example: `${r.path.slice(0, 100)} ${text}` });
-      }),
-      { numRuns: 600, seed: SEED },
-    );
+    await fc
+      .assert(
+        fc.asyncProperty(writeRequestArb(endpoints, ids, tokens), async (r) => {
+          const { status, written, text } = await sendCounting(store, pool, t.baseUrl, r);
+          statuses.set(status, (statuses.get(status) ?? 0) + 1);
+          const why =
+            status === 0
+              ? 'no answer'
+              : status >= 500
+                ? '5xx'
+                : status >= 400 && written.length
+                  ? `refused but wrote ${written.join(',')}`
+                  : undefined;
+          if (!why) return;
+          const key = `${r.label} → ${status} ${why}`;
+          const d = defects.get(key);
+          if (d) d.count++;
+          else defects.set(key, { count: 1, example: `${r.path.slice(0, 100)} ${text}` });
+        }),
+        { numRuns: 600, seed: SEED },
+      )
+      .finally(() => pool.end());
     console.log(`write fuzz: statuses ${JSON.stringify(Object.fromEntries([...statuses].sort()))}`);
     expect([...defects].map(([key, d]) => `${key} (×${d.count}) e.g. ${d.example}`)).toEqual([]);
     // Both kinds of answer were exercised: commands carried out and commands refused.

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { ApiProcess } from './api-process';
 import { buildSeedPlan, type SeedPlan, type TemplateRow } from './bulk-seed-sql';
 import { withClient } from './database';
-import { call, placeOrder, registerCustomer } from './http-client';
+import { call, placeOrder, registerCustomer, revealAndLink } from './http-client';
 import { processCpuMicros } from './cpu';
 import { STREAM_TYPES } from '../../libs/domain/src/streams/stream-registry';
 
@@ -21,16 +21,7 @@ export async function writeScaleTemplate(api: ApiProcess, partnerTenantId: strin
   const customerId = await registerCustomer(api.baseUrl, token);
   const kept = await placeOrder(api.baseUrl, token, customerId);
   const path = `/v1/customers/${customerId}/software/${kept}_0`;
-  for (let i = 0; i < SCALE_REVEALS; i++) {
-    const res = await call(api.baseUrl, token, 'POST', `${path}/key`, { version: '2022' });
-    if (res.status !== 200) throw new Error(`reveal key: ${res.status} ${JSON.stringify(res.body)}`);
-  }
-  const link = await call(api.baseUrl, token, 'POST', `${path}/downloadlinks`, {
-    version: '2022',
-    language: 'en-US',
-    bitness: 'x64',
-  });
-  if (link.status !== 201) throw new Error(`download link: ${link.status} ${JSON.stringify(link.body)}`);
+  await revealAndLink(api.baseUrl, token, path, SCALE_REVEALS);
   const second = await placeOrder(api.baseUrl, token, customerId);
   const reveal = await call(api.baseUrl, token, 'POST', `/v1/customers/${customerId}/software/${second}_0/key`, {
     version: '2022',

@@ -64,3 +64,17 @@ export function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
+
+/** Reveals a software line's key `reveals` times, then gets a download link: the history every seeded set repeats. */
+export async function revealAndLink(baseUrl: string, token: string, linePath: string, reveals: number): Promise<void> {
+  for (let i = 0; i < reveals; i++) {
+    const res = await call(baseUrl, token, 'POST', `${linePath}/key`, { version: '2022' });
+    if (res.status !== 200) throw new Error(`reveal key: ${res.status} ${JSON.stringify(res.body)}`);
+  }
+  const link = await call(baseUrl, token, 'POST', `${linePath}/downloadlinks`, {
+    version: '2022',
+    language: 'en-US',
+    bitness: 'x64',
+  });
+  if (link.status !== 201) throw new Error(`download link: ${link.status} ${JSON.stringify(link.body)}`);
+}

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Client } from 'pg';
 import type { ApiProcess } from './api-process';
 import { withClient } from './database';
-import { call, placeOrder, registerCustomer } from './http-client';
+import { placeOrder, registerCustomer, revealAndLink } from './http-client';
 import { STREAM_TYPES } from '../../libs/domain/src/streams/stream-registry';
 
 /**
@@ -22,16 +22,7 @@ export async function writeTemplateHistory(api: ApiProcess, partnerTenantId: str
   const customerId = await registerCustomer(api.baseUrl, token);
   const orderId = await placeOrder(api.baseUrl, token, customerId);
   const path = `/v1/customers/${customerId}/software/${orderId}_0`;
-  for (let i = 0; i < AUDITED_PER_SET - 2; i++) {
-    const res = await call(api.baseUrl, token, 'POST', `${path}/key`, { version: '2022' });
-    if (res.status !== 200) throw new Error(`reveal key: ${res.status} ${JSON.stringify(res.body)}`);
-  }
-  const link = await call(api.baseUrl, token, 'POST', `${path}/downloadlinks`, {
-    version: '2022',
-    language: 'en-US',
-    bitness: 'x64',
-  });
-  if (link.status !== 201) throw new Error(`download link: ${link.status} ${JSON.stringify(link.body)}`);
+  await revealAndLink(api.baseUrl, token, path, AUDITED_PER_SET - 2);
 }
 
 const GUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;

@@ -37,6 +37,9 @@ const PLAIN_SELECT = `SELECT global_position, stream_id, stream_position, event_
 
 const rate = (n: number, started: number) => n / ((performance.now() - started) / 1000);
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+/** The mean of the rounds after the first, which warms up (pools, caches, the tables' first pages). */
+const warm = (rounds: number[]) => mean(rounds.slice(1));
+const ratio = (ours: number, limit: number) => Number((ours / limit).toFixed(2));
 
 async function storeLimits(log: (m: string) => void, results: Record<string, number>, notes: string[]) {
   const db = await createBenchDatabase('bench_peers_store');
@@ -51,7 +54,7 @@ async function storeLimits(log: (m: string) => void, results: Record<string, num
     const ours: number[] = [];
     const plain: number[] = [];
     let n = 0;
-    // As for reads, the first round warms (pools, caches, the tables' first pages) and the figures are the later ones'.
+    // One more round than measured: the first warms up (see warm).
     for (let round = 0; round < ROUNDS + 1; round++) {
       log(`peers: appends, round ${round + 1}: ours, a plain INSERT, then Emmett, ${APPENDS_PER_ROUND} events each`);
       let next = 0;
@@ -77,9 +80,10 @@ async function storeLimits(log: (m: string) => void, results: Record<string, num
       if (emmett) emmettAppend.push(await emmett.append(APPENDS_PER_ROUND, WRITERS));
       n += APPENDS_PER_ROUND;
     }
-    results.peers_store_append_eps = Math.round(mean(ours.slice(1)));
-    results.peers_plain_insert_eps = Math.round(mean(plain.slice(1)));
-    results.peers_append_vs_insert = Number((mean(ours.slice(1)) / mean(plain.slice(1))).toFixed(2));
+    const appendOurs = warm(ours);
+    results.peers_store_append_eps = Math.round(appendOurs);
+    results.peers_plain_insert_eps = Math.round(warm(plain));
+    results.peers_append_vs_insert = ratio(appendOurs, warm(plain));
 
     const readOurs: number[] = [];
     const readPlain: number[] = [];
@@ -110,15 +114,15 @@ async function storeLimits(log: (m: string) => void, results: Record<string, num
         emmettRead.push(read.eps);
       }
     }
-    // The first round warms the cache for both; the figures are the later rounds'.
-    results.peers_store_read_all_eps = Math.round(mean(readOurs.slice(1)));
-    results.peers_plain_select_eps = Math.round(mean(readPlain.slice(1)));
-    results.peers_read_all_vs_select = Number((mean(readOurs.slice(1)) / mean(readPlain.slice(1))).toFixed(2));
+    const readAllOurs = warm(readOurs);
+    results.peers_store_read_all_eps = Math.round(readAllOurs);
+    results.peers_plain_select_eps = Math.round(warm(readPlain));
+    results.peers_read_all_vs_select = ratio(readAllOurs, warm(readPlain));
     if (emmett) {
-      results.peers_emmett_append_eps = Math.round(mean(emmettAppend.slice(1)));
-      results.peers_emmett_read_all_eps = Math.round(mean(emmettRead.slice(1)));
-      results.peers_append_vs_emmett = Number((mean(ours.slice(1)) / mean(emmettAppend.slice(1))).toFixed(2));
-      results.peers_read_all_vs_emmett = Number((mean(readOurs.slice(1)) / mean(emmettRead.slice(1))).toFixed(2));
+      results.peers_emmett_append_eps = Math.round(warm(emmettAppend));
+      results.peers_emmett_read_all_eps = Math.round(warm(emmettRead));
+      results.peers_append_vs_emmett = ratio(appendOurs, warm(emmettAppend));
+      results.peers_read_all_vs_emmett = ratio(readAllOurs, warm(emmettRead));
       notes.push(
         `Emmett 0.42 (PostgreSQL store; the same event and writers, in a process and database of its own, ` +
           `alternated with ours): appends ${emmettAppend.map(Math.round).join(', ')} events/s, read-all ` +

@@ -9,6 +9,7 @@ export type { Clock } from './clock/clock.port';
 export { ControllableClock } from './clock/controllable.clock';
 export * from './command-handling';
 export { DATABASE_POOL } from './database/database-pool';
+export { inTransaction } from './database/in-transaction';
 export { migrateUnderLock } from './database/migrate-under-lock';
 export { DOMAIN_DATA, domainDataProvider } from './domain-data/domain-data.provider';
 export { EVENT_STORE_HANDLE, EventSourcingModule } from './event-sourcing.module';

@@ -1,4 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
+import { inTransaction } from '@csp/event-sourcing';
 import { Hash } from '../verification/merkle';
 import { AUDIT_LOG_DDL, AUDIT_LOG_VERSION, AUDIT_VERSION_DDL, DERIVED_TABLES } from './audit-log.schema';
 
@@ -15,10 +16,8 @@ export const frontierOf = (bytes: Buffer): Hash[] =>
  * Creates the tables, or upgrades an older layout: its derived tables dropped and the checkpoint moved back to the
  * start, so that the producer rebuilds the trees from the event store (digests and keys stay: see the schema).
  */
-export async function migrateAuditLog(pool: Pool): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+export function migrateAuditLog(pool: Pool): Promise<void> {
+  return inTransaction(pool, async (client) => {
     await client.query('SELECT pg_advisory_xact_lock($1)', [DDL_LOCK]);
     await client.query(AUDIT_VERSION_DDL);
     const { rows } = await client.query<{ version: number }>('SELECT version FROM audit_log_version');
@@ -31,13 +30,7 @@ export async function migrateAuditLog(pool: Pool): Promise<void> {
       );
     }
     await client.query(AUDIT_LOG_DDL);
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
-import { migrateUnderLock } from '@csp/event-sourcing';
+import { inTransaction, migrateUnderLock } from '@csp/event-sourcing';
 import type { SealedKey } from './key-envelope';
 
 /**
@@ -171,7 +171,7 @@ export class KeyVaultStore {
 
   /** The import's events exist: its rows become stock. Idempotent. */
   async commit(importId: string): Promise<void> {
-    await this.transaction(async (c) => {
+    await inTransaction(this.pool, async (c) => {
       await c.query("UPDATE key_pool_keys SET status = 'available' WHERE import_id = $1 AND status = 'staged'", [
         importId,
       ]);
@@ -181,7 +181,7 @@ export class KeyVaultStore {
 
   /** The import never got its events (its process died first): its rows never were stock. */
   async discard(importId: string): Promise<void> {
-    await this.transaction(async (c) => {
+    await inTransaction(this.pool, async (c) => {
       await c.query("DELETE FROM key_pool_keys WHERE import_id = $1 AND status = 'staged'", [importId]);
       await c.query("DELETE FROM key_pool_imports WHERE import_id = $1 AND status = 'staged'", [importId]);
     });
@@ -212,7 +212,7 @@ export class KeyVaultStore {
     const held = await this.assignedTo(req.orderId, req.lineItemNumber, req.version);
     if (held) return held;
     for (let attempt = 1; ; attempt++) {
-      const taken = await this.transaction(async (c) => {
+      const taken = await inTransaction(this.pool, async (c) => {
         await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [
           `keypool-line:${req.orderId}:${req.lineItemNumber}:${req.version}`,
         ]);
@@ -367,20 +367,5 @@ export class KeyVaultStore {
   async row(id: string): Promise<VaultRow | null> {
     const { rows } = await this.pool.query<Row>(`SELECT ${COLUMNS} FROM key_pool_keys WHERE id = $1`, [id]);
     return rows[0] ? toRow(rows[0]) : null;
-  }
-
-  private async transaction<T>(work: (c: PoolClient) => Promise<T>): Promise<T> {
-    const c = await this.pool.connect();
-    try {
-      await c.query('BEGIN');
-      const result = await work(c);
-      await c.query('COMMIT');
-      return result;
-    } catch (error) {
-      await c.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      c.release();
-    }
   }
 }

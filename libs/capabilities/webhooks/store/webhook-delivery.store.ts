@@ -1,4 +1,5 @@
 import type { Pool } from 'pg';
+import { inTransaction } from '@csp/event-sourcing';
 import type { DueDelivery } from '../dispatch/webhook-dispatcher.projection';
 
 export type DeliveryStatus = 'pending' | 'succeeded' | 'failed';
@@ -78,9 +79,7 @@ export class WebhookDeliveryStore {
     attempt: AttemptRecord | null,
     outcome: { status: DeliveryStatus; nextAttemptInMs?: number; error?: string | null; statusCode?: number | null },
   ): Promise<void> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    await inTransaction(this.pool, async (client) => {
       if (attempt) {
         await client.query(
           `INSERT INTO webhook_attempts (delivery_id, attempt, started_at, duration_ms, status_code, response_body, error)
@@ -111,20 +110,14 @@ export class WebhookDeliveryStore {
           outcome.error ?? null,
         ],
       );
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   /** Failed deliveries in a row of an endpoint (a success resets it); returns the new count. */
   async countEndpointOutcome(endpointId: string, succeeded: boolean): Promise<number> {
     const r = await this.pool.query<{ consecutive_failures: number }>(
       `UPDATE webhook_endpoints SET consecutive_failures = CASE WHEN $2 THEN 0 ELSE consecutive_failures + 1 END
-        WHERE endpoint_id = $1 RETURNING consecutive_failures`,
+          WHERE endpoint_id = $1 RETURNING consecutive_failures`,
       [endpointId, succeeded],
     );
     return r.rows[0]?.consecutive_failures ?? 0;

@@ -40,7 +40,7 @@ export class EmmettStorePeer {
 
   /** Events per second reading everything in global order; and how many events that was. */
   readAll(): Promise<{ eps: number; events: number }> {
-    return this.phase('read', {});
+    return this.phase('read', { PEER_EXPECT: String(this.offset) });
   }
 
   stop(): Promise<void> {
